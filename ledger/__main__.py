@@ -1,0 +1,116 @@
+"""Command line: python -m ledger validate|report|diff."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ledger.problems import LedgerError, Problem
+from ledger.report import FORMATS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ledger", description=(
+        "Funding ledger: validate a funding CSV, write a gap report, compare two ledgers."))
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="check a funding CSV; exit 1 listing problems")
+    check.add_argument("file", type=Path)
+    report = commands.add_parser("report", help="write a gap report")
+    report.add_argument("file", type=Path)
+    report.add_argument("--currency", default="EUR", type=str.upper,
+                        help="reporting currency (default EUR)")
+    when = report.add_mutually_exclusive_group()
+    when.add_argument("--fx-date", type=_date, help="value every amount at this date "
+                      "(default: the latest ECB date)")
+    when.add_argument("--fx-row-date", action="store_true",
+                      help="value each amount at its own row's date")
+    report.add_argument("--status", type=_statuses,
+                        help="count only flows with these statuses, e.g. pledged,committed")
+    report.add_argument("--format", choices=FORMATS, default="json")
+    report.add_argument("--out", type=Path, help="write here instead of stdout")
+    compare = commands.add_parser("diff", help="rows added, removed and changed from A to B")
+    compare.add_argument("a", type=Path)
+    compare.add_argument("b", type=Path)
+    return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: use YYYY-MM-DD") from None
+
+
+def _statuses(text: str) -> tuple[str, ...]:
+    return tuple(s.strip().lower() for s in text.split(",") if s.strip())
+
+
+def _fail(problems: Sequence[Problem]) -> int:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from ledger.schema import read_ledger
+
+    ledger = read_ledger(args.file)
+    for warning in ledger.warnings:
+        print(warning, file=sys.stderr)
+    counts = ledger.frame["kind"].value_counts()
+    print(f"{args.file}: valid — {len(ledger.frame):,} rows "
+          f"({counts.get('need', 0):,} needs, {counts.get('source', 0):,} sources, "
+          f"{counts.get('flow', 0):,} flows)")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from ledger.reconcile import reconcile
+    from ledger.report import render
+    from ledger.scenario import Scenario
+    from ledger.schema import read_ledger
+
+    ledger = read_ledger(args.file)
+    scenario = Scenario(
+        currency=args.currency,
+        fx_mode="row-date" if args.fx_row_date else "date",
+        fx_date=args.fx_date,
+        statuses=args.status,
+    )
+    output = render(reconcile(ledger, scenario), args.format)
+    if args.out:
+        args.out.write_bytes(output)
+    else:
+        sys.stdout.buffer.write(output)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from ledger.diff import diff
+    from ledger.schema import read_ledger
+
+    result = diff(read_ledger(args.a), read_ledger(args.b))
+    print("\n".join(result.lines()))
+    print(result.summary(), file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    commands = {"validate": _validate, "report": _report, "diff": _diff}
+    try:
+        return commands[args.command](args)
+    except LedgerError as exc:
+        return _fail(exc.problems)
+    except OSError as exc:
+        return _fail([Problem(None, None, f"{exc.filename or ''}: {exc.strerror or exc}")])
+    except Exception as exc:  # a bug of ours: say so plainly rather than print a traceback
+        print(f"internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

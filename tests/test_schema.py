@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ledger.problems import LedgerError
+from ledger.schema import read_ledger, validate
+
+from .conftest import DATA, csv_bytes
+
+
+def problems_of(source) -> list[tuple[int | None, str | None]]:
+    ledger, problems = validate(source)
+    assert ledger is None
+    return [(p.row, p.column) for p in problems]
+
+
+def test_shipped_ledger_is_valid(shipped):
+    ledger = read_ledger(shipped)
+    assert set(ledger.frame["kind"]) == {"need", "source", "flow"}
+    assert (ledger.frame["ref"] != "").all()
+
+
+def test_every_problem_is_reported_at_once_with_row_and_column():
+    found = problems_of(DATA / "errors_many.csv")
+    assert (2, "high") in found  # low > high
+    assert (3, "id") in found  # duplicate id
+    assert (4, "low") in found and (4, "unit") in found and (4, "date") in found
+    assert (5, "date") in found and (5, "to") in found
+    assert {(6, "id"), (6, "kind"), (6, "low"), (6, "unit"), (6, "status")} <= set(found)
+
+
+def test_duplicate_id_names_the_first_row():
+    _, problems = validate(DATA / "errors_many.csv")
+    dup = next(p for p in problems if p.column == "id" and p.row == 3)
+    assert "duplicate id (first used in row 2)" in dup.message
+
+
+def test_unknown_currency_message_quotes_the_cell():
+    _, problems = validate(DATA / "errors_many.csv")
+    unit = next(p for p in problems if p.row == 4 and p.column == "unit")
+    assert str(unit) == "row 4, column unit: 'bn XYZ' — unknown currency XYZ"
+
+
+def test_impossible_day_and_non_iso_date_are_told_apart():
+    _, problems = validate(DATA / "errors_many.csv")
+    messages = {p.row: p.message for p in problems if p.column == "date"}
+    assert "no such day" in messages[4]
+    assert "YYYY-MM-DD" in messages[5]
+
+
+def test_flow_to_unknown_id_is_an_error():
+    found = problems_of(csv_bytes(
+        "s,source,S,,1,,bn EUR,2025-01-02,,,EU,,,,",
+        "f,flow,F,military,1,,bn EUR,2025-01-02,s,missing,,,,,",
+    ))
+    assert found == [(3, "to")]
+
+
+def test_flow_from_a_need_is_an_error():
+    found = problems_of(csv_bytes(
+        "n,need,N,military,1,,bn EUR,2025-01-02,,,,,,,",
+        "m,need,M,military,1,,bn EUR,2025-01-02,,,,,,,",
+        "f,flow,F,military,1,,bn EUR,2025-01-02,n,m,,,,,",
+    ))
+    assert found == [(4, "from")]
+
+
+def test_cycle_of_flows_is_an_error_on_each_flow():
+    assert problems_of(DATA / "cycle.csv") == [(4, "to"), (5, "to")]
+
+
+def test_amount_column_ranges_case_insensitive_headers_and_extra_columns():
+    ledger = read_ledger(DATA / "amount_column.csv")
+    frame = ledger.frame.set_index("id")
+    assert frame.loc["n", ["low", "high"]].tolist() == [90e9, 100e9]
+    assert frame.loc["s", "low"] == 1234.5e6 and frame.loc["s", "currency"] == "EUR"
+    assert frame.loc["s", "donor"] == "EU" and frame.loc["f", "industry"] == "US"
+    assert frame.loc["n", "category"] == "military"
+    assert ledger.extra_columns == ("extra",)
+
+
+def test_semicolons_with_decimal_commas_and_bom_are_read_with_a_warning():
+    ledger = read_ledger(DATA / "semicolon_decimal_comma.csv")
+    frame = ledger.frame.set_index("id")
+    assert frame.loc["n", ["low", "high"]].tolist() == [1.5e9, 2.5e9]
+    assert frame.loc["s", "low"] == 3.25e9
+    assert any("decimal commas" in w.message for w in ledger.warnings)
+
+
+def test_empty_high_means_equal_to_low():
+    ledger = read_ledger(csv_bytes("n,need,N,military,7,,EUR,2025-01-02,,,,,,,"))
+    assert ledger.frame["high"].iloc[0] == 7.0
+
+
+@pytest.mark.parametrize("value", ["NaN", "inf", "1e309", "-1", "€300bn", "NA"])
+def test_non_finite_negative_or_unit_laden_amounts_are_errors(value):
+    found = problems_of(csv_bytes(f"n,need,N,military,{value},,bn EUR,2025-01-02,,,,,,,"))
+    assert found == [(2, "low")]
+
+
+def test_na_is_namibia_not_missing():
+    ledger = read_ledger(csv_bytes("s,source,S,,1,,bn EUR,2025-01-02,,,NA,,,,"))
+    assert ledger.frame["donor"].iloc[0] == "NA"
+
+
+def test_missing_required_column_is_reported_on_the_header_row():
+    found = problems_of(b"id,kind,name,low\nx,need,X,1\n")
+    assert found == [(1, "date"), (1, "unit")]
+
+
+def test_ragged_row_names_its_row():
+    found = problems_of(csv_bytes("n,need,N,military,1,,bn EUR,2025-01-02,,,,,,,,,extra"))
+    assert found == [(2, None)]
+
+
+def test_empty_file_is_an_error_not_a_crash():
+    with pytest.raises(LedgerError, match="empty"):
+        read_ledger(b"")
+
+
+def test_blank_rows_are_skipped_but_rows_keep_spreadsheet_numbers():
+    found = problems_of(csv_bytes("", "n,need,N,military,x,,bn EUR,2025-01-02,,,,,,,"))
+    assert found == [(3, "low")]
+
+
+def test_quoted_newline_counts_as_one_spreadsheet_row():
+    found = problems_of(csv_bytes('n,need,"two\nlines",military,1,,bn EUR,2025-01-02,,,,,,,',
+                                  "m,need,M,military,bad,,bn EUR,2025-01-02,,,,,,,"))
+    assert found == [(3, "low")]
+
+
+def test_amounts_are_float64_in_whole_currency_units(shipped):
+    frame = read_ledger(shipped).frame
+    assert frame["low"].dtype == np.float64
+    assert frame.set_index("id").loc["frozen-russian-assets", "low"] == 300e9
+
+
+def test_data_version_is_the_sha256_of_the_bytes(shipped):
+    import hashlib
+
+    assert read_ledger(shipped).data_version == hashlib.sha256(shipped.read_bytes()).hexdigest()
