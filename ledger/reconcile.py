@@ -71,7 +71,7 @@ def reconcile(
     sources = _sources(sources_f, flows)
     totals = _totals(needs)
     industry = _industry(flows_to_need)
-    composition = _donor_composition(sources_f, flows, blocs)
+    composition = _donor_composition(sources_f, flows)
     payer = _payer_supplier(flows_to_need, composition)
     findings = collect_findings(ledger, valued, needs, sources, blocs, scenario)
     return Reconciliation(
@@ -157,44 +157,45 @@ def _industry(flows_to_need: pd.DataFrame) -> pd.DataFrame:
                          "amount_high": high, "share_low": share_low, "share_high": share_high})
 
 
-def _donor_composition(sources_f: pd.DataFrame, flows: pd.DataFrame,
-                       blocs: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """For each bound, each source's money by original donor bloc, as shares.
+def _midpoint(frame: pd.DataFrame) -> pd.Series:
+    return (frame["value_low"] + frame["value_high"]) / 2
+
+
+def _donor_composition(sources_f: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    """Each source's money by original donor bloc, as shares (rows sum to 1).
 
     Money passed on from another source keeps that source's donor mix, pro rata.
+    The mix is weighted by the midpoints of the ranges, so that each donor's
+    part of a flow is the same fraction of its low and of its high.
     """
     ids = list(sources_f["id"])
     bloc_names = sorted(set(sources_f["donor_bloc"]) | {"Other"})
     between = flows[flows["to"].isin(ids) & flows["from"].isin(ids)]
     order, _ = topological_order(ids, zip(between["from"], between["to"], strict=True))
-    result = {}
-    for bound in ("value_low", "value_high"):
-        own = pd.DataFrame(0.0, index=ids, columns=bloc_names)
-        for sid, bloc, amount in zip(ids, sources_f["donor_bloc"], sources_f[bound], strict=True):
-            own.loc[sid, bloc] += amount
-        inflow = between.groupby(["to", "from"])[bound].sum()
-        shares = pd.DataFrame(0.0, index=ids, columns=bloc_names)
-        for sid in order:
-            mix = own.loc[sid].to_numpy(copy=True)
-            if sid in inflow.index.get_level_values(0):
-                for origin, amount in inflow.loc[sid].items():
-                    mix = mix + amount * shares.loc[origin].to_numpy()
-            total = mix.sum()
-            if total > 0:
-                shares.loc[sid] = mix / total
-            else:
-                home = sources_f.loc[sources_f["id"] == sid, "donor_bloc"].iloc[0]
-                shares.loc[sid, home or "Other"] = 1.0
-        result[bound] = shares
-    return result
+    own = pd.DataFrame(0.0, index=ids, columns=bloc_names)
+    home = dict(zip(ids, sources_f["donor_bloc"], strict=True))
+    for sid, amount in zip(ids, _midpoint(sources_f), strict=True):
+        own.loc[sid, home[sid] or "Other"] += amount
+    inflow = between.assign(mid=_midpoint(between)).groupby(["to", "from"])["mid"].sum()
+    receivers = set(inflow.index.get_level_values(0))
+    shares = pd.DataFrame(0.0, index=ids, columns=bloc_names)
+    for sid in order:
+        mix = own.loc[sid].to_numpy(copy=True)
+        if sid in receivers:
+            for origin, amount in inflow.loc[sid].items():
+                mix = mix + amount * shares.loc[origin].to_numpy()
+        total = mix.sum()
+        if total > 0:
+            shares.loc[sid] = mix / total
+        else:
+            shares.loc[sid, home[sid] or "Other"] = 1.0
+    return shares
 
 
-def _payer_supplier(flows_to_need: pd.DataFrame,
-                    composition: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _payer_supplier(flows_to_need: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
     grouped = flows_to_need.groupby(["from", "industry_bloc"])[["value_low", "value_high"]].sum()
     parts = []
     for bound in ("value_low", "value_high"):
-        shares = composition[bound]
         amounts = grouped[bound]
         weights = shares.reindex(amounts.index.get_level_values(0)).fillna(0.0)
         spread = weights.to_numpy() * amounts.to_numpy()[:, None]

@@ -13,6 +13,7 @@ import pandas as pd
 from ledger.fx import Conversion, FxMode, RateTable, convert_factors
 from ledger.problems import LedgerError, Problem
 from ledger.schema import STATUSES, Ledger
+from ledger.units import currencies
 
 SHIFTED_SUFFIX = "~to-europe"
 
@@ -30,6 +31,8 @@ class Scenario:
 
     def __post_init__(self) -> None:
         problems = []
+        if self.currency not in currencies():
+            problems.append(Problem(None, "currency", f"unknown reporting currency {self.currency}"))
         if self.fx_mode not in ("date", "row-date"):
             problems.append(Problem(None, "fx_mode", f"'{self.fx_mode}' — use date or row-date"))
         if self.statuses is not None:
