@@ -83,6 +83,7 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
         value_high=frame["high"].to_numpy() * conversion.factor,
         rate_date=conversion.row_rate_date,
     )
+    frame = frame.assign(full_low=frame["value_low"], full_high=frame["value_high"])
     excluded = frame.iloc[0:0]
     if scenario.statuses is not None:
         drop = (frame["kind"] == "flow") & ~frame["status"].isin(scenario.statuses)
@@ -119,3 +120,67 @@ def _shift_to_europe(frame: pd.DataFrame, share: float) -> pd.DataFrame:
     frame = frame.assign(value_low=frame["value_low"] * kept,
                          value_high=frame["value_high"] * kept)
     return pd.concat([frame, moved], ignore_index=True)
+
+
+def to_query(scenario: Scenario) -> dict[str, str]:
+    """The scenario as URL query parameters (defaults left out), for shareable links."""
+    params: dict[str, str] = {}
+    if scenario.currency != "EUR":
+        params["currency"] = scenario.currency
+    if scenario.fx_mode == "row-date":
+        params["fx"] = "row-date"
+    elif scenario.fx_date is not None:
+        params["on"] = scenario.fx_date.isoformat()
+    if scenario.statuses is not None:
+        params["status"] = ",".join(scenario.statuses) or "none"
+    if scenario.shift_us_to_europe:
+        params["shift"] = f"{round(scenario.shift_us_to_europe * 100):d}"
+    changed = [(s, v) for s, v in scenario.availability if v != 1.0]
+    if changed:
+        params["avail"] = ",".join(f"{s}:{round(v * 100):d}" for s, v in changed)
+    return params
+
+
+def from_query(params: dict[str, str]) -> tuple[Scenario, list[str]]:
+    """Read query parameters back; anything unreadable is dropped and reported."""
+    notes: list[str] = []
+    fields: dict[str, object] = {}
+    currency = params.get("currency", "EUR").upper()
+    if currency in currencies():
+        fields["currency"] = currency
+    else:
+        notes.append(f"unknown currency '{currency}' in the link: using EUR")
+    if params.get("fx") == "row-date":
+        fields["fx_mode"] = "row-date"
+    if "on" in params:
+        try:
+            fields["fx_date"] = dt.date.fromisoformat(params["on"])
+        except ValueError:
+            notes.append(f"'{params['on']}' in the link is not a date: using the latest rates")
+    if "status" in params:
+        wanted = [] if params["status"] == "none" else params["status"].split(",")
+        known = [s for s in wanted if s in STATUSES]
+        notes.extend(f"unknown status '{s}' in the link" for s in wanted if s not in STATUSES)
+        fields["statuses"] = tuple(known)
+    fields["shift_us_to_europe"] = _percent(params.get("shift"), "shift", notes) or 0.0
+    availability = []
+    for item in filter(None, params.get("avail", "").split(",")):
+        source, _, value = item.rpartition(":")
+        share = _percent(value, f"availability of {source}", notes)
+        if source and share is not None:
+            availability.append((source, share))
+    fields["availability"] = tuple(availability)
+    return Scenario(**fields), notes  # type: ignore[arg-type]
+
+
+def _percent(text: str | None, what: str, notes: list[str]) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if 0 <= value <= 100:
+        return value / 100
+    notes.append(f"{what} '{text}' in the link is not a percentage from 0 to 100")
+    return None

@@ -314,3 +314,17 @@ class _Checker:
             self.flag(mask, "to", lambda pos: (
                 f"'{frame['to'].iat[pos]}' — flows form a cycle through "
                 + " → ".join(sorted({a for a, _ in in_cycle}))))
+
+
+def template_csv() -> bytes:
+    """The documented header and one example row of each kind."""
+    rows = [
+        ",".join(COLUMNS),
+        "example-need,need,Example need,military,90,100,billion USD,2025-08-18,,,,,estimate,"
+        "Document and page,Delete these example rows",
+        "example-source,source,Example source,,300,,bn EUR,2025-08-19,,,EU,,pledged,"
+        "Document and page,",
+        "example-flow,flow,Example flow,military,20,30,bn EUR,2025-08-19,example-source,"
+        "example-need,,US,assumption,Document and page,",
+    ]
+    return ("\n".join(rows) + "\n").encode("utf-8")

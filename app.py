@@ -1,0 +1,44 @@
+"""Streamlit entry: navigation, sidebar controls, and the session's view.
+
+Run with `make run` (or `streamlit run app.py`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ledger.problems import LedgerError
+from ui import state, view
+from ui.sidebar import scenario_controls
+
+st.set_page_config(page_title="Ukraine funding ledger", page_icon="📒", layout="wide")
+
+PAGES = [
+    st.Page("ui/pages/overview.py", title="Overview", icon="📊", default=True),
+    st.Page("ui/pages/flows.py", title="Flows", icon="🔀", url_path="flows"),
+    st.Page("ui/pages/sources.py", title="Sources", icon="🏦", url_path="sources"),
+    st.Page("ui/pages/table.py", title="Ledger", icon="📒", url_path="ledger"),
+    st.Page("ui/pages/data.py", title="Data", icon="⬆️", url_path="data"),
+    st.Page("ui/pages/reports.py", title="Reports", icon="⬇️", url_path="reports"),
+]
+page = st.navigation(PAGES)
+
+current = state.current()
+rates = state.rates()
+ledger = result = None
+problems = []
+try:
+    ledger = state.parsed(current.digest, current.data)
+except LedgerError as exc:
+    problems = exc.problems
+scenario = scenario_controls(ledger, rates)
+if ledger is not None:
+    try:
+        result = state.result_for(ledger, scenario)
+    except LedgerError as exc:
+        problems = exc.problems
+st.sidebar.caption(f"Data: {current.label} · version {current.digest[:12]}")
+view.put(view.View(current, scenario, ledger, result, problems))
+if problems:
+    st.error(f"{len(problems)} problem(s) with the ledger or the scenario:")
+    st.dataframe(view.problems_frame(problems), hide_index=True, width="stretch")
+page.run()

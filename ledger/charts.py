@@ -1,0 +1,204 @@
+"""Plotly figure builders: frames in, figures out, no Streamlit.
+
+One colour per bloc across every chart (Okabe–Ito, safe for colour-blind
+readers). Text from the ledger is escaped: plotly renders a subset of HTML.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ledger.formatting import money_range, percent_range
+from ledger.insights import european_money_in_us_industry, largest_gap
+from ledger.reconcile import Reconciliation
+
+BLOC_COLOURS = {
+    "Europe": "#0072B2",
+    "United States": "#D55E00",
+    "Ukraine": "#009E73",
+    "Other": "#CC79A7",
+    "Unknown": "#999999",
+}
+NEED_COLOUR = "#56B4E9"
+COVERED_COLOUR = "#009E73"
+OVER_COLOUR = "#D55E00"
+BN = 1e9
+FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+
+
+def safe(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _layout(fig: go.Figure, title: str, currency: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=safe(title), x=0, xanchor="left", font=dict(size=16)),
+        font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=40),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor="#eeeeee", zerolinecolor="#bbbbbb")
+    fig.update_yaxes(gridcolor="#eeeeee")
+    return fig
+
+
+def _whisker_bar(name: str, labels: list[str], low: pd.Series, high: pd.Series, colour: str,
+                 currency: str, horizontal: bool = True, **extra: object) -> go.Bar:
+    ranges = [money_range(lo, hi, currency) for lo, hi in zip(low, high, strict=True)]
+    error = dict(type="data", symmetric=False, array=((high - low) / BN).tolist(),
+                 arrayminus=[0] * len(low), color="#333333", thickness=1.5, width=6)
+    values = (low / BN).tolist()
+    common = dict(name=name, marker_color=colour, customdata=ranges,
+                  hovertemplate="%{customdata}<extra>" + safe(name) + "</extra>", **extra)
+    if horizontal:
+        return go.Bar(y=labels, x=values, orientation="h", error_x=error, **common)
+    return go.Bar(x=labels, y=values, error_y=error, **common)
+
+
+def coverage_gap(result: Reconciliation) -> go.Figure:
+    """Need and covered per need: bars to the low end, whiskers to the high end."""
+    needs = result.needs.sort_values("need_high")
+    labels = [safe(n) for n in needs["name"]]
+    c = result.currency
+    fig = go.Figure([
+        _whisker_bar("Need", labels, needs["need_low"], needs["need_high"], NEED_COLOUR, c),
+        _whisker_bar("Covered", labels, needs["covered_low"], needs["covered_high"],
+                     COVERED_COLOUR, c),
+    ])
+    top = largest_gap(result.needs)
+    title = "No needs in this ledger" if top is None else (
+        f"{top['name']} has the largest gap: {money_range(top['gap_low'], top['gap_high'], c)}")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text=f"bn {c} (bar: low end, whisker: up to high end)")
+    return _layout(fig, title, c, height=max(300, 120 + 70 * len(needs)))
+
+
+def sources_chart(result: Reconciliation) -> go.Figure:
+    sources = result.sources.sort_values("available_high")
+    c = result.currency
+    labels = [safe(n) + (" ⚠ over-allocated" if o == "yes" else " ⚠ possibly over" if
+                         o == "possible" else "")
+              for n, o in zip(sources["name"], sources["over_allocated"], strict=True)]
+    allocated_colours = [OVER_COLOUR if o != "no" else COVERED_COLOUR
+                         for o in sources["over_allocated"]]
+    fig = go.Figure([
+        _whisker_bar("Available", labels, sources["available_low"], sources["available_high"],
+                     NEED_COLOUR, c),
+        _whisker_bar("Allocated", labels, sources["allocated_low"], sources["allocated_high"],
+                     allocated_colours, c),  # type: ignore[arg-type]
+    ])
+    over = int((sources["over_allocated"] != "no").sum())
+    title = (f"{over} source(s) may be over-allocated" if over else
+             "Every source covers what is allocated from it")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text=f"bn {c}")
+    return _layout(fig, title, c, height=max(300, 120 + 70 * len(sources)))
+
+
+def industry_split(result: Reconciliation) -> go.Figure:
+    industry = result.industry
+    c = result.currency
+    bars = [
+        _whisker_bar(row.bloc, [safe(row.bloc)], pd.Series([row.amount_low]),
+                     pd.Series([row.amount_high]), BLOC_COLOURS.get(row.bloc, "#777777"), c,
+                     horizontal=False, showlegend=False)
+        for row in industry.itertuples()
+    ]
+    fig = go.Figure(bars)
+    if industry.empty:
+        title = "No flows into needs"
+    else:
+        top = industry.loc[industry["amount_high"].idxmax()]
+        title = (f"{top['bloc']} industry gets the largest share of orders: "
+                 f"{percent_range(top['share_low'], top['share_high'])}")
+    fig.update_yaxes(title_text=f"bn {c}")
+    return _layout(fig, title, c, height=380)
+
+
+def payer_supplier(result: Reconciliation) -> go.Figure:
+    """Grouped bars: who pays (x) and whose industry gets the orders (colour)."""
+    frame = result.payer_supplier
+    c = result.currency
+    bars = []
+    for bloc, part in frame.groupby("industry_bloc", sort=True):
+        bars.append(_whisker_bar(
+            f"orders to {bloc}", [safe(d) for d in part["donor_bloc"]], part["amount_low"],
+            part["amount_high"], BLOC_COLOURS.get(str(bloc), "#777777"), c, horizontal=False))
+    fig = go.Figure(bars)
+    eu_us = european_money_in_us_industry(result)
+    title = f"European money spent in US industry: {money_range(*eu_us, c)}"
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text="who pays (donor bloc)")
+    fig.update_yaxes(title_text=f"bn {c}")
+    return _layout(fig, title, c, height=400)
+
+
+def sankey(result: Reconciliation) -> go.Figure:
+    """Donor bloc → source → need → industry bloc; widths are range midpoints."""
+    frame = result.valued.frame
+    c = result.currency
+    mid = (frame["value_low"] + frame["value_high"]) / 2
+    sources = frame[frame["kind"] == "source"]
+    names = dict(zip(frame["id"], frame["name"], strict=False))
+    need_ids = set(frame.loc[frame["kind"] == "need", "id"])
+    flows = (frame[frame["kind"] == "flow"]
+             .rename(columns={"from": "origin"})
+             .groupby(["origin", "to", "industry_bloc"], as_index=False, sort=False)
+             [["value_low", "value_high"]].sum())
+    flows["mid"] = (flows["value_low"] + flows["value_high"]) / 2
+    nodes: dict[tuple[str, str], int] = {}
+    labels: list[str] = []
+    colours: list[str] = []
+
+    def node(layer: str, key: str, label: str, colour: str) -> int:
+        if (layer, key) not in nodes:
+            nodes[(layer, key)] = len(labels)
+            labels.append(safe(label))
+            colours.append(colour)
+        return nodes[(layer, key)]
+
+    link_src, link_dst, link_val, link_col, link_text = [], [], [], [], []
+
+    def link(a: int, b: int, value: float, colour: str, text: str) -> None:
+        if value > 0:
+            link_src.append(a)
+            link_dst.append(b)
+            link_val.append(value / BN)
+            link_col.append(colour)
+            link_text.append(text)
+
+    for row in sources.assign(mid=mid).itertuples():
+        bloc = row.donor_bloc or "Other"
+        colour = BLOC_COLOURS.get(bloc, "#777777")
+        link(node("donor", bloc, f"{bloc} (donor)", colour),
+             node("source", row.id, row.name, "#888888"), row.mid, _fade(colour),
+             money_range(row.value_low, row.value_high, c))
+    for row in flows.itertuples():
+        from_node = node("source", row.origin, names.get(row.origin, row.origin), "#888888")
+        target = row.to
+        layer = "need" if target in need_ids else "source"
+        to_node = node(layer, target, names.get(target, target),
+                       NEED_COLOUR if layer == "need" else "#888888")
+        text = money_range(row.value_low, row.value_high, c)
+        link(from_node, to_node, row.mid, "rgba(120,120,120,0.35)", text)
+        if layer == "need":
+            bloc = row.industry_bloc or "Unknown"
+            colour = BLOC_COLOURS.get(bloc, "#777777")
+            link(to_node, node("industry", bloc, f"{bloc} (industry)", colour), row.mid,
+                 _fade(colour), text)
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node=dict(label=labels, color=colours, pad=18, thickness=16),
+        link=dict(source=link_src, target=link_dst, value=link_val, color=link_col,
+                  customdata=link_text, hovertemplate="%{customdata}<extra></extra>"),
+    ))
+    return _layout(fig, "Who pays, through which source, for what, and whose industry gets "
+                   "the orders", c, height=520)
+
+
+def _fade(hex_colour: str, alpha: float = 0.45) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"

@@ -1,0 +1,1 @@
+"""The dashboard's thin Streamlit layer: every widget calls a typed function of `ledger`."""

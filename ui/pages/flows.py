@@ -1,0 +1,33 @@
+"""Flows: who pays, through which source, for what, and whose industry gets the orders."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ledger.charts import industry_split, payer_supplier, sankey
+from ledger.formatting import money_range
+from ledger.insights import european_money_in_us_industry
+from ui.view import need_result
+from ui.widgets import chart, refs_of
+
+ledger, result = need_result()
+c = result.currency
+frame = ledger.frame
+flow_refs = refs_of(frame[frame["kind"] != "need"])
+
+st.title("Flows")
+st.metric("European money spent in US industry",
+          money_range(*european_money_in_us_industry(result), c), border=True,
+          help="Flows into needs whose original donor is in Europe and whose orders go to "
+          "US industry; money through an intermediate source keeps its donors pro rata.")
+st.caption("Widths in the diagram are the midpoints of the ranges; hover for the range.")
+flows = result.valued.frame
+chart(sankey(result), flows[flows["kind"] == "flow"][
+    ["id", "name", "from", "to", "industry", "industry_bloc", "value_low", "value_high"]],
+    flow_refs, "sankey")
+
+st.subheader("Whose industry gets the orders")
+chart(industry_split(result), result.industry, flow_refs, "industry-split")
+
+st.subheader("Who pays × who supplies")
+chart(payer_supplier(result), result.payer_supplier, flow_refs, "payer-supplier")

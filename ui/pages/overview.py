@@ -1,0 +1,43 @@
+"""Overview: headline ranges, the main finding, coverage gaps, findings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ledger.charts import coverage_gap
+from ledger.formatting import money_range, percent_range
+from ledger.insights import coverage_share, headline
+from ledger.report import gap_table
+from ui.view import need_result
+from ui.widgets import chart, plain, refs_of
+
+ledger, result = need_result()
+c = result.currency
+st.title("Overview")
+st.markdown(f"**{plain(headline(result))}**")
+
+need, covered, gap = result.totals["need"], result.totals["covered"], result.totals["gap"]
+cols = st.columns(4)
+cols[0].metric("Need", money_range(*need, c), border=True)
+cols[1].metric("Covered", money_range(*covered, c), border=True)
+cols[2].metric("Gap", money_range(*gap, c), border=True)
+cols[3].metric("Coverage", percent_range(*coverage_share(result)), border=True)
+
+frame = ledger.frame
+behind = set(result.needs["id"]) | set(frame.loc[frame["to"].isin(result.needs["id"]), "id"])
+chart(coverage_gap(result), gap_table(result), refs_of(frame, behind), "coverage-gap")
+
+st.subheader("Findings")
+if result.findings:
+    st.dataframe(
+        pd.DataFrame({
+            "severity": [f.severity for f in result.findings],
+            "finding": [f.message for f in result.findings],
+            "rows": [", ".join(f.rows) for f in result.findings],
+            "code": [f.code for f in result.findings],
+        }),
+        hide_index=True, width="stretch",
+    )
+else:
+    st.success("Nothing to flag.")

@@ -1,0 +1,25 @@
+"""Reports: the gap report in every format, for the scenario in force."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ledger.report import FORMATS, MIME, render
+from ui.view import need_result
+
+ledger, result = need_result()
+st.title("Reports")
+fx = f"rates of {result.fx_date}" if result.fx_date else "each row's own date"
+st.write(f"Gap report in {result.currency}, {fx}, data version "
+         f"`{result.data_version[:12]}`. Each report states the scenario in full.")
+DESCRIPTIONS = {
+    "csv": "CSV — one row per need and a total row",
+    "json": "JSON — the full reconciliation: totals, needs, sources, industry, "
+            "payer × supplier, findings, rates and scenario",
+}
+stem = f"gap-report-{result.data_version[:8]}-{result.currency}"
+for fmt in FORMATS:
+    left, right = st.columns([3, 1])
+    left.write(DESCRIPTIONS.get(fmt, fmt))
+    right.download_button(f"Download {fmt.upper()}", data=lambda fmt=fmt: render(result, fmt),
+                          file_name=f"{stem}.{fmt}", mime=MIME[fmt], key=f"report-{fmt}")

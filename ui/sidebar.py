@@ -1,0 +1,101 @@
+"""Sidebar controls: reporting currency, FX mode and date, status filter and the
+what-if levers. The scenario is mirrored in the URL so a link shares the view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ledger.fx import RateTable
+from ledger.scenario import Scenario, from_query, to_query
+from ledger.schema import STATUSES, Ledger
+from ledger.units import currencies
+
+FIRST_CURRENCIES = ("EUR", "USD", "GBP")
+FX_MODES = {"date": "One date for every amount", "row-date": "Each amount at its own date"}
+
+
+def currency_options(rates: RateTable) -> list[str]:
+    others = sorted(c for c in currencies() if c in rates.frame.columns and
+                    rates.frame[c].iloc[-1] == rates.frame[c].iloc[-1]
+                    and c not in FIRST_CURRENCIES)
+    return [*FIRST_CURRENCIES, *others]
+
+
+def _seed_from_url(rates: RateTable) -> None:
+    """Once per session: the link's scenario becomes the widgets' starting values."""
+    if st.session_state.get("_seeded"):
+        return
+    st.session_state["_seeded"] = True
+    scenario, notes = from_query(dict(st.query_params))
+    st.session_state["_url_notes"] = notes
+    st.session_state["currency"] = scenario.currency
+    st.session_state["fx_mode"] = scenario.fx_mode
+    day = scenario.fx_date or rates.latest_date
+    st.session_state["fx_date"] = min(max(day, rates.first_date), rates.latest_date)
+    st.session_state["statuses"] = list(scenario.statuses if scenario.statuses is not None
+                                        else STATUSES)
+    st.session_state["shift"] = round(scenario.shift_us_to_europe * 100)
+    for source, share in scenario.availability:
+        st.session_state[f"avail:{source}"] = round(share * 100)
+
+
+def reset() -> None:
+    for key in list(st.session_state):
+        if key in ("currency", "fx_mode", "fx_date", "statuses", "shift") or str(key).startswith(
+                "avail:"):
+            del st.session_state[key]
+    st.query_params.clear()
+    st.session_state["_seeded"] = False
+
+
+def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
+    """Draw the controls and return the scenario they describe."""
+    _seed_from_url(rates)
+    sidebar = st.sidebar
+    sidebar.header("Scenario")
+    options = currency_options(rates)
+    if st.session_state.get("currency") not in options:
+        st.session_state["currency"] = "EUR"
+    currency = sidebar.selectbox("Reporting currency", options, key="currency")
+    fx_mode = sidebar.radio("Exchange rates", list(FX_MODES), format_func=FX_MODES.get,
+                            key="fx_mode", help="ECB euro reference rates; a day without a "
+                            "rate takes the closest earlier one.")
+    fx_date: dt.date | None = None
+    if fx_mode == "date":
+        fx_date = sidebar.date_input("Rates of", min_value=rates.first_date,
+                                     max_value=rates.latest_date, key="fx_date",
+                                     format="YYYY-MM-DD")
+    statuses = sidebar.multiselect("Count flows with status", list(STATUSES), key="statuses",
+                                   help="Needs and sources always count; this narrows which "
+                                   "flows cover them.")
+    sidebar.subheader("What if")
+    shift = sidebar.slider("Move US-bound orders to European industry", 0, 100, step=5,
+                           format="%d %%", key="shift")
+    availability = []
+    if ledger is not None:
+        sources = ledger.of_kind("source")
+        with sidebar.expander(f"Availability of each source ({len(sources)})"):
+            for sid, name in zip(sources["id"], sources["name"], strict=True):
+                key = f"avail:{sid}"
+                st.session_state.setdefault(key, 100)
+                share = st.slider(name, 0, 100, step=5, format="%d %%", key=key)
+                if share != 100:
+                    availability.append((sid, share / 100))
+    sidebar.button("Reset scenario", on_click=reset, key="reset")
+    scenario = Scenario(
+        currency=currency,
+        fx_mode=fx_mode,
+        fx_date=None if fx_date == rates.latest_date else fx_date,
+        statuses=None if set(statuses) == set(STATUSES) else tuple(
+            s for s in STATUSES if s in statuses),
+        availability=tuple(availability),
+        shift_us_to_europe=shift / 100,
+    )
+    wanted = to_query(scenario)
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+    for note in st.session_state.get("_url_notes", []):
+        sidebar.warning(note)
+    return scenario

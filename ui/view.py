@@ -1,0 +1,50 @@
+"""What every page shows: the session's ledger reconciled under its scenario."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from ledger.problems import Problem
+from ledger.reconcile import Reconciliation
+from ledger.scenario import Scenario
+from ledger.schema import Ledger
+from ui.state import Current
+
+
+@dataclass(frozen=True)
+class View:
+    current: Current
+    scenario: Scenario
+    ledger: Ledger | None
+    result: Reconciliation | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def put(view: View) -> None:
+    st.session_state["_view"] = view
+
+
+def get() -> View:
+    return st.session_state["_view"]
+
+
+def need_result() -> tuple[Ledger, Reconciliation]:
+    """The ledger and its reconciliation, or a clear message and a stop."""
+    view = get()
+    if view.ledger is None or view.result is None:
+        st.error("The figures cannot be shown: fix the problems listed above "
+                 "(or change the scenario), or load another file on the Data page.")
+        st.stop()
+    return view.ledger, view.result
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "row": [p.row if p.row is not None else "" for p in problems],
+        "column": [p.column or "" for p in problems],
+        "problem": [p.message for p in problems],
+        "severity": [p.severity for p in problems],
+    }).astype({"row": "str"})
