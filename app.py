@@ -9,16 +9,20 @@ import streamlit as st
 from ledger.problems import LedgerError
 from ui import state, view
 from ui.sidebar import scenario_controls
+from ui.widgets import plain
 
 st.set_page_config(page_title="Ukraine funding ledger", page_icon="📒", layout="wide")
 
 PAGES = [
-    st.Page("ui/pages/overview.py", title="Overview", icon="📊", default=True),
-    st.Page("ui/pages/flows.py", title="Flows", icon="🔀", url_path="flows"),
-    st.Page("ui/pages/sources.py", title="Sources", icon="🏦", url_path="sources"),
-    st.Page("ui/pages/table.py", title="Ledger", icon="📒", url_path="ledger"),
-    st.Page("ui/pages/data.py", title="Data", icon="⬆️", url_path="data"),
-    st.Page("ui/pages/reports.py", title="Reports", icon="⬇️", url_path="reports"),
+    st.Page("ui/pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    *(st.Page(f"ui/pages/{file}.py", title=title, icon=f":material/{icon}:", url_path=path)
+      for file, title, icon, path in [
+          ("flows", "Flows", "account_tree", "flows"),
+          ("sources", "Sources", "account_balance", "sources"),
+          ("table", "Ledger", "table", "ledger"),
+          ("data", "Data", "upload_file", "data"),
+          ("reports", "Reports", "download", "reports"),
+      ]),
 ]
 page = st.navigation(PAGES)
 
@@ -36,7 +40,7 @@ if ledger is not None:
         result = state.result_for(ledger, scenario)
     except LedgerError as exc:
         problems = exc.problems
-st.sidebar.caption(f"Data: {current.label} · version {current.digest[:12]}")
+st.sidebar.caption(f"Data: {plain(current.label)} · version {current.digest[:12]}")
 view.put(view.View(current, scenario, ledger, result, problems))
 if problems:
     st.error(f"{len(problems)} problem(s) with the ledger or the scenario:")

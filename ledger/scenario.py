@@ -32,7 +32,8 @@ class Scenario:
     def __post_init__(self) -> None:
         problems = []
         if self.currency not in currencies():
-            problems.append(Problem(None, "currency", f"unknown reporting currency {self.currency}"))
+            problems.append(
+                Problem(None, "currency", f"unknown reporting currency {self.currency}"))
         if self.fx_mode not in ("date", "row-date"):
             problems.append(Problem(None, "fx_mode", f"'{self.fx_mode}' — use date or row-date"))
         if self.statuses is not None:

@@ -40,7 +40,8 @@ def ledger_rows(rng: random.Random, needs: int, sources: int, flows: int,
         low, high = amount(rng)
         base = {"id": ident, "kind": kind, "name": ident.title(), "low": low, "high": high,
                 "unit": rng.choice(SCALES) + rng.choice(CURRENCIES),
-                "date": f"{rng.randint(2022, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "date": f"{rng.randint(2022, 2025)}-{rng.randint(1, 12):02d}-"
+                        f"{rng.randint(1, 28):02d}",
                 "status": rng.choice(STATUSES), "ref": "synthetic"}
         rows.append(base | cells)
 

@@ -74,7 +74,8 @@ def test_unknown_reporting_currency_is_a_clear_error(shipped, capsys):
 
 
 def test_diff_lists_added_removed_and_changed(tmp_path, shipped, capsys):
-    changed = shipped.read_text().replace("Frozen Russian assets,,300", "Frozen Russian assets,,210")
+    changed = shipped.read_text().replace("Frozen Russian assets,,300",
+                                          "Frozen Russian assets,,210")
     changed = changed.replace("fra-reconstruction", "fra-rebuild")
     other = tmp_path / "b.csv"
     other.write_text(changed)

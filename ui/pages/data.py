@@ -11,10 +11,11 @@ from ledger.schema import template_csv, validate
 from ledger.textfile import MAX_BYTES
 from ui import state
 from ui.view import get, problems_frame
+from ui.widgets import plain
 
 view = get()
 st.title("Data")
-st.write(f"In use for your session: **{view.current.label}** "
+st.write(f"In use for your session: **{plain(view.current.label)}** "
          f"(version `{view.current.digest[:12]}`).")
 if st.session_state.get("session_ledger") is not None:
     st.button("Back to the shipped ledger", on_click=state.back_to_shipped, key="back")

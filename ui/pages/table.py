@@ -55,7 +55,8 @@ st.caption(f"{len(shown):,} of {len(frame):,} rows"
            + (f"; the first {MAX_SHOWN:,} shown" if len(shown) > MAX_SHOWN else "")
            + ". Amounts in billions.")
 st.dataframe(
-    table.head(MAX_SHOWN), hide_index=True, width="stretch", height=520,
+    table.head(MAX_SHOWN), hide_index=True, width="stretch",
+    height=min(560, 40 + 35 * max(1, min(len(table), MAX_SHOWN))),
     column_config={
         "low": st.column_config.NumberColumn("low (bn)", format="%.3f"),
         "high": st.column_config.NumberColumn("high (bn)", format="%.3f"),

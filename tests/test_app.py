@@ -1,0 +1,146 @@
+"""App tests through the real widgets (streamlit.testing AppTest)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ledger.formatting import money_range
+from ledger.reconcile import reconcile
+from ledger.scenario import Scenario
+from ledger.schema import read_ledger
+
+from .conftest import DATA, ROOT
+
+PAGES = ["overview", "flows", "sources", "table", "data", "reports"]
+UPDATE = ROOT / "data" / "examples" / "update-2025-12.csv"
+
+
+def app(page: str = "overview", query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(f"ui/pages/{page}.py")
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def expected_totals(scenario: Scenario, path=ROOT / "data" / "funding.csv") -> dict[str, str]:
+    result = reconcile(read_ledger(path), scenario)
+    return {k: money_range(*v, scenario.currency) for k, v in result.totals.items()}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception_or_error(page):
+    at = app(page)
+    assert not at.error
+    assert at.title[0].value
+
+
+def test_changing_the_currency_changes_the_metrics_exactly_as_ledger_computes():
+    at = app()
+    at.selectbox(key="currency").set_value("USD").run()
+    shown = metrics(at)
+    wanted = expected_totals(Scenario(currency="USD"))
+    assert shown["Need"] == wanted["need"] and shown["Gap"] == wanted["gap"]
+    assert shown["Need"].startswith("$")
+    assert at.query_params["currency"] == "USD"
+
+
+def test_uploading_the_update_shows_its_diff_and_once_used_changes_the_numbers():
+    at = app("data")
+    at.file_uploader(key="upload").set_value(("update.csv", UPDATE.read_bytes(), "text/csv"))
+    at.run()
+    assert any("2 added, 0 removed, 0 changed" in i.value for i in at.info)
+    at.button(key="use_upload").click().run()
+    at.switch_page("ui/pages/overview.py")
+    at.run()
+    assert metrics(at)["Covered"] == expected_totals(Scenario(), UPDATE)["covered"]
+    assert metrics(at)["Covered"] != expected_totals(Scenario())["covered"]
+
+
+def test_uploading_a_broken_file_lists_its_problems_and_keeps_the_numbers():
+    at = app("data")
+    at.file_uploader(key="upload").set_value(
+        ("broken.csv", (DATA / "errors_many.csv").read_bytes(), "text/csv"))
+    at.run()
+    assert at.error and "cannot be used" in at.error[0].value
+    problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
+    assert ("4", "unit") in set(zip(problems["row"], problems["column"], strict=True))
+    at.switch_page("ui/pages/overview.py")
+    at.run()
+    assert metrics(at)["Need"] == expected_totals(Scenario())["need"]
+
+
+def test_shift_lever_moves_the_industry_split_and_not_the_totals():
+    at = app()
+    before = metrics(at)
+    at.slider(key="shift").set_value(50).run()
+    assert metrics(at) == before
+    at.switch_page("ui/pages/flows.py")
+    at.run()
+    shifted = reconcile(read_ledger(ROOT / "data" / "funding.csv"),
+                        Scenario(shift_us_to_europe=0.5))
+    from ledger.insights import european_money_in_us_industry
+
+    assert at.metric[0].value == money_range(*european_money_in_us_industry(shifted), "EUR")
+
+
+def test_availability_lever_lowers_coverage_and_not_the_need():
+    at = app()
+    before = metrics(at)
+    at.slider(key="avail:frozen-russian-assets").set_value(50).run()
+    after = metrics(at)
+    assert after["Need"] == before["Need"]
+    assert after["Covered"] == expected_totals(
+        Scenario(availability=(("frozen-russian-assets", 0.5),)))["covered"]
+    assert after["Covered"] != before["Covered"]
+
+
+def test_status_filter_lever_counts_only_the_chosen_flows():
+    at = app()
+    at.multiselect(key="statuses").set_value(["committed", "disbursed"]).run()
+    assert metrics(at)["Covered"] == "€0"
+    assert metrics(at)["Need"] == expected_totals(Scenario())["need"]
+
+
+def test_fx_date_lever_revalues_dollar_figures():
+    import datetime as dt
+
+    at = app()
+    at.date_input(key="fx_date").set_value(dt.date(2025, 8, 18)).run()
+    wanted = expected_totals(Scenario(fx_date=dt.date(2025, 8, 18)))
+    assert metrics(at)["Need"] == wanted["need"]
+    assert at.query_params["on"] == "2025-08-18"
+
+
+def test_a_shared_link_opens_with_the_same_scenario():
+    at = app(query={"currency": "GBP", "shift": "20", "avail": "frozen-russian-assets:50"})
+    assert at.selectbox(key="currency").value == "GBP"
+    assert at.slider(key="shift").value == 20
+    wanted = expected_totals(Scenario(currency="GBP", shift_us_to_europe=0.2,
+                                      availability=(("frozen-russian-assets", 0.5),)))
+    assert metrics(at)["Covered"] == wanted["covered"]
+
+
+def test_a_bad_link_is_ignored_with_a_warning():
+    at = app(query={"currency": "XYZ", "shift": "999"})
+    assert at.selectbox(key="currency").value == "EUR"
+    assert len(at.sidebar.warning) == 2
+
+
+def test_two_sessions_never_see_each_others_uploads():
+    one = app("data")
+    one.file_uploader(key="upload").set_value(("update.csv", UPDATE.read_bytes(), "text/csv"))
+    one.run()
+    one.button(key="use_upload").click().run()
+    other = app()
+    assert metrics(other)["Covered"] == expected_totals(Scenario())["covered"]
+    assert "shipped" in other.sidebar.caption[0].value

@@ -1,0 +1,118 @@
+"""Real-browser tests: `streamlit run` on a free port, Debian's Chromium via Playwright.
+
+Skipped when Chromium is missing, unless REQUIRE_BROWSER=1 (as in CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ledger.formatting import money_range
+from ledger.reconcile import reconcile
+from ledger.schema import read_ledger
+
+from .browser import CHROMIUM, browser_page, dashboard, wait_for_app
+from .conftest import DATA, ROOT
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise RuntimeError(f"{CHROMIUM} is missing: `apt-get install chromium` (see .ci/run)")
+    pytest.skip("Chromium is not installed", allow_module_level=True)
+
+PAGES = ["", "flows", "sources", "ledger", "data", "reports"]
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/ledger-screenshots"))
+
+
+@pytest.fixture(scope="module")
+def url():
+    with dashboard() as address:
+        yield address
+
+
+@pytest.fixture
+def page():
+    with browser_page() as tab:
+        dialogs: list[str] = []
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        tab.dialogs = dialogs
+        yield tab
+
+
+def error_elements(page) -> int:
+    return page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_in_a_real_browser_without_error(url, page, path):
+    page.goto(f"{url}/{path}")
+    wait_for_app(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"))
+    assert error_elements(page) == 0
+    assert page.locator("h1").first.inner_text().strip()
+
+
+def upload(page, file: Path) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(file))
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+
+
+def test_upload_round_trip_changes_the_overview(url, page):
+    page.goto(f"{url}/data")
+    wait_for_app(page)
+    upload(page, ROOT / "data" / "examples" / "update-2025-12.csv")
+    page.get_by_text("2 added, 0 removed, 0 changed").wait_for(timeout=20_000)
+    page.get_by_role("button", name="Use for my session").click()
+    page.get_by_text("your upload (8 rows").first.wait_for(timeout=20_000)
+    page.get_by_role("link", name="Overview").click()
+    wait_for_app(page)
+    covered = page.locator('[data-testid="stMetricValue"]').nth(1).inner_text()
+    update = reconcile(read_ledger(ROOT / "data" / "examples" / "update-2025-12.csv"))
+    assert covered == money_range(*update.totals["covered"], "EUR")
+
+
+def test_a_broken_upload_lists_problems_in_the_browser(url, page):
+    page.goto(f"{url}/data")
+    wait_for_app(page)
+    upload(page, DATA / "errors_many.csv")
+    page.get_by_text("This file cannot be used").wait_for(timeout=20_000)
+    page.get_by_text("Nothing has changed").wait_for()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_gap_report_downloads_and_parses(url, page, fmt):
+    page.goto(f"{url}/reports")
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=f"Download {fmt.upper()}").click()
+    body = Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename.endswith(f"-EUR.{fmt}")
+    if fmt == "json":
+        assert json.loads(body)["currency"] == "EUR"
+    else:
+        rows = list(csv.DictReader(io.StringIO(body)))
+        assert rows[-1]["id"] == "TOTAL"
+
+
+def test_markup_in_an_upload_shows_as_text_and_runs_no_script(url, page):
+    page.goto(f"{url}/data")
+    wait_for_app(page)
+    upload(page, DATA / "xss.csv")
+    page.get_by_role("button", name="Use for my session").click()
+    page.wait_for_timeout(1500)
+    for path in PAGES:
+        page.goto(f"{url}/{path}")
+        wait_for_app(page)
+    page.get_by_role("link", name="Overview").click()
+    wait_for_app(page)
+    assert page.dialogs == []
+    assert page.locator("img[src=x]").count() == 0
