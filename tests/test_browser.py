@@ -88,15 +88,32 @@ def test_a_broken_upload_lists_problems_in_the_browser(url, page):
     page.get_by_text("Nothing has changed").wait_for()
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "html"])
 def test_gap_report_downloads_and_parses(url, page, fmt):
     page.goto(f"{url}/reports")
     wait_for_app(page)
     with page.expect_download() as download:
         page.get_by_role("button", name=f"Download {fmt.upper()}").click()
-    body = Path(download.value.path()).read_text(encoding="utf-8")
+    saved = Path(download.value.path())
     assert download.value.suggested_filename.endswith(f"-EUR.{fmt}")
-    if fmt == "json":
+    if fmt == "xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(saved.read_bytes()))
+        assert book.sheetnames[0] == "Summary"
+        return
+    body = saved.read_text(encoding="utf-8")
+    if fmt == "html":
+        report = SHOTS / "report.html"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        report.write_text(body, encoding="utf-8")
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(report.as_uri())
+        page.wait_for_selector(".plot-container")
+        page.screenshot(path=str(SHOTS / "report-html.png"), full_page=True)
+        assert page.locator(".plot-container").count() == 5 and errors == []
+    elif fmt == "json":
         assert json.loads(body)["currency"] == "EUR"
     else:
         rows = list(csv.DictReader(io.StringIO(body)))

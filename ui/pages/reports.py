@@ -13,8 +13,12 @@ fx = f"rates of {result.fx_date}" if result.fx_date else "each row's own date"
 st.write(f"Gap report in {result.currency}, {fx}, data version "
          f"`{result.data_version[:12]}`. Each report states the scenario in full.")
 DESCRIPTIONS = {
-    "csv": "CSV — one row per need and a total row",
-    "json": "JSON — the full reconciliation: totals, needs, sources, industry, "
+    "csv": "**CSV** — the gap table: one row per need and a total row",
+    "xlsx": "**Excel** — Summary with a chart, needs, sources, industry, payer × supplier, "
+            "findings, the ledger with citations, rates used, references",
+    "html": "**HTML** — one self-contained page with charts and tables, ready to print "
+            "or save as PDF; opens offline",
+    "json": "**JSON** — the full reconciliation: totals, needs, sources, industry, "
             "payer × supplier, findings, rates and scenario",
 }
 stem = f"gap-report-{result.data_version[:8]}-{result.currency}"

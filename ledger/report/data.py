@@ -1,5 +1,6 @@
-"""Gap report writers. CSV and JSON carry no generation time, so the same
-ledger and scenario give byte-identical output."""
+"""The report's content as plain data, and the CSV and JSON writers. CSV and
+JSON carry no generation time: the same ledger and scenario give
+byte-identical output."""
 
 from __future__ import annotations
 
@@ -20,8 +21,6 @@ CSV_COLUMNS = (
 )
 JSON_FIELDS = ("currency", "fx", "scenario", "data_version", "totals", "needs", "sources",
                "industry", "payer_supplier", "findings")
-FORMATS = ("csv", "json")
-MIME = {"csv": "text/csv", "json": "application/json"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
@@ -152,9 +151,64 @@ def to_csv(result: Reconciliation) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def render(result: Reconciliation, fmt: str) -> bytes:
-    """The report in one of FORMATS."""
-    writers = {"csv": to_csv, "json": to_json}
-    if fmt not in writers:
-        raise ValueError(f"unknown format {fmt}: use one of {', '.join(writers)}")
-    return writers[fmt](result)
+def provenance(result: Reconciliation) -> list[tuple[str, str]]:
+    """How the report was made: what a reader needs to reproduce it."""
+    import ledger
+
+    scenario = result.scenario
+    fx = (f"every amount at the ECB rates of {result.fx_date}" if result.fx_date
+          else "each amount at the rates of its own date")
+    availability = ", ".join(f"{source}: {share * 100:.0f} %"
+                             for source, share in sorted(scenario.availability))
+    return [
+        ("Reporting currency", result.currency),
+        ("Exchange rates", fx + " (closest earlier published rate where a day has none)"),
+        ("Flow statuses counted", "all" if scenario.statuses is None
+         else ", ".join(scenario.statuses) or "none"),
+        ("Source availability", availability or "every source at 100 %"),
+        ("US-bound orders moved to European industry",
+         f"{scenario.shift_us_to_europe * 100:.0f} %"),
+        ("Data version (sha256 of the input file)", result.data_version),
+        ("Software", f"ukraine-funding-ledger {ledger.__version__}"),
+    ]
+
+
+def ledger_rows(result: Reconciliation) -> pd.DataFrame:
+    """Every row of the ledger (flows left out by the status filter included), with
+    its value in the reporting currency and its citation."""
+    valued = result.valued
+    frame = pd.concat([valued.frame.assign(counted="yes"),
+                       valued.excluded_by_status.assign(counted="no (status filter)")],
+                      ignore_index=True)
+    frame = frame.sort_values("row", kind="stable")
+    return pd.DataFrame({
+        "row": frame["row"].to_numpy(), "id": frame["id"].to_numpy(),
+        "kind": frame["kind"].to_numpy(), "name": frame["name"].to_numpy(),
+        "category": frame["category"].to_numpy(), "low": frame["low"].to_numpy(),
+        "high": frame["high"].to_numpy(), "currency": frame["currency"].to_numpy(),
+        "date": frame["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "value_low": frame["value_low"].to_numpy(), "value_high": frame["value_high"].to_numpy(),
+        "from": frame["from"].to_numpy(), "to": frame["to"].to_numpy(),
+        "donor": frame["donor"].to_numpy(), "industry": frame["industry"].to_numpy(),
+        "status": frame["status"].to_numpy(), "counted": frame["counted"].to_numpy(),
+        "ref": frame["ref"].to_numpy(), "note": frame["note"].to_numpy(),
+    })
+
+
+def references(result: Reconciliation) -> pd.DataFrame:
+    """Each distinct citation and the rows that rely on it."""
+    rows = ledger_rows(result)
+    cited = rows[rows["ref"] != ""]
+    grouped = cited.groupby("ref", sort=True)["id"].agg(lambda ids: ", ".join(ids))
+    return pd.DataFrame({"ref": grouped.index.to_numpy(), "rows": grouped.to_numpy()})
+
+
+def rates_table(result: Reconciliation) -> pd.DataFrame:
+    rates = result.valued.conversion.rates.sort_values(["currency", "valued_on"])
+    return pd.DataFrame({
+        "currency": rates["currency"].to_numpy(),
+        "valued_on": [_day(d) for d in rates["valued_on"]],
+        "rate_date": [_day(d) for d in rates["rate_date"]],
+        "per_eur": rates["per_eur"].to_numpy(dtype=float),
+        f"factor_to_{result.currency}": rates["factor"].to_numpy(dtype=float),
+    })

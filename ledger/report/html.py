@@ -1,0 +1,139 @@
+"""The HTML gap report: one self-contained file (plotly.js inlined, so it opens
+offline), every value escaped, print CSS for a clean "Save as PDF"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from ledger import charts
+from ledger.formatting import money_range, percent_range
+from ledger.insights import coverage_share, european_money_in_us_industry, headline
+from ledger.reconcile import Reconciliation
+from ledger.report.data import provenance, rates_table, references
+
+CSS = """
+body { font-family: "Source Sans Pro", "Helvetica Neue", Arial, sans-serif; color: #1f2933;
+       max-width: 1100px; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.8rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; font-size: 1.3rem;
+     border-bottom: 2px solid #0072B2; padding-bottom: .2rem; }
+.lead { font-size: 1.1rem; font-weight: 600; }
+.metrics { display: flex; gap: 1rem; flex-wrap: wrap; margin: 1rem 0; }
+.metric { border: 1px solid #d0d7de; border-radius: 8px; padding: .6rem 1rem; min-width: 10rem; }
+.metric .label { font-size: .85rem; color: #52606d; } .metric .value { font-size: 1.5rem; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left;
+         vertical-align: top; }
+th { background: #e8eef4; } td.num { text-align: right; white-space: nowrap; }
+.chart { margin: 1rem 0; } .muted { color: #52606d; font-size: .85rem; }
+.error { color: #b00020; } .warning { color: #8a5a00; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  h2 { break-after: avoid; } .chart, table, .metrics { break-inside: avoid; }
+  tr { break-inside: avoid; } a { color: inherit; text-decoration: none; }
+  @page { size: A4; margin: 15mm; }
+}
+"""
+PLOTLY_PLACEHOLDER = "/* plotly.js */"
+
+
+def _table(frame: pd.DataFrame, numeric: Iterable[str] = ()) -> str:
+    numeric = set(numeric)
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = "".join(
+            f'<td class="num">{escape(str(v))}</td>' if c in numeric else
+            f"<td>{escape(str(v))}</td>"
+            for c, v in zip(frame.columns, values, strict=True))
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _figure(fig: go.Figure, div_id: str) -> str:
+    body = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
+                       config={"displaylogo": False, "responsive": True})
+    return f'<div class="chart">{body}</div>'
+
+
+def _ranges(frame: pd.DataFrame, names: dict[str, str], currency: str) -> dict[str, list[str]]:
+    return {label: [money_range(lo, hi, currency) for lo, hi in
+                    zip(frame[f"{key}_low"], frame[f"{key}_high"], strict=True)]
+            for key, label in names.items()}
+
+
+def to_html(result: Reconciliation, generated_at: dt.datetime, *,
+            inline_plotly: bool = True) -> bytes:
+    c = result.currency
+    need, covered, gap = result.totals["need"], result.totals["covered"], result.totals["gap"]
+    metrics = [("Need", money_range(*need, c)), ("Covered", money_range(*covered, c)),
+               ("Gap", money_range(*gap, c)), ("Coverage", percent_range(*coverage_share(result))),
+               ("European money in US industry",
+                money_range(*european_money_in_us_industry(result), c))]
+    needs = result.needs
+    needs_table = pd.DataFrame({"id": needs["id"], "name": needs["name"],
+                                "category": needs["category"],
+                                **_ranges(needs, {"need": "need", "covered": "covered",
+                                                  "gap": "gap"}, c),
+                                "coverage": [percent_range(lo, hi) for lo, hi in zip(
+                                    needs["coverage_low"], needs["coverage_high"],
+                                    strict=True)]})
+    sources = result.sources
+    sources_table = pd.DataFrame({"id": sources["id"], "name": sources["name"],
+                                  "donor": sources["donor"],
+                                  **_ranges(sources, {"available": "available",
+                                                      "allocated": "allocated",
+                                                      "headroom": "headroom"}, c),
+                                  "over-allocated": sources["over_allocated"]})
+    industry_table = pd.DataFrame({"bloc": result.industry["bloc"],
+                                   **_ranges(result.industry, {"amount": "amount"}, c),
+                                   "share": [percent_range(lo, hi) for lo, hi in zip(
+                                       result.industry["share_low"],
+                                       result.industry["share_high"], strict=True)]})
+    payer = result.payer_supplier
+    payer_table = pd.DataFrame({"who pays": payer["donor_bloc"],
+                                "whose industry": payer["industry_bloc"],
+                                **_ranges(payer, {"amount": "amount"}, c)})
+    findings = pd.DataFrame({"severity": [f.severity for f in result.findings],
+                             "finding": [f.message for f in result.findings],
+                             "rows": [", ".join(f.rows) for f in result.findings]})
+    plotly_js = get_plotlyjs() if inline_plotly else PLOTLY_PLACEHOLDER
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Ukraine funding ledger — gap report</title>",
+        f"<style>{CSS}</style>", f'<script type="text/javascript">{plotly_js}</script>',
+        "</head><body>",
+        "<h1>Ukraine funding ledger — gap report</h1>",
+        f'<p class="muted">In {escape(c)} · data version {escape(result.data_version[:12])} · '
+        f"generated {escape(generated_at.isoformat())} UTC</p>",
+        f'<p class="lead">{escape(headline(result))}</p>',
+        '<div class="metrics">' + "".join(
+            f'<div class="metric"><div class="label">{escape(label)}</div>'
+            f'<div class="value">{escape(value)}</div></div>' for label, value in metrics)
+        + "</div>",
+        "<h2>Coverage gap per need</h2>", _figure(charts.coverage_gap(result), "coverage-gap"),
+        _table(needs_table),
+        "<h2>Who pays, and whose industry gets the orders</h2>",
+        _figure(charts.sankey(result), "sankey"),
+        _figure(charts.industry_split(result), "industry-split"), _table(industry_table),
+        _figure(charts.payer_supplier(result), "payer-supplier"), _table(payer_table),
+        "<h2>Sources</h2>", _figure(charts.sources_chart(result), "sources"),
+        _table(sources_table),
+        "<h2>Findings</h2>", _table(findings) if len(findings) else "<p>Nothing to flag.</p>",
+        "<h2>References</h2>", _table(references(result)),
+        "<h2>How this report was made</h2>",
+        _table(pd.DataFrame(provenance(result), columns=["", "value"])),
+        "<h3>Exchange rates used (units per euro)</h3>",
+        _table(rates_table(result), numeric=("per_eur", f"factor_to_{c}")),
+        '<p class="muted">Ranges are low–high. Charts: bars to the low end, whiskers to the '
+        "high end; Sankey widths are range midpoints.</p>",
+        "</body></html>",
+    ]
+    return "\n".join(parts).encode("utf-8")
