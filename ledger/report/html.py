@@ -41,6 +41,7 @@ th { background: #e8eef4; } td.num { text-align: right; white-space: nowrap; }
 }
 """
 PLOTLY_PLACEHOLDER = "/* plotly.js */"
+FIGURE_WIDTH = 680  # px: the printable width of A4 with 15 mm margins
 
 
 def _table(frame: pd.DataFrame, numeric: Iterable[str] = ()) -> str:
@@ -57,8 +58,9 @@ def _table(frame: pd.DataFrame, numeric: Iterable[str] = ()) -> str:
 
 
 def _figure(fig: go.Figure, div_id: str) -> str:
+    fig.update_layout(width=FIGURE_WIDTH, autosize=False)  # fits an A4 page when printed
     body = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
-                       config={"displaylogo": False, "responsive": True})
+                       config={"displaylogo": False, "responsive": False})
     return f'<div class="chart">{body}</div>'
 
 
