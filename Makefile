@@ -26,8 +26,12 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
+# The store tests run against PostgreSQL too when it is installed (tools/start-postgres.sh
+# starts a throwaway server on 127.0.0.1); CI installs it, see .ci/run.
 test: lint
-	$(PY) -m pytest
+	@if [ -z "$$LEDGER_TEST_DATABASE_URL" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  export LEDGER_TEST_DATABASE_URL=$$(bash tools/start-postgres.sh); \
+	fi; $(PY) -m pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

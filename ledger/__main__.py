@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ledger.problems import LedgerError, Problem
 from ledger.report import FORMATS
+from ledger.schema import Ledger
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,9 +33,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="count only flows with these statuses, e.g. pledged,committed")
     report.add_argument("--format", choices=FORMATS, default="json")
     report.add_argument("--out", type=Path, help="write here instead of stdout")
-    compare = commands.add_parser("diff", help="rows added, removed and changed from A to B")
-    compare.add_argument("a", type=Path)
-    compare.add_argument("b", type=Path)
+    compare = commands.add_parser(
+        "diff", help="rows added, removed and changed from A to B (CSV paths or stored "
+        "version ids such as 3 or v3)")
+    compare.add_argument("a")
+    compare.add_argument("b")
     return parser
 
 
@@ -88,11 +92,22 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _diff(args: argparse.Namespace) -> int:
-    from ledger.diff import diff
+def _ledger_at(where: str) -> Ledger:
+    """A CSV path, or the id of a stored version (`3` or `v3`)."""
     from ledger.schema import read_ledger
 
-    result = diff(read_ledger(args.a), read_ledger(args.b))
+    path = Path(where)
+    if path.exists() or not re.fullmatch(r"v?\d+", where):
+        return read_ledger(path)
+    from ledger.store import Store
+
+    return read_ledger(Store().content(int(where.lstrip("v"))))
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from ledger.diff import diff
+
+    result = diff(_ledger_at(args.a), _ledger_at(args.b))
     print("\n".join(result.lines()))
     print(result.summary(), file=sys.stderr)
     return 0

@@ -8,6 +8,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def isolated_store(tmp_path, monkeypatch):
+    """Every test gets its own empty SQLite store, and no editor secret."""
+    monkeypatch.setenv("LEDGER_DATA_DIR", str(tmp_path / "store"))
+    monkeypatch.delenv("LEDGER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("LEDGER_EDITOR_SECRET", raising=False)
+
+
 @pytest.fixture
 def shipped() -> Path:
     return ROOT / "data" / "funding.csv"

@@ -143,4 +143,50 @@ def test_two_sessions_never_see_each_others_uploads():
     one.button(key="use_upload").click().run()
     other = app()
     assert metrics(other)["Covered"] == expected_totals(Scenario())["covered"]
-    assert "shipped" in other.sidebar.caption[0].value
+    assert "published version 1" in other.sidebar.caption[0].value
+
+
+def upload_update(at: AppTest) -> None:
+    at.file_uploader(key="upload").set_value(("update.csv", UPDATE.read_bytes(), "text/csv"))
+    at.run()
+
+
+def test_a_wrong_secret_publishes_nothing_and_the_right_one_publishes(monkeypatch):
+    from ledger.store import Store
+
+    monkeypatch.setenv("LEDGER_EDITOR_SECRET", "right-horse-battery")
+    at = app("data")
+    upload_update(at)
+    at.text_input(key="publish_secret").input("wrong")
+    at.button(key="publish").click().run()
+    assert any("Wrong editor secret" in e.value for e in at.error)
+    assert Store().current().id == 1
+    at.text_input(key="publish_secret").input("right-horse-battery")
+    at.text_input(key="publish_comment").input("December summit")
+    at.button(key="publish").click().run()
+    assert any("Published as version 2" in s.value for s in at.success)
+    newcomer = app()
+    assert metrics(newcomer)["Covered"] == expected_totals(Scenario(), UPDATE)["covered"]
+
+
+def test_without_a_secret_publishing_is_off_and_says_how_to_turn_it_on():
+    at = app("data")
+    upload_update(at)
+    assert any("LEDGER_EDITOR_SECRET" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "publish"]
+
+
+def test_history_compares_and_restores_versions(monkeypatch):
+    from ledger.store import Store
+
+    monkeypatch.setenv("LEDGER_EDITOR_SECRET", "restore-me")
+    Store().publish(UPDATE.read_bytes(), "update")
+    at = app("data")
+    at.selectbox(key="history_version").set_value(2).run()
+    at.selectbox(key="history_compare").set_value(1).run()
+    assert any("2 added, 0 removed" in m.value for m in at.markdown)
+    at.selectbox(key="history_version").set_value(1).run()
+    at.text_input(key="restore_secret").input("restore-me")
+    at.button(key="restore").click().run()
+    assert any("Restored as version 3" in s.value for s in at.success)
+    assert Store().current().restored_from == 1

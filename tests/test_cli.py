@@ -91,3 +91,17 @@ def test_the_module_runs_as_a_process(args):
         ["data/funding.csv"] if args == ["validate"] else [])],
         cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_diff_takes_stored_version_ids(capsys):
+    from ledger.store import Store
+
+    Store().publish((ROOT / "data" / "examples" / "update-2025-12.csv").read_bytes())
+    assert main(["diff", "1", "v2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["+ eu-loan-2026-2027", "+ eu-loan-armament"]
+
+
+def test_diff_of_an_unknown_version_is_a_clear_error(capsys):
+    assert main(["diff", "1", "99"]) == 1
+    assert "no stored version 99" in capsys.readouterr().err

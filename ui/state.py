@@ -8,15 +8,18 @@ user uploaded lives in `st.session_state` alone.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
+from ledger.access import EditorGate
 from ledger.fx import RateTable
 from ledger.reconcile import Reconciliation, default_rates, reconcile
 from ledger.scenario import Scenario
 from ledger.schema import Ledger, read_ledger
+from ledger.store import Store, database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "funding.csv"
@@ -29,6 +32,7 @@ class Current:
     data: bytes
     digest: str
     label: str
+    version_id: int | None = None
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,17 +66,80 @@ def shipped() -> Current:
     return _shipped(SHIPPED.stat().st_mtime)
 
 
+@st.cache_resource(show_spinner="Opening the ledger store…")
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    """One store per process and address (SQLite in LEDGER_DATA_DIR, or LEDGER_DATABASE_URL)."""
+    return _store(database_url())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _version_content(url: str, version_id: int) -> bytes:
+    return store().content(version_id)  # versions are immutable: safe to keep
+
+
+def published() -> Current:
+    """The current published version; the shipped file if the store cannot be read."""
+    try:
+        version = store().current()
+    except Exception as exc:  # an unreachable database must not take the dashboard down
+        st.session_state["_store_error"] = f"{type(exc).__name__}: {exc}"
+        return shipped()
+    st.session_state.pop("_store_error", None)
+    if version is None:
+        return shipped()
+    data = _version_content(store().url, version.id)
+    return Current(data, version.sha256, f"published version {version.id}", version.id)
+
+
+def version(version_id: int) -> Current:
+    data = _version_content(store().url, version_id)
+    return Current(data, digest_of(data), f"stored version {version_id} (viewing)", version_id)
+
+
 def current() -> Current:
-    """This session's ledger: its own applied upload, or the shipped one."""
+    """This session's ledger: its own choice (an upload or a stored version), or the
+    current published version."""
     mine = st.session_state.get("session_ledger")
-    return mine if isinstance(mine, Current) else shipped()
+    return mine if isinstance(mine, Current) else published()
+
+
+def use_version(version_id: int) -> None:
+    st.session_state["session_ledger"] = version(version_id)
+
+
+def secret() -> str:
+    """The editor secret: LEDGER_EDITOR_SECRET, else `editor_secret` in secrets.toml."""
+    from_env = os.environ.get("LEDGER_EDITOR_SECRET", "")
+    if from_env:
+        return from_env
+    try:
+        return str(st.secrets.get("editor_secret", ""))
+    except Exception:  # no secrets.toml: Streamlit raises rather than returning empty
+        return ""
+
+
+@st.cache_resource(show_spinner=False)
+def _gate(secret_value: str) -> EditorGate:
+    return EditorGate(secret_value)
+
+
+def gate() -> EditorGate:
+    return _gate(secret())
+
+
+def client_key() -> str:
+    return st.context.ip_address or "unknown"
 
 
 def use_for_session(data: bytes, label: str) -> None:
     st.session_state["session_ledger"] = Current(data, digest_of(data), label)
 
 
-def back_to_shipped() -> None:
+def back_to_published() -> None:
     st.session_state.pop("session_ledger", None)
 
 

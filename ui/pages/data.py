@@ -1,13 +1,15 @@
-"""Data: upload a funding CSV, see its problems or what it changes, use it for
-this session; download the current ledger and a template."""
+"""Data: upload a funding CSV and see its problems or what it changes; use it for
+this session or publish it for everyone (editors); history of published
+versions; downloads of the current ledger and a template."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from ledger.diff import diff
-from ledger.schema import template_csv, validate
+from ledger.diff import Diff, diff
+from ledger.problems import LedgerError
+from ledger.schema import Ledger, read_ledger, template_csv, validate
 from ledger.textfile import MAX_BYTES
 from ui import state
 from ui.view import get, problems_frame
@@ -16,13 +18,46 @@ from ui.widgets import plain
 view = get()
 st.title("Data")
 st.write(f"In use for your session: **{plain(view.current.label)}** "
-         f"(version `{view.current.digest[:12]}`).")
+         f"(content `{view.current.digest[:12]}`).")
 if st.session_state.get("session_ledger") is not None:
-    st.button("Back to the shipped ledger", on_click=state.back_to_shipped, key="back")
+    st.button("Back to the published ledger", on_click=state.back_to_published, key="back")
+if st.session_state.get("_store_error"):
+    st.warning("The ledger store cannot be read, so the shipped ledger is shown: "
+               + st.session_state["_store_error"])
+
+
+def show_diff(changes: Diff, after: Ledger, prefix: str) -> None:
+    st.info(f"Compared with what you use now: {changes.summary()}.")
+    if changes.added:
+        st.write("Rows added")
+        st.dataframe(after.frame[after.frame["id"].isin(changes.added)][
+            ["row", "id", "kind", "name", "unit", "status", "ref"]],
+            hide_index=True, width="stretch", key=f"{prefix}_added")
+    if changes.removed:
+        st.write("Rows removed")
+        st.dataframe(pd.DataFrame({"id": changes.removed}), hide_index=True,
+                     width="stretch", key=f"{prefix}_removed")
+    if changes.changed:
+        st.write("Fields changed")
+        st.dataframe(pd.DataFrame([vars(c) for c in changes.changed]), hide_index=True,
+                     width="stretch", key=f"{prefix}_changed")
+
+
+def editor_check(key: str) -> bool:
+    """The editor secret field; True once the secret given is right."""
+    given = st.text_input("Editor secret", type="password", key=f"{key}_secret")
+    if not st.button("Publish" if key == "publish" else "Restore", key=key,
+                     type="primary"):
+        return False
+    if state.gate().check(given, state.client_key()):
+        return True
+    st.error("Wrong editor secret: nothing was published or restored.")
+    return False
+
 
 st.subheader("Upload an updated funding CSV")
-st.caption("Your upload stays in your session: nobody else sees it. "
-           f"Limit {MAX_BYTES / 1e6:,.0f} MB.")
+st.caption("Your upload stays in your session: nobody else sees it until an editor "
+           f"publishes it. Limit {MAX_BYTES / 1e6:,.0f} MB.")
 upload = st.file_uploader("Funding CSV", key="upload", max_upload_size=MAX_BYTES // 1_000_000)
 if upload is not None:
     data = upload.getvalue()
@@ -37,25 +72,69 @@ if upload is not None:
         for warning in problems:
             st.warning(str(warning))
         if view.ledger is not None:
-            changes = diff(view.ledger, ledger)
-            st.info(f"Compared with what you use now: {changes.summary()}.")
-            if changes.added:
-                st.write("Rows added")
-                st.dataframe(ledger.frame[ledger.frame["id"].isin(changes.added)][
-                    ["row", "id", "kind", "name", "unit", "status", "ref"]],
-                    hide_index=True, width="stretch", key="diff_added")
-            if changes.removed:
-                st.write("Rows removed")
-                st.dataframe(pd.DataFrame({"id": changes.removed}), hide_index=True,
-                             width="stretch", key="diff_removed")
-            if changes.changed:
-                st.write("Fields changed")
-                st.dataframe(pd.DataFrame([vars(c) for c in changes.changed]),
-                             hide_index=True, width="stretch", key="diff_changed")
+            show_diff(diff(view.ledger, ledger), ledger, "upload")
         label = f"your upload ({len(ledger.frame):,} rows, uploaded as {upload.name!r})"
-        if st.button("Use for my session", type="primary", key="use_upload"):
+        if st.button("Use for my session", key="use_upload"):
             state.use_for_session(data, label)
             st.rerun()
+        with st.expander("Publish for everyone (editors)", expanded=False):
+            if not state.gate().enabled:
+                st.info("Publishing is off. To turn it on, set the environment variable "
+                        "LEDGER_EDITOR_SECRET, or `editor_secret` in .streamlit/secrets.toml, "
+                        "and restart the dashboard.")
+            else:
+                comment = st.text_input("What changed (comment)", key="publish_comment")
+                author = st.text_input("Your name or initials", key="publish_author")
+                if editor_check("publish"):
+                    with st.spinner("Publishing…"):
+                        result = state.store().publish(data, comment, author)
+                    if result.created:
+                        st.success(f"Published as version {result.version.id}.")
+                    else:
+                        st.info(f"Identical to the current version {result.version.id}: "
+                                "nothing changed.")
+
+st.subheader("History of published versions")
+try:
+    history = state.store().history()
+except Exception as exc:  # keep the page usable when the database is down
+    history = []
+    st.warning(f"The history cannot be read: {type(exc).__name__}: {exc}")
+if history:
+    st.dataframe(pd.DataFrame({
+        "version": [v.id for v in history],
+        "published (UTC)": [v.created_at for v in history],
+        "rows": [v.row_count for v in history],
+        "comment": [v.comment for v in history],
+        "author": [v.author for v in history],
+        "restored from": [v.restored_from or "" for v in history],
+        "content": [v.sha256[:12] for v in history],
+    }).astype({"restored from": "str"}), hide_index=True, width="stretch", key="history")
+    ids = [v.id for v in history]
+    left, right = st.columns(2)
+    chosen = left.selectbox("Version", ids, key="history_version")
+    other = right.selectbox("Compare with", ids, index=min(1, len(ids) - 1),
+                            key="history_compare")
+    if st.button("View this version in my session", key="history_view"):
+        state.use_version(int(chosen))
+        st.rerun()
+    if chosen != other:
+        try:
+            before = read_ledger(state.version(int(other)).data)
+            after = read_ledger(state.version(int(chosen)).data)
+        except LedgerError as exc:
+            st.error(f"A stored version could not be read: {exc}")
+        else:
+            changes = diff(before, after)
+            st.write(f"From version {other} to version {chosen}: {changes.summary()}.")
+            if not changes.empty:
+                st.dataframe(pd.DataFrame({"change": changes.lines()}), hide_index=True,
+                             width="stretch", key="history_diff")
+    if state.gate().enabled and chosen != ids[0]:
+        with st.expander(f"Restore version {chosen} as the current one (editors)"):
+            if editor_check("restore"):
+                result = state.store().restore(int(chosen), author="dashboard")
+                st.success(f"Restored as version {result.version.id}.")
 
 st.subheader("Downloads")
 left, right = st.columns(2)

@@ -1,0 +1,134 @@
+"""The store on SQLite and on a real PostgreSQL (LEDGER_TEST_DATABASE_URL, started
+by tools/start-postgres.sh; required when REQUIRE_POSTGRES=1, as in CI)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from ledger.problems import LedgerError
+from ledger.store import Store, database_url, metadata
+
+from .conftest import DATA, ROOT
+
+SHIPPED = (ROOT / "data" / "funding.csv").read_bytes()
+UPDATE = (ROOT / "data" / "examples" / "update-2025-12.csv").read_bytes()
+PG_URL = os.environ.get("LEDGER_TEST_DATABASE_URL", "")
+if os.environ.get("REQUIRE_POSTGRES") and not PG_URL:
+    raise RuntimeError("REQUIRE_POSTGRES is set but LEDGER_TEST_DATABASE_URL is not")
+
+
+def variant(n: int) -> bytes:
+    """The shipped ledger with one note changed: distinct, valid content."""
+    return SHIPPED.replace(b"Target force of several", f"[variant {n}] Target force of "
+                           "several".encode())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return database_url({"LEDGER_DATA_DIR": str(tmp_path)})
+    if not PG_URL:
+        pytest.skip("no PostgreSQL: run tools/start-postgres.sh and set "
+                    "LEDGER_TEST_DATABASE_URL")
+    address = database_url({"LEDGER_DATABASE_URL": PG_URL})
+    engine = sa.create_engine(address)
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+    engine.dispose()
+    return address
+
+
+def test_empty_store_makes_the_shipped_ledger_version_one(url):
+    store = Store(url)
+    current = store.current()
+    assert current is not None and current.id == 1 and current.row_count == 6
+    assert store.content(1) == SHIPPED
+    Store(url)  # opening again seeds nothing more
+    assert len(store.history()) == 1
+
+
+def test_publishing_makes_an_immutable_new_version(url):
+    store = Store(url)
+    published = store.publish(UPDATE, "December 2025 summit", "analyst")
+    assert published.created and published.version.id == 2
+    assert store.current().comment == "December 2025 summit"
+    assert store.content(1) == SHIPPED and store.content(2) == UPDATE
+
+
+def test_publishing_identical_content_again_changes_nothing_and_says_so(url):
+    store = Store(url)
+    again = store.publish(SHIPPED, "same again")
+    assert not again.created and again.version.id == 1
+    assert len(store.history()) == 1
+
+
+def test_restoring_makes_a_new_version_with_the_old_content(url):
+    store = Store(url)
+    store.publish(UPDATE)
+    restored = store.restore(1, author="editor")
+    assert restored.version.id == 3 and restored.version.restored_from == 1
+    assert store.content(3) == SHIPPED
+
+
+def test_invalid_content_is_never_stored(url):
+    store = Store(url)
+    with pytest.raises(LedgerError):
+        store.publish((DATA / "errors_many.csv").read_bytes())
+    assert len(store.history()) == 1
+
+
+def _publish_after_go(url: str, n: int, go: str) -> None:
+    while not Path(go).exists():
+        time.sleep(0.01)
+    Store(url, seed=None).publish(variant(n), f"writer {n}")
+
+
+def test_eight_processes_publishing_at_once_give_eight_versions(url, tmp_path):
+    store = Store(url)
+    go = tmp_path / "go"
+    spawn = multiprocessing.get_context("spawn")
+    writers = [spawn.Process(target=_publish_after_go, args=(url, n, str(go)))
+               for n in range(8)]
+    for w in writers:
+        w.start()
+    time.sleep(1.0)
+    go.touch()
+    for w in writers:
+        w.join(timeout=120)
+        assert w.exitcode == 0
+    history = store.history()
+    assert len(history) == 9
+    assert {store.content(v.id) for v in history[:8]} == {variant(n) for n in range(8)}
+
+
+def _publish_then_hang(url: str, flag: str) -> None:
+    def stall() -> None:
+        Path(flag).touch()
+        time.sleep(120)
+
+    Store(url, seed=None).publish(UPDATE, "never committed", before_commit=stall)
+
+
+def test_a_process_killed_mid_publish_leaves_the_previous_version_current(url, tmp_path):
+    Store(url)  # version 1
+    flag = tmp_path / "inside-transaction"
+    writer = multiprocessing.get_context("spawn").Process(
+        target=_publish_then_hang, args=(url, str(flag)))
+    writer.start()
+    deadline = time.monotonic() + 60
+    while not flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert flag.exists()
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.join()
+    reopened = Store(url)
+    assert reopened.current().id == 1 and reopened.content(1) == SHIPPED
+    taken = reopened.publish(UPDATE).version  # the store still takes writes
+    assert reopened.current() == taken and [v.id for v in reopened.history()][-1] == 1
