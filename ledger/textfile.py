@@ -41,7 +41,8 @@ def decode(data: bytes) -> tuple[str, list[Problem]]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16"), []
     if b"\x00" in data:
-        raise LedgerError([Problem(None, None, "binary data (NUL bytes): not a CSV text file")])
+        row = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise LedgerError([Problem(row, None, "binary data (NUL bytes): not a CSV text file")])
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
@@ -49,9 +50,10 @@ def decode(data: bytes) -> tuple[str, list[Problem]]:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise LedgerError(
-            [Problem(None, None, f"not UTF-8 text (undecodable byte at offset {exc.start})")]
-        ) from None
+        row = data[: exc.start].count(b"\n") + 1
+        raise LedgerError([Problem(
+            row, None, f"not UTF-8 text (undecodable byte 0x{data[exc.start]:02X} at offset "
+            f"{exc.start}): save the file as UTF-8")]) from None
     return text, [
         Problem(None, None, "not UTF-8: read as Windows-1252 (cp1252); check € and accents",
                 "warning")
@@ -100,7 +102,8 @@ def find_header(text: str, wanted: set[str]) -> tuple[str, int]:
 def read_records(text: str, wanted: set[str]) -> Records:
     """Split text into records; every structural problem is collected."""
     if "\x00" in text:
-        raise LedgerError([Problem(None, None, "binary data (NUL characters): not a CSV file")])
+        row = text[: text.index("\x00")].count("\n") + 1
+        raise LedgerError([Problem(row, None, "binary data (NUL characters): not a CSV file")])
     separator, header_index = find_header(text, wanted)
     csv.field_size_limit(MAX_CELL_CHARS + 1)
     problems: list[Problem] = []
@@ -137,8 +140,9 @@ def read_records(text: str, wanted: set[str]) -> Records:
     except csv.Error as exc:
         problems.append(Problem(row + 1, None, f"cannot be read as CSV ({exc}); "
                                 f"a cell may exceed {MAX_CELL_CHARS:,} characters"))
-    if not header:
-        raise LedgerError([Problem(1, None, "no header row (id,kind,name,...)")])
+    if not set(header) & wanted:
+        raise LedgerError([Problem(header_index + 1, None, "no header row: the first row must "
+                                   "name the columns (id,kind,name,category,low,high,unit,...)")])
     if header_index:
         warnings.append(Problem(header_index + 1, None,
                                 f"skipped {header_index} row(s) above the header", "warning"))
@@ -146,6 +150,8 @@ def read_records(text: str, wanted: set[str]) -> Records:
         warnings.append(Problem(None, None, f"read as {SEPARATOR_NAMES[separator]}-separated",
                                 "warning"))
     problems.extend(_header_problems(header, header_index + 1))
+    if not rows and not problems:
+        problems.append(Problem(header_index + 1, None, "a header but no rows: nothing to read"))
     if problems:
         raise LedgerError(problems)
     return Records(header, header_index + 1, separator, rows, numbers, warnings)

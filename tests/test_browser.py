@@ -125,11 +125,15 @@ def test_markup_in_an_upload_shows_as_text_and_runs_no_script(url, page):
     wait_for_app(page)
     upload(page, DATA / "xss.csv")
     page.get_by_role("button", name="Use for my session").click()
-    page.wait_for_timeout(1500)
-    for path in PAGES:
-        page.goto(f"{url}/{path}")
+    page.get_by_text("your upload (3 rows").first.wait_for(timeout=20_000)
+    for title in ("Flows", "Sources", "Ledger", "Reports", "Data", "Overview"):
+        page.get_by_role("link", name=title).click()  # same session: the upload stays in use
         wait_for_app(page)
-    page.get_by_role("link", name="Overview").click()
-    wait_for_app(page)
+        assert error_elements(page) == 0
     assert page.dialogs == []
     assert page.locator("img[src=x]").count() == 0
+    # the need's name is drawn as literal text in the chart's axis labels
+    page.wait_for_selector("svg.main-svg text", timeout=20_000)
+    headline = page.get_by_text("Even fully mobilised").first.inner_text()
+    assert "(**bold** <b>source</b>)" in headline
+    assert page.locator("svg text", has_text="<img src=x onerror=alert(1)>").count() >= 1
