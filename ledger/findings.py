@@ -24,9 +24,8 @@ class Finding:
     message: str
 
 
-def _ids(ids: pd.Series | list[str]) -> tuple[tuple[str, ...], str]:
-    ids = list(ids)
-    named = tuple(str(i) for i in ids[:MAX_ROWS_NAMED])
+def _ids(ids: pd.Series) -> tuple[tuple[str, ...], str]:
+    named = tuple(str(i) for i in ids.head(MAX_ROWS_NAMED))
     more = f" (first {MAX_ROWS_NAMED} of {len(ids):,} named)" if len(ids) > MAX_ROWS_NAMED else ""
     return named, more
 
@@ -59,14 +58,17 @@ def collect_findings(
         rows, more = _ids(surplus["id"])
         found.append(Finding("info", "surplus", rows,
                              f"{len(surplus)} need(s) covered more than in full{more}"))
-    flows = frame[frame["kind"] == "flow"]
-    unknown = flows[flows["industry"] == "unknown"]
-    if len(unknown):
-        rows, more = _ids(unknown["id"])
-        amount = money_range(unknown["value_low"].sum(), unknown["value_high"].sum(), currency)
+    # rows as in the ledger: the copies the US→Europe lever appends are left out
+    original = np.arange(len(frame)) < len(frame) - valued.moved
+    into_need = ((frame["kind"] == "flow") & frame["to"].isin(needs["id"])).to_numpy()
+    unknown = into_need & original & (frame["industry"] == "unknown").to_numpy()
+    if unknown.any():
+        rows, more = _ids(frame.loc[unknown, "id"])
+        amount = money_range(frame.loc[unknown, "value_low"].sum(),
+                             frame.loc[unknown, "value_high"].sum(), currency)
         found.append(Finding("warning", "unknown_industry", rows,
-                             f"{len(unknown):,} flow(s) worth {amount} with unknown industry"
-                             f"{more}"))
+                             f"{unknown.sum():,} flow(s) into needs worth {amount} with "
+                             f"unknown industry{more}"))
     found.extend(_code_findings(ledger, blocs))
     found.extend(_rate_findings(valued, currency))
     unused = sources[sources["allocated_high"] == 0]
@@ -74,11 +76,11 @@ def collect_findings(
         rows, more = _ids(unused["id"])
         found.append(Finding("info", "source_unused", rows,
                              f"{len(unused)} source(s) with nothing allocated{more}"))
-    assumed = frame[frame["status"] == "assumption"]
-    if len(assumed):
-        rows, more = _ids(assumed["id"])
+    assumed = original & (frame["status"] == "assumption").to_numpy()
+    if assumed.any():
+        rows, more = _ids(frame.loc[assumed, "id"])
         found.append(Finding("info", "assumption", rows,
-                             f"{len(assumed):,} figure(s) are illustrative assumptions, "
+                             f"{assumed.sum():,} figure(s) are illustrative assumptions, "
                              f"not reported by anyone{more}"))
     if len(valued.excluded_by_status):
         rows, more = _ids(valued.excluded_by_status["id"])

@@ -143,9 +143,15 @@ def convert_factors(
         valued = np.full(n, day)
     else:
         valued = row_date.to_numpy(dtype="datetime64[D]")
-    pairs = pd.DataFrame({"currency": currency.to_numpy(dtype=object), "valued_on": valued})
-    codes = pairs.groupby(["currency", "valued_on"], sort=False).ngroup().to_numpy()
-    uniq = pairs.drop_duplicates().reset_index(drop=True)
+    # few currencies and dates: factorize each, then combine into one integer key
+    currency_code, currency_names = pd.factorize(currency)
+    date_code, dates = pd.factorize(valued)
+    key = currency_code.astype(np.int64) * max(len(dates), 1) + date_code
+    distinct, codes = np.unique(key, return_inverse=True)
+    uniq = pd.DataFrame({
+        "currency": np.asarray(currency_names, dtype=object)[distinct // max(len(dates), 1)],
+        "valued_on": np.asarray(dates, dtype="datetime64[D]")[distinct % max(len(dates), 1)],
+    })
     per_eur = np.full(len(uniq), np.nan)
     rate_date = np.full(len(uniq), np.datetime64("NaT"), dtype="datetime64[D]")
     for code, idx in uniq.groupby("currency").indices.items():

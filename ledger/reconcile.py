@@ -42,9 +42,15 @@ class Reconciliation:
 def row_blocs(ledger: Ledger, blocs: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """(donor bloc, industry bloc) of each row; codes missing from blocs -> Other."""
     frame = ledger.frame
-    donor = frame["donor"].map(blocs).fillna("Other").where(frame["donor"] != "", "")
-    industry = frame["industry"].map(blocs).fillna("Other").where(frame["industry"] != "", "")
-    return donor.astype("str"), industry.astype("str")
+    return _bloc_of(frame["donor"], blocs), _bloc_of(frame["industry"], blocs)
+
+
+def _bloc_of(codes: pd.Series, blocs: dict[str, str]) -> pd.Series:
+    """Look each distinct code up once (a column holds few), then spread."""
+    position, uniques = pd.factorize(codes)
+    looked_up = np.array([blocs.get(code, "Other") if code else "" for code in uniques] + [""],
+                         dtype=object)
+    return pd.Series(looked_up[position], index=codes.index, dtype="str")
 
 
 def reconcile(
@@ -62,10 +68,13 @@ def reconcile(
         donor_bloc=donor_bloc, industry_bloc=industry_bloc))
     valued = apply(with_blocs, scenario, rates)
     frame = valued.frame
-    kind = frame["kind"]
-    needs_f, sources_f = frame[kind == "need"], frame[kind == "source"]
-    flows = frame[kind == "flow"]
-    flows_to_need = flows[flows["to"].isin(needs_f["id"])]
+    kind = frame["kind"].to_numpy()
+    row_columns = ["id", "name", "category", "donor", "donor_bloc", "value_low", "value_high",
+                   "full_low", "full_high", "row"]
+    needs_f = frame.loc[kind == "need", row_columns]
+    sources_f = frame.loc[kind == "source", row_columns]
+    flows = aggregate_flows(frame, kind == "flow")
+    flows_to_need = flows[flows["to"].isin(needs_f["id"]).to_numpy()]
 
     needs = _needs(needs_f, flows_to_need)
     sources = _sources(sources_f, flows)
@@ -79,6 +88,32 @@ def reconcile(
         needs=needs, sources=sources, industry=industry, payer_supplier=payer,
         findings=findings, data_version=ledger.data_version,
     )
+
+
+def aggregate_flows(frame: pd.DataFrame, is_flow: np.ndarray) -> pd.DataFrame:
+    """Flows summed by (from, to, industry bloc): every total below is a sum over
+    these groups, and a million flows fall into a few thousand of them."""
+    columns = ("from", "to", "industry_bloc")
+    codes, names = [], []
+    for column in columns:
+        code, distinct = pd.factorize(frame[column].to_numpy()[is_flow]
+                                      if len(frame) else np.array([], dtype=object))
+        codes.append(code.astype(np.int64))
+        names.append(np.asarray(distinct, dtype=object))
+    sizes = [max(len(n), 1) for n in names]
+    key = (codes[0] * sizes[1] + codes[1]) * sizes[2] + codes[2]
+    group, distinct_keys = pd.factorize(key)
+    low = np.bincount(group, weights=frame["value_low"].to_numpy()[is_flow],
+                      minlength=len(distinct_keys))
+    high = np.bincount(group, weights=frame["value_high"].to_numpy()[is_flow],
+                       minlength=len(distinct_keys))
+    keys = np.asarray(distinct_keys, dtype=np.int64)
+    return pd.DataFrame({
+        "from": names[0][keys // (sizes[1] * sizes[2])] if len(keys) else [],
+        "to": names[1][keys // sizes[2] % sizes[1]] if len(keys) else [],
+        "industry_bloc": names[2][keys % sizes[2]] if len(keys) else [],
+        "value_low": low, "value_high": high,
+    })
 
 
 def default_rates() -> RateTable:
@@ -169,27 +204,29 @@ def _donor_composition(sources_f: pd.DataFrame, flows: pd.DataFrame) -> pd.DataF
     part of a flow is the same fraction of its low and of its high.
     """
     ids = list(sources_f["id"])
+    where = {sid: i for i, sid in enumerate(ids)}
     bloc_names = sorted(set(sources_f["donor_bloc"]) | {"Other"})
-    between = flows[flows["to"].isin(ids) & flows["from"].isin(ids)]
-    order, _ = topological_order(ids, zip(between["from"], between["to"], strict=True))
-    own = pd.DataFrame(0.0, index=ids, columns=bloc_names)
-    home = dict(zip(ids, sources_f["donor_bloc"], strict=True))
-    for sid, amount in zip(ids, _midpoint(sources_f), strict=True):
-        own.loc[sid, home[sid] or "Other"] += amount
+    home = [bloc_names.index(b or "Other") for b in sources_f["donor_bloc"]]
+    own = np.zeros((len(ids), len(bloc_names)))
+    own[np.arange(len(ids)), home] = _midpoint(sources_f).to_numpy(dtype=float)
+    between = flows[flows["to"].isin(ids).to_numpy() & flows["from"].isin(ids).to_numpy()]
     inflow = between.assign(mid=_midpoint(between)).groupby(["to", "from"])["mid"].sum()
-    receivers = set(inflow.index.get_level_values(0))
-    shares = pd.DataFrame(0.0, index=ids, columns=bloc_names)
+    feeders: dict[str, list[tuple[int, float]]] = {}
+    for (to, origin), amount in inflow.items():
+        feeders.setdefault(str(to), []).append((where[str(origin)], float(amount)))
+    order, _ = topological_order(ids, [(o, t) for t, o in inflow.index])
+    shares = np.zeros_like(own)
     for sid in order:
-        mix = own.loc[sid].to_numpy(copy=True)
-        if sid in receivers:
-            for origin, amount in inflow.loc[sid].items():
-                mix = mix + amount * shares.loc[origin].to_numpy()
+        i = where[str(sid)]
+        mix = own[i].copy()
+        for origin, amount in feeders.get(str(sid), ()):
+            mix += amount * shares[origin]
         total = mix.sum()
         if total > 0:
-            shares.loc[sid] = mix / total
+            shares[i] = mix / total
         else:
-            shares.loc[sid, home[sid] or "Other"] = 1.0
-    return shares
+            shares[i, home[i]] = 1.0
+    return pd.DataFrame(shares, index=ids, columns=bloc_names)
 
 
 def _payer_supplier(flows_to_need: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:

@@ -66,6 +66,7 @@ class Valued:
     conversion: Conversion
     fx_date: dt.date | None  # the valuation date in "date" mode
     excluded_by_status: pd.DataFrame
+    moved: int = 0  # rows appended at the end by the US→Europe shift
 
 
 def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
@@ -91,9 +92,11 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
         excluded = frame[drop]
         frame = frame[~drop]
     frame = _apply_availability(frame, dict(scenario.availability))
+    before = len(frame)
     if scenario.shift_us_to_europe and "industry_bloc" in frame.columns:
         frame = _shift_to_europe(frame, scenario.shift_us_to_europe)
-    return Valued(frame.reset_index(drop=True), conversion, fx_date, excluded)
+    return Valued(frame.reset_index(drop=True), conversion, fx_date, excluded,
+                  len(frame) - before)
 
 
 def _apply_availability(frame: pd.DataFrame, availability: dict[str, float]) -> pd.DataFrame:

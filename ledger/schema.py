@@ -14,7 +14,7 @@ import pandas as pd
 
 from ledger.graph import cycle_edges
 from ledger.problems import LedgerError, Problem
-from ledger.textfile import MAX_BYTES, decode, read_records
+from ledger.textfile import MAX_BYTES, read_csv_bytes
 from ledger.units import UnitError, parse_amount_column, parse_unit
 
 COLUMNS = (
@@ -68,14 +68,9 @@ def _too_big(size: int) -> str:
 def read_ledger(source: bytes | str | Path) -> Ledger:
     """Read and validate a funding CSV; raise LedgerError with every problem."""
     data = read_bytes(source)
-    text, warnings = decode(data)
-    records = read_records(text, set(COLUMNS) | {"amount"})
-    warnings += records.warnings
-    raw = pd.DataFrame(
-        {name: pd.array(column, dtype="str") for name, column in
-         zip(records.header, zip(*records.rows, strict=False) if records.rows else
-             [[] for _ in records.header], strict=True)},
-    )
+    records = read_csv_bytes(data, set(COLUMNS) | {"amount"})
+    warnings = list(records.warnings)
+    raw = records.frame
     rows = pd.Series(records.row_numbers, dtype="int64", name="row")
     checker = _Checker(raw, rows, records.header_row, records.separator)
     frame = checker.run()
@@ -192,11 +187,12 @@ class _Checker:
         self.flag(ids == "", "id", "missing id")
         self.flag((ids != "") & ~ids.str.fullmatch(_ID.pattern), "id",
                   self.quoted("id", "an id may hold only letters, digits, -, _ and ."))
-        dup = ids.duplicated(keep="first") & (ids != "")
-        if dup.any():
-            first = dict(zip(ids[~ids.duplicated(keep="first")], self.rows, strict=False))
-            self.flag(dup, "id", lambda pos: (
-                f"'{ids.iat[pos]}' — duplicate id (first used in row {first[ids.iat[pos]]})"))
+        repeat = ids.duplicated(keep="first")
+        if not repeat.any():
+            return
+        first = dict(zip(ids[~repeat], self.rows[~repeat], strict=True))
+        self.flag(repeat & (ids != ""), "id", lambda pos: (
+            f"'{ids.iat[pos]}' — duplicate id (first used in row {first[ids.iat[pos]]})"))
 
     def _decimal_comma(self, columns: list[str]) -> bool:
         if self.separator == ",":
@@ -257,9 +253,12 @@ class _Checker:
 
     def _dates(self) -> pd.Series:
         text = self.cell("date")
-        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        position, days = pd.factorize(text)  # a ledger holds few distinct dates
+        parsed = pd.Series(pd.to_datetime(days, format="%Y-%m-%d", errors="coerce")
+                           .to_numpy()[position], index=text.index)
         bad = parsed.isna().to_numpy()
-        shaped = text.str.fullmatch(_ISO_DAY.pattern).to_numpy(dtype=bool)
+        shaped = np.array([_ISO_DAY.fullmatch(str(d)) is not None for d in days],
+                          dtype=bool)[position]
         self.flag(bad & ~shaped, "date", self.quoted("date", "not a date: use YYYY-MM-DD"))
         self.flag(bad & shaped, "date", self.quoted("date", "no such day"))
         return parsed.astype("datetime64[s]")
@@ -267,25 +266,27 @@ class _Checker:
     def _codes(self, column: str, required: pd.Series, special: dict[str, str],
                what: str) -> pd.Series:
         text = self.cell(column)
-        upper = text.str.upper()
-        mapped = upper.map(special)
-        iso = upper.str.fullmatch(r"[A-Z]{2}")
-        value = mapped.where(mapped.notna(), upper)
+        position, distinct = pd.factorize(text)  # a code column holds few distinct values
+        values, readable = [], []
+        for code in map(str, distinct):
+            upper = code.upper()
+            values.append(special.get(upper, upper))
+            readable.append(not code or upper in special or re.fullmatch("[A-Z]{2}", upper))
+        value = _spread(position, values)
+        empty = (text == "").to_numpy()
         if column == "industry":
-            value = value.where((text != "") | ~required, "unknown")
+            value = value.where(~(empty & required.to_numpy()), "unknown")
         else:
-            self.flag(required & (text == ""), column,
+            self.flag(required.to_numpy() & empty, column,
                       f"missing {what} (ISO code, EU, G7 or multi)")
-        ok = mapped.notna() | iso | (text == "")
-        self.flag(~ok, column, self.quoted(column, f"not a {what} code: ISO alpha-2, "
-                                           + ", ".join(special.values())))
-        return value.astype("str")
+        self.flag(~np.array(readable, dtype=bool)[position], column, self.quoted(
+            column, f"not a {what} code: ISO alpha-2, " + ", ".join(special.values())))
+        return value
 
     def _check_links(self, frame: pd.DataFrame) -> None:
-        kinds = dict(zip(frame["id"], frame["kind"], strict=False))
         flows = frame["kind"] == "flow"
-        source_of = frame["from"].map(kinds)
-        target_of = frame["to"].map(kinds)
+        source_of = _kind_of(frame["from"], frame, flows)
+        target_of = _kind_of(frame["to"], frame, flows)
         self.flag(flows & (frame["from"] == ""), "from", "missing: the id of a source")
         self.flag(flows & (frame["to"] == ""), "to", "missing: the id of a need or source")
         self.flag(flows & (frame["from"] != "") & source_of.isna(), "from",
@@ -314,6 +315,31 @@ class _Checker:
             self.flag(mask, "to", lambda pos: (
                 f"'{frame['to'].iat[pos]}' — flows form a cycle through "
                 + " → ".join(sorted({a for a, _ in in_cycle}))))
+
+
+def _spread(position: np.ndarray, values: list[str]) -> pd.Series:
+    """A text column from the code of each row into a list of distinct values."""
+    import pyarrow as pa
+
+    if len(position) == 0:
+        return pd.Series([], dtype="str")
+    return pa.array(values, pa.string()).take(pa.array(position)).to_pandas()
+
+
+def _kind_of(refs: pd.Series, frame: pd.DataFrame, flows: pd.Series) -> pd.Series:
+    """The kind of the row each reference names (None where none does). References
+    name few distinct rows, so each distinct one is looked up once."""
+    position, distinct = pd.factorize(refs)
+    targets = frame.loc[~flows, ["id", "kind"]].drop_duplicates("id")
+    kinds = dict(zip(targets["id"], targets["kind"], strict=True))
+    found = [kinds.get(ref) for ref in distinct]
+    unresolved = [i for i, kind in enumerate(found) if kind is None and distinct[i] != ""]
+    if unresolved:
+        flow_ids = set(frame.loc[flows, "id"][frame.loc[flows, "id"].isin(
+            [distinct[i] for i in unresolved])])
+        for i in unresolved:
+            found[i] = "flow" if distinct[i] in flow_ids else None
+    return pd.Series(np.array([*found, None], dtype=object)[position], index=refs.index)
 
 
 def template_csv() -> bytes:

@@ -9,6 +9,9 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 from ledger.problems import LedgerError, Problem
 
 MAX_BYTES = 200_000_000  # a 1M-flow ledger is about 100 MB
@@ -18,17 +21,18 @@ MAX_CELL_CHARS = 100_000
 HEADER_SEARCH_ROWS = 20
 SEPARATORS = (",", ";", "\t")
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+HEADER_PROBE_CHARS = 256_000
 
 
 @dataclass(frozen=True)
 class Records:
-    """Data rows of a CSV with the spreadsheet row number of each."""
+    """Data rows of a CSV as text cells, with the spreadsheet row number of each."""
 
     header: list[str]
     header_row: int
     separator: str
-    rows: list[list[str]]
-    row_numbers: list[int]
+    frame: pd.DataFrame
+    row_numbers: np.ndarray
     warnings: list[Problem]
 
 
@@ -99,12 +103,43 @@ def find_header(text: str, wanted: set[str]) -> tuple[str, int]:
     return best[1], best[2]
 
 
-def read_records(text: str, wanted: set[str]) -> Records:
+def read_csv_bytes(data: bytes, wanted: set[str]) -> Records:
+    """Decode and split a CSV file. A clean UTF-8 file goes straight to the fast
+    reader; anything else is decoded in full and read record by record."""
+    utf8_body = None
+    if data.strip() and b"\x00" not in data and not data.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _is_utf8(data):
+        utf8_body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+        head = utf8_body[:HEADER_PROBE_CHARS].decode("utf-8", errors="ignore")
+        separator, header_index = find_header(head, wanted)
+        fast = _read_clean(utf8_body, head, separator, header_index, wanted)
+        if fast is not None:
+            return fast
+    text, warnings = decode(data)
+    records = read_records(text, wanted, try_fast=utf8_body is None)
+    return Records(records.header, records.header_row, records.separator, records.frame,
+                   records.row_numbers, warnings + records.warnings)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_records(text: str, wanted: set[str], try_fast: bool = True) -> Records:
     """Split text into records; every structural problem is collected."""
     if "\x00" in text:
         row = text[: text.index("\x00")].count("\n") + 1
         raise LedgerError([Problem(row, None, "binary data (NUL characters): not a CSV file")])
-    separator, header_index = find_header(text, wanted)
+    head = text[:HEADER_PROBE_CHARS]
+    separator, header_index = find_header(head, wanted)
+    if try_fast:
+        fast = _read_clean(text.encode("utf-8"), head, separator, header_index, wanted)
+        if fast is not None:
+            return fast
     csv.field_size_limit(MAX_CELL_CHARS + 1)
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -154,7 +189,68 @@ def read_records(text: str, wanted: set[str]) -> Records:
         problems.append(Problem(header_index + 1, None, "a header but no rows: nothing to read"))
     if problems:
         raise LedgerError(problems)
-    return Records(header, header_index + 1, separator, rows, numbers, warnings)
+    columns = list(zip(*rows, strict=True))
+    frame = pd.DataFrame({name: pd.array(column, dtype="str")
+                          for name, column in zip(header, columns, strict=True)})
+    return Records(header, header_index + 1, separator, frame,
+                   np.asarray(numbers, dtype=np.int64), warnings)
+
+
+def _read_clean(body: bytes, head: str, separator: str, header_index: int,
+                wanted: set[str]) -> Records | None:
+    """The fast path (pyarrow's CSV reader) for a clean file: header on row 1, no
+    blank or ragged rows, no line breaks inside cells, no overlong cell. Anything
+    else returns None, and the exact reader above takes over to name the rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    if header_index != 0:
+        return None
+    try:
+        header = [_normal(c) for c in next(_reader(head, separator))]
+    except (StopIteration, csv.Error):
+        return None
+    if (not header or not header[-1] or len(set(header)) != len(header) or "" in header
+            or not set(header) & wanted or len(header) > MAX_COLUMNS):
+        return None
+    irregular: list[object] = []
+
+    def note(row: object) -> str:
+        irregular.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=header,
+                                           block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=False,
+                                             ignore_empty_lines=False, invalid_row_handler=note),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False, null_values=[]),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if irregular or table.num_rows == 0 or table.num_rows > MAX_ROWS:
+        return None
+    blank = None
+    for column in table.columns:
+        lengths = pc.utf8_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_CELL_CHARS:
+            return None
+        empty = pc.equal(lengths, 0)
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if blank is not None and pc.any(blank).as_py():
+        return None  # blank rows: the exact reader skips them and keeps the numbering
+    warnings = []
+    if separator != ",":
+        warnings.append(Problem(None, None, f"read as {SEPARATOR_NAMES[separator]}-separated",
+                                "warning"))
+    frame = table.to_pandas()
+    return Records(header, 1, separator, frame, np.arange(2, table.num_rows + 2), warnings)
 
 
 def _header_problems(header: list[str], row: int) -> list[Problem]:

@@ -188,17 +188,14 @@ def parse_amount_column(
     low = np.full(n, np.nan)
     high = np.full(n, np.nan)
     errors: dict[int, str] = {}
-    text = cells.astype("string").fillna("")
     if decimal_comma:
         slow = np.ones(n, dtype=bool)
     else:
-        plain = text.str.fullmatch(r"\s*\d+(?:\.\d*)?\s*").fillna(False).to_numpy(dtype=bool)
-        fast = pd.to_numeric(text.where(plain, ""), errors="coerce").to_numpy(dtype=float)
-        good = plain & np.isfinite(fast)
-        low[good] = fast[good]
+        good, values = _plain_numbers(cells)
+        low[good] = values[good]
         slow = ~good
     for pos in np.flatnonzero(slow):
-        cell = text.iat[pos]
+        cell = str(cells.iat[pos])
         try:
             lo, hi = parse_amount(cell, allow_range=allow_range, decimal_comma=decimal_comma)
         except (AmountError, ValueError) as exc:
@@ -208,6 +205,21 @@ def parse_amount_column(
         if hi is not None:
             high[pos] = hi
     return low, high, errors
+
+
+def _plain_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(mask, values) for cells that are plain decimals like `95` or `12.5`, in bulk
+    with Arrow compute; every other cell goes through parse_amount."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(cells, type=pa.string(), from_pandas=True)
+    text = pc.fill_null(text, "")
+    plain = pc.match_substring_regex(text, r"^\s*\d+(\.\d*)?\s*$")
+    trimmed = pc.utf8_trim_whitespace(pc.if_else(plain, text, "0"))
+    values = pc.cast(trimmed, pa.float64()).to_numpy(zero_copy_only=False)
+    good = plain.to_numpy(zero_copy_only=False) & np.isfinite(values)
+    return good, values
 
 
 def _clip(text: str, limit: int = 40) -> str:

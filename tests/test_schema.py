@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ledger.problems import LedgerError
@@ -140,3 +141,37 @@ def test_data_version_is_the_sha256_of_the_bytes(shipped):
     import hashlib
 
     assert read_ledger(shipped).data_version == hashlib.sha256(shipped.read_bytes()).hexdigest()
+
+
+def test_duplicate_id_after_other_rows_names_the_right_first_row():
+    _, problems = validate(csv_bytes(
+        "a,need,A,military,1,,EUR,2025-01-02,,,,,,,",
+        "b,need,B,military,1,,EUR,2025-01-02,,,,,,,",
+        "b,need,B again,military,1,,EUR,2025-01-02,,,,,,,",
+        "c,need,C,military,1,,EUR,2025-01-02,,,,,,,",
+        "a,need,A again,military,1,,EUR,2025-01-02,,,,,,,",
+    ))
+    messages = {p.row: p.message for p in problems}
+    assert "first used in row 3" in messages[4]
+    assert "first used in row 2" in messages[6]
+
+
+def test_flow_naming_another_flow_is_an_error():
+    found = problems_of(csv_bytes(
+        "s,source,S,,1,,bn EUR,2025-01-02,,,EU,,,,",
+        "n,need,N,military,1,,bn EUR,2025-01-02,,,,,,,",
+        "f,flow,F,military,1,,bn EUR,2025-01-02,s,n,,,,,",
+        "g,flow,G,military,1,,bn EUR,2025-01-02,f,n,,,,,",
+    ))
+    assert found == [(5, "from")]
+
+
+def test_fast_and_exact_readers_give_the_same_frame(monkeypatch):
+    from ledger import textfile
+    from ledger.synthetic import csv_bytes as synthetic
+
+    data = synthetic(3000, seed=7)
+    fast = read_ledger(data).frame
+    monkeypatch.setattr(textfile, "_read_clean", lambda *args: None)
+    exact = read_ledger(data).frame
+    pd.testing.assert_frame_equal(fast, exact)

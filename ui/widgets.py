@@ -40,6 +40,7 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
                           file_name=f"{key}.csv", mime="text/csv", key=f"dl-{key}")
 
 
-def refs_of(frame: pd.DataFrame, ids: set[str] | None = None) -> list[str]:
-    rows = frame if ids is None else frame[frame["id"].isin(ids)]
-    return sorted({r for r in rows["ref"] if r})
+def refs_of(frame: pd.DataFrame, rows: pd.Series | None = None) -> list[str]:
+    """The distinct citations of the rows selected by a boolean mask (all rows if None)."""
+    refs = frame["ref"] if rows is None else frame.loc[rows, "ref"]
+    return sorted(r for r in refs.unique() if r)

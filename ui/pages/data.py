@@ -9,7 +9,7 @@ import streamlit as st
 
 from ledger.diff import Diff, diff
 from ledger.problems import LedgerError
-from ledger.schema import Ledger, read_ledger, template_csv, validate
+from ledger.schema import Ledger, read_ledger, template_csv
 from ledger.textfile import MAX_BYTES
 from ui import state
 from ui.view import get, problems_frame
@@ -26,21 +26,34 @@ if st.session_state.get("_store_error"):
                + st.session_state["_store_error"])
 
 
+SHOWN = 1_000  # rows of a diff shown on the page; the full diff is a download
+
+
 def show_diff(changes: Diff, after: Ledger, prefix: str) -> None:
     st.info(f"Compared with what you use now: {changes.summary()}.")
+
+    def table(title: str, frame: pd.DataFrame, total: int, key: str) -> None:
+        more = f" (the first {SHOWN:,} of {total:,})" if total > SHOWN else ""
+        st.write(title + more)
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"{prefix}_{key}")
+
     if changes.added:
-        st.write("Rows added")
-        st.dataframe(after.frame[after.frame["id"].isin(changes.added)][
-            ["row", "id", "kind", "name", "unit", "status", "ref"]],
-            hide_index=True, width="stretch", key=f"{prefix}_added")
+        ids = set(changes.added[:SHOWN])
+        rows = after.frame.head(SHOWN * 4)  # added rows are usually near the end of a small
+        picked = rows[rows["id"].isin(ids)]  # file; in a large one, show the first ones found
+        if len(picked) < len(ids):
+            picked = after.frame[after.frame["id"].isin(ids)]
+        table("Rows added", picked[["row", "id", "kind", "name", "unit", "status", "ref"]],
+              len(changes.added), "added")
     if changes.removed:
-        st.write("Rows removed")
-        st.dataframe(pd.DataFrame({"id": changes.removed}), hide_index=True,
-                     width="stretch", key=f"{prefix}_removed")
+        table("Rows removed", pd.DataFrame({"id": changes.removed[:SHOWN]}),
+              len(changes.removed), "removed")
     if changes.changed:
-        st.write("Fields changed")
-        st.dataframe(pd.DataFrame([vars(c) for c in changes.changed]), hide_index=True,
-                     width="stretch", key=f"{prefix}_changed")
+        table("Fields changed", pd.DataFrame([vars(c) for c in changes.changed[:SHOWN]]),
+              len(changes.changed), "changed")
+    if len(changes.added) + len(changes.removed) + len(changes.changed) > SHOWN:
+        st.download_button("Full diff (text)", data=lambda: "\n".join(changes.lines()),
+                           file_name="ledger-diff.txt", mime="text/plain", key=f"{prefix}_dl")
 
 
 def editor_check(key: str) -> bool:
@@ -61,8 +74,18 @@ st.caption("Your upload stays in your session: nobody else sees it until an edit
 upload = st.file_uploader("Funding CSV", key="upload", max_upload_size=MAX_BYTES // 1_000_000)
 if upload is not None:
     data = upload.getvalue()
-    with st.spinner("Checking the file…"):
-        ledger, problems = validate(data)
+    with st.status(f"Checking {len(data) / 1e6:,.1f} MB…", expanded=False) as progress:
+        st.write("Reading and validating every row…")
+        try:  # through the content-keyed cache, so "Use for my session" parses nothing again
+            ledger = state.parsed(state.digest_of(data), data)
+            problems = list(ledger.warnings)
+        except LedgerError as exc:
+            ledger, problems = None, exc.problems
+        if ledger is not None and view.ledger is not None:
+            st.write(f"{len(ledger.frame):,} rows are valid; comparing with what you use now…")
+            changes = diff(view.ledger, ledger)
+        progress.update(label="Checked" if ledger is not None else "Problems found",
+                        state="complete" if ledger is not None else "error")
     if ledger is None:
         st.error(f"This file cannot be used: {len(problems)} problem(s). "
                  "Nothing has changed: the figures in force stay in force.")
@@ -72,7 +95,7 @@ if upload is not None:
         for warning in problems:
             st.warning(str(warning))
         if view.ledger is not None:
-            show_diff(diff(view.ledger, ledger), ledger, "upload")
+            show_diff(changes, ledger, "upload")
         label = f"your upload ({len(ledger.frame):,} rows, uploaded as {upload.name!r})"
         if st.button("Use for my session", key="use_upload"):
             state.use_for_session(data, label)

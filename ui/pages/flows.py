@@ -13,7 +13,7 @@ from ui.widgets import chart, refs_of
 ledger, result = need_result()
 c = result.currency
 frame = ledger.frame
-flow_refs = refs_of(frame[frame["kind"] != "need"])
+flow_refs = refs_of(frame, frame["kind"] != "need")
 
 st.title("Flows")
 st.metric("European money spent in US industry",

@@ -25,7 +25,7 @@ cols[2].metric("Gap", money_range(*gap, c), border=True)
 cols[3].metric("Coverage", percent_range(*coverage_share(result)), border=True)
 
 frame = ledger.frame
-behind = set(result.needs["id"]) | set(frame.loc[frame["to"].isin(result.needs["id"]), "id"])
+behind = (frame["kind"] == "need") | frame["to"].isin(result.needs["id"])
 chart(coverage_gap(result), gap_table(result), refs_of(frame, behind), "coverage-gap")
 
 st.subheader("Findings")

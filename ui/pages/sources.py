@@ -15,7 +15,7 @@ c = result.currency
 sources = result.sources
 st.title("Sources")
 chart(sources_chart(result), sources.drop(columns=["row"]),
-      refs_of(ledger.frame[ledger.frame["kind"] != "need"]), "sources")
+      refs_of(ledger.frame, ledger.frame["kind"] != "need"), "sources")
 
 FLAGS = {"yes": "⛔ over-allocated", "possible": "⚠️ possibly", "no": ""}
 st.dataframe(
