@@ -33,5 +33,18 @@ test: lint
 	  export LEDGER_TEST_DATABASE_URL=$$(bash tools/start-postgres.sh); \
 	fi; $(PY) -m pytest
 
+$(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+# Timings print figures; nothing here passes or fails on time.
+bench: $(VENV)/.installed-bench
+	$(PY) -m ledger.bench
+	$(PY) -m bench.app_rerun
+	$(PY) -m ledger.synthetic 100000 > /tmp/ledger-bench-100k.csv
+	$(PY) -m bench.app_rerun /tmp/ledger-bench-100k.csv
+	$(PY) -m bench.app_upload /tmp/ledger-bench/flows-1000000.csv
+	$(PY) -m pytest bench --benchmark-only -q -p no:cacheprovider
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
