@@ -162,6 +162,10 @@ def read_records(text: str, wanted: set[str], try_fast: bool = True) -> Records:
             if len(record) != len(header):
                 if len(record) > len(header) and not any(c.strip() for c in record[len(header):]):
                     record = record[: len(header)]
+                elif record[-1].count("\n") > 1:
+                    problems.append(Problem(row, None, 'a quote (") opened in this row is never '
+                                            "closed, so the lines after it ran into one cell"))
+                    continue
                 else:
                     problems.append(Problem(
                         row, None,

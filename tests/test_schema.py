@@ -175,3 +175,27 @@ def test_fast_and_exact_readers_give_the_same_frame(monkeypatch):
     monkeypatch.setattr(textfile, "_read_clean", lambda *args: None)
     exact = read_ledger(data).frame
     pd.testing.assert_frame_equal(fast, exact)
+
+
+def test_an_unclosed_quote_is_named_as_such():
+    _, problems = validate(csv_bytes('n,need,"Air defence,military,1,,EUR,2025-01-02,,,,,,,',
+                                     "m,need,M,military,1,,EUR,2025-01-02,,,,,,,",
+                                     "o,need,O,military,1,,EUR,2025-01-02,,,,,,,"))
+    assert [(p.row, p.column) for p in problems] == [(2, None)]
+    assert "never closed" in problems[0].message
+
+
+@pytest.mark.parametrize("ending", [b"\r", b"\r\n"])
+def test_old_mac_and_windows_line_endings_are_read(ending):
+    data = csv_bytes("n,need,N,military,1,,EUR,2025-01-02,,,,,,,",
+                     "m,need,M,military,2,,EUR,2025-01-02,,,,,,,").replace(b"\n", ending)
+    assert read_ledger(data).frame["low"].tolist() == [1.0, 2.0]
+
+
+def test_synthetic_ledgers_are_valid_and_deterministic():
+    from ledger.synthetic import csv_bytes as synthetic
+
+    assert synthetic(500, seed=3) == synthetic(500, seed=3)
+    frame = read_ledger(synthetic(500, seed=3)).frame
+    assert (frame["kind"] == "flow").sum() == 500
+    assert frame["currency"].nunique() >= 5
