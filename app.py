@@ -31,13 +31,15 @@ rates = state.rates()
 ledger = result = None
 problems = []
 try:
-    ledger = state.parsed(current.digest, current.data)
+    with st.spinner("Reading the ledger…", show_time=True):
+        ledger = state.parsed(current.digest, current.data)
 except LedgerError as exc:
     problems = exc.problems
 scenario = scenario_controls(ledger, rates)
 if ledger is not None:
     try:
-        result = state.result_for(ledger, scenario)
+        with st.spinner("Reconciling…", show_time=True):
+            result = state.result_for(ledger, scenario)
     except LedgerError as exc:
         problems = exc.problems
 st.sidebar.caption(f"Data: {plain(current.label)} · version {current.digest[:12]}")

@@ -88,14 +88,21 @@ def test_a_broken_upload_lists_problems_in_the_browser(url, page):
     page.get_by_text("Nothing has changed").wait_for()
 
 
+def click_download(page, name: str):
+    """Click a download button once the app is idle; return the download."""
+    wait_for_app(page)
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name=name).click()
+    return download.value
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "html"])
 def test_gap_report_downloads_and_parses(url, page, fmt):
     page.goto(f"{url}/reports")
     wait_for_app(page)
-    with page.expect_download() as download:
-        page.get_by_role("button", name=f"Download {fmt.upper()}").click()
-    saved = Path(download.value.path())
-    assert download.value.suggested_filename.endswith(f"-EUR.{fmt}")
+    download = click_download(page, f"Download {fmt.upper()}")
+    saved = Path(download.path())
+    assert download.suggested_filename.endswith(f"-EUR.{fmt}")
     if fmt == "xlsx":
         import openpyxl
 

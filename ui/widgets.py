@@ -37,7 +37,8 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
         else:
             st.caption("No citations on these rows.")
     right.download_button("Chart data (CSV)", data=lambda: csv_download_bytes(data),
-                          file_name=f"{key}.csv", mime="text/csv", key=f"dl-{key}")
+                          file_name=f"{key}.csv", mime="text/csv", key=f"dl-{key}",
+                          on_click="ignore")
 
 
 def refs_of(frame: pd.DataFrame, rows: pd.Series | None = None) -> list[str]:

@@ -53,7 +53,8 @@ def show_diff(changes: Diff, after: Ledger, prefix: str) -> None:
               len(changes.changed), "changed")
     if len(changes.added) + len(changes.removed) + len(changes.changed) > SHOWN:
         st.download_button("Full diff (text)", data=lambda: "\n".join(changes.lines()),
-                           file_name="ledger-diff.txt", mime="text/plain", key=f"{prefix}_dl")
+                           file_name="ledger-diff.txt", mime="text/plain", key=f"{prefix}_dl",
+                           on_click="ignore")
 
 
 def editor_check(key: str) -> bool:
@@ -163,6 +164,6 @@ st.subheader("Downloads")
 left, right = st.columns(2)
 left.download_button("Current ledger (CSV)", data=view.current.data,
                      file_name=f"funding-{view.current.digest[:12]}.csv", mime="text/csv",
-                     key="dl_current")
+                     key="dl_current", on_click="ignore")
 right.download_button("Template (CSV)", data=template_csv(), file_name="funding-template.csv",
-                      mime="text/csv", key="dl_template")
+                      mime="text/csv", key="dl_template", on_click="ignore")

@@ -26,4 +26,5 @@ for fmt in FORMATS:
     left, right = st.columns([3, 1])
     left.write(DESCRIPTIONS.get(fmt, fmt))
     right.download_button(f"Download {fmt.upper()}", data=lambda fmt=fmt: render(result, fmt),
-                          file_name=f"{stem}.{fmt}", mime=MIME[fmt], key=f"report-{fmt}")
+                          file_name=f"{stem}.{fmt}", mime=MIME[fmt], key=f"report-{fmt}",
+                          on_click="ignore")
