@@ -182,10 +182,9 @@ def test_history_compares_and_restores_versions(monkeypatch):
     monkeypatch.setenv("LEDGER_EDITOR_SECRET", "restore-me")
     Store().publish(UPDATE.read_bytes(), "update")
     at = app("data")
-    at.selectbox(key="history_version").set_value(2).run()
-    at.selectbox(key="history_compare").set_value(1).run()
-    assert any("2 added, 0 removed" in m.value for m in at.markdown)
-    at.selectbox(key="history_version").set_value(1).run()
+    assert any("From version 1 to version 2: 2 added, 0 removed" in m.value
+               for m in at.markdown)  # by default the latest against the one before
+    at.selectbox(key="history_version_2").set_value(1).run()
     at.text_input(key="restore_secret").input("restore-me")
     at.button(key="restore").click().run()
     assert any("Restored as version 3" in s.value for s in at.success)

@@ -17,6 +17,9 @@ from ui.widgets import plain
 
 view = get()
 st.title("Data")
+flash = st.session_state.pop("_flash", None)
+if flash:
+    st.success(flash)
 st.write(f"In use for your session: **{plain(view.current.label)}** "
          f"(content `{view.current.digest[:12]}`).")
 if st.session_state.get("session_ledger") is not None:
@@ -113,10 +116,10 @@ if upload is not None:
                     with st.spinner("Publishing…"):
                         result = state.store().publish(data, comment, author)
                     if result.created:
-                        st.success(f"Published as version {result.version.id}.")
-                    else:
-                        st.info(f"Identical to the current version {result.version.id}: "
-                                "nothing changed.")
+                        st.session_state["_flash"] = f"Published as version {result.version.id}."
+                        st.rerun()  # so the sidebar, history and figures show the new version
+                    st.info(f"Identical to the current version {result.version.id}: "
+                            "nothing changed.")
 
 st.subheader("History of published versions")
 try:
@@ -136,9 +139,10 @@ if history:
     }).astype({"restored from": "str"}), hide_index=True, width="stretch", key="history")
     ids = [v.id for v in history]
     left, right = st.columns(2)
-    chosen = left.selectbox("Version", ids, key="history_version")
+    # keys name the latest version, so a new version starts the pickers afresh
+    chosen = left.selectbox("Version", ids, key=f"history_version_{ids[0]}")
     other = right.selectbox("Compare with", ids, index=min(1, len(ids) - 1),
-                            key="history_compare")
+                            key=f"history_compare_{ids[0]}")
     if st.button("View this version in my session", key="history_view"):
         state.use_version(int(chosen))
         st.rerun()
@@ -158,7 +162,8 @@ if history:
         with st.expander(f"Restore version {chosen} as the current one (editors)"):
             if editor_check("restore"):
                 result = state.store().restore(int(chosen), author="dashboard")
-                st.success(f"Restored as version {result.version.id}.")
+                st.session_state["_flash"] = f"Restored as version {result.version.id}."
+                st.rerun()
 
 st.subheader("Downloads")
 left, right = st.columns(2)
