@@ -105,7 +105,7 @@ def load_user_rates(path: Path) -> pd.DataFrame:
 def rate_table(user_rates: Path | None = None) -> RateTable:
     """ECB rates, with user rates filling currencies and dates the ECB lacks."""
     ecb = ecb_rates()
-    sources = {c: "ECB" for c in ecb.columns}
+    sources = {"EUR": "ECB (base currency)", **{c: "ECB" for c in ecb.columns}}
     if user_rates is None or not user_rates.exists():
         return RateTable(ecb, sources)
     extra = load_user_rates(user_rates).pivot_table(
@@ -163,6 +163,7 @@ def convert_factors(
     uniq["target_per_eur"] = target_rate
     uniq["target_rate_date"] = target_date
     uniq["factor"] = target_rate / per_eur
+    uniq["source"] = [table.sources.get(str(code), "ECB") for code in uniq["currency"]]
     missing = ~np.isfinite(uniq["factor"].to_numpy())
     if missing.any():
         raise LedgerError(_missing_rate_problems(uniq[missing], codes, row_numbers, target))

@@ -113,6 +113,10 @@ def _known_currencies() -> frozenset[str]:
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?"
 _SINGLE = re.compile(rf"\+?({_NUM})")
 _RANGE = re.compile(rf"\+?({_NUM})\s*(?:-|–|—|to)\s*\+?({_NUM})")
+# the same, for files that write decimal commas (1.234,5)
+_NUM_C = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?"
+_NUM_COMMA = re.compile(rf"\+?({_NUM_C})")
+_RANGE_COMMA = re.compile(rf"\+?({_NUM_C})\s*(?:-|–|—|to)\s*\+?({_NUM_C})")
 _NONFINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 _HAS_UNIT = re.compile(r"[€$£]|\d\s*(?:bn|mn|tn|[kmbt]|billion|million|[A-Za-z]{3})\b", re.I)
 
@@ -169,10 +173,6 @@ def parse_amount(text: str, *, allow_range: bool, decimal_comma: bool = False) -
     raise AmountError("not a number")
 
 
-_NUM_C = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?"
-_NUM_COMMA = re.compile(rf"\+?({_NUM_C})")
-_RANGE_COMMA = re.compile(rf"\+?({_NUM_C})\s*(?:-|–|—|to)\s*\+?({_NUM_C})")
-
 
 def parse_amount_column(
     cells: pd.Series, *, allow_range: bool, decimal_comma: bool = False
@@ -226,7 +226,3 @@ def _clip(text: str, limit: int = 40) -> str:
     text = text.replace("\n", " ").replace("\r", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
-
-def scale_factor(unit: str) -> float:
-    """Whole currency units per one unit of `unit` (e.g. 1e9 for 'bn EUR')."""
-    return parse_unit(unit).scale

@@ -49,6 +49,7 @@ def rates_used(result: Reconciliation) -> dict[str, dict[str, dict[str, Any]]]:
             "rate_date": _day(r.rate_date),
             "per_eur": float(r.per_eur),
             "to_" + result.currency: float(r.factor),
+            "source": str(r.source),
         }
     return used
 
@@ -211,4 +212,5 @@ def rates_table(result: Reconciliation) -> pd.DataFrame:
         "rate_date": [_day(d) for d in rates["rate_date"]],
         "per_eur": rates["per_eur"].to_numpy(dtype=float),
         f"factor_to_{result.currency}": rates["factor"].to_numpy(dtype=float),
+        "source": rates["source"].to_numpy(dtype=object),
     })
