@@ -22,6 +22,13 @@ HEADER_SEARCH_ROWS = 20
 SEPARATORS = (",", ";", "\t")
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 HEADER_PROBE_CHARS = 256_000
+KNOWN_BINARIES = (
+    (b"PK\x03\x04", "a ZIP archive or an Excel/OpenDocument workbook"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,10 @@ def decode(data: bytes) -> tuple[str, list[Problem]]:
     """UTF-8 (BOM or not), UTF-16 with BOM; otherwise cp1252 with a warning."""
     if not data.strip():
         raise LedgerError([Problem(None, None, "the file is empty")])
+    for signature, what in KNOWN_BINARIES:
+        if data.startswith(signature):
+            raise LedgerError([Problem(None, None, f"this is {what}, not a CSV file: "
+                                       "save it as CSV (UTF-8) and upload that")])
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8"), []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -62,7 +62,7 @@ def test_command_line_as_a_process_on_binary_input():
     done = subprocess.run([sys.executable, "-m", "ledger", "validate", str(BAD / "binary.png")],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr.startswith("row 3: binary data")
+    assert done.stderr.startswith("this is a PNG image, not a CSV file")
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -146,3 +146,14 @@ def test_streamlit_config_keeps_the_security_settings():
     assert config["client"]["showErrorDetails"] in ("none", False)
     assert server["maxUploadSize"] * 1_000_000 >= MAX_BYTES
     assert server["maxUploadSize"] <= 1000
+
+
+def test_an_excel_workbook_gets_a_hint_to_save_as_csv():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    _, problems = validate(buffer.getvalue())
+    assert "Excel" in problems[0].message and "save it as CSV" in problems[0].message
