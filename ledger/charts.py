@@ -108,12 +108,19 @@ def industry_split(result: Reconciliation) -> go.Figure:
         for row in industry.itertuples()
     ]
     fig = go.Figure(bars)
+    known = industry[industry["bloc"] != "Unknown"]
+    unknown = industry[industry["bloc"] == "Unknown"]
     if industry.empty:
         title = "No flows into needs"
+    elif known.empty:
+        title = "Whose industry gets the orders is not known for any flow"
     else:
-        top = industry.loc[industry["amount_high"].idxmax()]
-        title = (f"{top['bloc']} industry gets the largest share of orders: "
+        top = known.loc[known["amount_high"].idxmax()]
+        title = (f"{top['bloc']} industry gets the largest known share of orders: "
                  f"{percent_range(top['share_low'], top['share_high'])}")
+        if not unknown.empty:
+            share = percent_range(unknown["share_low"].iloc[0], unknown["share_high"].iloc[0])
+            title += f" ({share} to industry not known)"
     fig.update_yaxes(title_text=f"bn {c}")
     return _layout(fig, title, c, height=380)
 

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from ledger import charts
+from ledger.reconcile import reconcile
+from ledger.schema import read_ledger
+
+from .conftest import DATA, ROOT
+
+
+@pytest.fixture(scope="module")
+def shipped_result():
+    return reconcile(read_ledger(ROOT / "data" / "funding.csv"))
+
+
+def test_titles_state_the_finding(shipped_result):
+    assert charts.coverage_gap(shipped_result).layout.title.text == (
+        "Reconstruction of Ukraine has the largest gap: €600–650 bn")
+    assert charts.payer_supplier(shipped_result).layout.title.text.startswith(
+        "European money spent in US industry: €54–63 bn")
+    assert "United States industry gets the largest known share" in (
+        charts.industry_split(shipped_result).layout.title.text)
+
+
+def test_each_bloc_has_one_colour_in_every_chart(shipped_result):
+    industry = charts.industry_split(shipped_result)
+    payer = charts.payer_supplier(shipped_result)
+    for bar in industry.data:
+        assert bar.marker.color == charts.BLOC_COLOURS[bar.name]
+    for bar in payer.data:
+        assert bar.marker.color == charts.BLOC_COLOURS[bar.name.removeprefix("orders to ")]
+
+
+def test_ranges_are_bars_to_the_low_end_with_whiskers_to_the_high_end(shipped_result):
+    figure = charts.coverage_gap(shipped_result)
+    need = next(bar for bar in figure.data if bar.name == "Need")
+    needs = shipped_result.needs.sort_values("need_high")
+    assert list(need.x) == pytest.approx(list(needs["need_low"] / 1e9))
+    assert list(need.error_x.array) == pytest.approx(
+        list((needs["need_high"] - needs["need_low"]) / 1e9))
+
+
+def strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings_in(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in strings_in(v)]
+    return []
+
+
+def test_markup_in_names_is_escaped_in_every_figure():
+    result = reconcile(read_ledger(DATA / "xss.csv"))
+    for build in (charts.coverage_gap, charts.sources_chart, charts.sankey):
+        texts = strings_in(build(result).to_plotly_json())
+        assert any("&lt;" in t for t in texts), build.__name__  # the names are there, escaped
+        assert not [t for t in texts if "<img" in t or "<svg" in t or "<b>" in t], build.__name__
