@@ -19,6 +19,8 @@ def main() -> None:
         for name, path in PAGES.items():
             page.goto(f"{url}/{path}")
             wait_for_app(page)
+            page.wait_for_selector('[data-testid="stDataFrame"], .js-plotly-plot')
+            page.wait_for_timeout(3000)  # let tables and charts finish drawing
             page.screenshot(path=str(DOCS / f"{name}.png"))
             print(DOCS / f"{name}.png")
 
