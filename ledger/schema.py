@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ledger.graph import cycle_edges
+from ledger.links import check_links
 from ledger.problems import LedgerError, Problem
 from ledger.textfile import MAX_BYTES, read_csv_bytes
 from ledger.units import UnitError, parse_amount_column, parse_unit
@@ -169,7 +169,7 @@ class _Checker:
             "ref": self.cell("ref"),
             "note": self.cell("note"),
         })
-        self._check_links(frame)
+        check_links(frame, self.flag, self.quoted)
         return frame
 
     def _header_ok(self) -> bool:
@@ -283,39 +283,6 @@ class _Checker:
             column, f"not a {what} code: ISO alpha-2, " + ", ".join(special.values())))
         return value
 
-    def _check_links(self, frame: pd.DataFrame) -> None:
-        flows = frame["kind"] == "flow"
-        source_of = _kind_of(frame["from"], frame, flows)
-        target_of = _kind_of(frame["to"], frame, flows)
-        self.flag(flows & (frame["from"] == ""), "from", "missing: the id of a source")
-        self.flag(flows & (frame["to"] == ""), "to", "missing: the id of a need or source")
-        self.flag(flows & (frame["from"] != "") & source_of.isna(), "from",
-                  self.quoted("from", "no row has this id"))
-        self.flag(flows & (frame["to"] != "") & target_of.isna(), "to",
-                  self.quoted("to", "no row has this id"))
-        self.flag(flows & source_of.isin(["need", "flow"]), "from",
-                  lambda pos: f"'{frame['from'].iat[pos]}' is a {source_of.iat[pos]}: "
-                  "money flows from a source")
-        self.flag(flows & (target_of == "flow"), "to",
-                  self.quoted("to", "is a flow: money flows to a need or a source"))
-        self.flag(flows & (frame["from"] == frame["to"]) & (frame["from"] != ""), "to",
-                  "a flow from a source to itself")
-        into_need = flows & (target_of == "need")
-        needs_category = (frame["kind"] == "need") | into_need
-        self.flag(needs_category & (frame["category"] == ""), "category",
-                  "missing category (e.g. military, reconstruction)")
-        between = flows & (source_of == "source") & (target_of == "source") & (
-            frame["from"] != frame["to"])
-        edges = frame.loc[between, ["from", "to"]]
-        in_cycle: set = cycle_edges(list(zip(edges["from"], edges["to"], strict=True)))
-        if in_cycle:
-            members = edges.apply(lambda r: (r["from"], r["to"]) in in_cycle, axis=1)
-            mask = np.zeros(len(frame), dtype=bool)
-            mask[np.flatnonzero(between.to_numpy())[members.to_numpy(dtype=bool)]] = True
-            self.flag(mask, "to", lambda pos: (
-                f"'{frame['to'].iat[pos]}' — flows form a cycle through "
-                + " → ".join(sorted({a for a, _ in in_cycle}))))
-
 
 def _spread(position: np.ndarray, values: list[str]) -> pd.Series:
     """A text column from the code of each row into a list of distinct values."""
@@ -324,22 +291,6 @@ def _spread(position: np.ndarray, values: list[str]) -> pd.Series:
     if len(position) == 0:
         return pd.Series([], dtype="str")
     return pa.array(values, pa.string()).take(pa.array(position)).to_pandas()
-
-
-def _kind_of(refs: pd.Series, frame: pd.DataFrame, flows: pd.Series) -> pd.Series:
-    """The kind of the row each reference names (None where none does). References
-    name few distinct rows, so each distinct one is looked up once."""
-    position, distinct = pd.factorize(refs)
-    targets = frame.loc[~flows, ["id", "kind"]].drop_duplicates("id")
-    kinds = dict(zip(targets["id"], targets["kind"], strict=True))
-    found = [kinds.get(ref) for ref in distinct]
-    unresolved = [i for i, kind in enumerate(found) if kind is None and distinct[i] != ""]
-    if unresolved:
-        flow_ids = set(frame.loc[flows, "id"][frame.loc[flows, "id"].isin(
-            [distinct[i] for i in unresolved])])
-        for i in unresolved:
-            found[i] = "flow" if distinct[i] in flow_ids else None
-    return pd.Series(np.array([*found, None], dtype=object)[position], index=refs.index)
 
 
 def template_csv() -> bytes:
