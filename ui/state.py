@@ -132,6 +132,13 @@ def gate() -> EditorGate:
 
 
 def client_key() -> str:
+    """Who is trying the editor secret, for the growing delay. Behind a reverse proxy
+    every request comes from the proxy: set LEDGER_TRUSTED_PROXY=1 to use the
+    client address it forwards (only then: the header is trivial to forge)."""
+    if os.environ.get("LEDGER_TRUSTED_PROXY") == "1":
+        forwarded = st.context.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
     return st.context.ip_address or "unknown"
 
 
