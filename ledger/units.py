@@ -28,8 +28,9 @@ SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 SCALE_WORDS = {
     "thousand": "thousand", "thousands": "thousand", "k": "thousand",
     "million": "million", "millions": "million", "mn": "million", "m": "million",
-    "mio": "million",
+    "mio": "million", "mln": "million",
     "billion": "billion", "billions": "billion", "bn": "billion", "b": "billion",
+    "bln": "billion", "mrd": "billion",
     "trillion": "trillion", "trillions": "trillion", "tn": "trillion",
 }
 CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR"}

@@ -22,6 +22,8 @@ from ledger.units import Q_, AmountError, UnitError, parse_amount, parse_amount_
         ("tn usd", 1e12, "USD"),
         ("thousand UAH", 1e3, "UAH"),
         ("  euro  ", 1.0, "EUR"),
+        ("Mrd EUR", 1e9, "EUR"),
+        ("USD bln", 1e9, "USD"),
     ],
 )
 def test_unit_grammar_reads_scale_and_currency_in_either_order(text, scale, currency):
