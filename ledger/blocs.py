@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -14,10 +15,16 @@ FALLBACK = {"EU": "Europe", "US": "United States", "UA": "Ukraine", "unknown": "
 
 
 def load_blocs(path: Path | None = None) -> dict[str, str]:
-    """Read `code,bloc[,name]`; codes as written (alpha-2 upper-case, `multi`, `unknown`)."""
+    """Read `code,bloc[,name]`; codes as written (alpha-2 upper-case, `multi`, `unknown`).
+    Read again only when the file changes: every reconciliation asks for it."""
     path = path or DEFAULT_PATH
     if not path.exists():
         return dict(FALLBACK)
+    return dict(_read_blocs(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=8)
+def _read_blocs(path: Path, _mtime_ns: int) -> dict[str, str]:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
     frame.columns = [c.strip().lower() for c in frame.columns]
     problems = [

@@ -45,7 +45,7 @@ class Records:
 
 def decode(data: bytes) -> tuple[str, list[Problem]]:
     """UTF-8 (BOM or not), UTF-16 with BOM; otherwise cp1252 with a warning."""
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte; strip copies
         raise LedgerError([Problem(None, None, "the file is empty")])
     for signature, what in KNOWN_BINARIES:
         if data.startswith(signature):
@@ -118,7 +118,7 @@ def read_csv_bytes(data: bytes, wanted: set[str]) -> Records:
     """Decode and split a CSV file. A clean UTF-8 file goes straight to the fast
     reader; anything else is decoded in full and read record by record."""
     utf8_body = None
-    if data.strip() and b"\x00" not in data and not data.startswith(
+    if data and not data.isspace() and b"\x00" not in data and not data.startswith(
             (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _is_utf8(data):
         utf8_body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
         head = utf8_body[:HEADER_PROBE_CHARS].decode("utf-8", errors="ignore")
@@ -248,7 +248,9 @@ def _read_clean(body: bytes, head: str, separator: str, header_index: int,
         )
     except (pa.ArrowInvalid, ValueError):
         return None
-    if irregular or table.num_rows == 0 or table.num_rows > MAX_ROWS:
+    if table.num_rows > MAX_ROWS:
+        raise LedgerError([Problem(None, None, f"{table.num_rows:,} rows: at most {MAX_ROWS:,}")])
+    if irregular or table.num_rows == 0:
         return None
     blank = None
     for column in table.columns:

@@ -157,3 +157,11 @@ def test_an_excel_workbook_gets_a_hint_to_save_as_csv():
         archive.writestr("xl/workbook.xml", "<workbook/>")
     _, problems = validate(buffer.getvalue())
     assert "Excel" in problems[0].message and "save it as CSV" in problems[0].message
+
+
+def test_too_many_rows_are_refused_on_the_fast_path(monkeypatch):
+    from ledger import textfile
+
+    monkeypatch.setattr(textfile, "MAX_ROWS", 2)
+    with pytest.raises(LedgerError, match="at most 2"):
+        read_ledger((ROOT / "data" / "funding.csv").read_bytes())

@@ -97,7 +97,13 @@ def published() -> Current:
 
 def version(version_id: int) -> Current:
     data = _version_content(store().url, version_id)
-    return Current(data, digest_of(data), f"stored version {version_id} (viewing)", version_id)
+    digest = store().get(version_id).sha256  # stored with the version: no need to rehash
+    return Current(data, digest, f"stored version {version_id} (viewing)", version_id)
+
+
+def parsed_version(version_id: int) -> Ledger:
+    stored = version(version_id)
+    return parsed(stored.digest, stored.data)
 
 
 def current() -> Current:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ledger.diff import Diff, diff
 from ledger.problems import LedgerError
-from ledger.schema import Ledger, read_ledger, template_csv
+from ledger.schema import Ledger, template_csv
 from ledger.textfile import MAX_BYTES
 from ui import state
 from ui.view import get, problems_frame
@@ -148,8 +148,8 @@ if history:
         st.rerun()
     if chosen != other:
         try:
-            before = read_ledger(state.version(int(other)).data)
-            after = read_ledger(state.version(int(chosen)).data)
+            before = state.parsed_version(int(other))
+            after = state.parsed_version(int(chosen))
         except LedgerError as exc:
             st.error(f"A stored version could not be read: {exc}")
         else:
