@@ -8,10 +8,14 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ledger.problems import LedgerError, Problem
 from ledger.report import FORMATS
 from ledger.schema import Ledger
+
+if TYPE_CHECKING:
+    from ledger.scenario import Scenario
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,8 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     report = commands.add_parser("report", help="write a gap report")
     report.add_argument("file", type=Path)
-    report.add_argument("--currency", default="EUR", type=str.upper,
-                        help="reporting currency (default EUR)")
+    report.add_argument("--scenario", metavar="QUERY", help="a dashboard link, or its query "
+                        "string (currency=USD&avail=frozen-assets:50): the view it shows; "
+                        "options given as well override it")
+    report.add_argument("--currency", type=str.upper, help="reporting currency (default EUR)")
     when = report.add_mutually_exclusive_group()
     when.add_argument("--fx-date", type=_date, help="value every amount at this date "
                       "(default: the latest ECB date)")
@@ -59,11 +65,13 @@ def _fail(problems: Sequence[Problem]) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from ledger.reconcile import reconcile
     from ledger.schema import read_ledger
 
     ledger = read_ledger(args.file)
     for warning in ledger.warnings:
         print(warning, file=sys.stderr)
+    reconcile(ledger)  # every check `report` runs with the default scenario, rates included
     counts = ledger.frame["kind"].value_counts()
     print(f"{args.file}: valid — {len(ledger.frame):,} rows "
           f"({counts.get('need', 0):,} needs, {counts.get('source', 0):,} sources, "
@@ -74,22 +82,42 @@ def _validate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from ledger.reconcile import reconcile
     from ledger.report import render
-    from ledger.scenario import Scenario
     from ledger.schema import read_ledger
 
+    scenario = _scenario(args)
     ledger = read_ledger(args.file)
-    scenario = Scenario(
-        currency=args.currency,
-        fx_mode="row-date" if args.fx_row_date else "date",
-        fx_date=args.fx_date,
-        statuses=args.status,
-    )
     output = render(reconcile(ledger, scenario), args.format)
     if args.out:
         args.out.write_bytes(output)
     else:
         sys.stdout.buffer.write(output)
     return 0
+
+
+def _scenario(args: argparse.Namespace) -> Scenario:
+    """The link's scenario (if any), with the options given on the command line on top."""
+    from dataclasses import replace
+    from urllib.parse import parse_qsl, urlsplit
+
+    from ledger.scenario import Scenario, from_query
+
+    scenario = Scenario()
+    if args.scenario:
+        text = args.scenario.strip()
+        query = urlsplit(text).query if "?" in text or "://" in text else text
+        scenario, notes = from_query(dict(parse_qsl(query, keep_blank_values=True)))
+        for note in notes:
+            print(f"warning: --scenario: {note}", file=sys.stderr)
+    changes: dict[str, object] = {}
+    if args.currency:
+        changes["currency"] = args.currency
+    if args.fx_row_date:
+        changes.update(fx_mode="row-date", fx_date=None)
+    elif args.fx_date:
+        changes.update(fx_mode="date", fx_date=args.fx_date)
+    if args.status is not None:
+        changes["statuses"] = args.status
+    return replace(scenario, **changes)  # type: ignore[arg-type]
 
 
 def _ledger_at(where: str) -> Ledger:

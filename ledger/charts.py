@@ -12,7 +12,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ledger.formatting import money_range, percent_range
-from ledger.insights import european_money_in_us_industry, largest_gap
+from ledger.insights import (
+    european_money_in_us_industry,
+    largest_gap,
+    leading_industry_by_category,
+)
 from ledger.reconcile import Reconciliation
 
 BLOC_COLOURS = {
@@ -70,7 +74,8 @@ def coverage_gap(result: Reconciliation) -> go.Figure:
     ])
     top = largest_gap(result.needs)
     title = "No needs in this ledger" if top is None else (
-        f"{top['name']} has the largest gap: {money_range(top['gap_low'], top['gap_high'], c)}")
+        f"{top['name']} has the largest gap: "
+        f"{money_range(top['uncovered_low'], top['uncovered_high'], c)}")
     fig.update_layout(barmode="group")
     fig.update_xaxes(title_text=f"bn {c} (bar: low end, whisker: up to high end)")
     return _layout(fig, title, c, height=max(300, 120 + 70 * len(needs)))
@@ -123,6 +128,32 @@ def industry_split(result: Reconciliation) -> go.Figure:
             title += f" ({share} to industry not known)"
     fig.update_yaxes(title_text=f"bn {c}")
     return _layout(fig, title, c, height=380)
+
+
+def industry_by_category(result: Reconciliation) -> go.Figure:
+    """Per need category, whose industry gets the orders (the article's claim is about
+    the armament programme, not about reconstruction)."""
+    table = result.industry_by_category
+    c = result.currency
+    bars = []
+    for bloc, part in table.groupby("bloc", sort=True):
+        bars.append(_whisker_bar(
+            f"orders to {bloc}", [safe(x) for x in part["category"]], part["amount_low"],
+            part["amount_high"], BLOC_COLOURS.get(str(bloc), "#777777"), c))
+    fig = go.Figure(bars)
+    top = leading_industry_by_category(result)
+    if table.empty:
+        title = "No flows into needs"
+    elif top is None:
+        title = "Whose industry gets the orders is not known in any category"
+    else:
+        title = (f"{str(top['category']).capitalize()}: {top['bloc']} industry gets "
+                 f"{percent_range(top['share_low'], top['share_high'])} of the orders, "
+                 f"{percent_range(top['share_of_known_low'], top['share_of_known_high'])} "
+                 f"of those whose industry is known")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text=f"bn {c} (bar: low end, whisker: up to high end)")
+    return _layout(fig, title, c, height=max(300, 140 + 90 * table["category"].nunique()))
 
 
 def payer_supplier(result: Reconciliation) -> go.Figure:

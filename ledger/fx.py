@@ -138,6 +138,7 @@ def convert_factors(
     """One factor per distinct (currency, valuation date); raise LedgerError naming
     the rows whose currency has no rate on or before their valuation date."""
     n = len(currency)
+    _check_options(target, table, mode, on)
     if mode == "date":
         day = np.datetime64(on or table.latest_date, "D")
         valued = np.full(n, day)
@@ -172,6 +173,50 @@ def convert_factors(
         rates=uniq,
         row_rate_date=uniq["rate_date"].to_numpy()[codes],
     )
+
+
+def _check_options(target: str, table: RateTable, mode: FxMode, on: dt.date | None) -> None:
+    """A problem caused by an option, not by the file, is one error naming the option."""
+    if target != "EUR" and (target not in table.frame.columns
+                            or not table.frame[target].notna().any()):
+        raise LedgerError([Problem(None, None, (
+            f"reporting currency {target} (--currency): no exchange rates for {target}; "
+            "add them to data/fx_rates.csv (date,currency,per_eur) or choose another"))])
+    if mode != "date" or on is None:
+        return
+    first = table.first_date
+    if on < first:
+        raise LedgerError([Problem(None, None, (
+            f"rate date {on} (--fx-date): before the first rate in the table ({first})"))])
+    rate, _ = table.lookup(target, np.array([np.datetime64(on, "D")]))
+    if not np.isfinite(rate[0]):
+        raise LedgerError([Problem(None, None, (
+            f"reporting currency {target} (--currency): no rate on or before {on}"))])
+
+
+def cross_factors(
+    from_currency: np.ndarray, to_currency: np.ndarray, dates: np.ndarray, table: RateTable
+) -> np.ndarray:
+    """Factor from one currency into another at each date (closest earlier rates);
+    NaN where either has none. One lookup per distinct (from, to, date)."""
+    if len(dates) == 0:
+        return np.array([], dtype=float)
+    days = np.asarray(dates, dtype="datetime64[D]")
+    codes, distinct = pd.MultiIndex.from_arrays(
+        [np.asarray(from_currency, dtype=object), np.asarray(to_currency, dtype=object),
+         days]).factorize()
+    day = np.asarray(distinct.get_level_values(2), dtype="datetime64[D]")
+    per_from = _lookup_each(np.asarray(distinct.get_level_values(0), dtype=object), day, table)
+    per_to = _lookup_each(np.asarray(distinct.get_level_values(1), dtype=object), day, table)
+    return np.asarray(per_to / per_from, dtype=float)[codes]
+
+
+def _lookup_each(currency: np.ndarray, day: np.ndarray, table: RateTable) -> np.ndarray:
+    out = np.full(len(day), np.nan)
+    for code in set(currency):
+        where = currency == code
+        out[where] = table.lookup(str(code), day[where])[0]
+    return out
 
 
 def _missing_rate_problems(

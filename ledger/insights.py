@@ -9,10 +9,8 @@ from ledger.reconcile import Interval, Reconciliation
 
 
 def coverage_share(result: Reconciliation) -> Interval:
-    need_low, need_high = result.totals["need"]
-    cov_low, cov_high = result.totals["covered"]
-    return (cov_low / need_high if need_high else float("nan"),
-            cov_high / need_low if need_low else float("nan"))
+    """Σ min(covered, need) / need: a surplus on one need never counts for another."""
+    return result.totals["coverage"]
 
 
 def european_money_in_us_industry(result: Reconciliation) -> Interval:
@@ -36,12 +34,16 @@ def largest_source_reach(result: Reconciliation) -> tuple[str, float] | None:
 def headline(result: Reconciliation) -> str:
     """One sentence with the main finding, computed."""
     c = result.currency
-    need, covered, gap = result.totals["need"], result.totals["covered"], result.totals["gap"]
+    need, gap = result.totals["need"], result.totals["gap"]
     if need[1] == 0:
         return "This ledger has no needs to cover."
     share = coverage_share(result)
-    sentence = (f"Needs of {money_range(*need, c)} are covered {money_range(*covered, c)} "
-                f"({percent_range(*share)}), leaving a gap of {money_range(*gap, c)}.")
+    surplus = result.totals["surplus"]
+    sentence = (f"Needs of {money_range(*need, c)} are covered {percent_range(*share)}, "
+                f"leaving a gap of {money_range(*gap, c)}.")
+    if surplus[1] > 0:
+        sentence += (f" A further {money_range(*surplus, c)} exceeds what some needs "
+                     f"require; it does not fill other needs' gaps.")
     reach = largest_source_reach(result)
     if reach and reach[1] < 1:
         name, at_most = reach
@@ -51,6 +53,19 @@ def headline(result: Reconciliation) -> str:
 
 
 def largest_gap(needs: pd.DataFrame) -> pd.Series | None:
+    """The need that lacks the most (uncovered, at the high end)."""
     if needs.empty:
         return None
-    return needs.loc[needs["gap_high"].idxmax()]
+    return needs.loc[needs["uncovered_high"].idxmax()]
+
+
+def leading_industry_by_category(result: Reconciliation) -> pd.Series | None:
+    """In the category with the most money to known industry, the bloc that gets the
+    most of it (with its share of all orders and of those whose industry is known)."""
+    table = result.industry_by_category
+    known = table[table["bloc"] != "Unknown"]
+    if known.empty:
+        return None
+    category = known.groupby("category")["amount_high"].sum().idxmax()
+    part = known[known["category"] == category]
+    return part.loc[part["amount_high"].idxmax()]

@@ -11,14 +11,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ledger import intervals as iv
 from ledger.blocs import load_blocs
-from ledger.findings import Finding, collect_findings
-from ledger.fx import RateTable, rate_table
+from ledger.donors import bloc_shares
+from ledger.findings import Finding, OverAllocation, collect_findings
+from ledger.fx import RateTable, cross_factors, rate_table
 from ledger.graph import topological_order
+from ledger.intervals import Interval
 from ledger.scenario import Scenario, Valued, apply
 from ledger.schema import Ledger
 
-Interval = tuple[float, float]
+__all__ = ["Interval", "Reconciliation", "aggregate_flows", "reconcile", "row_blocs"]
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,14 @@ class Reconciliation:
     currency: str
     scenario: Scenario
     valued: Valued
-    totals: dict[str, Interval]
-    needs: pd.DataFrame  # id, name, category, need_*, covered_*, gap_*, coverage_*
+    totals: dict[str, Interval]  # need, covered, gap (Σ uncovered), surplus, net_gap, coverage
+    needs: pd.DataFrame  # id, name, category, need_*, covered_*, gap_*, uncovered_*, surplus_*
     sources: pd.DataFrame  # id, name, donor, donor_bloc, available_*, allocated_*, headroom_*
-    industry: pd.DataFrame  # bloc, amount_low/high, share_low/high
+    flows: pd.DataFrame  # flows summed by (from, to, industry bloc, currency)
+    industry: pd.DataFrame  # bloc, amount_*, share_*, share_of_known_*
+    industry_by_category: pd.DataFrame  # category, bloc, amount_*, share_*
     payer_supplier: pd.DataFrame  # donor_bloc, industry_bloc, amount_low/high
+    donor_mix: pd.DataFrame  # per source (index), each donor bloc's share of its own money
     findings: list[Finding]
     data_version: str
 
@@ -40,9 +46,10 @@ class Reconciliation:
 
 
 def row_blocs(ledger: Ledger, blocs: dict[str, str]) -> tuple[pd.Series, pd.Series]:
-    """(donor bloc, industry bloc) of each row; codes missing from blocs -> Other."""
+    """(donor bloc, industry bloc) of each row; codes missing from blocs -> Other.
+    A joint package whose donors sit in several blocs reads "Europe + Other"."""
     frame = ledger.frame
-    return _bloc_of(frame["donor"], blocs), _bloc_of(frame["industry"], blocs)
+    return _donor_bloc_of(frame["donor"], blocs), _bloc_of(frame["industry"], blocs)
 
 
 def _bloc_of(codes: pd.Series, blocs: dict[str, str]) -> pd.Series:
@@ -51,6 +58,17 @@ def _bloc_of(codes: pd.Series, blocs: dict[str, str]) -> pd.Series:
     looked_up = np.array([blocs.get(code, "Other") if code else "" for code in uniques] + [""],
                          dtype=object)
     return pd.Series(looked_up[position], index=codes.index, dtype="str")
+
+
+def _donor_bloc_of(donors: pd.Series, blocs: dict[str, str]) -> pd.Series:
+    position, uniques = pd.factorize(donors)
+    mixes = bloc_shares(pd.Series(uniques, dtype=object), blocs)
+    names = []
+    for text, (_, mix) in zip(uniques, mixes.iterrows(), strict=True):
+        present = mix[mix > 0].sort_values(ascending=False, kind="stable")
+        names.append(" + ".join(present.index) if text else "")
+    looked_up = np.array([*names, ""], dtype=object)
+    return pd.Series(looked_up[position], index=donors.index, dtype="str")
 
 
 def reconcile(
@@ -70,30 +88,33 @@ def reconcile(
     frame = valued.frame
     kind = frame["kind"].to_numpy()
     row_columns = ["id", "name", "category", "donor", "donor_bloc", "value_low", "value_high",
-                   "full_low", "full_high", "row"]
+                   "full_low", "full_high", "row", "currency", "date", "fx_factor"]
     needs_f = frame.loc[kind == "need", row_columns]
     sources_f = frame.loc[kind == "source", row_columns]
     flows = aggregate_flows(frame, kind == "flow")
+    flows = flows.assign(category=flows["to"].map(
+        dict(zip(needs_f["id"], needs_f["category"], strict=True))).fillna(""))
     flows_to_need = flows[flows["to"].isin(needs_f["id"]).to_numpy()]
 
     needs = _needs(needs_f, flows_to_need)
-    sources = _sources(sources_f, flows)
-    totals = _totals(needs)
-    industry = _industry(flows_to_need)
-    composition = _donor_composition(sources_f, flows)
-    payer = _payer_supplier(flows_to_need, composition)
+    sources = judge_over_allocation(_sources(sources_f, flows), sources_f, flows, rates)
+    mix = bloc_shares(sources_f.set_index("id")["donor"], blocs)
+    composition = _donor_composition(sources_f, flows, mix)
     findings = collect_findings(ledger, valued, needs, sources, blocs, scenario)
     return Reconciliation(
-        currency=scenario.currency, scenario=scenario, valued=valued, totals=totals,
-        needs=needs, sources=sources, industry=industry, payer_supplier=payer,
+        currency=scenario.currency, scenario=scenario, valued=valued, totals=_totals(needs),
+        needs=needs, sources=sources, flows=flows, industry=_industry(flows_to_need),
+        industry_by_category=_industry_by_category(flows_to_need),
+        payer_supplier=_payer_supplier(flows_to_need, composition), donor_mix=mix,
         findings=findings, data_version=ledger.data_version,
     )
 
 
 def aggregate_flows(frame: pd.DataFrame, is_flow: np.ndarray) -> pd.DataFrame:
-    """Flows summed by (from, to, industry bloc): every total below is a sum over
-    these groups, and a million flows fall into a few thousand of them."""
-    columns = ("from", "to", "industry_bloc")
+    """Flows summed by (from, to, industry bloc, currency): every total below is a sum
+    over these groups, and a million flows fall into a few thousand of them. `native_*`
+    are the sums in the flows' own currency (after the levers)."""
+    columns = ("from", "to", "industry_bloc", "currency")
     codes, names = [], []
     for column in columns:
         code, distinct = pd.factorize(frame[column].to_numpy()[is_flow]
@@ -101,19 +122,24 @@ def aggregate_flows(frame: pd.DataFrame, is_flow: np.ndarray) -> pd.DataFrame:
         codes.append(code.astype(np.int64))
         names.append(np.asarray(distinct, dtype=object))
     sizes = [max(len(n), 1) for n in names]
-    key = (codes[0] * sizes[1] + codes[1]) * sizes[2] + codes[2]
+    key = codes[0]
+    for code, size in zip(codes[1:], sizes[1:], strict=True):
+        key = key * size + code
     group, distinct_keys = pd.factorize(key)
-    low = np.bincount(group, weights=frame["value_low"].to_numpy()[is_flow],
-                      minlength=len(distinct_keys))
-    high = np.bincount(group, weights=frame["value_high"].to_numpy()[is_flow],
-                       minlength=len(distinct_keys))
+    sums = {}
+    value_low = frame["value_low"].to_numpy()[is_flow]
+    value_high = frame["value_high"].to_numpy()[is_flow]
+    factor = frame["fx_factor"].to_numpy()[is_flow]
+    weights = {"value_low": value_low, "value_high": value_high,
+               "native_low": value_low / factor, "native_high": value_high / factor}
+    for name, weight in weights.items():
+        sums[name] = np.bincount(group, weights=weight, minlength=len(distinct_keys))
     keys = np.asarray(distinct_keys, dtype=np.int64)
-    return pd.DataFrame({
-        "from": names[0][keys // (sizes[1] * sizes[2])] if len(keys) else [],
-        "to": names[1][keys // sizes[2] % sizes[1]] if len(keys) else [],
-        "industry_bloc": names[2][keys % sizes[2]] if len(keys) else [],
-        "value_low": low, "value_high": high,
-    })
+    out: dict[str, object] = {}
+    for position in range(len(columns) - 1, -1, -1):
+        out[columns[position]] = names[position][keys % sizes[position]] if len(keys) else []
+        keys = keys // sizes[position]
+    return pd.DataFrame({column: out[column] for column in columns} | sums)
 
 
 def default_rates() -> RateTable:
@@ -131,16 +157,19 @@ def _needs(needs_f: pd.DataFrame, flows_to_need: pd.DataFrame) -> pd.DataFrame:
     need_low = needs_f["value_low"].to_numpy(dtype=float)
     need_high = needs_f["value_high"].to_numpy(dtype=float)
     cov_low, cov_high = _sum_by(flows_to_need, "to", pd.Index(needs_f["id"]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        coverage_low = np.where(need_high > 0, cov_low / need_high, np.nan)
-        coverage_high = np.where(need_low > 0, cov_high / need_low, np.nan)
+    gap_low, gap_high = iv.difference(need_low, need_high, cov_low, cov_high)
+    uncovered = iv.positive_part(gap_low, gap_high)
+    surplus = iv.negative_part(gap_low, gap_high)
+    coverage = iv.ratio(cov_low, cov_high, need_low, need_high)
     return pd.DataFrame({
         "id": needs_f["id"].to_numpy(), "name": needs_f["name"].to_numpy(),
         "category": needs_f["category"].to_numpy(),
         "need_low": need_low, "need_high": need_high,
         "covered_low": cov_low, "covered_high": cov_high,
-        "gap_low": need_low - cov_high, "gap_high": need_high - cov_low,
-        "coverage_low": coverage_low, "coverage_high": coverage_high,
+        "gap_low": gap_low, "gap_high": gap_high,
+        "uncovered_low": uncovered[0], "uncovered_high": uncovered[1],
+        "surplus_low": surplus[0], "surplus_high": surplus[1],
+        "coverage_low": coverage[0], "coverage_high": coverage[1],
         "row": needs_f["row"].to_numpy(),
     })
 
@@ -151,7 +180,7 @@ def _sources(sources_f: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
     out_low, out_high = _sum_by(flows, "from", index)
     avail_low = sources_f["value_low"].to_numpy(dtype=float) + in_low
     avail_high = sources_f["value_high"].to_numpy(dtype=float) + in_high
-    over = np.where(out_low > avail_high, "yes", np.where(out_high > avail_low, "possible", "no"))
+    headroom = iv.difference(avail_low, avail_high, out_low, out_high)
     return pd.DataFrame({
         "id": index.to_numpy(), "name": sources_f["name"].to_numpy(),
         "donor": sources_f["donor"].to_numpy(), "donor_bloc": sources_f["donor_bloc"].to_numpy(),
@@ -159,58 +188,120 @@ def _sources(sources_f: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
         "own_high": sources_f["value_high"].to_numpy(dtype=float),
         "available_low": avail_low, "available_high": avail_high,
         "allocated_low": out_low, "allocated_high": out_high,
-        "headroom_low": avail_low - out_high, "headroom_high": avail_high - out_low,
-        "over_allocated": over,
+        "headroom_low": headroom[0], "headroom_high": headroom[1],
         "row": sources_f["row"].to_numpy(),
     })
 
 
+def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame, flows: pd.DataFrame,
+                          rates: RateTable) -> pd.DataFrame:
+    """Over-allocation is a fact about the data, not about the valuation: each source's
+    own amount and every flow in or out are taken in the source's own currency at the
+    source's own date, in both FX modes. Where a rate for that is missing, the
+    reporting-currency figures decide."""
+    ids = sources_f["id"].to_numpy()
+    currency = dict(zip(ids, sources_f["currency"], strict=True))
+    day = dict(zip(ids, sources_f["date"].to_numpy(dtype="datetime64[D]"), strict=True))
+    index = pd.Index(ids)
+
+    def in_source_currency(part: pd.DataFrame, key: str) -> tuple[np.ndarray, np.ndarray]:
+        target = part[key].map(currency)
+        factor = cross_factors(part["currency"].to_numpy(dtype=object),
+                               target.to_numpy(dtype=object),
+                               part[key].map(day).to_numpy(dtype="datetime64[D]"), rates)
+        converted = part.assign(value_low=part["native_low"].to_numpy() * factor,
+                                value_high=part["native_high"].to_numpy() * factor)
+        return _sum_by(converted, key, index)
+
+    own_low = sources_f["value_low"].to_numpy(dtype=float) / sources_f["fx_factor"].to_numpy()
+    own_high = sources_f["value_high"].to_numpy(dtype=float) / sources_f["fx_factor"].to_numpy()
+    in_low, in_high = in_source_currency(flows[flows["to"].isin(index).to_numpy()], "to")
+    out_low, out_high = in_source_currency(flows, "from")
+    avail_low, avail_high = own_low + in_low, own_high + in_high
+    native = np.isfinite(avail_low + avail_high + out_low + out_high)
+    avail_low = np.where(native, avail_low, sources["available_low"])
+    avail_high = np.where(native, avail_high, sources["available_high"])
+    out_low = np.where(native, out_low, sources["allocated_low"])
+    out_high = np.where(native, out_high, sources["allocated_high"])
+    state = np.where(out_low > avail_high * (1 + 1e-12), OverAllocation.CERTAIN.value,
+                     np.where(out_high > avail_low * (1 + 1e-12), OverAllocation.POSSIBLE.value,
+                              OverAllocation.NO.value))
+    return sources.assign(
+        over_allocated=state,
+        judged_in=np.where(native, sources_f["currency"].to_numpy(dtype=object), ""),
+        judged_available_low=avail_low, judged_available_high=avail_high,
+        judged_allocated_low=out_low, judged_allocated_high=out_high,
+    )
+
+
 def _totals(needs: pd.DataFrame) -> dict[str, Interval]:
-    need = (float(needs["need_low"].sum()), float(needs["need_high"].sum()))
-    covered = (float(needs["covered_low"].sum()), float(needs["covered_high"].sum()))
-    return {"need": need, "covered": covered,
-            "gap": (need[0] - covered[1], need[1] - covered[0])}
+    """A surplus on one need never fills another need's gap."""
+    def column_sum(name: str) -> Interval:
+        return iv.total(needs[f"{name}_low"].to_numpy(), needs[f"{name}_high"].to_numpy())
 
-
-def interval_shares(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Share of each part in the total, as an interval: the part at its lowest
-    against the rest at their highest, and the other way round."""
-    rest_high = high.sum() - high
-    rest_low = low.sum() - low
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share_low = np.where(low + rest_high > 0, low / (low + rest_high), 0.0)
-        share_high = np.where(high + rest_low > 0, high / (high + rest_low), 0.0)
-    return share_low, share_high
+    need, covered = column_sum("need"), column_sum("covered")
+    coverage = iv.covered_share(*(needs[c].to_numpy() for c in (
+        "covered_low", "covered_high", "need_low", "need_high")))
+    return {"need": need, "covered": covered, "gap": column_sum("uncovered"),
+            "surplus": column_sum("surplus"), "net_gap": iv.difference(*need, *covered),
+            "coverage": coverage}
 
 
 def _industry(flows_to_need: pd.DataFrame) -> pd.DataFrame:
     sums = flows_to_need.groupby("industry_bloc", sort=True)[["value_low", "value_high"]].sum()
     low = sums["value_low"].to_numpy(dtype=float)
     high = sums["value_high"].to_numpy(dtype=float)
-    share_low, share_high = interval_shares(low, high)
-    return pd.DataFrame({"bloc": sums.index.to_numpy(dtype=object), "amount_low": low,
-                         "amount_high": high, "share_low": share_low, "share_high": share_high})
+    share_low, share_high = iv.shares(low, high)
+    bloc = sums.index.to_numpy(dtype=object)
+    known = bloc != "Unknown"
+    known_low = np.full(len(bloc), np.nan)
+    known_high = np.full(len(bloc), np.nan)
+    known_low[known], known_high[known] = iv.shares(low[known], high[known])
+    return pd.DataFrame({"bloc": bloc, "amount_low": low, "amount_high": high,
+                         "share_low": share_low, "share_high": share_high,
+                         "share_of_known_low": known_low, "share_of_known_high": known_high})
 
 
-def _midpoint(frame: pd.DataFrame) -> pd.Series:
-    return (frame["value_low"] + frame["value_high"]) / 2
+def _industry_by_category(flows_to_need: pd.DataFrame) -> pd.DataFrame:
+    """The industry split within each need category (the article's claim is about the
+    armament programme, not about reconstruction)."""
+    sums = (flows_to_need.groupby(["category", "industry_bloc"], sort=True)
+            [["value_low", "value_high"]].sum().reset_index())
+    parts = []
+    for _, part in sums.groupby("category", sort=True):
+        low, high = part["value_low"].to_numpy(), part["value_high"].to_numpy()
+        share_low, share_high = iv.shares(low, high)
+        known = (part["industry_bloc"] != "Unknown").to_numpy()
+        known_low, known_high = np.full(len(part), np.nan), np.full(len(part), np.nan)
+        known_low[known], known_high[known] = iv.shares(low[known], high[known])
+        parts.append(part.assign(share_low=share_low, share_high=share_high,
+                                 share_of_known_low=known_low, share_of_known_high=known_high))
+    if not parts:
+        return pd.DataFrame(columns=["category", "bloc", "amount_low", "amount_high",
+                                     "share_low", "share_high", "share_of_known_low",
+                                     "share_of_known_high"])
+    return pd.concat(parts, ignore_index=True).rename(columns={
+        "industry_bloc": "bloc", "value_low": "amount_low", "value_high": "amount_high"})
 
 
-def _donor_composition(sources_f: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+def _donor_composition(sources_f: pd.DataFrame, flows: pd.DataFrame,
+                       mix: pd.DataFrame) -> pd.DataFrame:
     """Each source's money by original donor bloc, as shares (rows sum to 1).
 
-    Money passed on from another source keeps that source's donor mix, pro rata.
-    The mix is weighted by the midpoints of the ranges, so that each donor's
-    part of a flow is the same fraction of its low and of its high.
+    A source's own money splits by its donors' shares; money passed on from another
+    source keeps that source's donor mix, pro rata. The mix is weighted by the
+    midpoints of the ranges, so that each donor's part of a flow is the same
+    fraction of its low and of its high.
     """
     ids = list(sources_f["id"])
     where = {sid: i for i, sid in enumerate(ids)}
-    bloc_names = sorted(set(sources_f["donor_bloc"]) | {"Other"})
-    home = [bloc_names.index(b or "Other") for b in sources_f["donor_bloc"]]
-    own = np.zeros((len(ids), len(bloc_names)))
-    own[np.arange(len(ids)), home] = _midpoint(sources_f).to_numpy(dtype=float)
+    own_mid = iv.midpoint(sources_f["value_low"].to_numpy(dtype=float),
+                          sources_f["value_high"].to_numpy(dtype=float))
+    own = mix.reindex(ids).to_numpy(dtype=float) * own_mid[:, None]
+    home = mix.reindex(ids).to_numpy(dtype=float)
     between = flows[flows["to"].isin(ids).to_numpy() & flows["from"].isin(ids).to_numpy()]
-    inflow = between.assign(mid=_midpoint(between)).groupby(["to", "from"])["mid"].sum()
+    inflow = between.assign(mid=iv.midpoint(between["value_low"], between["value_high"])
+                            ).groupby(["to", "from"])["mid"].sum()
     feeders: dict[str, list[tuple[int, float]]] = {}
     for (to, origin), amount in inflow.items():
         feeders.setdefault(str(to), []).append((where[str(origin)], float(amount)))
@@ -218,15 +309,12 @@ def _donor_composition(sources_f: pd.DataFrame, flows: pd.DataFrame) -> pd.DataF
     shares = np.zeros_like(own)
     for sid in order:
         i = where[str(sid)]
-        mix = own[i].copy()
+        blend = own[i].copy()
         for origin, amount in feeders.get(str(sid), ()):
-            mix += amount * shares[origin]
-        total = mix.sum()
-        if total > 0:
-            shares[i] = mix / total
-        else:
-            shares[i, home[i]] = 1.0
-    return pd.DataFrame(shares, index=ids, columns=bloc_names)
+            blend += amount * shares[origin]
+        total = blend.sum()
+        shares[i] = blend / total if total > 0 else home[i]
+    return pd.DataFrame(shares, index=ids, columns=mix.columns)
 
 
 def _payer_supplier(flows_to_need: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ledger.fx import Conversion, FxMode, RateTable, convert_factors
+from ledger.graph import topological_order
+from ledger.intervals import midpoint
 from ledger.problems import LedgerError, Problem
 from ledger.schema import STATUSES, Ledger
 from ledger.units import currencies
@@ -62,11 +64,12 @@ class Scenario:
 class Valued:
     """Rows of a ledger in the reporting currency after the levers."""
 
-    frame: pd.DataFrame  # the ledger frame plus value_low, value_high
+    # the ledger frame plus value_low/high (after the levers), full_low/high (before),
+    # fx_factor (native → reporting currency) and shifted (a copy made by the shift lever)
+    frame: pd.DataFrame
     conversion: Conversion
     fx_date: dt.date | None  # the valuation date in "date" mode
-    excluded_by_status: pd.DataFrame
-    moved: int = 0  # rows appended at the end by the US→Europe shift
+    excluded_by_status: pd.DataFrame  # flows the status filter left out
 
 
 def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
@@ -84,6 +87,8 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
         value_low=frame["low"].to_numpy() * conversion.factor,
         value_high=frame["high"].to_numpy() * conversion.factor,
         rate_date=conversion.row_rate_date,
+        fx_factor=conversion.factor,
+        shifted=False,
     )
     frame = frame.assign(full_low=frame["value_low"], full_high=frame["value_high"])
     excluded = frame.iloc[0:0]
@@ -92,18 +97,46 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
         excluded = frame[drop]
         frame = frame[~drop]
     frame = _apply_availability(frame, dict(scenario.availability))
-    before = len(frame)
     if scenario.shift_us_to_europe and "industry_bloc" in frame.columns:
         frame = _shift_to_europe(frame, scenario.shift_us_to_europe)
-    return Valued(frame.reset_index(drop=True), conversion, fx_date, excluded,
-                  len(frame) - before)
+    return Valued(frame.reset_index(drop=True), conversion, fx_date, excluded)
 
 
 def _apply_availability(frame: pd.DataFrame, availability: dict[str, float]) -> pd.DataFrame:
+    """Scale each source's own amount by its availability; then, in topological
+    order, scale every source's outflows by its available amount after the levers
+    over its available amount before (midpoints), so a pool fed by a halved source
+    passes on less."""
     if not availability:
         return frame
+    kind = frame["kind"].to_numpy()
+    is_source = kind == "source"
+    mid = midpoint(frame["value_low"].to_numpy(dtype=float),
+                   frame["value_high"].to_numpy(dtype=float))
+    source_ids = frame["id"].to_numpy()[is_source]
+    own_before = dict(zip(source_ids, mid[is_source], strict=True))
+    flows = frame.loc[kind == "flow", ["from", "to"]].assign(mid=mid[kind == "flow"])
+    between = flows[flows["to"].isin(own_before).to_numpy()]
+    inflow = between.groupby(["from", "to"], sort=False)["mid"].sum()
+    available_before = dict(own_before)
+    for (_, to), amount in inflow.items():
+        available_before[to] += amount
+    order, _ = topological_order(source_ids, list(inflow.index))
+    inflow_after = dict.fromkeys(own_before, 0.0)
+    passed_on: dict[str, float] = {}
+    by_origin: dict[str, list[tuple[str, float]]] = {}
+    for (origin, to), amount in inflow.items():
+        by_origin.setdefault(str(origin), []).append((str(to), float(amount)))
+    for sid in map(str, order):
+        if sid not in own_before:
+            continue
+        after = own_before[sid] * availability.get(sid, 1.0) + inflow_after[sid]
+        before = available_before[sid]
+        passed_on[sid] = after / before if before > 0 else availability.get(sid, 1.0)
+        for to, amount in by_origin.get(sid, ()):
+            inflow_after[to] += amount * passed_on[sid]
     share_own = frame["id"].map(availability).where(frame["kind"] == "source")
-    share_out = frame["from"].map(availability).where(frame["kind"] == "flow")
+    share_out = frame["from"].map(passed_on).where(frame["kind"] == "flow")
     share = share_own.fillna(share_out).fillna(1.0).to_numpy(dtype=float)
     return frame.assign(value_low=frame["value_low"] * share,
                         value_high=frame["value_high"] * share)
@@ -117,6 +150,7 @@ def _shift_to_europe(frame: pd.DataFrame, share: float) -> pd.DataFrame:
         id=frame.loc[us, "id"] + SHIFTED_SUFFIX,
         industry="EU",
         industry_bloc="Europe",
+        shifted=True,
         value_low=frame.loc[us, "value_low"] * share,
         value_high=frame.loc[us, "value_high"] * share,
     )

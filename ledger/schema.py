@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ledger.donors import DonorError, normalised, parse_donors
 from ledger.links import check_links
 from ledger.problems import LedgerError, Problem
 from ledger.textfile import MAX_BYTES, read_csv_bytes
@@ -24,7 +25,6 @@ COLUMNS = (
 REQUIRED = ("id", "kind", "name", "low", "unit", "date")
 KINDS = ("need", "source", "flow")
 STATUSES = ("estimate", "pledged", "committed", "disbursed", "assumption")
-SPECIAL_DONORS = {"EU": "EU", "G7": "G7", "MULTI": "multi"}
 SPECIAL_INDUSTRY = {"EU": "EU", "UNKNOWN": "unknown"}
 MAX_PROBLEMS = 500
 
@@ -163,7 +163,7 @@ class _Checker:
             "date": date,
             "from": self.cell("from"),
             "to": self.cell("to"),
-            "donor": self._codes("donor", kind == "source", SPECIAL_DONORS, "donor"),
+            "donor": self._donors(kind == "source"),
             "industry": self._codes("industry", kind == "flow", SPECIAL_INDUSTRY, "industry"),
             "status": status,
             "ref": self.cell("ref"),
@@ -262,6 +262,25 @@ class _Checker:
         self.flag(bad & ~shaped, "date", self.quoted("date", "not a date: use YYYY-MM-DD"))
         self.flag(bad & shaped, "date", self.quoted("date", "no such day"))
         return parsed.astype("datetime64[s]")
+
+    def _donors(self, required: pd.Series) -> pd.Series:
+        """One code or a joint package (`DK;NO;SE`, `DE:60;FR:40`), normalised."""
+        text = self.cell("donor")
+        position, distinct = pd.factorize(text)
+        values: list[str] = []
+        errors: list[str | None] = []
+        for cell in map(str, distinct):
+            try:
+                values.append(normalised(parse_donors(cell), cell) if cell else "")
+                errors.append(None)
+            except DonorError as exc:
+                values.append(cell)
+                errors.append(str(exc))
+        self.flag(required.to_numpy() & (text == "").to_numpy(), "donor",
+                  "missing donor (ISO code, EU, G7, multi, or a list such as DK;NO;SE)")
+        bad = np.array([e is not None for e in errors] + [False], dtype=bool)[position]
+        self.flag(bad, "donor", lambda pos: str(errors[position[pos]]))
+        return _spread(position, values)
 
     def _codes(self, column: str, required: pd.Series, special: dict[str, str],
                what: str) -> pd.Series:

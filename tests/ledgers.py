@@ -12,7 +12,7 @@ HEADER = ["id", "kind", "name", "category", "low", "high", "unit", "date", "from
           "donor", "industry", "status", "ref", "note"]
 CURRENCIES = ["EUR", "USD", "GBP", "JPY", "CHF"]
 SCALES = ["", "thousand ", "mn ", "bn "]
-DONORS = ["EU", "US", "DE", "FR", "GB", "JP", "G7", "multi", "UA"]
+DONORS = ["EU", "US", "DE", "FR", "GB", "JP", "G7", "multi", "UA", "DK;NO;SE", "DE:60;US:40"]
 INDUSTRY = ["US", "EU", "DE", "FR", "UA", "unknown", "KR"]
 STATUSES = ["estimate", "pledged", "committed", "disbursed", "assumption", ""]
 

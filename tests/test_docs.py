@@ -49,3 +49,10 @@ def test_readme_states_the_csv_report_columns():
 def test_readme_starts_with_the_two_commands():
     first_block = README.split("```", 2)[1]
     assert "make run" in first_block and "make test" in first_block
+
+
+def test_readme_lists_exactly_the_finding_codes():
+    from ledger.findings import CODES
+
+    documented = [row[0] for row in table_after("Findings (JSON `code`):")]
+    assert documented == list(CODES)

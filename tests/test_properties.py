@@ -4,11 +4,12 @@ import datetime as dt
 import random
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.fx import convert_quantity, rate_table
+from ledger.fx import RateTable, convert_quantity, rate_table
 from ledger.reconcile import reconcile
 from ledger.scenario import Scenario
 from ledger.schema import read_ledger
@@ -92,3 +93,111 @@ def test_seeded_generator_is_deterministic():
 
     assert to_csv(ledger_rows(random.Random(42), 5, 5, 20, 3)) == to_csv(
         ledger_rows(random.Random(42), 5, 5, 20, 3))
+
+
+@PROPERTY
+@given(ledgers())
+def test_the_gap_is_at_least_the_net_gap_and_coverage_at_most_one(rows):
+    totals = run(rows).totals
+    for bound in (0, 1):
+        net = totals["net_gap"][bound]
+        assert totals["gap"][bound] >= net - 1e-9 * abs(net) - 1e-6
+    low, high = totals["coverage"]
+    assert np.isnan(high) or high <= 1 + 1e-12
+    assert np.isnan(low) or 0 <= low <= high
+
+
+@PROPERTY
+@given(ledgers(), st.sampled_from(CURRENCIES[1:]), st.floats(0.2, 5.0))
+def test_rates_on_flow_dates_never_flip_an_over_allocation_within_one_currency(
+        rows, currency, factor):
+    # every row in one currency; then move that currency's rate on the flows' dates
+    # alone (the sources' dates keep theirs): over-allocation must not change
+    rows = [r | {"unit": "bn " + currency} for r in rows]
+    source_days = {r["date"] for r in rows if r["kind"] == "source"}
+    flow_days = {r["date"] for r in rows if r["kind"] == "flow"} - source_days
+    frame = RATES.frame.copy()
+    for day in flow_days:
+        stamp = pd.Timestamp(day)
+        if stamp not in frame.index:
+            frame.loc[stamp] = frame[frame.index < stamp].ffill().iloc[-1]
+        frame.loc[stamp, currency] *= factor
+    moved = RateTable(frame.sort_index(), RATES.sources)
+    ledger = read_ledger(to_csv(rows))
+    scenario = Scenario(fx_mode="row-date")
+    before = reconcile(ledger, scenario, RATES).sources["over_allocated"].tolist()
+    after = reconcile(ledger, scenario, moved).sources["over_allocated"].tolist()
+    assert before == after
+
+
+@PROPERTY
+@given(ledgers(), st.data())
+def test_lowering_an_availability_never_raises_covered_or_any_donor_blocs_money(rows, data):
+    ledger = read_ledger(to_csv(rows))
+    sources = [r["id"] for r in rows if r["kind"] == "source"]
+    others = tuple((s, data.draw(st.sampled_from([0.0, 0.5, 1.0]))) for s in sources[1:])
+    lowered = data.draw(st.sampled_from(sources))
+    share = data.draw(st.floats(0.0, 1.0))
+    base = Scenario(fx_date=SCENARIO.fx_date, availability=others)
+    kept = tuple((s, v) for s, v in others if s != lowered)
+    low = Scenario(fx_date=SCENARIO.fx_date, availability=(
+        *kept, (lowered, share * dict(others).get(lowered, 1.0))))
+    a, b = reconcile(ledger, base, RATES), reconcile(ledger, low, RATES)
+    slack = 1 + 1e-9
+    for bound in ("covered_low", "covered_high"):
+        assert (b.needs[bound] <= a.needs[bound] * slack + 1e-6).all()
+    for bound in ("amount_low", "amount_high"):
+        before = a.payer_supplier.groupby("donor_bloc")[bound].sum()
+        after = b.payer_supplier.groupby("donor_bloc")[bound].sum()
+        for bloc, value in after.items():
+            assert value <= before.get(bloc, 0.0) * slack + 1e-6, (bloc, bound)
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(["DE", "FR", "US", "UA", "JP", "PL", "EU", "G7"]),
+                min_size=1, max_size=5, unique=True),
+       st.lists(st.integers(1, 100), min_size=5, max_size=5), st.booleans())
+def test_a_joint_packages_donor_shares_sum_to_the_source(codes, weights, weighted):
+    donor = ";".join(f"{c}:{w}" if weighted else c for c, w in zip(codes, weights,
+                                                                    strict=False))
+    ledger = read_ledger(to_csv([
+        {"id": "n", "kind": "need", "name": "N", "category": "military", "low": "1000",
+         "unit": "bn EUR", "date": "2025-01-02"},
+        {"id": "s", "kind": "source", "name": "S", "low": "100", "unit": "bn EUR",
+         "date": "2025-01-02", "donor": donor},
+        {"id": "f", "kind": "flow", "name": "F", "category": "military", "low": "70",
+         "high": "90", "unit": "bn EUR", "date": "2025-01-02", "from": "s", "to": "n",
+         "industry": "US"}]))
+    result = reconcile(ledger, SCENARIO, RATES)
+    payer = result.payer_supplier
+    assert payer["amount_low"].sum() == pytest.approx(70e9)
+    assert payer["amount_high"].sum() == pytest.approx(90e9)
+    assert result.donor_mix.loc["s"].sum() == pytest.approx(1.0)
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.floats(0, 100), st.floats(0, 100), st.floats(0.1, 100),
+                          st.floats(0, 100)), min_size=1, max_size=5))
+def test_total_coverage_is_the_exact_range_of_the_covered_share(parts):
+    # each need [n, n + w] with covered [c, c + v]: the share Σ min(c, n) / Σ n is at
+    # its extremes with every covered amount at a bound and every need at a bound or
+    # at the covered amount: try every such corner
+    import itertools
+
+    from ledger.intervals import covered_share
+
+    c_lo = np.array([p[0] for p in parts])
+    c_hi = c_lo + np.array([p[1] for p in parts])
+    n_lo = np.array([p[2] for p in parts])
+    n_hi = n_lo + np.array([p[3] for p in parts])
+    low, high = covered_share(c_lo, c_hi, n_lo, n_hi)
+    seen = []
+    for covered in (c_lo, c_hi):
+        options = [sorted({n_lo[i], n_hi[i], float(np.clip(covered[i], n_lo[i], n_hi[i]))})
+                   for i in range(len(parts))]
+        for needs in itertools.product(*options):
+            n = np.array(needs)
+            seen.append(np.minimum(covered, n).sum() / n.sum())
+    assert low == pytest.approx(min(seen), rel=1e-9)
+    assert high == pytest.approx(max(seen), rel=1e-9)
+    assert 0 <= low <= high <= 1 + 1e-12

@@ -66,12 +66,20 @@ def test_status_filter_drops_flows_and_flags_the_over_allocation_it_causes(passt
     assert codes["excluded_by_status"].rows == ("us-to-fund",)
 
 
-def test_availability_scales_a_source_and_its_outflows(passthrough):
+def test_availability_passes_through_pools(passthrough):
+    # eu-pool 60 → 30, so its flow into the fund 60 → 30; the fund had 60 + 40 = 100
+    # and now has 30 + 40 = 70, so its outflows 50 + 30 scale by 0.7 to 35 + 21 = 56.
+    # Its donor mix becomes EU 3/7, US 4/7: Europe pays 56 × 3/7 = 24 (was 48),
+    # the United States 56 × 4/7 = 32 (was 32: halving the EU never raises it).
     result = reconcile(passthrough, Scenario(fx_date=DAY, availability=(("eu-pool", 0.5),)))
     sources = by_id(result.sources)
     assert sources.loc["eu-pool", "available_low"] == 30 * BN
-    assert sources.loc["fund", "available_low"] == 70 * BN
-    assert by_id(result.needs).loc["need-a", "covered_low"] == 80 * BN
+    assert sources.loc["fund", "available_low"] == pytest.approx(70 * BN)
+    assert sources.loc["fund", "over_allocated"] == "no"
+    assert by_id(result.needs).loc["need-a", "covered_low"] == pytest.approx(56 * BN)
+    payer = result.payer_supplier.groupby("donor_bloc")["amount_low"].sum()
+    assert payer["Europe"] == pytest.approx(24 * BN)
+    assert payer["United States"] == pytest.approx(32 * BN)
 
 
 def test_shift_moves_part_of_us_bound_spending_to_european_industry(passthrough):

@@ -10,7 +10,6 @@ import json
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ledger.reconcile import Reconciliation
@@ -20,7 +19,7 @@ CSV_COLUMNS = (
     "gap_low", "gap_high", "coverage_low", "coverage_high", "currency",
 )
 JSON_FIELDS = ("currency", "fx", "scenario", "data_version", "totals", "needs", "sources",
-               "industry", "payer_supplier", "findings")
+               "industry", "industry_by_category", "payer_supplier", "findings", "link")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
@@ -78,8 +77,15 @@ def to_dict(result: Reconciliation) -> dict[str, Any]:
     ]
     industry = [
         {"bloc": r.bloc, "amount": _pair(r.amount_low, r.amount_high),
-         "share": _pair(r.share_low, r.share_high, "ratio")}
+         "share": _pair(r.share_low, r.share_high, "ratio"),
+         "share_of_known": (None if r.bloc == "Unknown" else
+                            _pair(r.share_of_known_low, r.share_of_known_high, "ratio"))}
         for r in result.industry.itertuples()
+    ]
+    by_category = [
+        {"category": r.category, "bloc": r.bloc, "amount": _pair(r.amount_low, r.amount_high),
+         "share": _pair(r.share_low, r.share_high, "ratio")}
+        for r in result.industry_by_category.itertuples()
     ]
     payer = [
         {"donor_bloc": r.donor_bloc, "industry_bloc": r.industry_bloc,
@@ -93,14 +99,26 @@ def to_dict(result: Reconciliation) -> dict[str, Any]:
                "rates": rates_used(result)},
         "scenario": result.scenario.describe(fx_date),
         "data_version": result.data_version,
-        "totals": {k: _pair(*v) for k, v in result.totals.items()},
+        "totals": {k: _pair(*v, "ratio" if k == "coverage" else "amount")
+                   for k, v in result.totals.items()},
         "needs": needs,
         "sources": sources,
         "industry": industry,
+        "industry_by_category": by_category,
         "payer_supplier": payer,
         "findings": [{"severity": f.severity, "code": f.code, "rows": list(f.rows),
                       "message": f.message} for f in result.findings],
+        "link": link(result),
     }
+
+
+def link(result: Reconciliation) -> str:
+    """The dashboard link's query string that reproduces this view."""
+    from urllib.parse import urlencode
+
+    from ledger.scenario import to_query
+
+    return urlencode(to_query(result.scenario), safe=",:")
 
 
 def to_json(result: Reconciliation) -> bytes:
@@ -117,17 +135,9 @@ def gap_table(result: Reconciliation) -> pd.DataFrame:
     """One row per need plus a total row, with the CSV report's columns."""
     needs = result.needs
     total = result.totals
-    need_low, need_high = total["need"]
-    cov_low, cov_high = total["covered"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        total_row = {
-            "id": "TOTAL", "name": "All needs", "category": "",
-            "need_low": need_low, "need_high": need_high,
-            "covered_low": cov_low, "covered_high": cov_high,
-            "gap_low": total["gap"][0], "gap_high": total["gap"][1],
-            "coverage_low": cov_low / need_high if need_high > 0 else np.nan,
-            "coverage_high": cov_high / need_low if need_low > 0 else np.nan,
-        }
+    total_row: dict[str, object] = {"id": "TOTAL", "name": "All needs", "category": ""}
+    for name in ("need", "covered", "gap", "coverage"):  # gap: Σ uncovered, as everywhere
+        total_row[f"{name}_low"], total_row[f"{name}_high"] = total[name]
     table = pd.concat([needs[list(CSV_COLUMNS[:-1])], pd.DataFrame([total_row])],
                       ignore_index=True)
     table["currency"] = result.currency
@@ -169,6 +179,8 @@ def provenance(result: Reconciliation) -> list[tuple[str, str]]:
         ("Source availability", availability or "every source at 100 %"),
         ("US-bound orders moved to European industry",
          f"{scenario.shift_us_to_europe * 100:.0f} %"),
+        ("Link parameters that reproduce this view", "?" + link(result) if link(result)
+         else "none (the default view)"),
         ("Data version (sha256 of the input file)", result.data_version),
         ("Software", f"ukraine-funding-ledger {ledger.__version__}"),
     ]

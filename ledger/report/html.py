@@ -76,6 +76,8 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
     need, covered, gap = result.totals["need"], result.totals["covered"], result.totals["gap"]
     metrics = [("Need", money_range(*need, c)), ("Covered", money_range(*covered, c)),
                ("Gap", money_range(*gap, c)), ("Coverage", percent_range(*coverage_share(result))),
+               ("Surplus, not counted against other gaps",
+                money_range(*result.totals["surplus"], c)),
                ("European money in US industry",
                 money_range(*european_money_in_us_industry(result), c))]
     needs = result.needs
@@ -98,6 +100,16 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
                                    "share": [percent_range(lo, hi) for lo, hi in zip(
                                        result.industry["share_low"],
                                        result.industry["share_high"], strict=True)]})
+    by_category = result.industry_by_category
+    category_table = pd.DataFrame({
+        "category": by_category["category"], "bloc": by_category["bloc"],
+        **_ranges(by_category, {"amount": "amount"}, c),
+        "share": [percent_range(lo, hi) for lo, hi in zip(
+            by_category["share_low"], by_category["share_high"], strict=True)],
+        "share of known industry": ["" if pd.isna(lo) else percent_range(lo, hi)
+                                    for lo, hi in zip(by_category["share_of_known_low"],
+                                                      by_category["share_of_known_high"],
+                                                      strict=True)]})
     payer = result.payer_supplier
     payer_table = pd.DataFrame({"who pays": payer["donor_bloc"],
                                 "whose industry": payer["industry_bloc"],
@@ -123,6 +135,8 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         "<h2>Coverage gap per need</h2>", _figure(charts.coverage_gap(result), "coverage-gap"),
         _table(needs_table),
         "<h2>Who pays, and whose industry gets the orders</h2>",
+        _figure(charts.industry_by_category(result), "industry-by-category"),
+        _table(category_table),
         _figure(charts.sankey(result), "sankey"),
         _figure(charts.industry_split(result), "industry-split"), _table(industry_table),
         _figure(charts.payer_supplier(result), "payer-supplier"), _table(payer_table),

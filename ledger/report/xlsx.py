@@ -85,8 +85,11 @@ def to_xlsx(result: Reconciliation, generated_at: dt.datetime) -> bytes:
     sources = result.sources.drop(columns=["row"])
     b.table("Sources", sources, {k: b.money for k in sources.columns if k.endswith(
         ("_low", "_high"))}, {"name": 36, "id": 22})
-    b.table("Industry", result.industry, {"amount_low": b.money, "amount_high": b.money,
-                                          "share_low": b.ratio, "share_high": b.ratio})
+    b.table("Industry", result.industry, {"amount_low": b.money, "amount_high": b.money} |
+            {k: b.ratio for k in result.industry.columns if "share" in k})
+    ratios = {k: b.ratio for k in result.industry_by_category.columns if "share" in k}
+    b.table("Industry by category", result.industry_by_category,
+            {"amount_low": b.money, "amount_high": b.money} | ratios)
     b.table("Payer × Supplier", result.payer_supplier,
             {"amount_low": b.money, "amount_high": b.money}, {"donor_bloc": 16,
                                                               "industry_bloc": 16})
@@ -123,7 +126,9 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
     sheet.write_string(3, 2, f"high ({c})", b.head)
     sheet.write_string(3, 3, "as read", b.head)
     lines = [("Need", result.totals["need"]), ("Covered", result.totals["covered"]),
-             ("Gap", result.totals["gap"]),
+             ("Gap (what each need lacks, added up)", result.totals["gap"]),
+             ("Surplus (not counted against other gaps)", result.totals["surplus"]),
+             ("Net gap (need − covered)", result.totals["net_gap"]),
              ("European money spent in US industry", european_money_in_us_industry(result))]
     for row, (label, (low, high)) in enumerate(lines, start=4):
         sheet.write_string(row, 0, label, b.bold)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.charts import industry_split, payer_supplier, sankey
+from ledger.charts import industry_by_category, industry_split, payer_supplier, sankey
 from ledger.formatting import money_range
 from ledger.insights import european_money_in_us_industry
 from ui.view import need_result
@@ -16,17 +16,24 @@ frame = ledger.frame
 flow_refs = refs_of(frame, frame["kind"] != "need")
 
 st.title("Flows")
+st.subheader("Whose industry gets the orders, per need category")
+st.caption("Shares within each category; the article's claim is about the armament "
+           "programme, not about reconstruction, where the industry is mostly not known.")
+chart(industry_by_category(result), result.industry_by_category, flow_refs,
+      "industry-by-category")
+
 st.metric("European money spent in US industry",
           money_range(*european_money_in_us_industry(result), c), border=True,
           help="Flows into needs whose original donor is in Europe and whose orders go to "
           "US industry; money through an intermediate source keeps its donors pro rata.")
+st.subheader("Who pays, through which source, for what")
 st.caption("Widths in the diagram are the midpoints of the ranges; hover for the range.")
 flows = result.valued.frame
 chart(sankey(result), flows[flows["kind"] == "flow"][
     ["id", "name", "from", "to", "industry", "industry_bloc", "value_low", "value_high"]],
     flow_refs, "sankey")
 
-st.subheader("Whose industry gets the orders")
+st.subheader("Whose industry gets the orders, all categories")
 chart(industry_split(result), result.industry, flow_refs, "industry-split")
 
 st.subheader("Who pays × who supplies")

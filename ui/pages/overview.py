@@ -23,6 +23,12 @@ cols[0].metric("Need", money_range(*need, c), border=True)
 cols[1].metric("Covered", money_range(*covered, c), border=True)
 cols[2].metric("Gap", money_range(*gap, c), border=True)
 cols[3].metric("Coverage", percent_range(*coverage_share(result)), border=True)
+surplus, net_gap = result.totals["surplus"], result.totals["net_gap"]
+if surplus[1] > 0:
+    st.caption(
+        f"The gap is what each need lacks, added up: a surplus of {money_range(*surplus, c)} "
+        f"on some needs does not fill other needs' gaps (netted against them, the gap "
+        f"would read {money_range(*net_gap, c)}). Coverage counts each need at most in full.")
 
 frame = ledger.frame
 behind = (frame["kind"] == "need") | frame["to"].isin(result.needs["id"])
