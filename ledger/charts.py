@@ -208,12 +208,14 @@ def sankey(result: Reconciliation) -> go.Figure:
             link_col.append(colour)
             link_text.append(text)
 
+    mix = result.donor_mix
     for row in sources.assign(mid=mid).itertuples():
-        bloc = row.donor_bloc or "Other"
-        colour = BLOC_COLOURS.get(bloc, "#777777")
-        link(node("donor", bloc, f"{bloc} (donor)", colour),
-             node("source", row.id, row.name, "#888888"), row.mid, _fade(colour),
-             money_range(row.value_low, row.value_high, c))
+        shares = mix.loc[row.id] if row.id in mix.index else pd.Series({"Other": 1.0})
+        for bloc, share in shares[shares > 0].items():  # a joint package splits by donor
+            colour = BLOC_COLOURS.get(str(bloc), "#777777")
+            link(node("donor", str(bloc), f"{bloc} (donor)", colour),
+                 node("source", row.id, row.name, "#888888"), row.mid * share,
+                 _fade(colour), money_range(row.value_low * share, row.value_high * share, c))
     for row in flows.itertuples():
         from_node = node("source", row.origin, names.get(row.origin, row.origin), "#888888")
         target = row.to

@@ -80,12 +80,13 @@ def bloc_shares(donors: pd.Series, blocs: dict[str, str]) -> pd.DataFrame:
 def codes_of(donors: pd.Series) -> pd.Series:
     """Every code named in each cell (a list for joint packages), one row per code,
     indexed like `donors`."""
-    position, distinct = pd.factorize(donors)
+    filled = donors[(donors != "").to_numpy()]  # flows carry no donor: few rows remain
+    position, distinct = pd.factorize(filled)
     lists = []
     for text in map(str, distinct):
         try:
-            lists.append([code for code, _ in parse_donors(text)] if text else [])
+            lists.append([code for code, _ in parse_donors(text)])
         except DonorError:
             lists.append([])
-    spread = pd.Series([lists[p] for p in position], index=donors.index, dtype=object)
+    spread = pd.Series([lists[p] for p in position], index=filled.index, dtype=object)
     return spread.explode().dropna().astype(str)

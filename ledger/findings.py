@@ -142,13 +142,19 @@ DUPLICATE_KEY = ["from", "to", "low", "high", "currency", "date", "industry"]
 def _duplicate_flows(ledger: Ledger) -> list[Finding]:
     """Identical flows (same from, to, amount, date and industry) are probably one
     entry typed twice; each is still counted, so say so."""
-    flows = ledger.frame[ledger.frame["kind"] == "flow"]
-    repeated = flows[flows.duplicated(DUPLICATE_KEY, keep=False)]
+    frame = ledger.frame
+    keys = frame[["kind", *DUPLICATE_KEY]]
+    # a hash per row finds the few candidates fast; they are then compared exactly
+    hashed = pd.Series(pd.util.hash_pandas_object(keys, index=False).to_numpy())
+    candidates = keys[hashed.duplicated(keep=False).to_numpy()]
+    candidates = candidates[(candidates["kind"] == "flow").to_numpy()]
+    repeated = candidates[candidates.duplicated(DUPLICATE_KEY, keep=False).to_numpy()]
     if repeated.empty:
         return []
-    groups = repeated.groupby(DUPLICATE_KEY, sort=False)["id"].agg(tuple)
-    rows, more = _ids(repeated["id"])
-    pairs = "; ".join(" = ".join(ids) for ids in groups.head(5))
+    ids = frame.loc[repeated.index, "id"]
+    groups = ids.groupby([repeated[c] for c in DUPLICATE_KEY], sort=False).agg(tuple)
+    rows, more = _ids(ids)
+    pairs = "; ".join(" = ".join(group) for group in groups.head(5))
     return [Finding("warning", "duplicate_flow", rows,
                     f"{len(groups):,} group(s) of identical flows (same from, to, amount, date "
                     f"and industry), each counted: {pairs}{'; …' if len(groups) > 5 else ''}"

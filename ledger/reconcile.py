@@ -32,7 +32,7 @@ class Reconciliation:
     totals: dict[str, Interval]  # need, covered, gap (Σ uncovered), surplus, net_gap, coverage
     needs: pd.DataFrame  # id, name, category, need_*, covered_*, gap_*, uncovered_*, surplus_*
     sources: pd.DataFrame  # id, name, donor, donor_bloc, available_*, allocated_*, headroom_*
-    flows: pd.DataFrame  # flows summed by (from, to, industry bloc, currency)
+    flows: pd.DataFrame  # flows summed by (from, to, industry bloc), with the need category
     industry: pd.DataFrame  # bloc, amount_*, share_*, share_of_known_*
     industry_by_category: pd.DataFrame  # category, bloc, amount_*, share_*
     payer_supplier: pd.DataFrame  # donor_bloc, industry_bloc, amount_low/high
@@ -91,13 +91,16 @@ def reconcile(
                    "full_low", "full_high", "row", "currency", "date", "fx_factor"]
     needs_f = frame.loc[kind == "need", row_columns]
     sources_f = frame.loc[kind == "source", row_columns]
-    flows = aggregate_flows(frame, kind == "flow")
+    is_flow = kind == "flow"
+    codes: Codes = {}
+    flows = aggregate_flows(frame, is_flow, codes)
     flows = flows.assign(category=flows["to"].map(
         dict(zip(needs_f["id"], needs_f["category"], strict=True))).fillna(""))
     flows_to_need = flows[flows["to"].isin(needs_f["id"]).to_numpy()]
 
     needs = _needs(needs_f, flows_to_need)
-    sources = judge_over_allocation(_sources(sources_f, flows), sources_f, flows, rates)
+    sources = judge_over_allocation(_sources(sources_f, flows), sources_f,
+                                    native_flow_sums(frame, is_flow, codes), rates)
     mix = bloc_shares(sources_f.set_index("id")["donor"], blocs)
     composition = _donor_composition(sources_f, flows, mix)
     findings = collect_findings(ledger, valued, needs, sources, blocs, scenario)
@@ -110,36 +113,59 @@ def reconcile(
     )
 
 
-def aggregate_flows(frame: pd.DataFrame, is_flow: np.ndarray) -> pd.DataFrame:
-    """Flows summed by (from, to, industry bloc, currency): every total below is a sum
-    over these groups, and a million flows fall into a few thousand of them. `native_*`
-    are the sums in the flows' own currency (after the levers)."""
-    columns = ("from", "to", "industry_bloc", "currency")
-    codes, names = [], []
-    for column in columns:
-        code, distinct = pd.factorize(frame[column].to_numpy()[is_flow]
-                                      if len(frame) else np.array([], dtype=object))
-        codes.append(code.astype(np.int64))
-        names.append(np.asarray(distinct, dtype=object))
-    sizes = [max(len(n), 1) for n in names]
-    key = codes[0]
-    for code, size in zip(codes[1:], sizes[1:], strict=True):
+Codes = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def aggregate_flows(frame: pd.DataFrame, is_flow: np.ndarray,
+                    cache: Codes | None = None) -> pd.DataFrame:
+    """Flows summed by (from, to, industry bloc): every total below is a sum over
+    these groups, and a million flows fall into a few thousand of them."""
+    cache = {} if cache is None else cache
+    codes = {c: _factorized(frame, c, is_flow, cache) for c in ("from", "to", "industry_bloc")}
+    values = {b: frame[b].to_numpy()[is_flow] for b in ("value_low", "value_high")}
+    return _group_sums(codes, values)
+
+
+def native_flow_sums(frame: pd.DataFrame, is_flow: np.ndarray,
+                     cache: Codes | None = None) -> pd.DataFrame:
+    """Flows in their own currency (after the levers), summed by (end, id, currency):
+    what each source gives out (`end` = from) and receives (`end` = to)."""
+    factor = frame["fx_factor"].to_numpy()[is_flow]
+    values = {"native_low": frame["value_low"].to_numpy()[is_flow] / factor,
+              "native_high": frame["value_high"].to_numpy()[is_flow] / factor}
+    cache = {} if cache is None else cache
+    currency = _factorized(frame, "currency", is_flow, cache)
+    parts = [_group_sums({"id": _factorized(frame, end, is_flow, cache), "currency": currency},
+                         values).assign(end=end) for end in ("from", "to")]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _factorized(frame: pd.DataFrame, column: str, is_flow: np.ndarray,
+                cache: Codes) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the flows' values in a column, and the distinct values (of all rows:
+    factorizing the whole Arrow column is faster than taking the flows' first)."""
+    if column not in cache:
+        code, distinct = pd.factorize(frame[column])
+        cache[column] = (code.astype(np.int64)[is_flow], np.asarray(distinct, dtype=object))
+    return cache[column]
+
+
+def _group_sums(codes: dict[str, tuple[np.ndarray, np.ndarray]],
+                values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Sum `values` by the combination of the factorized key columns."""
+    sizes = [max(len(names), 1) for _, names in codes.values()]
+    key = np.zeros(len(next(iter(values.values()))), dtype=np.int64)
+    for (code, _), size in zip(codes.values(), sizes, strict=True):
         key = key * size + code
     group, distinct_keys = pd.factorize(key)
-    sums = {}
-    value_low = frame["value_low"].to_numpy()[is_flow]
-    value_high = frame["value_high"].to_numpy()[is_flow]
-    factor = frame["fx_factor"].to_numpy()[is_flow]
-    weights = {"value_low": value_low, "value_high": value_high,
-               "native_low": value_low / factor, "native_high": value_high / factor}
-    for name, weight in weights.items():
-        sums[name] = np.bincount(group, weights=weight, minlength=len(distinct_keys))
+    sums = {name: np.bincount(group, weights=weight, minlength=len(distinct_keys))
+            for name, weight in values.items()}
     keys = np.asarray(distinct_keys, dtype=np.int64)
     out: dict[str, object] = {}
-    for position in range(len(columns) - 1, -1, -1):
-        out[columns[position]] = names[position][keys % sizes[position]] if len(keys) else []
-        keys = keys // sizes[position]
-    return pd.DataFrame({column: out[column] for column in columns} | sums)
+    for (column, (_, names)), size in reversed(list(zip(codes.items(), sizes, strict=True))):
+        out[column] = names[keys % size] if len(keys) else []
+        keys = keys // size
+    return pd.DataFrame({column: out[column] for column in codes} | sums)
 
 
 def default_rates() -> RateTable:
@@ -193,8 +219,8 @@ def _sources(sources_f: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame, flows: pd.DataFrame,
-                          rates: RateTable) -> pd.DataFrame:
+def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame,
+                          native: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
     """Over-allocation is a fact about the data, not about the valuation: each source's
     own amount and every flow in or out are taken in the source's own currency at the
     source's own date, in both FX modes. Where a rate for that is missing, the
@@ -204,19 +230,19 @@ def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame, flows:
     day = dict(zip(ids, sources_f["date"].to_numpy(dtype="datetime64[D]"), strict=True))
     index = pd.Index(ids)
 
-    def in_source_currency(part: pd.DataFrame, key: str) -> tuple[np.ndarray, np.ndarray]:
-        target = part[key].map(currency)
+    def in_source_currency(end: str) -> tuple[np.ndarray, np.ndarray]:
+        part = native[(native["end"] == end).to_numpy() & native["id"].isin(index).to_numpy()]
         factor = cross_factors(part["currency"].to_numpy(dtype=object),
-                               target.to_numpy(dtype=object),
-                               part[key].map(day).to_numpy(dtype="datetime64[D]"), rates)
+                               part["id"].map(currency).to_numpy(dtype=object),
+                               part["id"].map(day).to_numpy(dtype="datetime64[D]"), rates)
         converted = part.assign(value_low=part["native_low"].to_numpy() * factor,
                                 value_high=part["native_high"].to_numpy() * factor)
-        return _sum_by(converted, key, index)
+        return _sum_by(converted, "id", index)
 
     own_low = sources_f["value_low"].to_numpy(dtype=float) / sources_f["fx_factor"].to_numpy()
     own_high = sources_f["value_high"].to_numpy(dtype=float) / sources_f["fx_factor"].to_numpy()
-    in_low, in_high = in_source_currency(flows[flows["to"].isin(index).to_numpy()], "to")
-    out_low, out_high = in_source_currency(flows, "from")
+    in_low, in_high = in_source_currency("to")
+    out_low, out_high = in_source_currency("from")
     avail_low, avail_high = own_low + in_low, own_high + in_high
     native = np.isfinite(avail_low + avail_high + out_low + out_high)
     avail_low = np.where(native, avail_low, sources["available_low"])

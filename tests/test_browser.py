@@ -119,7 +119,7 @@ def test_gap_report_downloads_and_parses(url, page, fmt):
         page.goto(report.as_uri())
         page.wait_for_selector(".plot-container")
         page.screenshot(path=str(SHOTS / "report-html.png"), full_page=True)
-        assert page.locator(".plot-container").count() == 5 and errors == []
+        assert page.locator(".plot-container").count() == 6 and errors == []
     elif fmt == "json":
         assert json.loads(body)["currency"] == "EUR"
     else:
