@@ -75,9 +75,9 @@ def test_upload_round_trip_changes_the_overview(url, page):
     page.get_by_text("your upload (8 rows").first.wait_for(timeout=20_000)
     page.get_by_role("link", name="Overview").click()
     wait_for_app(page)
-    covered = page.locator('[data-testid="stMetricValue"]').nth(1).inner_text()
+    gap = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     update = reconcile(read_ledger(ROOT / "data" / "examples" / "update-2025-12.csv"))
-    assert covered == money_range(*update.totals["covered"], "EUR")
+    assert gap == money_range(*update.totals["gap"], "EUR") == "€600–650 bn"
 
 
 def test_a_broken_upload_lists_problems_in_the_browser(url, page):

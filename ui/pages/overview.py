@@ -18,11 +18,15 @@ st.title("Overview")
 st.markdown(f"**{plain(headline(result))}**")
 
 need, covered, gap = result.totals["need"], result.totals["covered"], result.totals["gap"]
-cols = st.columns(4)
-cols[0].metric("Need", money_range(*need, c), border=True)
-cols[1].metric("Covered", money_range(*covered, c), border=True)
-cols[2].metric("Gap", money_range(*gap, c), border=True)
-cols[3].metric("Coverage", percent_range(*coverage_share(result)), border=True)
+# two by two: a range such as "€881–890 bn" is cut short in four narrow columns
+top, bottom = st.columns(2), st.columns(2)
+top[0].metric("Gap", money_range(*gap, c), border=True,
+              help="What each need lacks, added up: a surplus on one need does not fill "
+              "another's gap.")
+top[1].metric("Coverage", percent_range(*coverage_share(result)), border=True,
+              help="Σ min(covered, need) / need: each need counts at most in full.")
+bottom[0].metric("Need", money_range(*need, c), border=True)
+bottom[1].metric("Covered", money_range(*covered, c), border=True)
 surplus, net_gap = result.totals["surplus"], result.totals["net_gap"]
 if surplus[1] > 0:
     st.caption(
