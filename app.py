@@ -32,14 +32,14 @@ ledger = result = None
 problems = []
 try:
     with st.spinner("Reading the ledger…", show_time=True):
-        ledger = state.parsed(current.digest, current.data)
+        ledger = state.ledger_of(current)
 except LedgerError as exc:
     problems = exc.problems
 scenario = scenario_controls(ledger, rates)
 if ledger is not None:
     try:
         with st.spinner("Reconciling…", show_time=True):
-            result = state.result_for(ledger, scenario)
+            result = state.result_for(current, ledger, scenario)
     except LedgerError as exc:
         problems = exc.problems
 st.sidebar.caption(f"Data: {plain(current.label)} · version {current.digest[:12]}")

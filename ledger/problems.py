@@ -28,11 +28,21 @@ class Problem:
         return f"{prefix}: {label}{self.message}" if prefix else f"{label}{self.message}"
 
 
-class LedgerError(Exception):
-    """Input that cannot be used; carries every problem found."""
+MAX_PROBLEMS = 1_000  # shown to a user; beyond it, counted ("and 52,310 more like these")
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=_order)
+
+class LedgerError(Exception):
+    """Input that cannot be used; carries the problems found, at most MAX_PROBLEMS of
+    them in row order, then one line counting the rest (`more` counts those that
+    were never built, to bound the work a hostile file can cause)."""
+
+    def __init__(self, problems: list[Problem], more: int = 0):
+        ordered = sorted(problems, key=_order)
+        self.total = len(ordered) + more
+        more += max(0, len(ordered) - MAX_PROBLEMS)
+        self.problems = ordered[:MAX_PROBLEMS]
+        if more:
+            self.problems.append(Problem(None, None, f"… and {more:,} more like these"))
         super().__init__("\n".join(str(p) for p in self.problems[:20]))
 
 

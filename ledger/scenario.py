@@ -187,24 +187,26 @@ def from_query(params: dict[str, str]) -> tuple[Scenario, list[str]]:
     if currency in currencies():
         fields["currency"] = currency
     else:
-        notes.append(f"unknown currency '{currency}' in the link: using EUR")
+        notes.append(f"unknown currency {_quoted(currency)} in the link: using EUR")
     if params.get("fx") == "row-date":
         fields["fx_mode"] = "row-date"
     if "on" in params:
         try:
             fields["fx_date"] = dt.date.fromisoformat(params["on"])
         except ValueError:
-            notes.append(f"'{params['on']}' in the link is not a date: using the latest rates")
+            notes.append(f"{_quoted(params['on'])} in the link is not a date: using the latest "
+                         "rates")
     if "status" in params:
         wanted = [] if params["status"] == "none" else params["status"].split(",")
         known = [s for s in wanted if s in STATUSES]
-        notes.extend(f"unknown status '{s}' in the link" for s in wanted if s not in STATUSES)
+        notes.extend(f"unknown status {_quoted(s)} in the link" for s in wanted
+                     if s not in STATUSES)
         fields["statuses"] = tuple(known)
     fields["shift_us_to_europe"] = _percent(params.get("shift"), "shift", notes) or 0.0
     availability = []
     for item in filter(None, params.get("avail", "").split(",")):
         source, _, value = item.rpartition(":")
-        share = _percent(value, f"availability of {source}", notes)
+        share = _percent(value, f"availability of {_quoted(source)}", notes)
         if source and share is not None:
             availability.append((source, share))
     fields["availability"] = tuple(availability)
@@ -220,5 +222,10 @@ def _percent(text: str | None, what: str, notes: list[str]) -> float | None:
         value = -1.0
     if 0 <= value <= 100:
         return value / 100
-    notes.append(f"{what} '{text}' in the link is not a percentage from 0 to 100")
+    notes.append(f"{what} {_quoted(text)} in the link is not a percentage from 0 to 100")
     return None
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    """A value from a link, quoted and cut short (links are typed by anyone)."""
+    return "'" + (text if len(text) <= limit else text[:limit - 1] + "…") + "'"

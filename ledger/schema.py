@@ -14,7 +14,7 @@ import pandas as pd
 
 from ledger.donors import DonorError, normalised, parse_donors
 from ledger.links import check_links
-from ledger.problems import LedgerError, Problem
+from ledger.problems import MAX_PROBLEMS, LedgerError, Problem
 from ledger.textfile import MAX_BYTES, read_csv_bytes
 from ledger.units import UnitError, parse_amount_column, parse_unit
 
@@ -26,7 +26,6 @@ REQUIRED = ("id", "kind", "name", "low", "unit", "date")
 KINDS = ("need", "source", "flow")
 STATUSES = ("estimate", "pledged", "committed", "disbursed", "assumption")
 SPECIAL_INDUSTRY = {"EU": "EU", "UNKNOWN": "unknown"}
-MAX_PROBLEMS = 500
 
 _ID = re.compile(r"[A-Za-z0-9_.\-]+")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -74,9 +73,8 @@ def read_ledger(source: bytes | str | Path) -> Ledger:
     rows = pd.Series(records.row_numbers, dtype="int64", name="row")
     checker = _Checker(raw, rows, records.header_row, records.separator)
     frame = checker.run()
-    problems = checker.problems
-    if problems:
-        raise LedgerError(_capped(problems))
+    if checker.problems:
+        raise LedgerError(checker.problems, checker.more)
     extras = tuple(c for c in records.header if c not in COLUMNS and c != "amount")
     return Ledger(
         frame=frame,
@@ -96,14 +94,6 @@ def validate(source: bytes | str | Path) -> tuple[Ledger | None, list[Problem]]:
     return ledger, list(ledger.warnings)
 
 
-def _capped(problems: list[Problem]) -> list[Problem]:
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    kept = sorted(problems, key=lambda p: (p.row or 0, p.column or ""))[:MAX_PROBLEMS]
-    more = len(problems) - MAX_PROBLEMS
-    return [*kept, Problem(None, None, f"… and {more:,} more problems")]
-
-
 class _Checker:
     """Column-wise validation of the raw text frame."""
 
@@ -113,6 +103,7 @@ class _Checker:
         self.header_row = header_row
         self.separator = separator
         self.problems: list[Problem] = []
+        self.more = 0  # problems counted but not built: a hostile file has millions
         self.warnings: list[Problem] = []
 
     def cell(self, column: str) -> pd.Series:
@@ -122,7 +113,10 @@ class _Checker:
 
     def flag(self, mask: np.ndarray | pd.Series, column: str,
              message: str | Callable[[int], str]) -> None:
-        for pos in np.flatnonzero(np.asarray(mask, dtype=bool)):
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        room = max(0, MAX_PROBLEMS - len(self.problems))
+        self.more += max(0, len(positions) - room)
+        for pos in positions[:room]:
             text = message(int(pos)) if callable(message) else message
             self.problems.append(Problem(int(self.rows.iat[pos]), column, text))
 
@@ -232,6 +226,9 @@ class _Checker:
 
     def _amount_errors(self, errors: dict[int, str], column: str) -> None:
         for pos, message in errors.items():
+            if len(self.problems) >= MAX_PROBLEMS:
+                self.more += 1
+                continue
             self.problems.append(Problem(int(self.rows.iat[pos]), column, message))
 
     def _units(self) -> tuple[pd.Series, np.ndarray]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ledger.problems import LedgerError, Problem
+from ledger.problems import MAX_PROBLEMS, LedgerError, Problem
 
 MAX_BYTES = 200_000_000  # a 1M-flow ledger is about 100 MB
 MAX_ROWS = 2_000_000
@@ -159,6 +159,7 @@ def read_records(text: str, wanted: set[str], try_fast: bool = True) -> Records:
     header: list[str] = []
     reader = _reader(text, separator)
     row = 0
+    more = 0  # ragged rows counted, not listed, past MAX_PROBLEMS
     try:
         for row, record in enumerate(reader, start=1):
             if row <= header_index:
@@ -173,6 +174,9 @@ def read_records(text: str, wanted: set[str], try_fast: bool = True) -> Records:
             if len(record) != len(header):
                 if len(record) > len(header) and not any(c.strip() for c in record[len(header):]):
                     record = record[: len(header)]
+                elif len(problems) >= MAX_PROBLEMS:
+                    more += 1
+                    continue
                 elif record[-1].count("\n") > 1:
                     problems.append(Problem(row, None, 'a quote (") opened in this row is never '
                                             "closed, so the lines after it ran into one cell"))
@@ -203,7 +207,7 @@ def read_records(text: str, wanted: set[str], try_fast: bool = True) -> Records:
     if not rows and not problems:
         problems.append(Problem(header_index + 1, None, "a header but no rows: nothing to read"))
     if problems:
-        raise LedgerError(problems)
+        raise LedgerError(problems, more)
     columns = list(zip(*rows, strict=True))
     frame = pd.DataFrame({name: pd.array(column, dtype="str")
                           for name, column in zip(header, columns, strict=True)})

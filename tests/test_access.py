@@ -36,3 +36,64 @@ def test_delay_is_capped_and_kept_per_client():
         editor.check("wrong", "a")
     assert editor.delay_for("a") == MAX_DELAY_SECONDS
     assert editor.delay_for("b") == 0.0
+
+
+def test_parallel_guesses_from_one_client_wait_one_after_another():
+    # eight sessions from one address guessing at once: each waits out the delay
+    # its predecessors earned, as if they had guessed in turn
+    import threading
+    import time
+
+    waits: list[float] = []
+
+    def slow_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        time.sleep(0.02)  # long enough for the others to arrive meanwhile
+
+    editor = EditorGate("s3cret", base_delay=0.5, sleep=slow_sleep)
+    threads = [threading.Thread(target=editor.check, args=("wrong", "10.0.0.9"))
+               for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert waits == [0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, MAX_DELAY_SECONDS]
+
+
+def test_a_ceiling_per_minute_holds_when_every_guess_comes_from_a_new_address():
+    from ledger.access import Outcome
+
+    now = [0.0]
+    editor = EditorGate("s3cret", sleep=lambda s: None, clock=lambda: now[0], per_minute=5)
+    outcomes = [editor.attempt("wrong", f"10.0.0.{i}") for i in range(8)]
+    assert outcomes == [Outcome.WRONG] * 5 + [Outcome.BUSY] * 3
+    assert editor.attempt("s3cret", "10.0.1.1") is Outcome.BUSY  # not even compared
+    now[0] = 61.0
+    assert editor.attempt("s3cret", "10.0.1.1") is Outcome.ACCEPTED
+
+
+def test_the_delay_decays_and_a_right_secret_waits_it_out_then_resets_the_streak():
+    from ledger.access import DECAY_SECONDS
+
+    now = [0.0]
+    waits: list[float] = []
+    editor = EditorGate("s3cret", base_delay=0.5, sleep=waits.append, clock=lambda: now[0],
+                        per_minute=1000)
+    for _ in range(6):
+        editor.check("wrong", "proxy")
+    assert editor.delay_for("proxy") == 16.0
+    now[0] += 2 * DECAY_SECONDS  # two failures forgotten
+    assert editor.delay_for("proxy") == 4.0
+    assert editor.check("s3cret", "proxy") and waits[-1] == 4.0
+    assert editor.delay_for("proxy") == 0.0
+
+
+def test_behind_trusted_proxies_the_address_they_added_is_used_not_the_clients_claim():
+    from ledger.access import client_from_forwarded
+
+    # the client sent "X-Forwarded-For: 1.2.3.4"; our nginx appended what it saw
+    assert client_from_forwarded("1.2.3.4, 203.0.113.7", 1) == "203.0.113.7"
+    # a load balancer in front of nginx: two hops of ours
+    assert client_from_forwarded("1.2.3.4, 203.0.113.7, 10.0.0.2", 2) == "203.0.113.7"
+    assert client_from_forwarded("", 1) is None
+    assert client_from_forwarded("203.0.113.7", 2) is None

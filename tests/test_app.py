@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from ledger.formatting import money_range
 from ledger.reconcile import reconcile
-from ledger.scenario import Scenario
+from ledger.scenario import Scenario, from_query
 from ledger.schema import read_ledger
 
 from .conftest import DATA, ROOT
@@ -135,10 +135,12 @@ def test_a_shared_link_opens_with_the_same_scenario():
     assert metrics(at)["Covered"] == wanted["covered"]
 
 
-def test_a_bad_link_is_ignored_with_a_warning():
+def test_a_bad_link_is_ignored_with_one_warning_naming_what_was_ignored():
     at = app(query={"currency": "XYZ", "shift": "999"})
     assert at.selectbox(key="currency").value == "EUR"
-    assert len(at.sidebar.warning) == 2
+    [warning] = at.sidebar.warning
+    shown = warning.value.replace("\\", "")  # as rendered: markdown escapes removed
+    assert "2 part(s) of the link" in shown and "XYZ" in shown
 
 
 def test_two_sessions_never_see_each_others_uploads():
@@ -194,3 +196,33 @@ def test_history_compares_and_restores_versions(monkeypatch):
     at.button(key="restore").click().run()
     assert any("Restored as version 3" in s.value for s in at.success)
     assert Store().current().restored_from == 1
+
+
+def test_ledger_page_and_excel_ledger_sheet_hold_the_same_values():
+    import io
+
+    import openpyxl
+
+    from ledger.report import render
+
+    query = {"status": "pledged,committed", "shift": "20"}
+    at = app("table", query=query)
+    page = at.dataframe[0].value.set_index("id")
+    scenario, _ = from_query(query)
+    book = openpyxl.load_workbook(io.BytesIO(render(
+        reconcile(read_ledger(ROOT / "data" / "funding.csv"), scenario), "xlsx")))
+    sheet = list(book["Ledger"].iter_rows(values_only=True))
+    header = sheet[0]
+    assert len(sheet) - 1 == len(page)
+    for row in sheet[1:]:
+        shown = page.loc[row[header.index("id")]]
+        assert shown["counted"] == row[header.index("counted")]
+        assert shown["value_low"] * 1e9 == pytest.approx(row[header.index("value_low")])
+    assert (page["counted"] == "no (status filter)").any()
+
+
+def test_a_ledger_search_with_no_match_shows_an_empty_table_not_an_error():
+    at = app("table")
+    at.text_input(key="ledger_search").input("no-row-has-this-text").run()
+    assert not at.exception and at.dataframe[0].value.empty
+    assert any("0 of " in c.value for c in at.caption)

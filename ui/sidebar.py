@@ -11,6 +11,7 @@ from ledger.fx import RateTable
 from ledger.scenario import Scenario, from_query, to_query
 from ledger.schema import STATUSES, Ledger
 from ledger.units import currencies
+from ui.widgets import plain
 
 FIRST_CURRENCIES = ("EUR", "USD", "GBP")
 FX_MODES = {"date": "One date for every amount", "row-date": "Each amount at its own date"}
@@ -80,7 +81,7 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
             for sid, name in zip(sources["id"], sources["name"], strict=True):
                 key = f"avail:{sid}"
                 st.session_state.setdefault(key, 100)
-                share = st.slider(name, 0, 100, step=5, format="%d %%", key=key)
+                share = st.slider(plain(name), 0, 100, step=5, format="%d %%", key=key)
                 if share != 100:
                     availability.append((sid, share / 100))
     sidebar.button("Reset scenario", on_click=reset, key="reset")
@@ -96,6 +97,10 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
     wanted = to_query(scenario)
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
-    for note in st.session_state.get("_url_notes", []):
-        sidebar.warning(note)
+    notes = st.session_state.get("_url_notes", [])
+    if notes:  # one warning however many values a link gets wrong
+        shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3:,} more" if len(notes) > 3
+                                         else "")
+        sidebar.warning(plain(f"{len(notes):,} part(s) of the link were not understood and "
+                              f"are ignored: {shown}"))
     return scenario

@@ -1,25 +1,36 @@
-"""Per-session data and content-keyed caches.
+"""Per-session data and the shared, memory-bounded caches.
 
-Streamlit caches are shared by every session, so they are keyed by the sha256
-of the content (a user only hits an entry by holding the same bytes); what a
-user uploaded lives in `st.session_state` alone.
+What every session may see — the shipped ledger and published versions, and
+their reconciliations — is cached once for all, within a memory budget
+(LEDGER_CACHE_MB) and evicted by size. What a user uploaded is theirs: it is
+read in a worker process with a time and memory limit, and it and its
+reconciliations live in that user's `st.session_state` only, so they go when
+the session goes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
-from ledger.access import EditorGate
+from ledger.access import EditorGate, client_from_forwarded
+from ledger.cache import SizedCache, budget_bytes, object_bytes
 from ledger.fx import RateTable
 from ledger.reconcile import Reconciliation, default_rates, reconcile
+from ledger.sandbox import read_untrusted
 from ledger.scenario import Scenario
 from ledger.schema import Ledger, read_ledger
 from ledger.store import Store, database_url
+
+log = logging.getLogger("ledger.dashboard")
+OWN_RESULTS_KEPT = 3  # reconciliations of a session's own upload, most recent first
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "funding.csv"
@@ -33,6 +44,7 @@ class Current:
     digest: str
     label: str
     version_id: int | None = None
+    shared: bool = True  # the shipped ledger or a stored version; False: the user's upload
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,16 +52,46 @@ def rates() -> RateTable:
     return default_rates()
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def parsed(digest: str, _data: bytes) -> Ledger:
-    """Parse once per content; raises LedgerError for invalid content."""
-    return read_ledger(_data)
+@st.cache_resource(show_spinner=False)
+def shared_cache() -> SizedCache[Any]:
+    """One cache per server for what every session may see, bounded in bytes."""
+    return SizedCache(budget_bytes(), object_bytes)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def reconciled(digest: str, scenario_key: str, _ledger: Ledger, _scenario: Scenario
-               ) -> Reconciliation:
-    return reconcile(_ledger, _scenario, rates())
+def ledger_of(current: Current) -> Ledger:
+    """The parsed ledger; raises LedgerError for invalid content."""
+    if current.shared:
+        return shared_cache().get(("ledger", current.digest),  # type: ignore[no-any-return]
+                                  lambda: read_ledger(current.data))
+    return own_upload(current.data)
+
+
+def own_upload(data: bytes) -> Ledger:
+    """An upload, read in a worker process with limits, kept in this session only."""
+    digest = digest_of(data)
+    kept = st.session_state.get("_own_ledger")
+    if kept is not None and kept[0] == digest:
+        return kept[1]  # type: ignore[no-any-return]
+    ledger = read_untrusted(data)
+    st.session_state["_own_ledger"] = (digest, ledger)
+    st.session_state.pop("_own_results", None)
+    return ledger
+
+
+def result_for(current: Current, ledger: Ledger, scenario: Scenario) -> Reconciliation:
+    if current.shared:
+        return shared_cache().get(  # type: ignore[no-any-return]
+            ("result", ledger.data_version, repr(scenario)),
+            lambda: reconcile(ledger, scenario, rates()))
+    results: OrderedDict[str, Reconciliation] = st.session_state.setdefault(
+        "_own_results", OrderedDict())
+    key = f"{ledger.data_version}:{scenario!r}"
+    if key not in results:
+        results[key] = reconcile(ledger, scenario, rates())
+        while len(results) > OWN_RESULTS_KEPT:
+            results.popitem(last=False)
+    results.move_to_end(key)
+    return results[key]
 
 
 def digest_of(data: bytes) -> str:
@@ -85,8 +127,10 @@ def published() -> Current:
     """The current published version; the shipped file if the store cannot be read."""
     try:
         version = store().current()
-    except Exception as exc:  # an unreachable database must not take the dashboard down
-        st.session_state["_store_error"] = f"{type(exc).__name__}: {exc}"
+    except Exception:  # an unreachable database must not take the dashboard down
+        # visitors are told the store is unavailable; host, port and driver go to the log
+        log.exception("the ledger store cannot be read")
+        st.session_state["_store_error"] = True
         return shipped()
     st.session_state.pop("_store_error", None)
     if version is None:
@@ -102,8 +146,7 @@ def version(version_id: int) -> Current:
 
 
 def parsed_version(version_id: int) -> Ledger:
-    stored = version(version_id)
-    return parsed(stored.digest, stored.data)
+    return ledger_of(version(version_id))
 
 
 def current() -> Current:
@@ -138,23 +181,25 @@ def gate() -> EditorGate:
 
 
 def client_key() -> str:
-    """Who is trying the editor secret, for the growing delay. Behind a reverse proxy
-    every request comes from the proxy: set LEDGER_TRUSTED_PROXY=1 to use the
-    client address it forwards (only then: the header is trivial to forge)."""
-    if os.environ.get("LEDGER_TRUSTED_PROXY") == "1":
+    """Who is trying the editor secret, for the growing delay. Behind reverse proxies
+    every request comes from the nearest proxy: set LEDGER_TRUSTED_PROXY to the
+    number of proxies of yours in front of the app (1 for one nginx), and the
+    address the outermost of them received from is used — the entries further left
+    in X-Forwarded-For are the client's to write, so they are never believed."""
+    hops_text = os.environ.get("LEDGER_TRUSTED_PROXY", "")
+    hops = int(hops_text) if hops_text.isdigit() else 0
+    if hops:
         forwarded = st.context.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        client = client_from_forwarded(forwarded, hops)
+        if client:
+            return client
     return st.context.ip_address or "unknown"
 
 
 def use_for_session(data: bytes, label: str) -> None:
-    st.session_state["session_ledger"] = Current(data, digest_of(data), label)
+    st.session_state["session_ledger"] = Current(data, digest_of(data), label, shared=False)
 
 
 def back_to_published() -> None:
     st.session_state.pop("session_ledger", None)
 
-
-def result_for(ledger: Ledger, scenario: Scenario) -> Reconciliation:
-    return reconciled(ledger.data_version, repr(scenario), ledger, scenario)

@@ -186,36 +186,6 @@ def provenance(result: Reconciliation) -> list[tuple[str, str]]:
     ]
 
 
-def ledger_rows(result: Reconciliation) -> pd.DataFrame:
-    """Every row of the ledger (flows left out by the status filter included), with
-    its value in the reporting currency and its citation."""
-    valued = result.valued
-    frame = pd.concat([valued.frame.assign(counted="yes"),
-                       valued.excluded_by_status.assign(counted="no (status filter)")],
-                      ignore_index=True)
-    frame = frame.sort_values("row", kind="stable")
-    return pd.DataFrame({
-        "row": frame["row"].to_numpy(), "id": frame["id"].to_numpy(),
-        "kind": frame["kind"].to_numpy(), "name": frame["name"].to_numpy(),
-        "category": frame["category"].to_numpy(), "low": frame["low"].to_numpy(),
-        "high": frame["high"].to_numpy(), "currency": frame["currency"].to_numpy(),
-        "date": frame["date"].dt.strftime("%Y-%m-%d").to_numpy(),
-        "value_low": frame["value_low"].to_numpy(), "value_high": frame["value_high"].to_numpy(),
-        "from": frame["from"].to_numpy(), "to": frame["to"].to_numpy(),
-        "donor": frame["donor"].to_numpy(), "industry": frame["industry"].to_numpy(),
-        "status": frame["status"].to_numpy(), "counted": frame["counted"].to_numpy(),
-        "ref": frame["ref"].to_numpy(), "note": frame["note"].to_numpy(),
-    })
-
-
-def references(result: Reconciliation) -> pd.DataFrame:
-    """Each distinct citation and the rows that rely on it."""
-    rows = ledger_rows(result)
-    cited = rows[rows["ref"] != ""]
-    grouped = cited.groupby("ref", sort=True)["id"].agg(lambda ids: ", ".join(ids))
-    return pd.DataFrame({"ref": grouped.index.to_numpy(), "rows": grouped.to_numpy()})
-
-
 def rates_table(result: Reconciliation) -> pd.DataFrame:
     rates = result.valued.conversion.rates.sort_values(["currency", "valued_on"])
     return pd.DataFrame({

@@ -16,7 +16,8 @@ from ledger import charts
 from ledger.formatting import money_range, percent_range
 from ledger.insights import coverage_share, european_money_in_us_industry, headline
 from ledger.reconcile import Reconciliation
-from ledger.report.data import provenance, rates_table, references
+from ledger.report.data import provenance, rates_table
+from ledger.views import references
 
 CSS = """
 body { font-family: "Source Sans Pro", "Helvetica Neue", Arial, sans-serif; color: #1f2933;

@@ -19,12 +19,11 @@ from ledger.insights import coverage_share, european_money_in_us_industry, headl
 from ledger.reconcile import Reconciliation
 from ledger.report.data import (
     gap_table,
-    ledger_rows,
     neutralise,
     provenance,
     rates_table,
-    references,
 )
+from ledger.views import ledger_table, references
 
 SHEETS = ("Summary", "Needs", "Sources", "Industry", "Payer × Supplier", "Findings", "Ledger",
           "FX rates", "References")
@@ -99,7 +98,7 @@ def to_xlsx(result: Reconciliation, generated_at: dt.datetime) -> bytes:
         "message": [f.message for f in result.findings],
         "rows": [", ".join(f.rows) for f in result.findings],
     }), {"message": b.wrap}, {"message": 70, "rows": 40, "code": 24})
-    b.table("Ledger", ledger_rows(result),
+    b.table("Ledger", ledger_table(result),
             {"low": b.whole, "high": b.whole, "value_low": b.money, "value_high": b.money,
              "ref": b.wrap, "note": b.wrap},
             {"id": 22, "name": 36, "ref": 50, "note": 50, "value_low": 14, "value_high": 14})

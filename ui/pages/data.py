@@ -4,9 +4,12 @@ versions; downloads of the current ledger and a template."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
+from ledger.access import Outcome
 from ledger.diff import Diff, diff
 from ledger.problems import LedgerError
 from ledger.schema import Ledger, template_csv
@@ -25,8 +28,7 @@ st.write(f"In use for your session: **{plain(view.current.label)}** "
 if st.session_state.get("session_ledger") is not None:
     st.button("Back to the published ledger", on_click=state.back_to_published, key="back")
 if st.session_state.get("_store_error"):
-    st.warning("The ledger store cannot be read, so the shipped ledger is shown: "
-               + st.session_state["_store_error"])
+    st.warning("The ledger store is unavailable, so the shipped ledger is shown.")
 
 
 SHOWN = 1_000  # rows of a diff shown on the page; the full diff is a download
@@ -60,16 +62,35 @@ def show_diff(changes: Diff, after: Ledger, prefix: str) -> None:
                            on_click="ignore")
 
 
-def editor_check(key: str) -> bool:
-    """The editor secret field; True once the secret given is right."""
-    given = st.text_input("Editor secret", type="password", key=f"{key}_secret")
-    if not st.button("Publish" if key == "publish" else "Restore", key=key,
-                     type="primary"):
-        return False
-    if state.gate().check(given, state.client_key()):
-        return True
-    st.error("Wrong editor secret: nothing was published or restored.")
-    return False
+OUTCOME_MESSAGES = {
+    Outcome.WRONG: "Wrong editor secret: nothing was published or restored.",
+    Outcome.BUSY: "Too many attempts at the editor secret in the last minute: nothing was "
+                  "published or restored. Try again in a minute.",
+    Outcome.OFF: "Publishing is off on this server.",
+}
+
+
+def editor_action(key: str, label: str, act: Callable[[], str | None]) -> None:
+    """The editor secret field and a button. The check and the action run in the
+    button's callback, which also empties the secret field, so the secret is neither
+    kept in the box nor sent back with the page."""
+    st.text_input("Editor secret", type="password", key=f"{key}_secret")
+
+    def on_click() -> None:
+        given = st.session_state.get(f"{key}_secret", "")
+        st.session_state[f"{key}_secret"] = ""
+        outcome = state.gate().attempt(given, state.client_key())
+        if outcome is Outcome.ACCEPTED:
+            message = act()
+            if message:
+                st.session_state["_flash"] = message
+        else:
+            st.session_state[f"{key}_refused"] = OUTCOME_MESSAGES[outcome]
+
+    st.button(label, key=key, type="primary", on_click=on_click)
+    refused = st.session_state.pop(f"{key}_refused", None)
+    if refused:
+        st.error(refused)
 
 
 st.subheader("Upload an updated funding CSV")
@@ -80,24 +101,24 @@ if upload is not None:
     data = upload.getvalue()
     with st.status(f"Checking {len(data) / 1e6:,.1f} MB…", expanded=False) as progress:
         st.write("Reading and validating every row…")
-        try:  # through the content-keyed cache, so "Use for my session" parses nothing again
-            ledger = state.parsed(state.digest_of(data), data)
+        try:  # kept in this session, so "Use for my session" parses nothing again
+            ledger = state.own_upload(data)
             problems = list(ledger.warnings)
         except LedgerError as exc:
-            ledger, problems = None, exc.problems
+            ledger, problems, total_problems = None, exc.problems, exc.total
         if ledger is not None and view.ledger is not None:
             st.write(f"{len(ledger.frame):,} rows are valid; comparing with what you use now…")
             changes = diff(view.ledger, ledger)
         progress.update(label="Checked" if ledger is not None else "Problems found",
                         state="complete" if ledger is not None else "error")
     if ledger is None:
-        st.error(f"This file cannot be used: {len(problems)} problem(s). "
+        st.error(f"This file cannot be used: {total_problems:,} problem(s). "
                  "Nothing has changed: the figures in force stay in force.")
         st.dataframe(problems_frame(problems), hide_index=True, width="stretch",
                      key="upload_problems")
     else:
         for warning in problems:
-            st.warning(str(warning))
+            st.warning(plain(str(warning)))
         if view.ledger is not None:
             show_diff(changes, ledger, "upload")
         label = f"your upload ({len(ledger.frame):,} rows, uploaded as {upload.name!r})"
@@ -110,23 +131,26 @@ if upload is not None:
                         "LEDGER_EDITOR_SECRET, or `editor_secret` in .streamlit/secrets.toml, "
                         "and restart the dashboard.")
             else:
-                comment = st.text_input("What changed (comment)", key="publish_comment")
-                author = st.text_input("Your name or initials", key="publish_author")
-                if editor_check("publish"):
-                    with st.spinner("Publishing…"):
-                        result = state.store().publish(data, comment, author)
+                st.text_input("What changed (comment)", key="publish_comment")
+                st.text_input("Your name or initials", key="publish_author")
+
+                def publish(data: bytes = data) -> str:
+                    result = state.store().publish(data, st.session_state.get("publish_comment",
+                                                                              ""),
+                                                   st.session_state.get("publish_author", ""))
                     if result.created:
-                        st.session_state["_flash"] = f"Published as version {result.version.id}."
-                        st.rerun()  # so the sidebar, history and figures show the new version
-                    st.info(f"Identical to the current version {result.version.id}: "
-                            "nothing changed.")
+                        return f"Published as version {result.version.id}."
+                    return f"Identical to the current version {result.version.id}: nothing changed."
+
+                editor_action("publish", "Publish", publish)
 
 st.subheader("History of published versions")
 try:
     history = state.store().history()
-except Exception as exc:  # keep the page usable when the database is down
+except Exception:  # keep the page usable when the database is down; details to the log
+    state.log.exception("the history of versions cannot be read")
     history = []
-    st.warning(f"The history cannot be read: {type(exc).__name__}: {exc}")
+    st.warning("The history is unavailable: the ledger store cannot be reached.")
 if history:
     st.dataframe(pd.DataFrame({
         "version": [v.id for v in history],
@@ -151,7 +175,7 @@ if history:
             before = state.parsed_version(int(other))
             after = state.parsed_version(int(chosen))
         except LedgerError as exc:
-            st.error(f"A stored version could not be read: {exc}")
+            st.error(plain(f"A stored version could not be read: {exc}"))
         else:
             changes = diff(before, after)
             st.write(f"From version {other} to version {chosen}: {changes.summary()}.")
@@ -160,10 +184,11 @@ if history:
                              width="stretch", key="history_diff")
     if state.gate().enabled and chosen != ids[0]:
         with st.expander(f"Restore version {chosen} as the current one (editors)"):
-            if editor_check("restore"):
-                result = state.store().restore(int(chosen), author="dashboard")
-                st.session_state["_flash"] = f"Restored as version {result.version.id}."
-                st.rerun()
+            def restore(version_id: int = int(chosen)) -> str:
+                result = state.store().restore(version_id, author="dashboard")
+                return f"Restored as version {result.version.id}."
+
+            editor_action("restore", "Restore", restore)
 
 st.subheader("Downloads")
 left, right = st.columns(2)

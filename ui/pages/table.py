@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ledger.schema import KINDS
+from ledger.views import filter_ledger, ledger_table
 from ui.view import need_result
 
 MAX_SHOWN = 20_000
@@ -20,38 +20,11 @@ kinds = middle.multiselect("Kind", list(KINDS), default=list(KINDS), key="ledger
 categories = sorted(c for c in frame["category"].unique() if c)
 chosen = right.multiselect("Category", categories, key="ledger_categories")
 
-mask = frame["kind"].isin(kinds)
-if chosen:
-    mask &= frame["category"].isin(chosen)
-if query:
-    text = query.lower()
-    mask &= (frame["id"].str.lower().str.contains(text, regex=False)
-             | frame["name"].str.lower().str.contains(text, regex=False)
-             | frame["ref"].str.lower().str.contains(text, regex=False)
-             | frame["note"].str.lower().str.contains(text, regex=False))
-shown = frame[mask]
-valued = result.valued.frame.set_index("id")
-table = pd.DataFrame({
-    "id": shown["id"],
-    "kind": shown["kind"],
-    "name": shown["name"],
-    "category": shown["category"],
-    "low": shown["low"] / 1e9,
-    "high": shown["high"] / 1e9,
-    "currency": shown["currency"],
-    f"low ({c})": shown["id"].map(valued["value_low"]) / 1e9,
-    f"high ({c})": shown["id"].map(valued["value_high"]) / 1e9,
-    "date": shown["date"],
-    "from": shown["from"],
-    "to": shown["to"],
-    "donor": shown["donor"],
-    "industry": shown["industry"],
-    "status": shown["status"],
-    "ref": shown["ref"],
-    "note": shown["note"],
-    "row": shown["row"],
-})
-st.caption(f"{len(shown):,} of {len(frame):,} rows"
+everything = ledger_table(result)
+shown = filter_ledger(everything, query, kinds, chosen)
+table = shown.assign(low=shown["low"] / 1e9, high=shown["high"] / 1e9,
+                     value_low=shown["value_low"] / 1e9, value_high=shown["value_high"] / 1e9)
+st.caption(f"{len(shown):,} of {len(everything):,} rows"
            + (f"; the first {MAX_SHOWN:,} shown" if len(shown) > MAX_SHOWN else "")
            + ". Amounts in billions.")
 st.dataframe(
@@ -60,9 +33,9 @@ st.dataframe(
     column_config={
         "low": st.column_config.NumberColumn("low (bn)", format="%.3f"),
         "high": st.column_config.NumberColumn("high (bn)", format="%.3f"),
-        f"low ({c})": st.column_config.NumberColumn(f"low (bn {c})", format="%.3f"),
-        f"high ({c})": st.column_config.NumberColumn(f"high (bn {c})", format="%.3f"),
-        "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+        "value_low": st.column_config.NumberColumn(f"low (bn {c})", format="%.3f"),
+        "value_high": st.column_config.NumberColumn(f"high (bn {c})", format="%.3f"),
+        "counted": st.column_config.TextColumn("counted"),
         "ref": st.column_config.TextColumn("citation", width="large"),
         "note": st.column_config.TextColumn("note", width="large"),
         "row": st.column_config.NumberColumn("CSV row", format="%d"),

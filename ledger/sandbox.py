@@ -1,0 +1,137 @@
+"""Reading an untrusted upload in a worker process with a time and a memory
+limit, so that one hostile file cannot stall or exhaust the server that every
+other user shares. The worker is forked from a small preloaded server process
+(multiprocessing's forkserver), so a check starts in milliseconds."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import tempfile
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ledger.problems import LedgerError, Problem
+from ledger.schema import Ledger, read_ledger
+
+DEFAULT_SECONDS = 30.0
+DEFAULT_MEMORY_MB = 4096
+POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float = DEFAULT_SECONDS
+    memory_bytes: int = DEFAULT_MEMORY_MB * 1_000_000
+
+    @classmethod
+    def from_environment(cls) -> Limits:
+        """LEDGER_PARSE_SECONDS and LEDGER_PARSE_MB, else the defaults."""
+        return cls(_number("LEDGER_PARSE_SECONDS", DEFAULT_SECONDS),
+                   int(_number("LEDGER_PARSE_MB", DEFAULT_MEMORY_MB) * 1_000_000))
+
+
+def _number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+_context: Any = None
+
+
+def _pool_context() -> Any:
+    global _context
+    if _context is None:
+        _context = mp.get_context("forkserver")
+        _context.set_forkserver_preload(["ledger.schema", "ledger.sandbox"])
+    return _context
+
+
+def _work(folder: str, conn: Connection) -> None:
+    """In the worker: read the upload from the folder, leave the ledger there
+    (a file moves hundreds of megabytes far faster than a pipe)."""
+    try:
+        ledger = read_ledger(Path(folder, "upload").read_bytes())
+        with open(Path(folder, "ledger.pickle"), "wb") as out:
+            pickle.dump(ledger, out, protocol=pickle.HIGHEST_PROTOCOL)
+        conn.send(("ok", None))
+    except LedgerError as exc:
+        conn.send(("problems", exc.problems))
+    except MemoryError:
+        conn.send(("memory", None))
+    finally:
+        conn.close()
+
+
+def read_untrusted(data: bytes, limits: Limits | None = None) -> Ledger:
+    """read_ledger in a worker; raise LedgerError with one clear problem when the
+    file takes longer or needs more memory than the limits allow."""
+    limits = limits or Limits.from_environment()
+    context = _pool_context()
+    with tempfile.TemporaryDirectory(prefix="ledger-check-", dir=_scratch()) as folder:
+        Path(folder, "upload").write_bytes(data)
+        kind, payload = _run(context, folder, limits)
+        if kind == "ok":
+            with open(Path(folder, "ledger.pickle"), "rb") as result:
+                ledger: Ledger = pickle.load(result)
+                return ledger
+    if kind == "problems":
+        raise LedgerError(payload)
+    raise _refused("checking it ran out of memory")
+
+
+def _scratch() -> str | None:
+    """Memory-backed scratch space when the system has it."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+def _run(context: Any, folder: str, limits: Limits) -> tuple[str, Any]:
+    """Start the worker and watch it: kill it past the time or memory limit."""
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(target=_work, args=(folder, send), daemon=True)
+    worker.start()
+    send.close()
+    started = time.monotonic()
+    try:
+        while not receive.poll(POLL_SECONDS):
+            if _rss(worker.pid) > limits.memory_bytes:
+                raise _refused(f"checking it needed more than "
+                               f"{limits.memory_bytes / 1e9:,.1f} GB of memory")
+            if time.monotonic() - started > limits.seconds:
+                raise _refused(f"checking it took longer than {limits.seconds:,.0f} s")
+            if not worker.is_alive() and not receive.poll(0):
+                raise _refused("the check stopped unexpectedly (the file may need more "
+                               "memory than the server allows)")
+        try:
+            kind, payload = receive.recv()
+        except EOFError:
+            raise _refused("the check stopped unexpectedly") from None
+        worker.join(timeout=limits.seconds)  # the pickle is complete once it has exited
+        return kind, payload
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        worker.join(timeout=5)
+        receive.close()
+
+
+def _refused(why: str) -> LedgerError:
+    return LedgerError([Problem(None, None, (
+        f"This file is refused: {why}. Split it into smaller files, or remove columns "
+        "the ledger does not use, and try again."))])
+
+
+def _rss(pid: int | None) -> int:
+    """Resident memory of a process in bytes (0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0

@@ -1,0 +1,66 @@
+"""Tables a person sees, built once from a reconciliation and used by the pages
+and the report writers alike, so a page and a report sheet cannot disagree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ledger.reconcile import Reconciliation
+
+LEDGER_COLUMNS = ("row", "id", "kind", "name", "category", "low", "high", "currency", "date",
+                  "value_low", "value_high", "from", "to", "donor", "industry", "status",
+                  "counted", "ref", "note")
+COUNTED = "yes"
+LEFT_OUT_BY_STATUS = "no (status filter)"
+
+
+def ledger_table(result: Reconciliation) -> pd.DataFrame:
+    """Every row of the ledger in spreadsheet order — flows the status filter left
+    out included, marked in `counted` — with its value in the reporting currency
+    after the levers (a flow part of which the US → Europe shift moved is shown
+    whole: the part kept and the part moved)."""
+    valued = result.valued.frame
+    shifted = valued["shifted"].to_numpy(dtype=bool)
+    rows = valued[~shifted]
+    low = rows["value_low"].to_numpy(dtype=float).copy()
+    high = rows["value_high"].to_numpy(dtype=float).copy()
+    if shifted.any():  # the moved part keeps the spreadsheet row of its flow
+        moved = valued[shifted].groupby("row")[["value_low", "value_high"]].sum()
+        at = pd.Index(rows["row"]).get_indexer(moved.index)
+        low[at] += moved["value_low"].to_numpy()
+        high[at] += moved["value_high"].to_numpy()
+    counted = rows.assign(value_low=low, value_high=high, counted=COUNTED)
+    left_out = result.valued.excluded_by_status.assign(counted=LEFT_OUT_BY_STATUS)
+    frame = pd.concat([counted, left_out], ignore_index=True)
+    frame = frame.sort_values("row", kind="stable")
+    table = {column: frame[column].to_numpy() for column in LEDGER_COLUMNS if column != "date"}
+    table["date"] = frame["date"].dt.strftime("%Y-%m-%d").to_numpy()
+    return pd.DataFrame({column: table[column] for column in LEDGER_COLUMNS})
+
+
+def filter_ledger(table: pd.DataFrame, query: str = "", kinds: list[str] | None = None,
+                  categories: list[str] | None = None) -> pd.DataFrame:
+    """Rows whose id, name, citation or note contain `query` (any case), of the
+    given kinds and categories (None: all). An empty result keeps its columns."""
+    mask = np.ones(len(table), dtype=bool)
+    if kinds is not None:
+        mask &= table["kind"].isin(kinds).to_numpy()
+    if categories:
+        mask &= table["category"].isin(categories).to_numpy()
+    if query:
+        text = query.lower()
+        hit = np.zeros(len(table), dtype=bool)
+        for column in ("id", "name", "ref", "note"):
+            hit |= table[column].str.lower().str.contains(text, regex=False).to_numpy(
+                dtype=bool)
+        mask &= hit
+    return table[mask]
+
+
+def references(result: Reconciliation) -> pd.DataFrame:
+    """Each distinct citation and the rows that rely on it."""
+    rows = ledger_table(result)
+    cited = rows[rows["ref"] != ""]
+    grouped = cited.groupby("ref", sort=True)["id"].agg(lambda ids: ", ".join(ids))
+    return pd.DataFrame({"ref": grouped.index.to_numpy(), "rows": grouped.to_numpy()})

@@ -1,0 +1,68 @@
+"""Tables built once in ledger.views, for the pages and the reports alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+
+from ledger.reconcile import reconcile
+from ledger.report import render
+from ledger.scenario import Scenario
+from ledger.schema import read_ledger
+from ledger.views import LEDGER_COLUMNS, filter_ledger, ledger_table
+
+from .conftest import DATA
+
+DAY = dt.date(2025, 1, 2)
+BN = 1e9
+SCENARIO = Scenario(fx_date=DAY, statuses=("committed",), shift_us_to_europe=0.25)
+
+
+@pytest.fixture(scope="module")
+def result():
+    return reconcile(read_ledger(DATA / "passthrough.csv"), SCENARIO)
+
+
+def test_ledger_table_has_every_row_once_with_left_out_flows_marked(result):
+    table = ledger_table(result).set_index("id")
+    assert len(table) == 8 and list(table.columns) == list(LEDGER_COLUMNS[:1] +
+                                                           LEDGER_COLUMNS[2:])
+    assert table.loc["us-to-fund", "counted"] == "no (status filter)"
+    assert table.loc["fund-us", "counted"] == "yes"
+
+
+def test_a_shifted_flow_shows_whole_kept_and_moved_part_together(result):
+    # fund-us is a 50 bn flow to US industry; the shift moves a quarter of it
+    # (12.5 bn) to European industry: the row shows the whole 50 bn
+    table = ledger_table(result).set_index("id")
+    valued = result.valued.frame
+    pieces = valued[valued["row"] == table.loc["fund-us", "row"]]
+    assert len(pieces) == 2  # kept in the US and moved to Europe
+    assert table.loc["fund-us", "value_low"] == pytest.approx(pieces["value_low"].sum())
+    assert table.loc["fund-us", "value_low"] == pytest.approx(50 * BN)
+
+
+def test_the_excel_ledger_sheet_holds_the_same_values_as_the_table(result):
+    book = openpyxl.load_workbook(io.BytesIO(render(result, "xlsx")))
+    sheet = list(book["Ledger"].iter_rows(values_only=True))
+    header, rows = sheet[0], sheet[1:]
+    excel = {r[header.index("id")]: (r[header.index("value_low")], r[header.index("counted")])
+             for r in rows}
+    table = ledger_table(result)
+    assert excel == {i: (pytest.approx(v), c) for i, v, c in
+                     zip(table["id"], table["value_low"], table["counted"], strict=True)}
+
+
+def test_a_search_with_no_match_gives_an_empty_table_with_numeric_columns(result):
+    empty = filter_ledger(ledger_table(result), "no-such-thing-anywhere")
+    assert empty.empty and list(empty.columns) == list(LEDGER_COLUMNS)
+    assert (empty["value_low"] / BN).dtype.kind == "f"
+
+
+def test_filter_matches_id_name_citation_and_note_in_any_case(result):
+    table = ledger_table(result)
+    assert list(filter_ledger(table, "FUND BUYS")["id"]) == ["fund-us", "fund-eu"]
+    assert set(filter_ledger(table, "", ["need"])["id"]) == {"need-a"}
