@@ -19,8 +19,11 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# Listens on this machine only; `make run ADDRESS=0.0.0.0` to serve others (see
+# "Run it for a team" in the README for a proxy in front).
+ADDRESS ?= 127.0.0.1
 run: install
-	$(VENV)/bin/streamlit run app.py
+	$(VENV)/bin/streamlit run app.py --server.address $(ADDRESS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

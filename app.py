@@ -48,3 +48,5 @@ if problems:
     st.error(f"{len(problems)} problem(s) with the ledger or the scenario:")
     st.dataframe(view.problems_frame(problems), hide_index=True, width="stretch")
 page.run()
+state.release_unused_uploads()
+state.upload_sweeper()

@@ -5,11 +5,16 @@ other user shares. The worker is forked from a small preloaded server process
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import pickle
+import sys
 import tempfile
+import threading
 import time
+import types
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -96,7 +101,8 @@ def _run(context: Any, folder: str, limits: Limits) -> tuple[str, Any]:
     """Start the worker and watch it: kill it past the time or memory limit."""
     receive, send = context.Pipe(duplex=False)
     worker = context.Process(target=_work, args=(folder, send), daemon=True)
-    worker.start()
+    with _plain_main():
+        worker.start()
     send.close()
     started = time.monotonic()
     try:
@@ -120,6 +126,24 @@ def _run(context: Any, folder: str, limits: Limits) -> tuple[str, Any]:
             worker.kill()
         worker.join(timeout=5)
         receive.close()
+
+
+_main_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _plain_main() -> Iterator[None]:
+    """multiprocessing re-imports the parent's `__main__` in every worker; under
+    Streamlit that is the dashboard script itself, which would run once per upload.
+    Hand the worker an empty `__main__` instead while it starts."""
+    with _main_lock:
+        saved = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if saved is not None:
+                sys.modules["__main__"] = saved
 
 
 def _refused(why: str) -> LedgerError:

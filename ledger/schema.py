@@ -47,21 +47,17 @@ class Ledger:
 
 
 def read_bytes(source: bytes | str | Path) -> bytes:
+    """The input's bytes, never more than MAX_BYTES: the cap holds while reading, so a
+    pipe or a device (`/dev/zero`) that reports no size cannot exhaust memory."""
     if isinstance(source, bytes):
         data = source
     else:
-        path = Path(source)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise LedgerError([Problem(None, None, _too_big(size))])
-        data = path.read_bytes()
+        with open(Path(source), "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise LedgerError([Problem(None, None, _too_big(len(data)))])
+        raise LedgerError([Problem(None, None, (
+            f"too large: the limit is {MAX_BYTES / 1e6:,.0f} MB"))])
     return data
-
-
-def _too_big(size: int) -> str:
-    return f"file is {size / 1e6:,.0f} MB: the limit is {MAX_BYTES / 1e6:,.0f} MB"
 
 
 def read_ledger(source: bytes | str | Path) -> Ledger:

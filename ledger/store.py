@@ -178,6 +178,7 @@ class Store:
         return [Version(**r._mapping) for r in rows]
 
     def get(self, version_id: int) -> Version:
+        _check_id(version_id)
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(*_COLUMNS).where(versions.c.id == version_id)).first()
         if row is None:
@@ -185,6 +186,7 @@ class Store:
         return Version(**row._mapping)
 
     def content(self, version_id: int) -> bytes:
+        _check_id(version_id)
         with self.engine.connect() as conn:
             data = conn.execute(sa.select(versions.c.content)
                                 .where(versions.c.id == version_id)).scalar()
@@ -194,6 +196,12 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _check_id(version_id: int) -> None:
+    """Ids the database can hold; any other is simply not stored (never an overflow)."""
+    if not 1 <= version_id <= 2**63 - 1:
+        raise LedgerError([Problem(None, None, f"no stored version {version_id}")])
 
 
 class _WriteLock:

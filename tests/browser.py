@@ -28,12 +28,17 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def dashboard(env: dict[str, str] | None = None) -> Iterator[str]:
+    """The server's output goes to a log file (a pipe nobody reads fills up and
+    blocks the server and its workers): SERVER_LOG_DIR, default /tmp."""
     port = free_port()
+    log_dir = Path(os.environ.get("SERVER_LOG_DIR", "/tmp"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = open(log_dir / f"ledger-server-{port}.log", "wb")  # noqa: SIM115 — closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -54,6 +59,7 @@ def dashboard(env: dict[str, str] | None = None) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 @contextlib.contextmanager
@@ -70,10 +76,12 @@ def browser_page(width: int = 1400, height: int = 1000) -> Iterator[object]:
             browser.close()
 
 
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
 def wait_for_app(page: object, timeout_ms: int = 30_000) -> None:
-    """Until the script has finished running and the page title is drawn."""
+    """Until the page title is drawn and the script has finished running: Streamlit
+    1.67 marks its root element with the script's state."""
     page.wait_for_selector("h1", timeout=timeout_ms)  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=timeout_ms)
-    page.wait_for_timeout(800)  # type: ignore[attr-defined]
+    page.wait_for_selector(IDLE, timeout=timeout_ms)  # type: ignore[attr-defined]
+    page.wait_for_timeout(200)  # type: ignore[attr-defined]  # let charts finish drawing

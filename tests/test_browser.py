@@ -144,3 +144,33 @@ def test_markup_in_an_upload_shows_as_text_and_runs_no_script(url, page):
     headline = page.get_by_text("Even fully mobilised").first.inner_text()
     assert "(**bold** <b>source</b>)" in headline
     assert page.locator("svg text", has_text="<img src=x onerror=alert(1)>").count() >= 1
+
+
+def test_markdown_in_names_and_links_loads_nothing_from_outside_and_draws_no_link(url, page):
+    outside: list[str] = []
+
+    def watch(request) -> None:
+        host = request.url.split("/")[2] if "://" in request.url else ""
+        if request.url.startswith(("http://", "https://")) and not host.startswith(
+                ("127.0.0.1", "localhost")):
+            outside.append(request.url)
+
+    page.on("request", watch)
+    # the link first (a new page load is a new session), then the upload in that session
+    page.goto(f"{url}/?avail=[Verify your account](https://evil.example/v):abc,s:50")
+    wait_for_app(page)
+    page.get_by_role("link", name="Data").click()
+    wait_for_app(page)
+    upload(page, DATA / "markdown.csv")
+    page.get_by_role("button", name="Use for my session").click()
+    page.get_by_text("your upload (3 rows").first.wait_for(timeout=20_000)
+    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').first.click()
+    for title in ("Flows", "Sources", "Ledger", "Reports", "Data", "Overview"):
+        page.get_by_role("link", name=title).click()
+        wait_for_app(page)
+        assert page.locator('a[href*="evil.example"]').count() == 0, title
+        assert page.locator('img[src*="evil.example"]').count() == 0, title
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text().replace("\u2060", "")
+    assert "![x](https://evil.example/p.png)" in sidebar  # the source's name, as text
+    assert outside == []
+    assert page.dialogs == []

@@ -203,3 +203,85 @@ def use_for_session(data: bytes, label: str) -> None:
 def back_to_published() -> None:
     st.session_state.pop("session_ledger", None)
 
+
+
+UPLOAD_GRACE_SECONDS = 30.0  # an upload arriving while another rerun runs is not cut short
+
+
+def release_unused_uploads(keep_keys: tuple[str, ...] = ("upload",)) -> int:
+    """Drop every file this session posted to Streamlit's upload endpoint that no
+    uploader of ours holds now. Streamlit keeps each posted file in memory until the
+    session ends, whether or not any widget asked for it; what we read is copied into
+    the session already. Returns how many files were released."""
+    import time
+
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "uploaded_file_mgr", None)
+    storage = getattr(manager, "file_storage", None)
+    if ctx is None or manager is None or not isinstance(storage, dict):
+        return 0
+    keep = {getattr(st.session_state.get(key), "file_id", None) for key in keep_keys}
+    seen: dict[str, float] = st.session_state.setdefault("_upload_seen", {})
+    now = time.monotonic()
+    released = 0
+    for file_id in list(storage.get(ctx.session_id, {})):
+        first_seen = seen.setdefault(file_id, now)
+        if file_id not in keep and now - first_seen > UPLOAD_GRACE_SECONDS:
+            manager.remove_file(ctx.session_id, file_id)
+            seen.pop(file_id, None)
+            released += 1
+    return released
+
+
+SWEEP_SECONDS = 10.0
+
+
+@st.cache_resource(show_spinner=False)
+def upload_sweeper() -> object:
+    """Once per server: a thread that, every SWEEP_SECONDS, keeps only the newest file
+    each session posted (and any younger than UPLOAD_GRACE_SECONDS). A client that
+    posts files without ever rerunning the app cannot pile them up in memory."""
+    import threading
+    import time
+
+    try:
+        from streamlit.runtime import Runtime
+
+        manager = Runtime.instance().uploaded_file_mgr
+    except Exception:  # no server runtime (AppTest, bare mode): nothing to sweep
+        return None
+    seen: dict[str, float] = {}
+
+    def sweep_forever() -> None:
+        while True:
+            time.sleep(SWEEP_SECONDS)
+            try:
+                sweep_uploads(manager, seen, time.monotonic())
+            except Exception:  # never let the sweeper die; say why in the log
+                log.exception("sweeping uploaded files failed")
+
+    thread = threading.Thread(target=sweep_forever, name="upload-sweeper", daemon=True)
+    thread.start()
+    return thread
+
+
+def sweep_uploads(manager: Any, seen: dict[str, float], now: float) -> int:
+    storage = getattr(manager, "file_storage", None)
+    if not isinstance(storage, dict):
+        return 0
+    released = 0
+    present: set[str] = set()
+    for session_id, files in list(storage.items()):
+        ids = list(files)
+        present.update(ids)
+        for file_id in ids:
+            seen.setdefault(file_id, now)
+        for file_id in ids[:-1]:  # the newest may be what the uploader shows
+            if now - seen[file_id] > UPLOAD_GRACE_SECONDS:
+                manager.remove_file(session_id, file_id)
+                released += 1
+    for file_id in set(seen) - present:  # sessions that ended took their files along
+        del seen[file_id]
+    return released

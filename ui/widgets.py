@@ -8,22 +8,27 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ledger.report import neutralise
+from ledger.csvout import frame_csv
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Streamlit's markdown turns bare addresses into links after escapes are resolved
+# (GFM autolink literals: http://, https://, www., name@host): a word joiner, which
+# shows as nothing, keeps them plain text
+_AUTOLINK = re.compile(r"(?i)(https?:|www(?=\.)|@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
-    """Escape markdown so text from a ledger shows as typed, never as markup."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """Escape markdown so text from a ledger or a link shows as typed, never as markup:
+    no link, no image, no formatting. Every label and message built from user text
+    goes through here."""
+    joined = _AUTOLINK.sub(lambda m: m.group(1) + WORD_JOINER, str(text))
+    return _MARKDOWN.sub(r"\\\1", joined)
 
 
 def csv_download_bytes(frame: pd.DataFrame) -> bytes:
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(lambda v: neutralise(v) if isinstance(v, str) else v)
-    return safe.to_csv(index=False).encode("utf-8")
+    """A chart's data as CSV, safe to open in a spreadsheet."""
+    return frame_csv(frame)
 
 
 def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> None:

@@ -4,15 +4,16 @@ byte-identical output."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from typing import Any
 
 import pandas as pd
 
+from ledger.csvout import FORMULA_START, Number, csv_bytes, neutralise
 from ledger.reconcile import Reconciliation
+
+__all__ = ["FORMULA_START", "neutralise"]
 
 CSV_COLUMNS = (
     "id", "name", "category", "need_low", "need_high", "covered_low", "covered_high",
@@ -20,7 +21,6 @@ CSV_COLUMNS = (
 )
 JSON_FIELDS = ("currency", "fx", "scenario", "data_version", "totals", "needs", "sources",
                "industry", "industry_by_category", "payer_supplier", "findings", "link")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
 def _amount(value: float) -> float | None:
@@ -126,11 +126,6 @@ def to_json(result: Reconciliation) -> bytes:
             + "\n").encode("utf-8")
 
 
-def neutralise(text: str) -> str:
-    """Keep a spreadsheet from running a text cell as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def gap_table(result: Reconciliation) -> pd.DataFrame:
     """One row per need plus a total row, with the CSV report's columns."""
     needs = result.needs
@@ -146,20 +141,18 @@ def gap_table(result: Reconciliation) -> pd.DataFrame:
 
 def to_csv(result: Reconciliation) -> bytes:
     table = gap_table(result)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for row in table.itertuples(index=False):
-        cells = []
+        cells: list[object] = []
         for column, value in zip(CSV_COLUMNS, row, strict=True):
             if isinstance(value, str):
-                cells.append(neutralise(value))
+                cells.append(value)
             elif column.startswith("coverage"):
-                cells.append("" if not math.isfinite(value) else repr(float(value)))
+                cells.append(float(value))
             else:
-                cells.append(f"{value:.2f}")
-        writer.writerow(cells)
-    return out.getvalue().encode("utf-8")
+                cells.append(Number(f"{value:.2f}"))
+        rows.append(cells)
+    return csv_bytes(CSV_COLUMNS, rows)
 
 
 def provenance(result: Reconciliation) -> list[tuple[str, str]]:

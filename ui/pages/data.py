@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ledger.access import Outcome
+from ledger.csvout import text_table_csv
 from ledger.diff import Diff, diff
 from ledger.problems import LedgerError
 from ledger.schema import Ledger, template_csv
@@ -192,8 +193,14 @@ if history:
 
 st.subheader("Downloads")
 left, right = st.columns(2)
-left.download_button("Current ledger (CSV)", data=view.current.data,
-                     file_name=f"funding-{view.current.digest[:12]}.csv", mime="text/csv",
-                     key="dl_current", on_click="ignore")
+if view.ledger is not None:
+    current_ledger = view.ledger
+    left.download_button(
+        "Current ledger (CSV)", data=lambda: text_table_csv(current_ledger.text),
+        file_name=f"funding-{view.current.digest[:12]}.csv", mime="text/csv",
+        key="dl_current", on_click="ignore",
+        help="The ledger in force, cell by cell as read, every field quoted. A cell that a "
+        "spreadsheet would run as a formula starts with ' here, so this file may differ "
+        "from the one uploaded.")
 right.download_button("Template (CSV)", data=template_csv(), file_name="funding-template.csv",
                       mime="text/csv", key="dl_template", on_click="ignore")

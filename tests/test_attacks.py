@@ -1,0 +1,286 @@
+"""A shared server against hostile users: each test is one probe of the security
+review, named for the attack, run the way it was found. (Memory and time figures
+of the heavy probes are in bench/hostile.py, not here.)"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import subprocess
+import sys
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ledger.cache import SizedCache
+from ledger.csvout import frame_csv, neutralise, text_table_csv
+from ledger.problems import MAX_PROBLEMS, LedgerError
+from ledger.reconcile import reconcile
+from ledger.report import render
+from ledger.sandbox import Limits, read_untrusted
+from ledger.scenario import Scenario
+from ledger.schema import read_ledger
+
+from .conftest import ROOT, csv_bytes
+
+IMAGE = "![x](https://evil.example/p.png)"
+LINK = "[Verify your account](https://evil.example)"
+# markdown that would render: an image or a link whose brackets are not escaped, or
+# an address Streamlit's markdown would turn into a link by itself (GFM autolinks)
+LIVE_MARKDOWN = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(|https?\\?://|www\\?\.")
+PAYLOAD_LEDGER = csv_bytes(
+    f'n,need,"Need {LINK}",military,100,,bn EUR,2025-01-02,,,,,,"{LINK}","{IMAGE}"',
+    f's,source,"{IMAGE}",,300,,bn EUR,2025-01-02,,,EU,,,"{IMAGE}",',
+    f'f,flow,"Flow {LINK}",military,20,30,bn EUR,2025-01-02,s,n,,US,,"{LINK}",',
+)
+
+
+def run_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"ui/pages/{page}.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every label, caption, message, metric and markdown the page drew."""
+    found: list[str] = []
+    for kind in ("markdown", "caption", "warning", "error", "info", "success", "title",
+                 "subheader", "header"):
+        found.extend(str(e.value) for e in getattr(at, kind))
+    for kind in ("slider", "selectbox", "multiselect", "text_input", "button", "radio",
+                 "date_input", "metric", "expander"):
+        found.extend(str(getattr(e, "label", "")) for e in getattr(at, kind))
+    found.extend(str(m.value) for m in at.metric)
+    for sidebar_kind in ("warning", "caption", "markdown"):
+        found.extend(str(e.value) for e in getattr(at.sidebar, sidebar_kind))
+    found.extend(str(e.label) for e in at.sidebar.slider)
+    return found
+
+
+# 3, 4 — markdown from names and from links -----------------------------------
+
+def test_markdown_in_names_and_links_is_shown_as_text_on_every_page():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["avail"] = f"{LINK}:abc,s:{IMAGE}"
+    at.query_params["currency"] = LINK
+    at.run()
+    run_page(at, "data")
+    at.file_uploader(key="upload").set_value(("payload.csv", PAYLOAD_LEDGER, "text/csv"))
+    at.run()
+    at.button(key="use_upload").click().run()
+    checked = 0
+    for page in ("overview", "flows", "sources", "table", "data", "reports"):
+        for text in texts(run_page(at, page)):
+            assert not LIVE_MARKDOWN.search(text), (page, text)
+            checked += 1
+    assert checked > 50
+    sliders = [s.label.replace("\\", "").replace("\u2060", "") for s in at.sidebar.slider]
+    assert IMAGE in sliders  # the name is there, as text
+
+
+def test_a_link_with_thousands_of_bad_values_gives_one_warning():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["avail"] = ",".join(f"src{i}:bad" for i in range(3000))
+    at.run()
+    assert len(at.sidebar.warning) == 1
+    assert "3,000 part(s)" in at.sidebar.warning[0].value.replace("\\", "")
+    assert len(at.sidebar.warning[0].value) < 2000
+
+
+# 5 — CSV cells that would run in a spreadsheet -----------------------------------
+
+def naive_lines(data: bytes) -> list[str]:
+    """How a careless importer splits a CSV: on every CR and LF."""
+    return re.split(r"\r\n|\r|\n", data.decode("utf-8"))
+
+
+def cells_of(data: bytes) -> list[str]:
+    return [c for row in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+            for c in row]
+
+
+@pytest.mark.parametrize("name", ["Legit\r=2+5", "Legit\n+cmd|' /C calc'!A0", "Legit\r\n@SUM(1)",
+                                  "＝HYPERLINK(\"http://evil.example\")", "\u202e=1+1",
+                                  "\u2066-2+3"])
+def test_a_name_cannot_start_a_formula_line_in_any_csv_we_write(name):
+    quoted = name.replace('"', '""')
+    ledger = read_ledger(csv_bytes(
+        f'n,need,"{quoted}",military,100,,bn EUR,2025-01-02,,,,,,,',
+        "s,source,S,,300,,bn EUR,2025-01-02,,,EU,,,,",
+        "f,flow,F,military,20,,bn EUR,2025-01-02,s,n,,US,,,",
+    ))
+    result = reconcile(ledger, Scenario())
+    outputs = {"gap report": render(result, "csv"),
+               "chart data": frame_csv(result.needs[["id", "name", "need_low"]]),
+               "current ledger": text_table_csv(ledger.text)}
+    for what, data in outputs.items():
+        for line in naive_lines(data):
+            for piece in line.split(","):
+                bare = piece.lstrip('"')
+                assert not bare.startswith(("=", "+", "@", "＝", "\u202e", "\u2066")), (
+                    what, line)
+        assert neutralise(name) in cells_of(data), what  # one cell, quoted, intact
+
+
+def test_numbers_stay_numbers_in_the_gap_report():
+    ledger = read_ledger(csv_bytes(
+        "n,need,N,military,10,,bn EUR,2025-01-02,,,,,,,",
+        "s,source,S,,300,,bn EUR,2025-01-02,,,EU,,,,",
+        "f,flow,F,military,15,,bn EUR,2025-01-02,s,n,,US,,,",
+    ))
+    rows = list(csv.reader(io.StringIO(render(reconcile(ledger, Scenario()), "csv").decode())))
+    assert rows[1][7] == "-5000000000.00"  # a negative gap is a number, not text
+
+
+# 1 — uploads stay in their session; shared caches are bounded by size ----------
+
+def test_an_upload_is_kept_in_its_session_and_never_in_a_shared_cache():
+    from ui import state
+
+    update = (ROOT / "data" / "examples" / "update-2025-12.csv").read_bytes()
+    state.shared_cache().clear()  # other tests of this process may have published it
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    run_page(at, "data")
+    at.file_uploader(key="upload").set_value(("update.csv", update, "text/csv"))
+    at.run()
+    at.button(key="use_upload").click().run()
+    run_page(at, "overview")
+    digest = state.digest_of(update)
+    shared = state.shared_cache()
+    assert ("ledger", digest) not in shared
+    assert not any(key[0] == "result" and key[1] == digest for key in list(shared._entries))
+    assert at.session_state["_own_ledger"][0] == digest
+
+
+def test_the_shared_cache_evicts_the_least_recently_used_by_size():
+    cache: SizedCache[bytes] = SizedCache(100, len)
+    cache.get("a", lambda: b"x" * 40)
+    cache.get("b", lambda: b"x" * 40)
+    cache.get("a", lambda: b"never")  # a is used again: b is now the oldest
+    cache.get("c", lambda: b"x" * 40)
+    assert "a" in cache and "c" in cache and "b" not in cache and cache.used == 80
+    cache.get("huge", lambda: b"x" * 500)  # larger than the budget: served, not kept
+    assert "huge" not in cache and cache.used == 80
+
+
+# 2 — bounded work for any upload -----------------------------------------------
+
+def test_a_file_that_takes_too_long_to_check_is_refused_with_a_clear_message():
+    rows = [f"n{i},need,N,military,{i},,bn EUR,2025-01-02,,,,,,," for i in range(60_000)]
+    with pytest.raises(LedgerError) as caught:
+        read_untrusted(csv_bytes(*rows), Limits(seconds=0.05))
+    [problem] = caught.value.problems
+    assert "took longer than 0 s" in problem.message and "refused" in problem.message
+
+
+def test_a_file_that_needs_too_much_memory_is_refused_with_a_clear_message():
+    rows = [f"n{i},need,{'N' * 400},military,{i},,bn EUR,2025-01-02,,,,,,,"
+            for i in range(200_000)]
+    with pytest.raises(LedgerError) as caught:
+        read_untrusted(csv_bytes(*rows), Limits(memory_bytes=150_000_000))
+    assert "more than 0.1 GB of memory" in caught.value.problems[0].message
+
+
+def test_a_valid_upload_checked_in_the_worker_equals_one_read_here():
+    data = (ROOT / "data" / "funding.csv").read_bytes()
+    there, here = read_untrusted(data), read_ledger(data)
+    assert there.data_version == here.data_version
+    assert there.frame.equals(here.frame)
+
+
+def test_a_file_with_many_errors_per_row_lists_a_thousand_and_counts_the_rest():
+    rows = [f"n{i},nope,,military,-{i},x,bn XYZ,2025-13-01,,,,,,," for i in range(5_000)]
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(csv_bytes(*rows))
+    problems = caught.value.problems
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert re.fullmatch(r"… and [\d,]+ more like these", problems[-1].message)
+    assert caught.value.total > 5 * 5_000
+
+
+# 9 — the editor secret does not stay on the page -----------------------------------
+
+def test_the_editor_secret_box_is_empty_after_publishing(monkeypatch):
+    monkeypatch.setenv("LEDGER_EDITOR_SECRET", "right-horse-battery")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    run_page(at, "data")
+    update = (ROOT / "data" / "examples" / "update-2025-12.csv").read_bytes()
+    at.file_uploader(key="upload").set_value(("update.csv", update, "text/csv"))
+    at.run()
+    at.text_input(key="publish_secret").input("right-horse-battery")
+    at.button(key="publish").click().run()
+    assert any("Published as version 2" in s.value for s in at.success)
+    assert at.text_input(key="publish_secret").value == ""
+    assert at.session_state["publish_secret"] == ""
+
+
+# 10 — an unreachable store says so, and nothing more, to visitors -------------------
+
+def test_an_unreachable_store_shows_no_host_port_or_driver(monkeypatch):
+    monkeypatch.setenv("LEDGER_DATABASE_URL",
+                       "postgresql+psycopg://ledger:pw@db.internal.example:5999/ledger"
+                       "?connect_timeout=1")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    run_page(at, "data")
+    shown = " ".join(texts(at))
+    assert "unavailable" in shown
+    for secret in ("db.internal.example", "5999", "psycopg", "OperationalError"):
+        assert secret not in shown
+
+
+# 12, 14, 15 — defaults and the command line ----------------------------------------
+
+def test_make_run_listens_on_this_machine_only_by_default():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "ADDRESS ?= 127.0.0.1" in makefile
+    assert "--server.address $(ADDRESS)" in makefile
+
+
+def test_reading_a_device_that_never_ends_stops_at_the_size_cap():
+    done = subprocess.run([sys.executable, "-m", "ledger", "validate", "/dev/zero"],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 1 and "too large" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_huge_version_id_is_no_such_version_not_an_internal_error(capsys):
+    from ledger.__main__ import main
+
+    assert main(["diff", "1", "99999999999999999999999"]) == 1
+    err = capsys.readouterr().err
+    assert "no stored version" in err and "internal error" not in err
+
+
+# 11, 16 — what the proxy in front adds --------------------------------------------
+
+def test_the_proxy_config_forbids_framing_and_hides_the_metrics():
+    site = (ROOT / "deploy" / "nginx-ledger.conf").read_text()
+    assert 'add_header X-Frame-Options "DENY" always;' in site
+    assert "frame-ancestors 'none'" in site
+    assert "location = /_stcore/metrics { return 404; }" in site
+    assert "client_max_body_size 200m;" in site
+    assert "$proxy_add_x_forwarded_for" in site
+
+
+# 7 — files posted to the upload endpoint and never used --------------------------
+
+def test_files_a_session_posted_but_no_uploader_holds_are_released():
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from ui.state import UPLOAD_GRACE_SECONDS, sweep_uploads
+
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    for i in range(5):
+        manager.add_file("attacker", UploadedFileRec(f"f{i}", "x.csv", "text/csv",
+                                                     b"x" * 1_000_000))
+    seen: dict[str, float] = {}
+    assert sweep_uploads(manager, seen, 0.0) == 0  # just arrived: still in grace
+    assert sweep_uploads(manager, seen, UPLOAD_GRACE_SECONDS + 1) == 4
+    assert list(manager.file_storage["attacker"]) == ["f4"]  # the newest is kept
+    assert sum(len(f.data) for f in manager.file_storage["attacker"].values()) == 1_000_000
