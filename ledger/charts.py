@@ -11,6 +11,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from ledger import intervals as iv
 from ledger.formatting import money_range, percent_range
 from ledger.insights import (
     european_money_in_us_industry,
@@ -176,17 +177,13 @@ def payer_supplier(result: Reconciliation) -> go.Figure:
 
 def sankey(result: Reconciliation) -> go.Figure:
     """Donor bloc → source → need → industry bloc; widths are range midpoints."""
-    frame = result.valued.frame
     c = result.currency
-    mid = (frame["value_low"] + frame["value_high"]) / 2
-    sources = frame[frame["kind"] == "source"]
-    names = dict(zip(frame["id"], frame["name"], strict=False))
-    need_ids = set(frame.loc[frame["kind"] == "need", "id"])
-    flows = (frame[frame["kind"] == "flow"]
-             .rename(columns={"from": "origin"})
-             .groupby(["origin", "to", "industry_bloc"], as_index=False, sort=False)
-             [["value_low", "value_high"]].sum())
-    flows["mid"] = (flows["value_low"] + flows["value_high"]) / 2
+    sources = result.sources
+    names = dict(zip(sources["id"], sources["name"], strict=True)) | dict(
+        zip(result.needs["id"], result.needs["name"], strict=True))
+    need_ids = set(result.needs["id"])
+    flows = result.flows.assign(mid=iv.midpoint(result.flows["value_low"],
+                                                result.flows["value_high"]))
     nodes: dict[tuple[str, str], int] = {}
     labels: list[str] = []
     colours: list[str] = []
@@ -209,14 +206,15 @@ def sankey(result: Reconciliation) -> go.Figure:
             link_text.append(text)
 
     mix = result.donor_mix
-    for row in sources.assign(mid=mid).itertuples():
+    own = sources.assign(mid=iv.midpoint(sources["own_low"], sources["own_high"]))
+    for row in own.itertuples():
         shares = mix.loc[row.id] if row.id in mix.index else pd.Series({"Other": 1.0})
         for bloc, share in shares[shares > 0].items():  # a joint package splits by donor
             colour = BLOC_COLOURS.get(str(bloc), "#777777")
             link(node("donor", str(bloc), f"{bloc} (donor)", colour),
                  node("source", row.id, row.name, "#888888"), row.mid * share,
-                 _fade(colour), money_range(row.value_low * share, row.value_high * share, c))
-    for row in flows.itertuples():
+                 _fade(colour), money_range(row.own_low * share, row.own_high * share, c))
+    for row in flows.rename(columns={"from": "origin"}).itertuples():
         from_node = node("source", row.origin, names.get(row.origin, row.origin), "#888888")
         target = row.to
         layer = "need" if target in need_ids else "source"

@@ -27,7 +27,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(env: dict[str, str] | None = None) -> Iterator[str]:
+def dashboard(env: dict[str, str] | None = None,
+              options: list[str] | None = None) -> Iterator[str]:
     """The server's output goes to a log file (a pipe nobody reads fills up and
     blocks the server and its workers): SERVER_LOG_DIR, default /tmp."""
     port = free_port()
@@ -36,7 +37,7 @@ def dashboard(env: dict[str, str] | None = None) -> Iterator[str]:
     log = open(log_dir / f"ledger-server-{port}.log", "wb")  # noqa: SIM115 — closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", *(options or [])],
         cwd=ROOT, env={**os.environ, **(env or {})},
         stdout=log, stderr=subprocess.STDOUT,
     )

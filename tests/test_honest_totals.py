@@ -13,6 +13,7 @@ from ledger.__main__ import main
 from ledger.reconcile import reconcile
 from ledger.scenario import Scenario
 from ledger.schema import read_ledger
+from ledger.wording import message
 
 from .conftest import ROOT, csv_bytes
 
@@ -140,7 +141,7 @@ def test_a_flow_in_another_currency_is_taken_at_the_source_date_rate():
         assert exact.judged_allocated_low == pytest.approx(10 * BN)
         over = reconcile(ledger("10.4"), scenario)
         assert by_id(over.sources).loc["s", "over_allocated"] == "yes"
-        assert "(in EUR at the source's date)" in codes(over)["over_allocated"].message
+        assert "(in EUR at the source's date)" in message(codes(over)["over_allocated"])
 
 
 # 3. Availability passes through pools ---------------------------------------
@@ -204,7 +205,7 @@ def test_multi_donor_stays_valid_and_is_flagged():
         "f,flow,F,military,1,,bn EUR,2025-01-02,m,n,,US,,,",
     ))
     finding = codes(reconcile(ledger, Scenario(fx_date=DAY)))["donor_not_itemised"]
-    assert finding.rows == ("m",) and "DK;NO;SE" in finding.message
+    assert finding.rows == ("m",) and "DK;NO;SE" in message(finding)
 
 
 # 5. Stale rates are a warning --------------------------------------------------
@@ -218,7 +219,7 @@ def test_a_rate_more_than_a_week_old_is_a_warning_naming_currency_date_and_rows(
     for scenario in (Scenario(fx_mode="row-date"), Scenario()):
         finding = codes(reconcile(ledger, scenario))["stale_rate"]
         assert finding.severity == "warning" and finding.rows == ("n",)
-        assert "RUB" in finding.message and "2022-03-01" in finding.message
+        assert "RUB" in message(finding) and "2022-03-01" in message(finding)
 
 
 def test_a_weekend_rate_is_only_information():

@@ -7,6 +7,7 @@ import pytest
 from ledger.reconcile import reconcile
 from ledger.scenario import Scenario
 from ledger.schema import read_ledger
+from ledger.wording import message
 
 from .conftest import DATA, csv_bytes
 
@@ -119,7 +120,7 @@ def test_rate_from_an_earlier_date_is_a_finding_naming_rows():
     result = reconcile(ledger, Scenario(fx_mode="row-date"))
     finding = next(f for f in result.findings if f.code == "rate_from_earlier_date")
     assert finding.rows == ("n",)
-    assert "2025-08-15" in finding.message
+    assert "2025-08-15" in message(finding)
 
 
 def test_shipped_ledger_frozen_assets_cover_at_most_a_third(shipped):

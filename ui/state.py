@@ -259,6 +259,7 @@ def upload_sweeper() -> object:
             time.sleep(SWEEP_SECONDS)
             try:
                 sweep_uploads(manager, seen, time.monotonic())
+                return_free_memory()
             except Exception:  # never let the sweeper die; say why in the log
                 log.exception("sweeping uploaded files failed")
 
@@ -285,3 +286,19 @@ def sweep_uploads(manager: Any, seen: dict[str, float], now: float) -> int:
     for file_id in set(seen) - present:  # sessions that ended took their files along
         del seen[file_id]
     return released
+
+
+def return_free_memory() -> None:
+    """Hand memory freed by sessions that ended back to the system: Arrow's pool and
+    the C allocator both keep freed pages for reuse, so the server's resident size
+    would otherwise stay at its peak after a large upload's session is gone."""
+    import contextlib
+    import ctypes
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ledger.csvout import FORMULA_START, Number, csv_bytes, neutralise
 from ledger.reconcile import Reconciliation
+from ledger.wording import message
 
 __all__ = ["FORMULA_START", "neutralise"]
 
@@ -107,7 +108,7 @@ def to_dict(result: Reconciliation) -> dict[str, Any]:
         "industry_by_category": by_category,
         "payer_supplier": payer,
         "findings": [{"severity": f.severity, "code": f.code, "rows": list(f.rows),
-                      "message": f.message} for f in result.findings],
+                      "message": message(f)} for f in result.findings],
         "link": link(result),
     }
 

@@ -18,6 +18,7 @@ from ledger.insights import coverage_share, european_money_in_us_industry, headl
 from ledger.reconcile import Reconciliation
 from ledger.report.data import provenance, rates_table
 from ledger.views import references
+from ledger.wording import findings_table
 
 CSS = """
 body { font-family: "Source Sans Pro", "Helvetica Neue", Arial, sans-serif; color: #1f2933;
@@ -115,9 +116,7 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
     payer_table = pd.DataFrame({"who pays": payer["donor_bloc"],
                                 "whose industry": payer["industry_bloc"],
                                 **_ranges(payer, {"amount": "amount"}, c)})
-    findings = pd.DataFrame({"severity": [f.severity for f in result.findings],
-                             "finding": [f.message for f in result.findings],
-                             "rows": [", ".join(f.rows) for f in result.findings]})
+    findings = findings_table(result.findings)
     plotly_js = get_plotlyjs() if inline_plotly else PLOTLY_PLACEHOLDER
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',

@@ -24,6 +24,7 @@ from ledger.report.data import (
     rates_table,
 )
 from ledger.views import ledger_table, references
+from ledger.wording import findings_table
 
 SHEETS = ("Summary", "Needs", "Sources", "Industry", "Payer × Supplier", "Findings", "Ledger",
           "FX rates", "References")
@@ -92,12 +93,8 @@ def to_xlsx(result: Reconciliation, generated_at: dt.datetime) -> bytes:
     b.table("Payer × Supplier", result.payer_supplier,
             {"amount_low": b.money, "amount_high": b.money}, {"donor_bloc": 16,
                                                               "industry_bloc": 16})
-    b.table("Findings", pd.DataFrame({
-        "severity": [f.severity for f in result.findings],
-        "code": [f.code for f in result.findings],
-        "message": [f.message for f in result.findings],
-        "rows": [", ".join(f.rows) for f in result.findings],
-    }), {"message": b.wrap}, {"message": 70, "rows": 40, "code": 24})
+    b.table("Findings", findings_table(result.findings), {"finding": b.wrap},
+            {"finding": 70, "rows": 40, "code": 24})
     b.table("Ledger", ledger_table(result),
             {"low": b.whole, "high": b.whole, "value_low": b.money, "value_high": b.money,
              "ref": b.wrap, "note": b.wrap},

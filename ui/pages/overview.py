@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ledger.charts import coverage_gap
 from ledger.formatting import money_range, percent_range
 from ledger.insights import coverage_share, headline
 from ledger.report import gap_table
+from ledger.wording import findings_table
 from ui.view import need_result
 from ui.widgets import chart, plain, refs_of
 
@@ -40,14 +40,6 @@ chart(coverage_gap(result), gap_table(result), refs_of(frame, behind), "coverage
 
 st.subheader("Findings")
 if result.findings:
-    st.dataframe(
-        pd.DataFrame({
-            "severity": [f.severity for f in result.findings],
-            "finding": [f.message for f in result.findings],
-            "rows": [", ".join(f.rows) for f in result.findings],
-            "code": [f.code for f in result.findings],
-        }),
-        hide_index=True, width="stretch",
-    )
+    st.dataframe(findings_table(result.findings), hide_index=True, width="stretch")
 else:
     st.success("Nothing to flag.")

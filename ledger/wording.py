@@ -1,0 +1,88 @@
+"""Findings in words: one sentence per code, from the finding's numbers. The
+only place a finding becomes text; pages and every report format use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from ledger.findings import CODES, Finding
+from ledger.formatting import money_range
+
+
+def _amount(f: Finding, key: str = "amount") -> str:
+    low, high = f.numbers[key]
+    return money_range(low, high, f.numbers["currency"])
+
+
+def _over(f: Finding) -> str:
+    how = " (in {} at the source's date)".format(f.numbers["currency"]) if (
+        f.numbers["in_source_currency"]) else ""
+    overlap = "" if f.code == "over_allocated" else "; the ranges overlap"
+    return (f"{f.numbers['name']}: allocates {_amount(f, 'allocated')} of "
+            f"{_amount(f, 'available')} available{how}{overlap}")
+
+
+def _examples(f: Finding) -> str:
+    shown = "; ".join(" = ".join(group) for group in f.numbers["examples"])
+    return shown + ("; …" if f.numbers["groups"] > len(f.numbers["examples"]) else "")
+
+
+SENTENCES: dict[str, Callable[[Finding], str]] = {
+    "over_allocated": _over,
+    "possibly_over_allocated": _over,
+    "surplus": lambda f: (f"{f.count:,} need(s) covered more than in full, by {_amount(f)}: "
+                          "the surplus does not fill other needs' gaps"),
+    "possible_surplus": lambda f: (f"{f.count:,} need(s) may be covered more than in full, "
+                                   "by up to " + money_range(f.numbers["amount"][1],
+                                                             f.numbers["amount"][1],
+                                                             f.numbers["currency"])
+                                   + " (the ranges overlap)"),
+    "need_without_flow": lambda f: f"{f.count:,} need(s) with no flow covering them",
+    "unknown_industry": lambda f: (f"{f.count:,} flow(s) into needs worth {_amount(f)} with "
+                                   "unknown industry"),
+    "duplicate_flow": lambda f: (f"{f.numbers['groups']:,} group(s) of identical flows (same "
+                                 "from, to, amount, date and industry), each counted: "
+                                 + _examples(f)),
+    "unknown_donor_code": lambda f: (f"donor code(s) {', '.join(f.numbers['codes'])} not in "
+                                     "blocs.csv: counted as Other"),
+    "unknown_industry_code": lambda f: (f"industry code(s) {', '.join(f.numbers['codes'])} "
+                                        "not in blocs.csv: counted as Other"),
+    "donor_not_itemised": lambda f: (f"{f.count:,} source(s) with donor 'multi': the donors "
+                                     "are not itemised, so the money counts as Other; list "
+                                     "them (DK;NO;SE or DE:60;FR:40) to split it"),
+    "rate_from_earlier_date": lambda f: (
+        "no rate on the valuation date: the closest earlier one is used ("
+        + "; ".join(f"{c} for {on} from {used}" for c, on, used in f.numbers["examples"])
+        + ("; …" if f.numbers["pairs"] > len(f.numbers["examples"]) else "") + ")"),
+    "stale_rate": lambda f: (f"{f.numbers['currency']}: the last rate is from "
+                             f"{f.numbers['last']}, more than {f.numbers['days']} days before "
+                             f"the valuation date ({f.numbers['valued_on']}); add newer rates "
+                             "to data/fx_rates.csv"),
+    "source_unused": lambda f: f"{f.count:,} source(s) with nothing allocated",
+    "assumption": lambda f: (f"{f.count:,} figure(s) are illustrative assumptions, not "
+                             "reported by anyone"),
+    "excluded_by_status": lambda f: (f"{f.count:,} flow(s) left out by the status filter "
+                                     f"(counting only {', '.join(f.numbers['counting'])})"),
+}
+if set(SENTENCES) != set(CODES):  # a code without a sentence is a bug: fail on import
+    raise RuntimeError(f"findings without a sentence: {set(CODES) ^ set(SENTENCES)}")
+
+
+def message(finding: Finding) -> str:
+    """The finding as one sentence, saying when only the first rows are named."""
+    text = SENTENCES[finding.code](finding)
+    if finding.count > len(finding.rows):
+        text += f" (first {len(finding.rows):,} of {finding.count:,} named)"
+    return text
+
+
+def findings_table(findings: list[Finding]) -> pd.DataFrame:
+    """The findings as people read them: the table of the Overview and every report."""
+    return pd.DataFrame({
+        "severity": [f.severity for f in findings],
+        "finding": [message(f) for f in findings],
+        "rows": [", ".join(f.rows) for f in findings],
+        "code": [f.code for f in findings],
+    })
