@@ -151,7 +151,8 @@ def main() -> None:
     scale = 0.1 if args.quick else 1.0
     work = Path(tempfile.mkdtemp(prefix="ledger-hostile-"))
     env = {"LEDGER_DATA_DIR": str(work / "store")}
-    with dashboard(env, ["--server.disconnectedSessionTTL", "5"]) as url, \
+    with dashboard(env, ["--server.disconnectedSessionTTL", "5", "--server.fileWatcherType",
+                         "none"]) as url, \
             sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pid = server_pid(url)

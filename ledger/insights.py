@@ -22,8 +22,7 @@ def european_money_in_us_industry(result: Reconciliation) -> Interval:
 
 def largest_source_reach(result: Reconciliation) -> tuple[str, float] | None:
     """The largest source at full availability and the most of the needs it could cover."""
-    sources = result.valued.frame
-    sources = sources[sources["kind"] == "source"]
+    sources = result.sources
     need_low = result.totals["need"][0]
     if sources.empty or need_low <= 0:
         return None

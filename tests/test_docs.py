@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -56,3 +57,45 @@ def test_readme_lists_exactly_the_finding_codes():
 
     documented = [row[0] for row in table_after("Findings (JSON `code`):")]
     assert documented == list(CODES)
+
+
+def section(heading: str) -> str:
+    """The README's text from a `## heading` to the next one."""
+    return README.split(heading, 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_documents_exactly_the_command_line_options():
+    from ledger.__main__ import _parser
+
+    parser = _parser()
+    options = set()
+    for command in parser._subparsers._group_actions[0].choices.values():  # type: ignore[union-attr]
+        for action in command._actions:
+            options.update(o for o in action.option_strings if o.startswith("--")
+                           and o != "--help")
+    documented = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", section("## Command line")))
+    assert documented == options
+
+
+def test_readme_documents_exactly_the_link_parameters():
+    from ledger.scenario import Scenario, to_query
+
+    every_lever = Scenario(currency="USD", fx_date=dt.date(2025, 1, 2), statuses=("pledged",),
+                           availability=(("a", 0.5),), shift_us_to_europe=0.2)
+    produced = set(to_query(every_lever)) | set(to_query(Scenario(fx_mode="row-date")))
+    documented = [row[0].strip("`") for row in table_after("## Links that reproduce a view")]
+    assert set(documented) == produced and len(documented) == len(produced)
+
+
+def test_readme_documents_exactly_the_environment_variables_the_product_reads():
+    product = [ROOT / "app.py", *ROOT.glob("ledger/**/*.py"), *ROOT.glob("ui/**/*.py")]
+    read = set()
+    for path in product:
+        read.update(re.findall(r"""["'](LEDGER_[A-Z_]+)["']""",  # names in quotes
+                               path.read_text(encoding="utf-8")))
+    documented = [row[0].strip("`") for row in table_after("## Settings")]
+    assert set(documented) == read and len(documented) == len(read)
+    anywhere = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in (
+        *product, *ROOT.glob("tests/*.py"), *ROOT.glob("tools/*"), ROOT / "Makefile"))
+    for name in set(re.findall(r"LEDGER_[A-Z_]+", README)):
+        assert name in anywhere, f"the README mentions {name}, which nothing reads"

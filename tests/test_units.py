@@ -5,7 +5,15 @@ import pandas as pd
 import pint
 import pytest
 
-from ledger.units import Q_, AmountError, UnitError, parse_amount, parse_amount_column, parse_unit
+from ledger.units import (
+    Q_,
+    AmountError,
+    UnitError,
+    currencies,
+    parse_amount,
+    parse_amount_column,
+    parse_unit,
+)
 
 
 @pytest.mark.parametrize(
@@ -50,12 +58,17 @@ def test_bad_units_are_rejected_with_a_reason(text, message):
         parse_unit(text)
 
 
-def test_adding_euros_to_dollars_without_a_rate_raises():
+def test_every_currency_in_our_definitions_is_its_own_dimension():
+    # ledger/currencies.txt: a currency defined as a unit of another would let EUR
+    # and USD add up without a rate
+    codes = currencies()
+    dimensions = {str(Q_(1, code).dimensionality) for code in codes}
+    assert len(dimensions) == len(codes) > 30
     with pytest.raises(pint.DimensionalityError):
         Q_(1, "EUR") + Q_(1, "USD")
 
 
-def test_scale_words_are_plain_multipliers_in_the_registry():
+def test_our_scale_words_are_plain_multipliers():
     assert Q_(2, "billion").to("dimensionless").magnitude == 2e9
     assert Q_(3, "million * EUR").to("EUR").magnitude == 3e6
 

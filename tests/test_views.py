@@ -66,3 +66,22 @@ def test_filter_matches_id_name_citation_and_note_in_any_case(result):
     table = ledger_table(result)
     assert list(filter_ledger(table, "FUND BUYS")["id"]) == ["fund-us", "fund-eu"]
     assert set(filter_ledger(table, "", ["need"])["id"]) == {"need-a"}
+
+
+def test_the_references_behind_a_chart_are_those_of_its_rows():
+    from ledger.views import references_behind
+
+    ledger = read_ledger(DATA / "passthrough.csv")
+    result = reconcile(ledger, Scenario(fx_date=DAY))
+    # every row of passthrough.csv cites "test"; the coverage chart stands on the need
+    # and the flows into it, the sources chart on sources and flows
+    assert references_behind(result, "coverage-gap") == ["test"]
+    assert references_behind(result, "sources") == ["test"]
+
+
+def test_the_sources_table_names_over_allocation_in_words(result):
+    from ledger.views import sources_table
+
+    table = sources_table(result).set_index("id")
+    assert table.loc["fund", "over-allocation"] == "over-allocated"  # 80 out of 60
+    assert table.loc["eu-pool", "over-allocation"] == ""

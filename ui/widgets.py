@@ -44,9 +44,3 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
     right.download_button("Chart data (CSV)", data=lambda: csv_download_bytes(data),
                           file_name=f"{key}.csv", mime="text/csv", key=f"dl-{key}",
                           on_click="ignore")
-
-
-def refs_of(frame: pd.DataFrame, rows: pd.Series | None = None) -> list[str]:
-    """The distinct citations of the rows selected by a boolean mask (all rows if None)."""
-    refs = frame["ref"] if rows is None else frame.loc[rows, "ref"]
-    return sorted(r for r in refs.unique() if r)

@@ -17,7 +17,7 @@ from ledger.formatting import money_range, percent_range
 from ledger.insights import coverage_share, european_money_in_us_industry, headline
 from ledger.reconcile import Reconciliation
 from ledger.report.data import provenance, rates_table
-from ledger.views import references
+from ledger.views import references, sources_table
 from ledger.wording import findings_table
 
 CSS = """
@@ -90,13 +90,7 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
                                 "coverage": [percent_range(lo, hi) for lo, hi in zip(
                                     needs["coverage_low"], needs["coverage_high"],
                                     strict=True)]})
-    sources = result.sources
-    sources_table = pd.DataFrame({"id": sources["id"], "name": sources["name"],
-                                  "donor": sources["donor"],
-                                  **_ranges(sources, {"available": "available",
-                                                      "allocated": "allocated",
-                                                      "headroom": "headroom"}, c),
-                                  "over-allocated": sources["over_allocated"]})
+    sources = sources_table(result)
     industry_table = pd.DataFrame({"bloc": result.industry["bloc"],
                                    **_ranges(result.industry, {"amount": "amount"}, c),
                                    "share": [percent_range(lo, hi) for lo, hi in zip(
@@ -141,7 +135,7 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         _figure(charts.industry_split(result), "industry-split"), _table(industry_table),
         _figure(charts.payer_supplier(result), "payer-supplier"), _table(payer_table),
         "<h2>Sources</h2>", _figure(charts.sources_chart(result), "sources"),
-        _table(sources_table),
+        _table(sources),
         "<h2>Findings</h2>", _table(findings) if len(findings) else "<p>Nothing to flag.</p>",
         "<h2>References</h2>", _table(references(result)),
         "<h2>How this report was made</h2>",

@@ -7,13 +7,13 @@ import streamlit as st
 from ledger.charts import industry_by_category, industry_split, payer_supplier, sankey
 from ledger.formatting import money_range
 from ledger.insights import european_money_in_us_industry
+from ledger.views import flows_table, references_behind
 from ui.view import need_result
-from ui.widgets import chart, refs_of
+from ui.widgets import chart
 
 ledger, result = need_result()
 c = result.currency
-frame = ledger.frame
-flow_refs = refs_of(frame, frame["kind"] != "need")
+flow_refs = references_behind(result, "flows")
 
 st.title("Flows")
 st.subheader("Whose industry gets the orders, per need category")
@@ -28,10 +28,7 @@ st.metric("European money spent in US industry",
           "US industry; money through an intermediate source keeps its donors pro rata.")
 st.subheader("Who pays, through which source, for what")
 st.caption("Widths in the diagram are the midpoints of the ranges; hover for the range.")
-flows = result.valued.frame
-chart(sankey(result), flows[flows["kind"] == "flow"][
-    ["id", "name", "from", "to", "industry", "industry_bloc", "value_low", "value_high"]],
-    flow_refs, "sankey")
+chart(sankey(result), flows_table(result), flow_refs, "sankey")
 
 st.subheader("Whose industry gets the orders, all categories")
 chart(industry_split(result), result.industry, flow_refs, "industry-split")

@@ -8,9 +8,10 @@ from ledger.charts import coverage_gap
 from ledger.formatting import money_range, percent_range
 from ledger.insights import coverage_share, headline
 from ledger.report import gap_table
+from ledger.views import references_behind
 from ledger.wording import findings_table
 from ui.view import need_result
-from ui.widgets import chart, plain, refs_of
+from ui.widgets import chart, plain
 
 ledger, result = need_result()
 c = result.currency
@@ -34,9 +35,8 @@ if surplus[1] > 0:
         f"on some needs does not fill other needs' gaps (netted against them, the gap "
         f"would read {money_range(*net_gap, c)}). Coverage counts each need at most in full.")
 
-frame = ledger.frame
-behind = (frame["kind"] == "need") | frame["to"].isin(result.needs["id"])
-chart(coverage_gap(result), gap_table(result), refs_of(frame, behind), "coverage-gap")
+chart(coverage_gap(result), gap_table(result), references_behind(result, "coverage-gap"),
+      "coverage-gap")
 
 st.subheader("Findings")
 if result.findings:
