@@ -42,12 +42,13 @@ $(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
 
 # Timings print figures; nothing here passes or fails on time.
 bench: $(VENV)/.installed-bench
-	$(PY) -m ledger.bench
+	$(PY) -m bench
 	$(PY) -m bench.app_rerun
-	$(PY) -m ledger.synthetic 100000 > /tmp/ledger-bench-100k.csv
+	$(PY) -m bench.synthetic 100000 > /tmp/ledger-bench-100k.csv
 	$(PY) -m bench.app_rerun /tmp/ledger-bench-100k.csv
 	$(PY) -m bench.app_upload /tmp/ledger-bench/flows-1000000.csv
 	$(PY) -m pytest bench --benchmark-only -q -p no:cacheprovider
+	$(PY) -m bench.hostile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ledger.problems import LedgerError
-from ui import state, view
+from ui import caches, uploads, view
 from ui.sidebar import scenario_controls
 from ui.widgets import plain
 
@@ -26,20 +26,20 @@ PAGES = [
 ]
 page = st.navigation(PAGES)
 
-current = state.current()
-rates = state.rates()
+current = caches.current()
+rates = caches.rates()
 ledger = result = None
 problems = []
 try:
     with st.spinner("Reading the ledger…", show_time=True):
-        ledger = state.ledger_of(current)
+        ledger = caches.ledger_of(current)
 except LedgerError as exc:
     problems = exc.problems
 scenario = scenario_controls(ledger, rates)
 if ledger is not None:
     try:
         with st.spinner("Reconciling…", show_time=True):
-            result = state.result_for(current, ledger, scenario)
+            result = caches.result_for(current, ledger, scenario)
     except LedgerError as exc:
         problems = exc.problems
 st.sidebar.caption(f"Data: {plain(current.label)} · version {current.digest[:12]}")
@@ -48,5 +48,5 @@ if problems:
     st.error(f"{len(problems)} problem(s) with the ledger or the scenario:")
     st.dataframe(view.problems_frame(problems), hide_index=True, width="stretch")
 page.run()
-state.release_unused_uploads()
-state.upload_sweeper()
+uploads.release_unused_uploads()
+uploads.upload_sweeper()

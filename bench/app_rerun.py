@@ -21,10 +21,10 @@ def main(argv: list[str]) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     if argv:
-        from ui.state import Current, digest_of
+        from ui.session import Current, Keys, digest_of
 
         data = Path(argv[0]).read_bytes()
-        at.session_state["session_ledger"] = Current(data, digest_of(data), argv[0])
+        at.session_state[Keys.LEDGER] = Current(data, digest_of(data), argv[0])
         at.run()
     assert not at.exception, at.exception
     timings = []

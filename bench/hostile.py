@@ -24,7 +24,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, browser_page, dashboard, wait_for_app
+from tools.browser import CHROMIUM, CHROMIUM_ARGS, browser_page, dashboard, wait_for_app
 
 MB = 1_000_000
 
@@ -105,7 +105,7 @@ def timed_load(page: object, url: str) -> float:
 
 
 def synthetic(path: Path, flows: int) -> Path:
-    from ledger.synthetic import csv_bytes
+    from bench.synthetic import csv_bytes
 
     path.write_bytes(csv_bytes(flows))
     return path
@@ -113,7 +113,7 @@ def synthetic(path: Path, flows: int) -> Path:
 
 def wide_with_blank_line(path: Path, megabytes: int) -> Path:
     """Our columns plus 185 filler ones, one blank line: the exact (slow) reader."""
-    from ledger.synthetic import csv_bytes
+    from bench.synthetic import csv_bytes
 
     base = csv_bytes(20_000).decode().splitlines()
     filler = ",".join(f"x{i}" for i in range(185))

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from bench.synthetic import csv_bytes
 from ledger.fx import convert_factors
 from ledger.reconcile import default_rates, reconcile
 from ledger.scenario import Scenario
 from ledger.schema import read_ledger
-from ledger.synthetic import csv_bytes
 
 SIZES = [10_000, 100_000]
 

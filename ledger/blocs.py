@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from ledger.paths import bloc_map
 from ledger.problems import LedgerError, Problem
 
 BLOCS = ("Europe", "United States", "Ukraine", "Other", "Unknown")
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "blocs.csv"
 FALLBACK = {"EU": "Europe", "US": "United States", "UA": "Ukraine", "unknown": "Unknown"}
 
 
 def load_blocs(path: Path | None = None) -> dict[str, str]:
     """Read `code,bloc[,name]`; codes as written (alpha-2 upper-case, `multi`, `unknown`).
     Read again only when the file changes: every reconciliation asks for it."""
-    path = path or DEFAULT_PATH
+    path = path or bloc_map()
     if not path.exists():
         return dict(FALLBACK)
     return dict(_read_blocs(path, path.stat().st_mtime_ns))

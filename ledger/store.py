@@ -18,12 +18,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ledger.paths import shipped_ledger
 from ledger.problems import LedgerError, Problem
 from ledger.schema import read_ledger
 
 SCHEMA_VERSION = 1
 DEFAULT_DATA_DIR = Path("var")
-SHIPPED = Path(__file__).resolve().parent.parent / "data" / "funding.csv"
 
 metadata = sa.MetaData()
 schema_version = sa.Table(
@@ -92,7 +92,9 @@ def _sqlite_begin(conn: Connection) -> None:
 class Store:
     """Published ledger versions. Current = the latest."""
 
-    def __init__(self, url: str | None = None, seed: Path | None = SHIPPED):
+    def __init__(self, url: str | None = None, seed: Path | bool | None = True):
+        """`seed`: the ledger that becomes version 1 of an empty store (True: the
+        shipped ledger; None or False: none)."""
         self.url = url or database_url()
         self.sqlite = self.url.startswith("sqlite")
         self.engine: Engine = sa.create_engine(self.url, pool_pre_ping=True)
@@ -100,8 +102,9 @@ class Store:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             sa.event.listen(self.engine, "begin", _sqlite_begin)
         self._migrate()
-        if seed is not None and seed.exists():
-            self.seed(seed.read_bytes())
+        first = shipped_ledger() if seed is True else seed or None
+        if isinstance(first, Path) and first.exists():
+            self.seed(first.read_bytes())
 
     def _migrate(self) -> None:
         with self._writing() as conn:

@@ -7,7 +7,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -151,49 +151,69 @@ def read_records(text: str, wanted: set[str], try_fast: bool = True) -> Records:
         fast = _read_clean(text.encode("utf-8"), head, separator, header_index, wanted)
         if fast is not None:
             return fast
+    scan = _scan(text, separator, header_index)
+    return _records(scan, wanted, separator, header_index)
+
+
+@dataclass
+class _Scan:
+    """What the exact reader found, row by row."""
+
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    more: int = 0  # ragged rows counted, not listed, past MAX_PROBLEMS
+
+
+def _scan(text: str, separator: str, header_index: int) -> _Scan:
     csv.field_size_limit(MAX_CELL_CHARS + 1)
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    header: list[str] = []
-    reader = _reader(text, separator)
+    scan = _Scan()
     row = 0
-    more = 0  # ragged rows counted, not listed, past MAX_PROBLEMS
     try:
-        for row, record in enumerate(reader, start=1):
+        for row, record in enumerate(_reader(text, separator), start=1):
             if row <= header_index:
                 continue
             if row == header_index + 1:
-                header = [_normal(cell) for cell in record]
-                while header and not header[-1]:
-                    header.pop()  # spreadsheets often export empty trailing columns
+                scan.header = [_normal(cell) for cell in record]
+                while scan.header and not scan.header[-1]:
+                    scan.header.pop()  # spreadsheets often export empty trailing columns
                 continue
             if not record or all(not cell.strip() for cell in record):
                 continue  # blank rows are common in spreadsheets; keep the numbering
-            if len(record) != len(header):
-                if len(record) > len(header) and not any(c.strip() for c in record[len(header):]):
-                    record = record[: len(header)]
-                elif len(problems) >= MAX_PROBLEMS:
-                    more += 1
-                    continue
-                elif record[-1].count("\n") > 1:
-                    problems.append(Problem(row, None, 'a quote (") opened in this row is never '
-                                            "closed, so the lines after it ran into one cell"))
-                    continue
-                else:
-                    problems.append(Problem(
-                        row, None,
-                        f"has {len(record)} cells but the header has {len(header)} columns",
-                    ))
-                    continue
-            rows.append(record)
-            numbers.append(row)
-            if len(rows) > MAX_ROWS:
+            kept = _fitted(record, row, scan)
+            if kept is None:
+                continue
+            scan.rows.append(kept)
+            scan.numbers.append(row)
+            if len(scan.rows) > MAX_ROWS:
                 raise LedgerError([Problem(row, None, f"more than {MAX_ROWS:,} rows: too large")])
     except csv.Error as exc:
-        problems.append(Problem(row + 1, None, f"cannot be read as CSV ({exc}); "
-                                f"a cell may exceed {MAX_CELL_CHARS:,} characters"))
+        scan.problems.append(Problem(row + 1, None, f"cannot be read as CSV ({exc}); "
+                                     f"a cell may exceed {MAX_CELL_CHARS:,} characters"))
+    return scan
+
+
+def _fitted(record: list[str], row: int, scan: _Scan) -> list[str] | None:
+    """The record cut to the header's width, or None (and a problem) when it cannot be."""
+    width = len(scan.header)
+    if len(record) == width:
+        return record
+    if len(record) > width and not any(c.strip() for c in record[width:]):
+        return record[:width]
+    if len(scan.problems) >= MAX_PROBLEMS:
+        scan.more += 1
+    elif record[-1].count("\n") > 1:
+        scan.problems.append(Problem(row, None, 'a quote (") opened in this row is never '
+                                     "closed, so the lines after it ran into one cell"))
+    else:
+        scan.problems.append(Problem(
+            row, None, f"has {len(record)} cells but the header has {width} columns"))
+    return None
+
+
+def _records(scan: _Scan, wanted: set[str], separator: str, header_index: int) -> Records:
+    header, problems, warnings = scan.header, scan.problems, []
     if not set(header) & wanted:
         raise LedgerError([Problem(header_index + 1, None, "no header row: the first row must "
                                    "name the columns (id,kind,name,category,low,high,unit,...)")])
@@ -204,15 +224,15 @@ def read_records(text: str, wanted: set[str], try_fast: bool = True) -> Records:
         warnings.append(Problem(None, None, f"read as {SEPARATOR_NAMES[separator]}-separated",
                                 "warning"))
     problems.extend(_header_problems(header, header_index + 1))
-    if not rows and not problems:
+    if not scan.rows and not problems:
         problems.append(Problem(header_index + 1, None, "a header but no rows: nothing to read"))
     if problems:
-        raise LedgerError(problems, more)
-    columns = list(zip(*rows, strict=True))
+        raise LedgerError(problems, scan.more)
+    columns = list(zip(*scan.rows, strict=True))
     frame = pd.DataFrame({name: pd.array(column, dtype="str")
                           for name, column in zip(header, columns, strict=True)})
     return Records(header, header_index + 1, separator, frame,
-                   np.asarray(numbers, dtype=np.int64), warnings)
+                   np.asarray(scan.numbers, dtype=np.int64), warnings)
 
 
 def _read_clean(body: bytes, head: str, separator: str, header_index: int,

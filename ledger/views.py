@@ -3,18 +3,33 @@ and the report writers alike, so a page and a report sheet cannot disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
 
 from ledger.findings import OverAllocation
-from ledger.formatting import money_range
+from ledger.formatting import money_range, percent_range
 from ledger.reconcile import Reconciliation
 
 LEDGER_COLUMNS = ("row", "id", "kind", "name", "category", "low", "high", "currency", "date",
                   "value_low", "value_high", "from", "to", "donor", "industry", "status",
                   "counted", "ref", "note")
+T = TypeVar("T")
 COUNTED = "yes"
 LEFT_OUT_BY_STATUS = "no (status filter)"
+
+
+def _memo(result: Reconciliation, name: str, build: Callable[[], T]) -> T:
+    """Built once per reconciliation (results are immutable and shared by reruns)."""
+    kept = result.__dict__.get("_views")
+    if kept is None:
+        kept = {}
+        object.__setattr__(result, "_views", kept)  # frozen dataclass: a private slot
+    if name not in kept:
+        kept[name] = build()
+    return kept[name]
 
 
 def ledger_table(result: Reconciliation) -> pd.DataFrame:
@@ -22,6 +37,10 @@ def ledger_table(result: Reconciliation) -> pd.DataFrame:
     out included, marked in `counted` — with its value in the reporting currency
     after the levers (a flow part of which the US → Europe shift moved is shown
     whole: the part kept and the part moved)."""
+    return _memo(result, "ledger", lambda: _ledger_table(result))
+
+
+def _ledger_table(result: Reconciliation) -> pd.DataFrame:
     valued = result.valued.frame
     shifted = valued["shifted"].to_numpy(dtype=bool)
     rows = valued[~shifted]
@@ -77,16 +96,11 @@ def sources_table(result: Reconciliation) -> pd.DataFrame:
     """Each source as read: available, allocated and headroom as ranges, and
     over-allocation in words (never by colour alone)."""
     sources = result.sources
-    c = result.currency
-
-    def ranges(name: str) -> list[str]:
-        return [money_range(lo, hi, c) for lo, hi in
-                zip(sources[f"{name}_low"], sources[f"{name}_high"], strict=True)]
-
     return pd.DataFrame({
         "id": sources["id"], "source": sources["name"], "donor": sources["donor"],
-        "bloc": sources["donor_bloc"], "available": ranges("available"),
-        "allocated": ranges("allocated"), "headroom": ranges("headroom"),
+        "bloc": sources["donor_bloc"],
+        **_ranges(sources, {"available": "available", "allocated": "allocated",
+                            "headroom": "headroom"}, result.currency),
         "over-allocation": sources["over_allocated"].map(OVER_ALLOCATION_WORDS),
     })
 
@@ -107,6 +121,10 @@ CHART_ROWS = {  # which rows stand behind each chart
 
 def references_behind(result: Reconciliation, chart: str) -> list[str]:
     """The distinct citations of the rows a chart is drawn from."""
+    return _memo(result, f"refs:{chart}", lambda: _references_behind(result, chart))
+
+
+def _references_behind(result: Reconciliation, chart: str) -> list[str]:
     rows = ledger_table(result)
     kinds = CHART_ROWS[chart]
     mask = rows["kind"].isin([k for k in kinds if " " not in k]).to_numpy(dtype=bool)
@@ -115,3 +133,45 @@ def references_behind(result: Reconciliation, chart: str) -> list[str]:
         mask = mask | ((rows["kind"] == "flow") & rows["to"].isin(needs)).to_numpy(dtype=bool)
     refs = rows.loc[mask, "ref"]
     return sorted(r for r in refs.unique() if r)
+
+
+def _ranges(frame: pd.DataFrame, names: dict[str, str], currency: str) -> dict[str, list[str]]:
+    return {label: [money_range(lo, hi, currency) for lo, hi in
+                    zip(frame[f"{key}_low"], frame[f"{key}_high"], strict=True)]
+            for key, label in names.items()}
+
+
+def _shares(frame: pd.DataFrame, key: str) -> list[str]:
+    return ["" if pd.isna(lo) else percent_range(lo, hi)
+            for lo, hi in zip(frame[f"{key}_low"], frame[f"{key}_high"], strict=True)]
+
+
+def needs_table(result: Reconciliation) -> pd.DataFrame:
+    """Each need as read: need, covered, gap (signed) and what it lacks, coverage."""
+    needs = result.needs
+    return pd.DataFrame({"id": needs["id"], "name": needs["name"], "category": needs["category"],
+                         **_ranges(needs, {"need": "need", "covered": "covered", "gap": "gap",
+                                           "uncovered": "uncovered"}, result.currency),
+                         "coverage": _shares(needs, "coverage")})
+
+
+def industry_table(result: Reconciliation) -> pd.DataFrame:
+    industry = result.industry
+    return pd.DataFrame({"bloc": industry["bloc"],
+                         **_ranges(industry, {"amount": "amount"}, result.currency),
+                         "share": _shares(industry, "share"),
+                         "share of known industry": _shares(industry, "share_of_known")})
+
+
+def industry_by_category_table(result: Reconciliation) -> pd.DataFrame:
+    table = result.industry_by_category
+    return pd.DataFrame({"category": table["category"], "bloc": table["bloc"],
+                         **_ranges(table, {"amount": "amount"}, result.currency),
+                         "share": _shares(table, "share"),
+                         "share of known industry": _shares(table, "share_of_known")})
+
+
+def payer_supplier_table(result: Reconciliation) -> pd.DataFrame:
+    payer = result.payer_supplier
+    return pd.DataFrame({"who pays": payer["donor_bloc"], "whose industry": payer["industry_bloc"],
+                         **_ranges(payer, {"amount": "amount"}, result.currency)})

@@ -137,10 +137,10 @@ def test_numbers_stay_numbers_in_the_gap_report():
 # 1 — uploads stay in their session; shared caches are bounded by size ----------
 
 def test_an_upload_is_kept_in_its_session_and_never_in_a_shared_cache():
-    from ui import state
+    from ui import caches, session
 
     update = (ROOT / "data" / "examples" / "update-2025-12.csv").read_bytes()
-    state.shared_cache().clear()  # other tests of this process may have published it
+    caches.shared_cache().clear()  # other tests of this process may have published it
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     run_page(at, "data")
@@ -148,8 +148,8 @@ def test_an_upload_is_kept_in_its_session_and_never_in_a_shared_cache():
     at.run()
     at.button(key="use_upload").click().run()
     run_page(at, "overview")
-    digest = state.digest_of(update)
-    shared = state.shared_cache()
+    digest = session.digest_of(update)
+    shared = caches.shared_cache()
     assert ("ledger", digest) not in shared
     assert not any(key[0] == "result" and key[1] == digest for key in list(shared._entries))
     assert at.session_state["_own_ledger"][0] == digest
@@ -273,7 +273,7 @@ def test_files_a_session_posted_but_no_uploader_holds_are_released():
     from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
     from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
-    from ui.state import UPLOAD_GRACE_SECONDS, sweep_uploads
+    from ui.uploads import UPLOAD_GRACE_SECONDS, sweep_uploads
 
     manager = MemoryUploadedFileManager("/_stcore/upload_file")
     for i in range(5):

@@ -16,8 +16,8 @@ import pytest
 from ledger.formatting import money_range
 from ledger.reconcile import reconcile
 from ledger.schema import read_ledger
+from tools.browser import CHROMIUM, browser_page, dashboard, wait_for_app
 
-from .browser import CHROMIUM, browser_page, dashboard, wait_for_app
 from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser

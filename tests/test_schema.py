@@ -167,8 +167,8 @@ def test_flow_naming_another_flow_is_an_error():
 
 
 def test_fast_and_exact_readers_give_the_same_frame(monkeypatch):
+    from bench.synthetic import csv_bytes as synthetic
     from ledger import textfile
-    from ledger.synthetic import csv_bytes as synthetic
 
     data = synthetic(3000, seed=7)
     fast = read_ledger(data).frame
@@ -193,7 +193,7 @@ def test_old_mac_and_windows_line_endings_are_read(ending):
 
 
 def test_synthetic_ledgers_are_valid_and_deterministic():
-    from ledger.synthetic import csv_bytes as synthetic
+    from bench.synthetic import csv_bytes as synthetic
 
     assert synthetic(500, seed=3) == synthetic(500, seed=3)
     frame = read_ledger(synthetic(500, seed=3)).frame

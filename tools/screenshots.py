@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser import browser_page, dashboard, wait_for_app
+from tools.browser import browser_page, dashboard, wait_for_app
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PAGES = {"overview": "", "flows": "flows"}

@@ -11,6 +11,7 @@ from ledger.fx import RateTable
 from ledger.scenario import Scenario, from_query, to_query
 from ledger.schema import STATUSES, Ledger
 from ledger.units import currencies
+from ui.session import Keys
 from ui.widgets import plain
 
 FIRST_CURRENCIES = ("EUR", "USD", "GBP")
@@ -26,29 +27,28 @@ def currency_options(rates: RateTable) -> list[str]:
 
 def _seed_from_url(rates: RateTable) -> None:
     """Once per session: the link's scenario becomes the widgets' starting values."""
-    if st.session_state.get("_seeded"):
+    if st.session_state.get(Keys.SEEDED):
         return
-    st.session_state["_seeded"] = True
+    st.session_state[Keys.SEEDED] = True
     scenario, notes = from_query(dict(st.query_params))
-    st.session_state["_url_notes"] = notes
-    st.session_state["currency"] = scenario.currency
-    st.session_state["fx_mode"] = scenario.fx_mode
+    st.session_state[Keys.LINK_NOTES] = notes
+    st.session_state[Keys.CURRENCY] = scenario.currency
+    st.session_state[Keys.FX_MODE] = scenario.fx_mode
     day = scenario.fx_date or rates.latest_date
-    st.session_state["fx_date"] = min(max(day, rates.first_date), rates.latest_date)
-    st.session_state["statuses"] = list(scenario.statuses if scenario.statuses is not None
+    st.session_state[Keys.FX_DATE] = min(max(day, rates.first_date), rates.latest_date)
+    st.session_state[Keys.STATUSES] = list(scenario.statuses if scenario.statuses is not None
                                         else STATUSES)
-    st.session_state["shift"] = round(scenario.shift_us_to_europe * 100)
+    st.session_state[Keys.SHIFT] = round(scenario.shift_us_to_europe * 100)
     for source, share in scenario.availability:
-        st.session_state[f"avail:{source}"] = round(share * 100)
+        st.session_state[Keys.AVAILABILITY + source] = round(share * 100)
 
 
 def reset() -> None:
     for key in list(st.session_state):
-        if key in ("currency", "fx_mode", "fx_date", "statuses", "shift") or str(key).startswith(
-                "avail:"):
+        if key in Keys.SCENARIO_WIDGETS or str(key).startswith(Keys.AVAILABILITY):
             del st.session_state[key]
     st.query_params.clear()
-    st.session_state["_seeded"] = False
+    st.session_state[Keys.SEEDED] = False
 
 
 def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
@@ -57,29 +57,29 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
     sidebar = st.sidebar
     sidebar.header("Scenario")
     options = currency_options(rates)
-    if st.session_state.get("currency") not in options:
-        st.session_state["currency"] = "EUR"
-    currency = sidebar.selectbox("Reporting currency", options, key="currency")
+    if st.session_state.get(Keys.CURRENCY) not in options:
+        st.session_state[Keys.CURRENCY] = "EUR"
+    currency = sidebar.selectbox("Reporting currency", options, key=Keys.CURRENCY)
     fx_mode = sidebar.radio("Exchange rates", list(FX_MODES), format_func=FX_MODES.get,
-                            key="fx_mode", help="ECB euro reference rates; a day without a "
+                            key=Keys.FX_MODE, help="ECB euro reference rates; a day without a "
                             "rate takes the closest earlier one.")
     fx_date: dt.date | None = None
     if fx_mode == "date":
         fx_date = sidebar.date_input("Rates of", min_value=rates.first_date,
-                                     max_value=rates.latest_date, key="fx_date",
+                                     max_value=rates.latest_date, key=Keys.FX_DATE,
                                      format="YYYY-MM-DD")
-    statuses = sidebar.multiselect("Count flows with status", list(STATUSES), key="statuses",
+    statuses = sidebar.multiselect("Count flows with status", list(STATUSES), key=Keys.STATUSES,
                                    help="Needs and sources always count; this narrows which "
                                    "flows cover them.")
     sidebar.subheader("What if")
     shift = sidebar.slider("Move US-bound orders to European industry", 0, 100, step=5,
-                           format="%d %%", key="shift")
+                           format="%d %%", key=Keys.SHIFT)
     availability = []
     if ledger is not None:
         sources = ledger.of_kind("source")
         with sidebar.expander(f"Availability of each source ({len(sources)})"):
             for sid, name in zip(sources["id"], sources["name"], strict=True):
-                key = f"avail:{sid}"
+                key = Keys.AVAILABILITY + sid
                 st.session_state.setdefault(key, 100)
                 share = st.slider(plain(name), 0, 100, step=5, format="%d %%", key=key)
                 if share != 100:
@@ -97,7 +97,7 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
     wanted = to_query(scenario)
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
-    notes = st.session_state.get("_url_notes", [])
+    notes = st.session_state.get(Keys.LINK_NOTES, [])
     if notes:  # one warning however many values a link gets wrong
         shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3:,} more" if len(notes) > 3
                                          else "")

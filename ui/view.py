@@ -11,7 +11,7 @@ from ledger.problems import Problem
 from ledger.reconcile import Reconciliation
 from ledger.scenario import Scenario
 from ledger.schema import Ledger
-from ui.state import Current
+from ui.session import Current, Keys
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,11 @@ class View:
 
 
 def put(view: View) -> None:
-    st.session_state["_view"] = view
+    st.session_state[Keys.VIEW] = view
 
 
 def get() -> View:
-    return st.session_state["_view"]
+    return st.session_state[Keys.VIEW]
 
 
 def need_result() -> tuple[Ledger, Reconciliation]:

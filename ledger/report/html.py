@@ -12,12 +12,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from ledger import charts
+from ledger import charts, views
 from ledger.formatting import money_range, percent_range
 from ledger.insights import coverage_share, european_money_in_us_industry, headline
 from ledger.reconcile import Reconciliation
 from ledger.report.data import provenance, rates_table
-from ledger.views import references, sources_table
 from ledger.wording import findings_table
 
 CSS = """
@@ -66,12 +65,6 @@ def _figure(fig: go.Figure, div_id: str) -> str:
     return f'<div class="chart">{body}</div>'
 
 
-def _ranges(frame: pd.DataFrame, names: dict[str, str], currency: str) -> dict[str, list[str]]:
-    return {label: [money_range(lo, hi, currency) for lo, hi in
-                    zip(frame[f"{key}_low"], frame[f"{key}_high"], strict=True)]
-            for key, label in names.items()}
-
-
 def to_html(result: Reconciliation, generated_at: dt.datetime, *,
             inline_plotly: bool = True) -> bytes:
     c = result.currency
@@ -82,34 +75,6 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
                 money_range(*result.totals["surplus"], c)),
                ("European money in US industry",
                 money_range(*european_money_in_us_industry(result), c))]
-    needs = result.needs
-    needs_table = pd.DataFrame({"id": needs["id"], "name": needs["name"],
-                                "category": needs["category"],
-                                **_ranges(needs, {"need": "need", "covered": "covered",
-                                                  "gap": "gap"}, c),
-                                "coverage": [percent_range(lo, hi) for lo, hi in zip(
-                                    needs["coverage_low"], needs["coverage_high"],
-                                    strict=True)]})
-    sources = sources_table(result)
-    industry_table = pd.DataFrame({"bloc": result.industry["bloc"],
-                                   **_ranges(result.industry, {"amount": "amount"}, c),
-                                   "share": [percent_range(lo, hi) for lo, hi in zip(
-                                       result.industry["share_low"],
-                                       result.industry["share_high"], strict=True)]})
-    by_category = result.industry_by_category
-    category_table = pd.DataFrame({
-        "category": by_category["category"], "bloc": by_category["bloc"],
-        **_ranges(by_category, {"amount": "amount"}, c),
-        "share": [percent_range(lo, hi) for lo, hi in zip(
-            by_category["share_low"], by_category["share_high"], strict=True)],
-        "share of known industry": ["" if pd.isna(lo) else percent_range(lo, hi)
-                                    for lo, hi in zip(by_category["share_of_known_low"],
-                                                      by_category["share_of_known_high"],
-                                                      strict=True)]})
-    payer = result.payer_supplier
-    payer_table = pd.DataFrame({"who pays": payer["donor_bloc"],
-                                "whose industry": payer["industry_bloc"],
-                                **_ranges(payer, {"amount": "amount"}, c)})
     findings = findings_table(result.findings)
     plotly_js = get_plotlyjs() if inline_plotly else PLOTLY_PLACEHOLDER
     parts = [
@@ -127,17 +92,19 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
             f'<div class="value">{escape(value)}</div></div>' for label, value in metrics)
         + "</div>",
         "<h2>Coverage gap per need</h2>", _figure(charts.coverage_gap(result), "coverage-gap"),
-        _table(needs_table),
+        _table(views.needs_table(result)),
         "<h2>Who pays, and whose industry gets the orders</h2>",
         _figure(charts.industry_by_category(result), "industry-by-category"),
-        _table(category_table),
+        _table(views.industry_by_category_table(result)),
         _figure(charts.sankey(result), "sankey"),
-        _figure(charts.industry_split(result), "industry-split"), _table(industry_table),
-        _figure(charts.payer_supplier(result), "payer-supplier"), _table(payer_table),
+        _figure(charts.industry_split(result), "industry-split"),
+        _table(views.industry_table(result)),
+        _figure(charts.payer_supplier(result), "payer-supplier"),
+        _table(views.payer_supplier_table(result)),
         "<h2>Sources</h2>", _figure(charts.sources_chart(result), "sources"),
-        _table(sources),
+        _table(views.sources_table(result)),
         "<h2>Findings</h2>", _table(findings) if len(findings) else "<p>Nothing to flag.</p>",
-        "<h2>References</h2>", _table(references(result)),
+        "<h2>References</h2>", _table(views.references(result)),
         "<h2>How this report was made</h2>",
         _table(pd.DataFrame(provenance(result), columns=["", "value"])),
         "<h3>Exchange rates used (units per euro)</h3>",

@@ -15,20 +15,21 @@ from ledger.diff import Diff, diff
 from ledger.problems import LedgerError
 from ledger.schema import Ledger, template_csv
 from ledger.textfile import MAX_BYTES
-from ui import state
+from ui import caches, editor, session
+from ui.session import Keys
 from ui.view import get, problems_frame
 from ui.widgets import plain
 
 view = get()
 st.title("Data")
-flash = st.session_state.pop("_flash", None)
+flash = session.take_flash()
 if flash:
     st.success(flash)
 st.write(f"In use for your session: **{plain(view.current.label)}** "
          f"(content `{view.current.digest[:12]}`).")
-if st.session_state.get("session_ledger") is not None:
-    st.button("Back to the published ledger", on_click=state.back_to_published, key="back")
-if st.session_state.get("_store_error"):
+if session.chosen() is not None:
+    st.button("Back to the published ledger", on_click=session.back_to_published, key="back")
+if session.is_store_down():
     st.warning("The ledger store is unavailable, so the shipped ledger is shown.")
 
 
@@ -80,11 +81,11 @@ def editor_action(key: str, label: str, act: Callable[[], str | None]) -> None:
     def on_click() -> None:
         given = st.session_state.get(f"{key}_secret", "")
         st.session_state[f"{key}_secret"] = ""
-        outcome = state.gate().attempt(given, state.client_key())
+        outcome = editor.gate().attempt(given, editor.client_key())
         if outcome is Outcome.ACCEPTED:
             message = act()
             if message:
-                st.session_state["_flash"] = message
+                session.flash(message)
         else:
             st.session_state[f"{key}_refused"] = OUTCOME_MESSAGES[outcome]
 
@@ -97,13 +98,13 @@ def editor_action(key: str, label: str, act: Callable[[], str | None]) -> None:
 st.subheader("Upload an updated funding CSV")
 st.caption("Your upload stays in your session: nobody else sees it until an editor "
            f"publishes it. Limit {MAX_BYTES / 1e6:,.0f} MB.")
-upload = st.file_uploader("Funding CSV", key="upload", max_upload_size=MAX_BYTES // 1_000_000)
+upload = st.file_uploader("Funding CSV", key=Keys.UPLOAD, max_upload_size=MAX_BYTES // 1_000_000)
 if upload is not None:
     data = upload.getvalue()
     with st.status(f"Checking {len(data) / 1e6:,.1f} MB…", expanded=False) as progress:
         st.write("Reading and validating every row…")
         try:  # kept in this session, so "Use for my session" parses nothing again
-            ledger = state.own_upload(data)
+            ledger = session.own_upload(data)
             problems = list(ledger.warnings)
         except LedgerError as exc:
             ledger, problems, total_problems = None, exc.problems, exc.total
@@ -124,21 +125,21 @@ if upload is not None:
             show_diff(changes, ledger, "upload")
         label = f"your upload ({len(ledger.frame):,} rows, uploaded as {upload.name!r})"
         if st.button("Use for my session", key="use_upload"):
-            state.use_for_session(data, label)
+            session.use_for_session(data, label)
             st.rerun()
         with st.expander("Publish for everyone (editors)", expanded=False):
-            if not state.gate().enabled:
+            if not editor.gate().enabled:
                 st.info("Publishing is off. To turn it on, set the environment variable "
                         "LEDGER_EDITOR_SECRET, or `editor_secret` in .streamlit/secrets.toml, "
                         "and restart the dashboard.")
             else:
-                st.text_input("What changed (comment)", key="publish_comment")
-                st.text_input("Your name or initials", key="publish_author")
+                st.text_input("What changed (comment)", key=Keys.PUBLISH_COMMENT)
+                st.text_input("Your name or initials", key=Keys.PUBLISH_AUTHOR)
 
                 def publish(data: bytes = data) -> str:
-                    result = state.store().publish(data, st.session_state.get("publish_comment",
-                                                                              ""),
-                                                   st.session_state.get("publish_author", ""))
+                    result = caches.store().publish(
+                        data, st.session_state.get(Keys.PUBLISH_COMMENT, ""),
+                        st.session_state.get(Keys.PUBLISH_AUTHOR, ""))
                     if result.created:
                         return f"Published as version {result.version.id}."
                     return f"Identical to the current version {result.version.id}: nothing changed."
@@ -147,9 +148,9 @@ if upload is not None:
 
 st.subheader("History of published versions")
 try:
-    history = state.store().history()
+    history = caches.store().history()
 except Exception:  # keep the page usable when the database is down; details to the log
-    state.log.exception("the history of versions cannot be read")
+    caches.log.exception("the history of versions cannot be read")
     history = []
     st.warning("The history is unavailable: the ledger store cannot be reached.")
 if history:
@@ -169,12 +170,12 @@ if history:
     other = right.selectbox("Compare with", ids, index=min(1, len(ids) - 1),
                             key=f"history_compare_{ids[0]}")
     if st.button("View this version in my session", key="history_view"):
-        state.use_version(int(chosen))
+        caches.use_version(int(chosen))
         st.rerun()
     if chosen != other:
         try:
-            before = state.parsed_version(int(other))
-            after = state.parsed_version(int(chosen))
+            before = caches.parsed_version(int(other))
+            after = caches.parsed_version(int(chosen))
         except LedgerError as exc:
             st.error(plain(f"A stored version could not be read: {exc}"))
         else:
@@ -183,10 +184,10 @@ if history:
             if not changes.empty:
                 st.dataframe(pd.DataFrame({"change": changes.lines()}), hide_index=True,
                              width="stretch", key="history_diff")
-    if state.gate().enabled and chosen != ids[0]:
+    if editor.gate().enabled and chosen != ids[0]:
         with st.expander(f"Restore version {chosen} as the current one (editors)"):
             def restore(version_id: int = int(chosen)) -> str:
-                result = state.store().restore(version_id, author="dashboard")
+                result = caches.store().restore(version_id, author="dashboard")
                 return f"Restored as version {result.version.id}."
 
             editor_action("restore", "Restore", restore)

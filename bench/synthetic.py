@@ -1,6 +1,6 @@
 """Seeded generator of realistic synthetic ledgers, for benchmarks and tests.
 
-    python -m ledger.synthetic 100000 > flows-100k.csv
+    python -m bench.synthetic 100000 > flows-100k.csv
 
 N flows over 200 needs and 100 sources, six currencies with scale words, dates
 over four years, ranges on a third of the rows, and some flows between sources

@@ -2,7 +2,7 @@
 synthetic ledgers, wall time and peak memory, plus the naive one-Quantity-per-row
 conversion beside the bulk one. Prints a table; asserts nothing.
 
-    python -m ledger.bench [--sizes 10000,100000,1000000] [--repeat 3]
+    python -m bench [--sizes 10000,100000,1000000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def measure(args: list[str], repeat: int) -> tuple[float, float]:
 
 
 def ledger_file(folder: Path, flows: int) -> Path:
-    from ledger.synthetic import csv_bytes
+    from bench.synthetic import csv_bytes
 
     path = folder / f"flows-{flows}.csv"
     if not path.exists():
@@ -51,9 +51,9 @@ def naive_versus_bulk(rows: int = 10_000) -> tuple[float, float]:
     """Seconds to convert `rows` amounts: one pint Quantity per row, then in bulk."""
     import pandas as pd
 
+    from bench.synthetic import csv_bytes
     from ledger.fx import convert_factors, convert_quantity, rate_table
     from ledger.schema import read_ledger
-    from ledger.synthetic import csv_bytes
     from ledger.units import Q_
 
     frame = read_ledger(csv_bytes(rows)).frame
@@ -72,7 +72,7 @@ def naive_versus_bulk(rows: int = 10_000) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m ledger.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "ledger-bench")

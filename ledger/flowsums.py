@@ -1,0 +1,68 @@
+"""Flows summed over the few keys that matter: a million flows fall into a few
+thousand groups, and every total is a sum over those groups."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+Codes = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def aggregate_flows(frame: pd.DataFrame, is_flow: np.ndarray,
+                    cache: Codes | None = None) -> pd.DataFrame:
+    """Flows summed by (from, to, industry bloc): every total below is a sum over
+    these groups, and a million flows fall into a few thousand of them."""
+    cache = {} if cache is None else cache
+    codes = {c: _factorized(frame, c, is_flow, cache) for c in ("from", "to", "industry_bloc")}
+    values = {b: frame[b].to_numpy()[is_flow] for b in ("value_low", "value_high")}
+    return _group_sums(codes, values)
+
+
+def native_flow_sums(frame: pd.DataFrame, is_flow: np.ndarray,
+                     cache: Codes | None = None) -> pd.DataFrame:
+    """Flows in their own currency (after the levers), summed by (end, id, currency):
+    what each source gives out (`end` = from) and receives (`end` = to)."""
+    factor = frame["fx_factor"].to_numpy()[is_flow]
+    values = {"native_low": frame["value_low"].to_numpy()[is_flow] / factor,
+              "native_high": frame["value_high"].to_numpy()[is_flow] / factor}
+    cache = {} if cache is None else cache
+    currency = _factorized(frame, "currency", is_flow, cache)
+    parts = [_group_sums({"id": _factorized(frame, end, is_flow, cache), "currency": currency},
+                         values).assign(end=end) for end in ("from", "to")]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _factorized(frame: pd.DataFrame, column: str, is_flow: np.ndarray,
+                cache: Codes) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the flows' values in a column, and the distinct values (of all rows:
+    factorizing the whole Arrow column is faster than taking the flows' first)."""
+    if column not in cache:
+        code, distinct = pd.factorize(frame[column])
+        cache[column] = (code.astype(np.int64)[is_flow], np.asarray(distinct, dtype=object))
+    return cache[column]
+
+
+def _group_sums(codes: dict[str, tuple[np.ndarray, np.ndarray]],
+                values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Sum `values` by the combination of the factorized key columns."""
+    sizes = [max(len(names), 1) for _, names in codes.values()]
+    key = np.zeros(len(next(iter(values.values()))), dtype=np.int64)
+    for (code, _), size in zip(codes.values(), sizes, strict=True):
+        key = key * size + code
+    group, distinct_keys = pd.factorize(key)
+    sums = {name: np.bincount(group, weights=weight, minlength=len(distinct_keys))
+            for name, weight in values.items()}
+    keys = np.asarray(distinct_keys, dtype=np.int64)
+    out: dict[str, object] = {}
+    for (column, (_, names)), size in reversed(list(zip(codes.items(), sizes, strict=True))):
+        out[column] = names[keys % size] if len(keys) else []
+        keys = keys // size
+    return pd.DataFrame({column: out[column] for column in codes} | sums)
+
+
+def sum_by(frame: pd.DataFrame, key: str, index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Sums of value_low/value_high by `key`, in the order of `index` (0 where none)."""
+    sums = frame.groupby(key, sort=False)[["value_low", "value_high"]].sum()
+    sums = sums.reindex(index, fill_value=0.0)
+    return sums["value_low"].to_numpy(dtype=float), sums["value_high"].to_numpy(dtype=float)

@@ -1,0 +1,74 @@
+"""What each source has and gives: available, allocated and headroom in the
+reporting currency, and over-allocation judged in the source's own currency."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ledger import intervals as iv
+from ledger.findings import OverAllocation
+from ledger.flowsums import sum_by
+from ledger.fx import RateTable, cross_factors
+
+
+def source_use(sources_f: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    index = pd.Index(sources_f["id"])
+    in_low, in_high = sum_by(flows[flows["to"].isin(index)], "to", index)
+    out_low, out_high = sum_by(flows, "from", index)
+    avail_low = sources_f["value_low"].to_numpy(dtype=float) + in_low
+    avail_high = sources_f["value_high"].to_numpy(dtype=float) + in_high
+    headroom = iv.difference(avail_low, avail_high, out_low, out_high)
+    return pd.DataFrame({
+        "id": index.to_numpy(), "name": sources_f["name"].to_numpy(),
+        "donor": sources_f["donor"].to_numpy(), "donor_bloc": sources_f["donor_bloc"].to_numpy(),
+        "own_low": sources_f["value_low"].to_numpy(dtype=float),
+        "own_high": sources_f["value_high"].to_numpy(dtype=float),
+        "full_low": sources_f["full_low"].to_numpy(dtype=float),  # before the levers
+        "full_high": sources_f["full_high"].to_numpy(dtype=float),
+        "available_low": avail_low, "available_high": avail_high,
+        "allocated_low": out_low, "allocated_high": out_high,
+        "headroom_low": headroom[0], "headroom_high": headroom[1],
+        "row": sources_f["row"].to_numpy(),
+    })
+
+
+def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame,
+                          native: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
+    """Over-allocation is a fact about the data, not about the valuation: each source's
+    own amount and every flow in or out are taken in the source's own currency at the
+    source's own date, in both FX modes. Where a rate for that is missing, the
+    reporting-currency figures decide."""
+    ids = sources_f["id"].to_numpy()
+    currency = dict(zip(ids, sources_f["currency"], strict=True))
+    day = dict(zip(ids, sources_f["date"].to_numpy(dtype="datetime64[D]"), strict=True))
+    index = pd.Index(ids)
+
+    def in_source_currency(end: str) -> tuple[np.ndarray, np.ndarray]:
+        part = native[(native["end"] == end).to_numpy() & native["id"].isin(index).to_numpy()]
+        factor = cross_factors(part["currency"].to_numpy(dtype=object),
+                               part["id"].map(currency).to_numpy(dtype=object),
+                               part["id"].map(day).to_numpy(dtype="datetime64[D]"), rates)
+        converted = part.assign(value_low=part["native_low"].to_numpy() * factor,
+                                value_high=part["native_high"].to_numpy() * factor)
+        return sum_by(converted, "id", index)
+
+    own_low = sources_f["value_low"].to_numpy(dtype=float) / sources_f["fx_factor"].to_numpy()
+    own_high = sources_f["value_high"].to_numpy(dtype=float) / sources_f["fx_factor"].to_numpy()
+    in_low, in_high = in_source_currency("to")
+    out_low, out_high = in_source_currency("from")
+    avail_low, avail_high = own_low + in_low, own_high + in_high
+    native = np.isfinite(avail_low + avail_high + out_low + out_high)
+    avail_low = np.where(native, avail_low, sources["available_low"])
+    avail_high = np.where(native, avail_high, sources["available_high"])
+    out_low = np.where(native, out_low, sources["allocated_low"])
+    out_high = np.where(native, out_high, sources["allocated_high"])
+    state = np.where(out_low > avail_high * (1 + 1e-12), OverAllocation.CERTAIN.value,
+                     np.where(out_high > avail_low * (1 + 1e-12), OverAllocation.POSSIBLE.value,
+                              OverAllocation.NO.value))
+    return sources.assign(
+        over_allocated=state,
+        judged_in=np.where(native, sources_f["currency"].to_numpy(dtype=object), ""),
+        judged_available_low=avail_low, judged_available_high=avail_high,
+        judged_allocated_low=out_low, judged_allocated_high=out_high,
+    )

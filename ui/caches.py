@@ -1,0 +1,111 @@
+"""What every session may see, cached once per server: the rates, the store,
+the shipped ledger and published versions with their reconciliations — within
+a memory budget (LEDGER_CACHE_MB), evicted by size. What a user uploaded never
+goes here (ui.session keeps it)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from ledger.cache import SizedCache, budget_bytes, object_bytes
+from ledger.fx import RateTable
+from ledger.paths import shipped_ledger
+from ledger.reconcile import Reconciliation, default_rates, reconcile
+from ledger.scenario import Scenario
+from ledger.schema import Ledger, read_ledger
+from ledger.store import Store, database_url
+from ui import session
+from ui.session import Current, digest_of
+
+log = logging.getLogger("ledger.dashboard")
+
+
+@st.cache_resource(show_spinner=False)
+def rates() -> RateTable:
+    return default_rates()
+
+
+@st.cache_resource(show_spinner=False)
+def shared_cache() -> SizedCache[Any]:
+    """One cache per server for what every session may see, bounded in bytes."""
+    return SizedCache(budget_bytes(), object_bytes)
+
+
+def ledger_of(current: Current) -> Ledger:
+    """The parsed ledger; raises LedgerError for invalid content."""
+    if current.shared:
+        return shared_cache().get(("ledger", current.digest),  # type: ignore[no-any-return]
+                                  lambda: read_ledger(current.data))
+    return session.own_upload(current.data)
+
+
+def result_for(current: Current, ledger: Ledger, scenario: Scenario) -> Reconciliation:
+    if current.shared:
+        return shared_cache().get(  # type: ignore[no-any-return]
+            ("result", ledger.data_version, repr(scenario)),
+            lambda: reconcile(ledger, scenario, rates()))
+    return session.own_result(ledger, scenario, rates())
+
+
+@st.cache_resource(show_spinner=False)
+def _shipped(mtime: float) -> Current:
+    data = shipped_ledger().read_bytes()
+    return Current(data, digest_of(data), "shipped ledger (data/funding.csv)")
+
+
+def shipped() -> Current:
+    return _shipped(shipped_ledger().stat().st_mtime)
+
+
+@st.cache_resource(show_spinner="Opening the ledger store…")
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    """One store per process and address (SQLite in LEDGER_DATA_DIR, or LEDGER_DATABASE_URL)."""
+    return _store(database_url())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _version_content(url: str, version_id: int) -> bytes:
+    return store().content(version_id)  # versions are immutable: safe to keep
+
+
+def published() -> Current:
+    """The current published version; the shipped file if the store cannot be read."""
+    try:
+        version = store().current()
+    except Exception:  # an unreachable database must not take the dashboard down
+        # visitors are told the store is unavailable; host, port and driver go to the log
+        log.exception("the ledger store cannot be read")
+        session.store_down(True)
+        return shipped()
+    session.store_down(False)
+    if version is None:
+        return shipped()
+    data = _version_content(store().url, version.id)
+    return Current(data, version.sha256, f"published version {version.id}", version.id)
+
+
+def version(version_id: int) -> Current:
+    data = _version_content(store().url, version_id)
+    digest = store().get(version_id).sha256  # stored with the version: no need to rehash
+    return Current(data, digest, f"stored version {version_id} (viewing)", version_id)
+
+
+def parsed_version(version_id: int) -> Ledger:
+    return ledger_of(version(version_id))
+
+
+def current() -> Current:
+    """This session's ledger: its own choice (an upload or a stored version), or the
+    current published version."""
+    return session.chosen() or published()
+
+
+def use_version(version_id: int) -> None:
+    session.use(version(version_id))
