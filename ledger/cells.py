@@ -1,0 +1,194 @@
+"""Reading the columns of a funding CSV: ids, amounts, units, dates, codes and
+donors, each checked over whole columns (a ledger holds few distinct units,
+dates and codes, so each distinct value is parsed once)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ledger.donors import DonorError, normalised, parse_donors
+from ledger.problems import MAX_PROBLEMS, Problem
+from ledger.units import UnitError, parse_amount_column, parse_unit
+
+_ID = re.compile(r"[A-Za-z0-9_.\-]+")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class Cells:
+    """The raw text frame being checked, and the problems found in it: each names
+    its spreadsheet row and column; past MAX_PROBLEMS they are only counted."""
+
+    def __init__(self, raw: pd.DataFrame, rows: pd.Series, header_row: int, separator: str):
+        self.raw = raw
+        self.rows = rows
+        self.header_row = header_row
+        self.separator = separator
+        self.problems: list[Problem] = []
+        self.more = 0  # problems counted but not built: a hostile file has millions
+        self.warnings: list[Problem] = []
+
+    def cell(self, column: str) -> pd.Series:
+        if column in self.raw.columns:
+            return self.raw[column].str.strip()
+        return pd.Series([""] * len(self.raw), dtype="str")
+
+    def flag(self, mask: np.ndarray | pd.Series, column: str,
+             message: str | Callable[[int], str]) -> None:
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        room = max(0, MAX_PROBLEMS - len(self.problems))
+        self.more += max(0, len(positions) - room)
+        for pos in positions[:room]:
+            text = message(int(pos)) if callable(message) else message
+            self.problems.append(Problem(int(self.rows.iat[pos]), column, text))
+
+    def quoted(self, column: str, why: str) -> Callable[[int], str]:
+        values = self.raw[column] if column in self.raw.columns else None
+
+        def message(pos: int) -> str:
+            value = "" if values is None else str(values.iat[pos]).strip()
+            value = value if len(value) <= 40 else value[:39] + "…"
+            return f"'{value}' — {why}"
+        return message
+
+
+def check_ids(c: Cells, ids: pd.Series) -> None:
+    c.flag(ids == "", "id", "missing id")
+    c.flag((ids != "") & ~ids.str.fullmatch(_ID.pattern), "id",
+           c.quoted("id", "an id may hold only letters, digits, -, _ and ."))
+    repeat = ids.duplicated(keep="first")
+    if not repeat.any():
+        return
+    first = dict(zip(ids[~repeat], c.rows[~repeat], strict=True))
+    c.flag(repeat & (ids != ""), "id", lambda pos: (
+           f"'{ids.iat[pos]}' — duplicate id (first used in row {first[ids.iat[pos]]})"))
+
+
+def uses_decimal_comma(c: Cells, columns: list[str]) -> bool:
+    if c.separator == ",":
+        return False
+    cells = pd.concat([c.raw[name] for name in columns])
+    uses = bool(cells.str.contains(r"\d,\d", regex=True).any())
+    if uses:
+        c.warnings.append(Problem(None, None, "decimal commas read as decimal points",
+                          "warning"))
+    return uses
+
+
+def amounts(c: Cells) -> tuple[np.ndarray, np.ndarray]:
+    if "amount" in c.raw.columns:
+        decimal_comma = uses_decimal_comma(c, ["amount"])
+        low, high, errors = parse_amount_column(
+            c.raw["amount"], allow_range=True, decimal_comma=decimal_comma)
+        amount_errors(c, errors, "amount")
+        return low, np.where(np.isnan(high), low, high)
+    present = [name for name in ("low", "high") if name in c.raw.columns]
+    decimal_comma = uses_decimal_comma(c, present)
+    low, _, errors = parse_amount_column(c.raw["low"], allow_range=False,
+                                         decimal_comma=decimal_comma)
+    amount_errors(c, errors, "low")
+    if "high" not in c.raw.columns:
+        return low, low.copy()
+    high_text = c.raw["high"].str.strip()
+    empty = (high_text == "").to_numpy(dtype=bool)
+    high, _, errors = parse_amount_column(high_text.where(~empty, "0"), allow_range=False,
+                                          decimal_comma=decimal_comma)
+    amount_errors(c, errors, "high")
+    high = np.where(empty, low, high)
+    below = high < low
+    c.flag(below, "high", lambda pos: (
+           f"'{c.raw['high'].iat[pos].strip()}' — high is below low "
+        f"({c.raw['low'].iat[pos].strip()})"))
+    return low, high
+
+
+def amount_errors(c: Cells, errors: dict[int, str], column: str) -> None:
+    for pos, message in errors.items():
+        if len(c.problems) >= MAX_PROBLEMS:
+            c.more += 1
+            continue
+        c.problems.append(Problem(int(c.rows.iat[pos]), column, message))
+
+
+def units(c: Cells) -> tuple[pd.Series, np.ndarray]:
+    units = c.cell("unit")
+    codes, uniques = pd.factorize(units)
+    currency = np.empty(len(uniques), dtype=object)
+    scale = np.full(len(uniques), np.nan)
+    for i, text in enumerate(uniques):
+        try:
+            spec = parse_unit(str(text))
+        except UnitError as exc:
+            c.flag(codes == i, "unit", c.quoted("unit", str(exc)))
+            currency[i] = ""
+            continue
+        currency[i], scale[i] = spec.currency, spec.scale
+    if len(uniques) == 0:
+        return pd.Series([], dtype="str"), np.array([])
+    return pd.Series(currency[codes], dtype="str"), scale[codes]
+
+
+def dates(c: Cells) -> pd.Series:
+    text = c.cell("date")
+    position, days = pd.factorize(text)  # a ledger holds few distinct dates
+    parsed = pd.Series(pd.to_datetime(days, format="%Y-%m-%d", errors="coerce")
+                       .to_numpy()[position], index=text.index)
+    bad = parsed.isna().to_numpy()
+    shaped = np.array([_ISO_DAY.fullmatch(str(d)) is not None for d in days],
+                      dtype=bool)[position]
+    c.flag(bad & ~shaped, "date", c.quoted("date", "not a date: use YYYY-MM-DD"))
+    c.flag(bad & shaped, "date", c.quoted("date", "no such day"))
+    return parsed.astype("datetime64[s]")
+
+
+def donors(c: Cells, required: pd.Series) -> pd.Series:
+    """One code or a joint package (`DK;NO;SE`, `DE:60;FR:40`), normalised."""
+    text = c.cell("donor")
+    position, distinct = pd.factorize(text)
+    values: list[str] = []
+    errors: list[str | None] = []
+    for cell in map(str, distinct):
+        try:
+            values.append(normalised(parse_donors(cell), cell) if cell else "")
+            errors.append(None)
+        except DonorError as exc:
+            values.append(cell)
+            errors.append(str(exc))
+    c.flag(required.to_numpy() & (text == "").to_numpy(), "donor",
+           "missing donor (ISO code, EU, G7, multi, or a list such as DK;NO;SE)")
+    bad = np.array([e is not None for e in errors] + [False], dtype=bool)[position]
+    c.flag(bad, "donor", lambda pos: str(errors[position[pos]]))
+    return _spread(position, values)
+
+
+def codes(c: Cells, column: str, required: pd.Series, special: dict[str, str],
+           what: str) -> pd.Series:
+    text = c.cell(column)
+    position, distinct = pd.factorize(text)  # a code column holds few distinct values
+    values, readable = [], []
+    for code in map(str, distinct):
+        upper = code.upper()
+        values.append(special.get(upper, upper))
+        readable.append(not code or upper in special or re.fullmatch("[A-Z]{2}", upper))
+    value = _spread(position, values)
+    empty = (text == "").to_numpy()
+    if column == "industry":
+        value = value.where(~(empty & required.to_numpy()), "unknown")
+    else:
+        c.flag(required.to_numpy() & empty, column,
+               f"missing {what} (ISO code, EU, G7 or multi)")
+    c.flag(~np.array(readable, dtype=bool)[position], column, c.quoted(
+           column, f"not a {what} code: ISO alpha-2, " + ", ".join(special.values())))
+    return value
+
+
+def _spread(position: np.ndarray, values: list[str]) -> pd.Series:
+    """A text column from the code of each row into a list of distinct values."""
+    import pyarrow as pa
+
+    if len(position) == 0:
+        return pd.Series([], dtype="str")
+    return pa.array(values, pa.string()).take(pa.array(position)).to_pandas()
