@@ -59,12 +59,15 @@ def check_ids(c: Cells, ids: pd.Series) -> None:
     c.flag(ids == "", "id", "missing id")
     c.flag((ids != "") & ~ids.str.fullmatch(_ID.pattern), "id",
            c.quoted("id", "an id may hold only letters, digits, -, _ and ."))
-    repeat = ids.duplicated(keep="first")
-    if not repeat.any():
+    codes, distinct = pd.factorize(ids)  # Arrow's hashing: far faster than duplicated()
+    if len(distinct) == len(ids):
         return
-    first = dict(zip(ids[~repeat], c.rows[~repeat], strict=True))
-    c.flag(repeat & (ids != ""), "id", lambda pos: (
-           f"'{ids.iat[pos]}' — duplicate id (first used in row {first[ids.iat[pos]]})"))
+    _, first_position = np.unique(codes, return_index=True)
+    repeat = np.ones(len(ids), dtype=bool)
+    repeat[first_position] = False
+    first_row = c.rows.to_numpy()[first_position]
+    c.flag(repeat & (ids != "").to_numpy(), "id", lambda pos: (
+           f"'{ids.iat[pos]}' — duplicate id (first used in row {first_row[codes[pos]]})"))
 
 
 def uses_decimal_comma(c: Cells, columns: list[str]) -> bool:

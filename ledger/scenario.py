@@ -88,6 +88,7 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
         value_high=frame["high"].to_numpy() * conversion.factor,
         rate_date=conversion.row_rate_date,
         fx_factor=conversion.factor,
+        rate_key=conversion.row_key,
         shifted=False,
     )
     frame = frame.assign(full_low=frame["value_low"], full_high=frame["value_high"])

@@ -8,21 +8,61 @@ look only validated names up in the registry.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pint
+
+from ledger import diskcache
+
+if TYPE_CHECKING:
+    import pint
 
 DEFINITIONS = Path(__file__).with_name("currencies.txt")
 
-ureg: pint.UnitRegistry = pint.UnitRegistry(None)
-ureg.load_definitions(str(DEFINITIONS))
-Q_ = ureg.Quantity
+
+@cache
+def registry() -> pint.UnitRegistry:
+    """The application's one pint registry, built from currencies.txt on first use."""
+    import pint
+
+    ureg: pint.UnitRegistry = pint.UnitRegistry(None)
+    ureg.load_definitions(str(DEFINITIONS))
+    return ureg
+
+
+def __getattr__(name: str) -> Any:
+    """`ureg` and `Q_` as module attributes, built when first asked for: a command
+    that parses no unit never imports pint."""
+    if name == "ureg":
+        return registry()
+    if name == "Q_":
+        return registry().Quantity
+    raise AttributeError(name)
+
+
+@cache
+def lexicon() -> tuple[frozenset[str], dict[str, float]]:
+    """(currency codes, scale word -> factor) as the registry defines them. Kept on
+    disk under the hash of currencies.txt, so a command looks tokens up without
+    building the registry; built from the registry when the definitions change."""
+    key = hashlib.sha256(DEFINITIONS.read_bytes()).hexdigest()[:16]
+    stored = diskcache.load_json(f"units-{key}.json")
+    if isinstance(stored, dict) and {"currencies", "scales"} <= set(stored):
+        return frozenset(stored["currencies"]), dict(stored["scales"])
+    ureg = registry()
+    codes = sorted(name for name in ureg._units
+                   if len(name) == 3 and name.isupper() and not ureg.Unit(name).dimensionless)
+    scales = {word: float(ureg.Quantity(1.0, word).to("dimensionless").magnitude)
+              for word in sorted(set(SCALE_WORDS.values()))}
+    diskcache.save_json(f"units-{key}.json", {"currencies": codes, "scales": scales})
+    return frozenset(codes), scales
 
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 SCALE_WORDS = {
@@ -38,10 +78,7 @@ CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR"}
 
 def currencies() -> list[str]:
     """Every currency code the registry defines, sorted."""
-    return sorted(
-        name for name in ureg._units
-        if len(name) == 3 and name.isupper() and not ureg.Unit(name).dimensionless
-    )
+    return sorted(lexicon()[0])
 
 
 class UnitError(ValueError):
@@ -96,7 +133,7 @@ def parse_unit(text: str) -> UnitSpec:
             )
     if currency is None:
         raise UnitError("no currency (e.g. 'bn EUR')")
-    factor = 1.0 if scale is None else float(Q_(1.0, scale).to("dimensionless").magnitude)
+    factor = 1.0 if scale is None else lexicon()[1][scale]
     return UnitSpec(scale=factor, currency=currency)
 
 
@@ -104,9 +141,8 @@ def _looks_like_code(token: str) -> bool:
     return len(token) == 3 and token.isalpha() and token.lower() not in SCALE_WORDS
 
 
-@cache
 def _known_currencies() -> frozenset[str]:
-    return frozenset(currencies())
+    return lexicon()[0]
 
 
 # --- amounts -------------------------------------------------------------

@@ -8,6 +8,7 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ledger.csvout import FORMULA_START, Number, csv_bytes, neutralise
@@ -42,20 +43,21 @@ def _pair(low: float, high: float, kind: str = "amount") -> list[float | None]:
 
 def rates_used(result: Reconciliation) -> dict[str, dict[str, dict[str, Any]]]:
     """Per currency, per valuation date: the ECB (or user) rate used and its date."""
-    rates = result.valued.conversion.rates
+    rates = result.valued.conversion.rates.sort_values(["currency", "valued_on"])
+    factor_key = "to_" + result.currency
+    columns = zip(rates["currency"].tolist(), _days(rates["valued_on"]), _days(rates["rate_date"]),
+                  rates["per_eur"].astype(float).tolist(), rates["factor"].astype(float).tolist(),
+                  rates["source"].tolist(), strict=True)
     used: dict[str, dict[str, dict[str, Any]]] = {}
-    for r in rates.sort_values(["currency", "valued_on"]).itertuples():
-        used.setdefault(str(r.currency), {})[_day(r.valued_on)] = {
-            "rate_date": _day(r.rate_date),
-            "per_eur": float(r.per_eur),
-            "to_" + result.currency: float(r.factor),
-            "source": str(r.source),
-        }
+    for currency, valued_on, rate_date, per_eur, factor, source in columns:
+        used.setdefault(str(currency), {})[valued_on] = {
+            "rate_date": rate_date, "per_eur": per_eur, factor_key: factor, "source": source}
     return used
 
 
-def _day(value: Any) -> str:
-    return pd.Timestamp(value).date().isoformat()
+def _days(column: pd.Series) -> list[str]:
+    """Dates as ISO days, the whole column at once."""
+    return np.datetime_as_string(column.to_numpy(dtype="datetime64[D]"), unit="D").tolist()
 
 
 def to_dict(result: Reconciliation) -> dict[str, Any]:
@@ -184,8 +186,8 @@ def rates_table(result: Reconciliation) -> pd.DataFrame:
     rates = result.valued.conversion.rates.sort_values(["currency", "valued_on"])
     return pd.DataFrame({
         "currency": rates["currency"].to_numpy(),
-        "valued_on": [_day(d) for d in rates["valued_on"]],
-        "rate_date": [_day(d) for d in rates["rate_date"]],
+        "valued_on": _days(rates["valued_on"]),
+        "rate_date": _days(rates["rate_date"]),
         "per_eur": rates["per_eur"].to_numpy(dtype=float),
         f"factor_to_{result.currency}": rates["factor"].to_numpy(dtype=float),
         "source": rates["source"].to_numpy(dtype=object),
