@@ -63,6 +63,12 @@ def _group_sums(codes: dict[str, tuple[np.ndarray, np.ndarray]],
 
 def sum_by(frame: pd.DataFrame, key: str, index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
     """Sums of value_low/value_high by `key`, in the order of `index` (0 where none)."""
-    sums = frame.groupby(key, sort=False)[["value_low", "value_high"]].sum()
-    sums = sums.reindex(index, fill_value=0.0)
-    return sums["value_low"].to_numpy(dtype=float), sums["value_high"].to_numpy(dtype=float)
+    position = index.get_indexer(frame[key])  # -1: not in the index, left out
+    kept = position >= 0
+    size = len(index)
+
+    def total(column: str) -> np.ndarray:
+        weights = frame[column].to_numpy(dtype=float)[kept]
+        return np.bincount(position[kept], weights=weights, minlength=size).astype(float)
+
+    return total("value_low"), total("value_high")

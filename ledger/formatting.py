@@ -1,21 +1,36 @@
 """Numbers as people read them: `€1.2 bn`, `€580–590 bn`, `34 %`.
 
-babel does the locale work (digits, grouping, currency symbols); the scale
-words follow the style of financial reporting in English."""
+English grouping and decimals ("1,234.5"); babel supplies currency symbols on
+first need (its locale data takes a while to load, and most figures are in
+EUR, USD or GBP); the scale words follow the style of financial reporting in
+English."""
 
 from __future__ import annotations
 
 import math
-
-from babel.numbers import format_decimal, get_currency_symbol
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
 
 LOCALE = "en"
 SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "mn"), (1e3, "k"))
+COMMON_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
 
+@cache
 def symbol(currency: str) -> str:
-    sign = get_currency_symbol(currency, locale=LOCALE)
+    sign = COMMON_SYMBOLS.get(currency)
+    if sign is None:
+        from babel.numbers import get_currency_symbol
+
+        sign = get_currency_symbol(currency, locale=LOCALE)
     return sign if len(sign) == 1 else f"{currency} "
+
+
+def format_decimal(value: float, format: str, locale: str = LOCALE) -> str:
+    """`#,##0` or `#,##0.0` in English, as babel writes them (the decimal value of
+    the number as printed, rounded half to even)."""
+    step = Decimal("0.1") if format.endswith(".0") else Decimal(1)
+    return f"{Decimal(str(value)).quantize(step, rounding=ROUND_HALF_EVEN):,}"
 
 
 def _scale(magnitude: float) -> tuple[float, str]:

@@ -82,16 +82,25 @@ def donor_composition(sources_f: pd.DataFrame, flows: pd.DataFrame,
 
 
 def payer_supplier(flows_to_need: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
-    grouped = flows_to_need.groupby(["from", "industry_bloc"])[["value_low", "value_high"]].sum()
-    parts = []
+    """Flows into needs by (donor bloc, industry bloc): each flow split over the donor
+    blocs by its source's mix (a matrix product per industry bloc)."""
+    donors = list(shares.columns)
+    industry_code, industries = pd.factorize(flows_to_need["industry_bloc"].to_numpy(dtype=object))
+    weights = shares.reindex(flows_to_need["from"].to_numpy(dtype=object)).fillna(0.0).to_numpy()
+    tables = {}
     for bound in ("value_low", "value_high"):
-        amounts = grouped[bound]
-        weights = shares.reindex(amounts.index.get_level_values(0)).fillna(0.0)
-        spread = weights.to_numpy() * amounts.to_numpy()[:, None]
-        frame = pd.DataFrame(spread, columns=shares.columns)
-        frame["industry_bloc"] = amounts.index.get_level_values(1)
-        long = frame.melt(id_vars="industry_bloc", var_name="donor_bloc", value_name=bound)
-        parts.append(long.groupby(["donor_bloc", "industry_bloc"])[bound].sum())
-    both = pd.concat(parts, axis=1).fillna(0.0)
-    both = both[(both["value_low"] != 0) | (both["value_high"] != 0)].reset_index()
-    return both.rename(columns={"value_low": "amount_low", "value_high": "amount_high"})
+        amounts = flows_to_need[bound].to_numpy(dtype=float)
+        table = np.zeros((len(donors), len(industries)))
+        for k in range(len(industries)):
+            here = industry_code == k
+            table[:, k] = amounts[here] @ weights[here]
+        tables[bound] = table
+    donor_index, industry_index = np.meshgrid(np.arange(len(donors)),
+                                              np.arange(len(industries)), indexing="ij")
+    frame = pd.DataFrame({
+        "donor_bloc": np.asarray(donors, dtype=object)[donor_index.ravel()],
+        "industry_bloc": np.asarray(industries, dtype=object)[industry_index.ravel()],
+        "amount_low": tables["value_low"].ravel(), "amount_high": tables["value_high"].ravel(),
+    })
+    frame = frame[(frame["amount_low"] != 0) | (frame["amount_high"] != 0)]
+    return frame.sort_values(["donor_bloc", "industry_bloc"]).reset_index(drop=True)
