@@ -94,8 +94,10 @@ def collect_findings(
 
 
 def _over_allocation_findings(sources: pd.DataFrame, currency: str) -> list[Finding]:
-    found = []
+    found: list[Finding] = []
     flagged = sources[sources["over_allocated"] != OverAllocation.NO.value]
+    if flagged.empty:
+        return found
     for src in flagged.itertuples():
         certain = src.over_allocated == OverAllocation.CERTAIN.value
         found.append(_finding(
@@ -129,6 +131,9 @@ def _duplicate_flows(ledger: Ledger) -> list[Finding]:
     """Identical flows (same from, to, amount, date and industry) are probably one
     entry typed twice; each is still counted, so say so."""
     frame = ledger.frame
+    is_flow = (frame["kind"] == "flow").to_numpy()
+    if is_flow.sum() < 2:
+        return []
     keys = frame[["kind", *DUPLICATE_KEY]]
     # a hash per row finds the few candidates fast; they are then compared exactly
     hashed = pd.Series(pd.util.hash_pandas_object(keys, index=False).to_numpy())
@@ -150,7 +155,9 @@ def _code_findings(ledger: Ledger, blocs: dict[str, str]) -> list[Finding]:
     per_column = {"donor": donor_codes,
                   "industry": frame["industry"][frame["industry"] != ""]}
     for column, codes in per_column.items():
-        unknown = codes[~codes.isin(list(blocs))]
+        position, distinct = pd.factorize(codes)  # few distinct codes: look each up once
+        missing = np.array([code not in blocs for code in distinct] + [False], dtype=bool)
+        unknown = codes[missing[position]]
         if len(unknown):
             found.append(_finding("warning", f"unknown_{column}_code",
                                   frame.loc[unknown.index.unique(), "id"],

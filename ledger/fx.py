@@ -233,12 +233,17 @@ def cross_factors(
     if len(dates) == 0:
         return np.array([], dtype=float)
     days = np.asarray(dates, dtype="datetime64[D]")
-    codes, distinct = pd.MultiIndex.from_arrays(
-        [np.asarray(from_currency, dtype=object), np.asarray(to_currency, dtype=object),
-         days]).factorize()
-    day = np.asarray(distinct.get_level_values(2), dtype="datetime64[D]")
-    per_from = _lookup_each(np.asarray(distinct.get_level_values(0), dtype=object), day, table)
-    per_to = _lookup_each(np.asarray(distinct.get_level_values(1), dtype=object), day, table)
+    from_code, from_names = pd.factorize(np.asarray(from_currency, dtype=object))
+    to_code, to_names = pd.factorize(np.asarray(to_currency, dtype=object))
+    day_code, day_values = pd.factorize(days)
+    sizes = (len(to_names), max(len(day_values), 1))
+    key = (from_code.astype(np.int64) * sizes[0] + to_code) * sizes[1] + day_code
+    distinct, codes = np.unique(key, return_inverse=True)
+    day = np.asarray(day_values, dtype="datetime64[D]")[distinct % sizes[1]]
+    per_from = _lookup_each(np.asarray(from_names, dtype=object)[
+        distinct // (sizes[0] * sizes[1])], day, table)
+    per_to = _lookup_each(np.asarray(to_names, dtype=object)[distinct // sizes[1] % sizes[0]],
+                          day, table)
     return np.asarray(per_to / per_from, dtype=float)[codes]
 
 

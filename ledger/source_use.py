@@ -39,19 +39,20 @@ def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame,
     own amount and every flow in or out are taken in the source's own currency at the
     source's own date, in both FX modes. Where a rate for that is missing, the
     reporting-currency figures decide."""
-    ids = sources_f["id"].to_numpy()
-    currency = dict(zip(ids, sources_f["currency"], strict=True))
-    day = dict(zip(ids, sources_f["date"].to_numpy(dtype="datetime64[D]"), strict=True))
-    index = pd.Index(ids)
+    index = pd.Index(sources_f["id"].to_numpy())
+    currency = sources_f["currency"].to_numpy(dtype=object)
+    day = sources_f["date"].to_numpy(dtype="datetime64[D]")
+    position = index.get_indexer(native["id"].to_numpy(dtype=object))  # -1: a need
+    end = native["end"].to_numpy(dtype=object)
+    flow_currency = native["currency"].to_numpy(dtype=object)
+    low, high = native["native_low"].to_numpy(), native["native_high"].to_numpy()
 
-    def in_source_currency(end: str) -> tuple[np.ndarray, np.ndarray]:
-        part = native[(native["end"] == end).to_numpy() & native["id"].isin(index).to_numpy()]
-        factor = cross_factors(part["currency"].to_numpy(dtype=object),
-                               part["id"].map(currency).to_numpy(dtype=object),
-                               part["id"].map(day).to_numpy(dtype="datetime64[D]"), rates)
-        converted = part.assign(value_low=part["native_low"].to_numpy() * factor,
-                                value_high=part["native_high"].to_numpy() * factor)
-        return sum_by(converted, "id", index)
+    def in_source_currency(which: str) -> tuple[np.ndarray, np.ndarray]:
+        keep = (end == which) & (position >= 0)
+        at = position[keep]
+        factor = cross_factors(flow_currency[keep], currency[at], day[at], rates)
+        return (np.bincount(at, weights=low[keep] * factor, minlength=len(index)),
+                np.bincount(at, weights=high[keep] * factor, minlength=len(index)))
 
     own_low = sources_f["value_low"].to_numpy(dtype=float) / sources_f["fx_factor"].to_numpy()
     own_high = sources_f["value_high"].to_numpy(dtype=float) / sources_f["fx_factor"].to_numpy()
