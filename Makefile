@@ -43,6 +43,8 @@ $(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
 # Timings print figures; nothing here passes or fails on time.
 bench: $(VENV)/.installed-bench
 	$(PY) -m bench
+	$(PY) -m bench.startup
+	$(PY) -m bench.hledger
 	$(PY) -m bench.app_rerun
 	$(PY) -m bench.synthetic 100000 > /tmp/ledger-bench-100k.csv
 	$(PY) -m bench.app_rerun /tmp/ledger-bench-100k.csv

@@ -131,17 +131,21 @@ def industry_split(result: Reconciliation) -> go.Figure:
     return _layout(fig, title, c, height=380)
 
 
+def _bars_per_industry(frame: pd.DataFrame, bloc_column: str, label_column: str,
+                       currency: str, horizontal: bool) -> list[go.Bar]:
+    """One whisker bar series per industry bloc, in the bloc's colour."""
+    return [_whisker_bar(f"orders to {bloc}", [safe(x) for x in part[label_column]],
+                         part["amount_low"], part["amount_high"],
+                         BLOC_COLOURS.get(str(bloc), "#777777"), currency, horizontal=horizontal)
+            for bloc, part in frame.groupby(bloc_column, sort=True)]
+
+
 def industry_by_category(result: Reconciliation) -> go.Figure:
     """Per need category, whose industry gets the orders (the article's claim is about
     the armament programme, not about reconstruction)."""
     table = result.industry_by_category
     c = result.currency
-    bars = []
-    for bloc, part in table.groupby("bloc", sort=True):
-        bars.append(_whisker_bar(
-            f"orders to {bloc}", [safe(x) for x in part["category"]], part["amount_low"],
-            part["amount_high"], BLOC_COLOURS.get(str(bloc), "#777777"), c))
-    fig = go.Figure(bars)
+    fig = go.Figure(_bars_per_industry(table, "bloc", "category", c, horizontal=True))
     top = leading_industry_by_category(result)
     if table.empty:
         title = "No flows into needs"
@@ -159,14 +163,9 @@ def industry_by_category(result: Reconciliation) -> go.Figure:
 
 def payer_supplier(result: Reconciliation) -> go.Figure:
     """Grouped bars: who pays (x) and whose industry gets the orders (colour)."""
-    frame = result.payer_supplier
     c = result.currency
-    bars = []
-    for bloc, part in frame.groupby("industry_bloc", sort=True):
-        bars.append(_whisker_bar(
-            f"orders to {bloc}", [safe(d) for d in part["donor_bloc"]], part["amount_low"],
-            part["amount_high"], BLOC_COLOURS.get(str(bloc), "#777777"), c, horizontal=False))
-    fig = go.Figure(bars)
+    fig = go.Figure(_bars_per_industry(result.payer_supplier, "industry_bloc", "donor_bloc", c,
+                                       horizontal=False))
     eu_us = european_money_in_us_industry(result)
     title = f"European money spent in US industry: {money_range(*eu_us, c)}"
     fig.update_layout(barmode="group")
