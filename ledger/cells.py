@@ -134,17 +134,60 @@ def units(c: Cells) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(currency[codes], dtype="str"), scale[codes]
 
 
-def dates(c: Cells) -> pd.Series:
-    text = c.cell("date")
+def dates(c: Cells, column: str = "date", optional: bool = False) -> pd.Series:
+    """ISO days; with `optional`, an empty cell is NaT (no error)."""
+    text = c.cell(column)
     position, days = pd.factorize(text)  # a ledger holds few distinct dates
     parsed = pd.Series(pd.to_datetime(days, format="%Y-%m-%d", errors="coerce")
                        .to_numpy()[position], index=text.index)
     bad = parsed.isna().to_numpy()
+    if optional:
+        bad = bad & (text != "").to_numpy()
     shaped = np.array([_ISO_DAY.fullmatch(str(d)) is not None for d in days],
                       dtype=bool)[position]
-    c.flag(bad & ~shaped, "date", c.quoted("date", "not a date: use YYYY-MM-DD"))
-    c.flag(bad & shaped, "date", c.quoted("date", "no such day"))
+    c.flag(bad & ~shaped, column, c.quoted(column, "not a date: use YYYY-MM-DD"))
+    c.flag(bad & shaped, column, c.quoted(column, "no such day"))
     return parsed.astype("datetime64[s]")
+
+
+def periods(c: Cells, start: pd.Series) -> pd.Series:
+    """`end`: the last day of the period a figure spreads over (NaT: it falls on its
+    date); it may not come before the date."""
+    end = dates(c, "end", optional=True)
+    c.flag((end < start).to_numpy(), "end", c.quoted("end", "ends before the row's date"))
+    return end
+
+
+def revisions(c: Cells, ids: pd.Series, kind: pd.Series, day: pd.Series) -> pd.Series:
+    """`revises`: the id of an earlier row of the same kind that this row replaces.
+    Chains are fine; a cycle, another kind, a later row or an unknown id is an error."""
+    revises = c.cell("revises")
+    named = (revises != "").to_numpy()
+    if not named.any():
+        return revises
+    where = pd.Index(ids).get_indexer(revises)
+    known = where >= 0
+    c.flag(named & ~known, "revises", c.quoted("revises", "no row has this id"))
+    target = np.where(known, where, 0)
+    c.flag(named & known & (kind.to_numpy() != kind.to_numpy()[target]), "revises",
+           c.quoted("revises", "is a row of another kind: a need revises a need"))
+    c.flag(named & known & (day.to_numpy() < day.to_numpy()[target]), "revises",
+           c.quoted("revises", "is dated after this row: a revision comes later"))
+    c.flag(named & (revises == ids).to_numpy(), "revises", "a row cannot revise itself")
+    chained = named & known & (revises != ids).to_numpy()
+    follows = dict(zip(ids[chained], revises[chained], strict=True))
+    in_cycle: set[str] = set()
+    for start in follows:
+        seen, step = [start], follows.get(start)
+        while step is not None and step not in seen:
+            seen.append(step)
+            step = follows.get(step)
+        if step is not None:  # came back to a row already on the way: a cycle
+            in_cycle.update(seen[seen.index(step):])
+    c.flag(ids.isin(in_cycle).to_numpy() & named, "revises",
+           lambda pos: f"'{revises.iat[pos]}' — revisions form a cycle through "
+           + " → ".join(sorted(in_cycle)))
+    return revises
 
 
 def donors(c: Cells, required: pd.Series) -> pd.Series:

@@ -22,7 +22,7 @@ CODES = (  # every code a finding can carry; ledger.wording and the README list 
     "over_allocated", "possibly_over_allocated", "surplus", "possible_surplus",
     "need_without_flow", "unknown_industry", "duplicate_flow", "unknown_donor_code",
     "unknown_industry_code", "donor_not_itemised", "rate_from_earlier_date", "stale_rate",
-    "source_unused", "assumption", "excluded_by_status",
+    "source_unused", "assumption", "excluded_by_status", "superseded", "after_as_of",
 )
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -87,6 +87,17 @@ def collect_findings(
     assumed = frame[original & (frame["status"] == "assumption").to_numpy()]
     if len(assumed):
         found.append(_finding("info", "assumption", assumed["id"]))
+    time = valued.not_in_force
+    superseded = time[time["counted"].str.startswith("no (superseded").to_numpy(dtype=bool)]
+    if len(superseded):
+        found.append(_finding("info", "superseded", superseded["id"],
+                              by=dict(zip(superseded["id"].head(MAX_ROWS_NAMED),
+                                          superseded["counted"].str.slice(18, -1)
+                                          .head(MAX_ROWS_NAMED), strict=True))))
+    later = time[~time["counted"].str.startswith("no (superseded").to_numpy(dtype=bool)]
+    if len(later):
+        found.append(_finding("info", "after_as_of", later["id"],
+                              asof=str(scenario.asof)))
     if len(valued.excluded_by_status):
         found.append(_finding("info", "excluded_by_status", valued.excluded_by_status["id"],
                               counting=list(scenario.statuses or ())))

@@ -21,6 +21,7 @@ from ledger.paths import user_rates
 from ledger.scenario import Scenario, Valued, apply
 from ledger.schema import Ledger
 from ledger.source_use import judge_over_allocation, source_use
+from ledger.timeline import years_table
 from ledger.whopays import donor_composition, industry_by_category, industry_split, payer_supplier
 
 __all__ = ["Interval", "Reconciliation", "aggregate_flows", "reconcile", "row_blocs"]
@@ -39,6 +40,7 @@ class Reconciliation:
     industry_by_category: pd.DataFrame  # category, bloc, amount_*, share_*
     payer_supplier: pd.DataFrame  # donor_bloc, industry_bloc, amount_low/high
     donor_mix: pd.DataFrame  # per source (index), each donor bloc's share of its own money
+    years: pd.DataFrame  # year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*
     findings: list[Finding]
     data_version: str
 
@@ -106,11 +108,16 @@ def reconcile(
     mix = bloc_shares(sources_f.set_index("id")["donor"], blocs)
     composition = donor_composition(sources_f, flows, mix)
     findings = collect_findings(ledger, valued, needs, sources, blocs, scenario)
+    into_need = (kind == "flow") & frame["to"].isin(needs_f["id"]).to_numpy()
+    years = years_table(frame.loc[kind == "need", ["id", "date", "end", "value_low",
+                                                   "value_high"]],
+                        frame.loc[into_need, ["to", "status", "date", "end", "value_low",
+                                              "value_high"]])
     return Reconciliation(
         currency=scenario.currency, scenario=scenario, valued=valued, totals=_totals(needs),
         needs=needs, sources=sources, flows=flows, industry=industry_split(flows_to_need),
         industry_by_category=industry_by_category(flows_to_need),
-        payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix,
+        payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix, years=years,
         findings=findings, data_version=ledger.data_version,
     )
 

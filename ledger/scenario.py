@@ -30,6 +30,7 @@ class Scenario:
     statuses: tuple[str, ...] | None = None  # None: every status counts
     availability: tuple[tuple[str, float], ...] = field(default=())  # (source id, 0..1)
     shift_us_to_europe: float = 0.0  # share of US-bound spending moved, 0..1
+    asof: dt.date | None = None  # only rows dated on or before it count: the ledger that day
 
     def __post_init__(self) -> None:
         problems = []
@@ -57,6 +58,7 @@ class Scenario:
         data["fx_date"] = fx_date_used.isoformat() if fx_date_used else None
         data["statuses"] = list(self.statuses) if self.statuses is not None else "all"
         data["availability"] = {k: v for k, v in sorted(self.availability)}
+        data["asof"] = self.asof.isoformat() if self.asof else None
         return data
 
 
@@ -70,6 +72,7 @@ class Valued:
     conversion: Conversion
     fx_date: dt.date | None  # the valuation date in "date" mode
     excluded_by_status: pd.DataFrame  # flows the status filter left out
+    not_in_force: pd.DataFrame  # rows superseded or dated after the as-of date (`reason`)
 
 
 def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
@@ -92,6 +95,7 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
         shifted=False,
     )
     frame = frame.assign(full_low=frame["value_low"], full_high=frame["value_high"])
+    frame, not_in_force = in_force(frame, scenario.asof)
     excluded = frame.iloc[0:0]
     if scenario.statuses is not None:
         drop = (frame["kind"] == "flow") & ~frame["status"].isin(scenario.statuses)
@@ -100,7 +104,44 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
     frame = _apply_availability(frame, dict(scenario.availability))
     if scenario.shift_us_to_europe and "industry_bloc" in frame.columns:
         frame = _shift_to_europe(frame, scenario.shift_us_to_europe)
-    return Valued(frame.reset_index(drop=True), conversion, fx_date, excluded)
+    return Valued(frame.reset_index(drop=True), conversion, fx_date, excluded, not_in_force)
+
+
+AFTER_ASOF = "no (after the as-of date)"
+
+
+def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows in force: dated on or before `asof` (every row when None), and not
+    replaced by a revision in force. Flows into or out of a replaced row move to the
+    row that replaced it (the end of the chain). Returns (in force, the others with
+    a `reason`)."""
+    reasons = pd.Series("", index=frame.index, dtype=object)
+    if asof is not None:
+        later = frame["date"].to_numpy() > np.datetime64(asof)
+        gone = set(frame.loc[later, "id"])
+        refers = (frame["kind"] == "flow").to_numpy() & (
+            frame["from"].isin(gone).to_numpy() | frame["to"].isin(gone).to_numpy())
+        reasons[later | refers] = AFTER_ASOF
+    current = reasons == ""
+    revising = frame[current & (frame["revises"] != "")]
+    replaced_by = dict(zip(revising["revises"], revising["id"], strict=False))
+    if replaced_by:
+        superseded = current & frame["id"].isin(replaced_by)
+        reasons[superseded] = "no (superseded by " + frame.loc[superseded, "id"].map(
+            replaced_by).astype(str) + ")"
+        latest = {old: _end_of_chain(old, replaced_by) for old in replaced_by}
+        frame = frame.assign(**{end: frame[end].map(latest).fillna(frame[end]).astype(str)
+                                for end in ("from", "to")})
+    kept = (reasons == "").to_numpy()
+    return frame[kept], frame[~kept].assign(counted=reasons[~kept].to_numpy())
+
+
+def _end_of_chain(row: str, replaced_by: dict[str, str]) -> str:
+    seen = {row}
+    while row in replaced_by and replaced_by[row] not in seen:
+        row = replaced_by[row]
+        seen.add(row)
+    return row
 
 
 def _apply_availability(frame: pd.DataFrame, availability: dict[str, float]) -> pd.DataFrame:
@@ -177,6 +218,8 @@ def to_query(scenario: Scenario) -> dict[str, str]:
     changed = [(s, v) for s, v in scenario.availability if v != 1.0]
     if changed:
         params["avail"] = ",".join(f"{s}:{round(v * 100):d}" for s, v in changed)
+    if scenario.asof is not None:
+        params["asof"] = scenario.asof.isoformat()
     return params
 
 
@@ -197,6 +240,12 @@ def from_query(params: dict[str, str]) -> tuple[Scenario, list[str]]:
         except ValueError:
             notes.append(f"{_quoted(params['on'])} in the link is not a date: using the latest "
                          "rates")
+    if "asof" in params:
+        try:
+            fields["asof"] = dt.date.fromisoformat(params["asof"])
+        except ValueError:
+            notes.append(f"{_quoted(params['asof'])} in the link is not a date: every row "
+                         "counts")
     if "status" in params:
         wanted = [] if params["status"] == "none" else params["status"].split(",")
         known = [s for s in wanted if s in STATUSES]

@@ -17,6 +17,8 @@ from ledger.cells import (
     codes,
     dates,
     donors,
+    periods,
+    revisions,
     units,
 )
 from ledger.links import check_links
@@ -25,7 +27,7 @@ from ledger.textfile import MAX_BYTES, read_csv_bytes
 
 COLUMNS = (
     "id", "kind", "name", "category", "low", "high", "unit", "date",
-    "from", "to", "donor", "industry", "status", "ref", "note",
+    "from", "to", "donor", "industry", "status", "ref", "note", "end", "revises",
 )
 REQUIRED = ("id", "kind", "name", "low", "unit", "date")
 KINDS = ("need", "source", "flow")
@@ -142,6 +144,8 @@ def _check(c: Cells) -> pd.DataFrame:
         "status": status,
         "ref": c.cell("ref"),
         "note": c.cell("note"),
+        "end": periods(c, date),
+        "revises": revisions(c, ids, kind, date),
     })
     check_links(frame, c.flag, c.quoted)
     return frame

@@ -53,7 +53,7 @@ def _ledger_table(result: Reconciliation) -> pd.DataFrame:
         high[at] += moved["value_high"].to_numpy()
     counted = rows.assign(value_low=low, value_high=high, counted=COUNTED)
     left_out = result.valued.excluded_by_status.assign(counted=LEFT_OUT_BY_STATUS)
-    frame = pd.concat([counted, left_out], ignore_index=True)
+    frame = pd.concat([counted, left_out, result.valued.not_in_force], ignore_index=True)
     frame = frame.sort_values("row", kind="stable")
     table = {column: frame[column].to_numpy() for column in LEDGER_COLUMNS if column != "date"}
     table["date"] = frame["date"].dt.strftime("%Y-%m-%d").to_numpy()
@@ -175,3 +175,16 @@ def payer_supplier_table(result: Reconciliation) -> pd.DataFrame:
     payer = result.payer_supplier
     return pd.DataFrame({"who pays": payer["donor_bloc"], "whose industry": payer["industry_bloc"],
                          **_ranges(payer, {"amount": "amount"}, result.currency)})
+
+
+YEAR_COLUMNS = ("need", "pledged", "committed", "disbursed", "covered", "gap", "cumulative_gap")
+
+
+def years_readable(result: Reconciliation) -> pd.DataFrame:
+    """The year-by-year table as read: each figure a range."""
+    years = result.years
+    if years.empty:
+        return pd.DataFrame(columns=["year", *YEAR_COLUMNS])
+    return pd.DataFrame({"year": years["year"].astype(int),
+                         **_ranges(years, {c: c.replace("_", " ") for c in YEAR_COLUMNS},
+                                   result.currency)})

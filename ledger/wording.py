@@ -63,6 +63,11 @@ SENTENCES: dict[str, Callable[[Finding], str]] = {
     "source_unused": lambda f: f"{f.count:,} source(s) with nothing allocated",
     "assumption": lambda f: (f"{f.count:,} figure(s) are illustrative assumptions, not "
                              "reported by anyone"),
+    "superseded": lambda f: (f"{f.count:,} row(s) replaced by a later revision count no more: "
+                             + "; ".join(f"{old} by {new}" for old, new in
+                                         list(f.numbers["by"].items())[:5])),
+    "after_as_of": lambda f: (f"{f.count:,} row(s) dated after {f.numbers['asof']} are left "
+                              "out: the ledger as it stood that day"),
     "excluded_by_status": lambda f: (f"{f.count:,} flow(s) left out by the status filter "
                                      f"(counting only {', '.join(f.numbers['counting'])})"),
 }

@@ -22,7 +22,8 @@ CSV_COLUMNS = (
     "gap_low", "gap_high", "coverage_low", "coverage_high", "currency",
 )
 JSON_FIELDS = ("currency", "fx", "scenario", "data_version", "totals", "needs", "sources",
-               "industry", "industry_by_category", "payer_supplier", "findings", "link")
+               "industry", "industry_by_category", "years", "payer_supplier", "findings",
+               "link")
 
 
 def _amount(value: float) -> float | None:
@@ -108,6 +109,10 @@ def to_dict(result: Reconciliation) -> dict[str, Any]:
         "sources": sources,
         "industry": industry,
         "industry_by_category": by_category,
+        "years": [{"year": int(r["year"]), **{name: _pair(r[f"{name}_low"], r[f"{name}_high"])
+                                             for name in ("need", "pledged", "committed",
+                                                          "disbursed", "gap")}}
+                  for r in result.years.to_dict("records")],
         "payer_supplier": payer,
         "findings": [{"severity": f.severity, "code": f.code, "rows": list(f.rows),
                       "message": message(f)} for f in result.findings],

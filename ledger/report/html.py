@@ -101,6 +101,11 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         _table(views.industry_table(result)),
         _figure(charts.payer_supplier(result), "payer-supplier"),
         _table(views.payer_supplier_table(result)),
+        "<h2>Year by year</h2>",
+        '<p class="muted">Needs falling due and money dated in each year (a figure with an '
+        "end date spread evenly by day); the gap is what each need lacks that year, added "
+        "up; the cumulative gap, what it lacks by the end of the year.</p>",
+        _table(views.years_readable(result)),
         "<h2>Sources</h2>", _figure(charts.sources_chart(result), "sources"),
         _table(views.sources_table(result)),
         "<h2>Findings</h2>", _table(findings) if len(findings) else "<p>Nothing to flag.</p>",

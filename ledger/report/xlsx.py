@@ -90,6 +90,7 @@ def to_xlsx(result: Reconciliation, generated_at: dt.datetime) -> bytes:
     ratios = {k: b.ratio for k in result.industry_by_category.columns if "share" in k}
     b.table("Industry by category", result.industry_by_category,
             {"amount_low": b.money, "amount_high": b.money} | ratios)
+    b.table("Years", result.years, {k: b.money for k in result.years.columns if k != "year"})
     b.table("Payer × Supplier", result.payer_supplier,
             {"amount_low": b.money, "amount_high": b.money}, {"donor_bloc": 16,
                                                               "industry_bloc": 16})
