@@ -19,6 +19,7 @@ PAGES = [
       for file, title, icon, path in [
           ("flows", "Flows", "account_tree", "flows"),
           ("sources", "Sources", "account_balance", "sources"),
+          ("timeline", "Timeline", "timeline", "timeline"),
           ("table", "Ledger", "table", "ledger"),
           ("data", "Data", "upload_file", "data"),
           ("reports", "Reports", "download", "reports"),

@@ -239,3 +239,69 @@ def sankey(result: Reconciliation) -> go.Figure:
 def _fade(hex_colour: str, alpha: float = 0.45) -> str:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+STAGE_COLOURS = {"disbursed": "#009E73", "committed": "#56B4E9", "pledged": "#E69F00",
+                 "other statuses": "#BBBBBB"}
+STAGE_PATTERNS = {"disbursed": "", "committed": ".", "pledged": "/", "other statuses": "x"}
+
+
+def years_chart(result: Reconciliation) -> go.Figure:
+    """Per year: money by stage, stacked (low ends), against the need falling due
+    (a marker with a whisker to its high end); the title states the year that
+    lacks most."""
+    years = result.years
+    c = result.currency
+    if years.empty:
+        return _layout(go.Figure(), "No dated figures", c)
+    labels = [str(int(y)) for y in years["year"]]
+    staged = sum(years[f"{stage}_low"] for stage in ("pledged", "committed", "disbursed"))
+    low = {stage: years[f"{stage}_low"] for stage in ("pledged", "committed", "disbursed")}
+    low["other statuses"] = (years["covered_low"] - staged).clip(lower=0)
+    fig = go.Figure([go.Bar(name=stage, x=labels, y=(low[stage] / BN).tolist(),
+                            marker_color=STAGE_COLOURS[stage],
+                            marker_pattern_shape=STAGE_PATTERNS[stage],
+                            hovertemplate="%{y:.1f} bn<extra>" + stage + "</extra>")
+                     for stage in ("disbursed", "committed", "pledged", "other statuses")])
+    need = go.Scatter(name="need falling due", x=labels, y=(years["need_low"] / BN).tolist(),
+                      mode="markers", marker=dict(symbol="diamond", size=11, color="#333333"),
+                      error_y=dict(type="data", symmetric=False,
+                                   array=((years["need_high"] - years["need_low"]) / BN)
+                                   .tolist(), arrayminus=[0] * len(years)),
+                      customdata=[money_range(lo, hi, c) for lo, hi in
+                                  zip(years["need_low"], years["need_high"], strict=True)],
+                      hovertemplate="need %{customdata}<extra></extra>")
+    fig.add_trace(need)
+    worst = years.loc[years["gap_high"].idxmax()]
+    title = (f"{int(worst['year'])} lacks the most: "
+             f"{money_range(worst['gap_low'], worst['gap_high'], c)} not covered by money "
+             "dated that year")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title_text=f"bn {c} (bars: low ends, by status)")
+    return _layout(fig, title, c, height=420)
+
+
+def gap_history_chart(history: pd.DataFrame, currency: str) -> go.Figure:
+    """The total gap as known on each day a row changed it: a step line (low and high
+    ends); hovering a step names the rows dated that day."""
+    c = currency
+    if history.empty:
+        return _layout(go.Figure(), "No dated figures", c)
+    x = [d.isoformat() for d in history["date"]]
+    hover = [f"{safe(r)}<br>{money_range(lo, hi, c)}" for r, lo, hi in
+             zip(history["rows"], history["gap_low"], history["gap_high"], strict=True)]
+    fig = go.Figure([
+        go.Scatter(name="gap, high end", x=x, y=(history["gap_high"] / BN).tolist(),
+                   line=dict(shape="hv", color=OVER_COLOUR, dash="dash"), mode="lines",
+                   customdata=hover, hovertemplate="%{x}: %{customdata}<extra></extra>"),
+        go.Scatter(name="gap, low end", x=x, y=(history["gap_low"] / BN).tolist(),
+                   line=dict(shape="hv", color=OVER_COLOUR), mode="lines+markers",
+                   customdata=hover, hovertemplate="%{x}: %{customdata}<extra></extra>"),
+    ])
+    first, last = history.iloc[0], history.iloc[-1]
+    title = (f"The gap as known: {money_range(first['gap_low'], first['gap_high'], c)} on "
+             f"{first['date']}, {money_range(last['gap_low'], last['gap_high'], c)} on "
+             f"{last['date']}")
+    fig.update_yaxes(title_text=f"bn {c}")
+    return _layout(fig, title, c, height=380)

@@ -159,3 +159,35 @@ def _totals(needs: pd.DataFrame) -> dict[str, Interval]:
     return {"need": need, "covered": covered, "gap": column_sum("uncovered"),
             "surplus": column_sum("surplus"), "net_gap": iv.difference(*need, *covered),
             "coverage": coverage}
+
+
+def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
+                blocs: dict[str, str] | None = None, most: int = 60) -> pd.DataFrame:
+    """The total gap as known on each day a row changed the ledger (at most `most`
+    days, spread over the history, the last always kept): date, gap_low, gap_high,
+    need_low, need_high, and the ids of the rows dated that day."""
+    blocs = blocs if blocs is not None else load_blocs()
+    donor_bloc, industry_bloc = row_blocs(ledger, blocs)
+    with_blocs = replace(ledger, frame=ledger.frame.assign(
+        donor_bloc=donor_bloc, industry_bloc=industry_bloc))
+    dates = ledger.frame["date"].to_numpy(dtype="datetime64[D]")
+    days = np.unique(dates)
+    if len(days) > most:
+        days = days[np.unique(np.linspace(0, len(days) - 1, most).round().astype(int))]
+    rows = []
+    for day in days:
+        when = pd.Timestamp(day).date()
+        valued = apply(with_blocs, replace(scenario, asof=when), rates)
+        frame = valued.frame
+        kind = frame["kind"].to_numpy()
+        needs_f = frame.loc[kind == "need", ["id", "name", "category", "value_low",
+                                             "value_high", "row"]]
+        into = (kind == "flow") & frame["to"].isin(needs_f["id"]).to_numpy()
+        flows = frame.loc[into, ["to", "value_low", "value_high"]]
+        totals = _totals(_needs(needs_f, flows))
+        named = ledger.frame.loc[dates == day, "id"]
+        rows.append({"date": when, "gap_low": totals["gap"][0], "gap_high": totals["gap"][1],
+                     "need_low": totals["need"][0], "need_high": totals["need"][1],
+                     "rows": ", ".join(named.head(3)) + (" …" if len(named) > 3 else "")})
+    return pd.DataFrame(rows, columns=["date", "gap_low", "gap_high", "need_low", "need_high",
+                                       "rows"])

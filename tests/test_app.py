@@ -12,7 +12,7 @@ from ledger.schema import read_ledger
 
 from .conftest import DATA, ROOT
 
-PAGES = ["overview", "flows", "sources", "table", "data", "reports"]
+PAGES = ["overview", "flows", "sources", "timeline", "table", "data", "reports"]
 UPDATE = ROOT / "data" / "examples" / "update-2025-12.csv"
 
 
@@ -226,3 +226,24 @@ def test_a_ledger_search_with_no_match_shows_an_empty_table_not_an_error():
     at.text_input(key="ledger_search").input("no-row-has-this-text").run()
     assert not at.exception and at.dataframe[0].value.empty
     assert any("0 of " in c.value for c in at.caption)
+
+
+def test_the_timeline_shows_the_years_and_the_gap_as_known_on_each_day():
+    at = app("timeline")
+    assert not at.error
+    [years] = [d.value for d in at.dataframe if "year" in d.value.columns]
+    assert list(years["year"]) == [2025]  # the shipped ledger's figures are all of 2025
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2  # years, and the gap as known on each day
+    assert "The gap as known" in charts[1].proto.spec
+
+
+def test_the_as_of_lever_gives_the_gap_as_it_stood_that_day():
+    import datetime as dt
+
+    at = app(query={"asof": "2025-08-18"})
+    wanted = expected_totals(Scenario(asof=dt.date(2025, 8, 18)))
+    assert metrics(at)["Gap"] == wanted["gap"] != expected_totals(Scenario())["gap"]
+    assert at.query_params["asof"] == "2025-08-18"
+    at.date_input(key="asof").set_value(None).run()
+    assert metrics(at)["Gap"] == expected_totals(Scenario())["gap"]

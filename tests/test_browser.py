@@ -27,7 +27,7 @@ if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: `apt-get install chromium` (see .ci/run)")
     pytest.skip("Chromium is not installed", allow_module_level=True)
 
-PAGES = ["", "flows", "sources", "ledger", "data", "reports"]
+PAGES = ["", "flows", "sources", "timeline", "ledger", "data", "reports"]
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/ledger-screenshots"))
 
 
@@ -174,3 +174,15 @@ def test_markdown_in_names_and_links_loads_nothing_from_outside_and_draws_no_lin
     assert "![x](https://evil.example/p.png)" in sidebar  # the source's name, as text
     assert outside == []
     assert page.dialogs == []
+
+
+def test_the_timeline_draws_the_step_chart_of_the_gap_as_known(url, page):
+    page.goto(f"{url}/timeline")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    title = page.locator("svg text.gtitle", has_text="The gap as known")
+    title.first.wait_for(timeout=30_000)
+    plot = page.locator(".js-plotly-plot").nth(1)
+    assert plot.locator("path.js-line").count() >= 2  # the low and the high end
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "timeline.png"), full_page=True)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from ledger.cache import SizedCache, budget_bytes, object_bytes
 from ledger.fx import RateTable
 from ledger.paths import shipped_ledger
-from ledger.reconcile import Reconciliation, default_rates, reconcile
+from ledger.reconcile import Reconciliation, default_rates, gap_history, reconcile
 from ledger.scenario import Scenario
 from ledger.schema import Ledger, read_ledger
 from ledger.store import Store, database_url
@@ -48,6 +49,19 @@ def result_for(current: Current, ledger: Ledger, scenario: Scenario) -> Reconcil
             ("result", ledger.data_version, repr(scenario)),
             lambda: reconcile(ledger, scenario, rates()))
     return session.own_result(ledger, scenario, rates())
+
+
+def history_for(current: Current, ledger: Ledger, scenario: Scenario) -> pd.DataFrame:
+    """The gap as known on each day a row changed it (one reconciliation per day:
+    kept, shared or in the session like the ledger itself)."""
+    from dataclasses import replace
+
+    base = replace(scenario, asof=None)
+    if current.shared:
+        return shared_cache().get(  # type: ignore[no-any-return]
+            ("history", ledger.data_version, repr(base)),
+            lambda: gap_history(ledger, base, rates()))
+    return session.own_history(ledger, base, lambda: gap_history(ledger, base, rates()))
 
 
 @st.cache_resource(show_spinner=False)

@@ -25,6 +25,7 @@ class Keys:
     LEDGER = "session_ledger"  # the Current this session chose (an upload, a version)
     OWN_LEDGER = "_own_ledger"  # (sha256, Ledger) of this session's upload
     OWN_RESULTS = "_own_results"  # its reconciliations, by scenario
+    OWN_HISTORY = "_own_history"  # its gap history, for the last scenario asked
     FLASH = "_flash"  # a message for the next run ("Published as version 3.")
     STORE_DOWN = "_store_error"  # the store could not be read on this run
     VIEW = "_view"  # what every page shows (ui.view.View)
@@ -33,11 +34,11 @@ class Keys:
     LINK_NOTES = "_url_notes"  # what the link got wrong
     # widgets
     UPLOAD = "upload"
-    CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT = (
-        "currency", "fx_mode", "fx_date", "statuses", "shift")
+    CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT, ASOF = (
+        "currency", "fx_mode", "fx_date", "statuses", "shift", "asof")
     AVAILABILITY = "avail:"  # + source id
     PUBLISH_COMMENT, PUBLISH_AUTHOR = "publish_comment", "publish_author"
-    SCENARIO_WIDGETS = (CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT)
+    SCENARIO_WIDGETS = (CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT, ASOF)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def own_upload(data: bytes) -> Ledger:
     ledger = read_untrusted(data)
     st.session_state[Keys.OWN_LEDGER] = (digest, ledger)
     st.session_state.pop(Keys.OWN_RESULTS, None)
+    st.session_state.pop(Keys.OWN_HISTORY, None)
     return ledger
 
 
@@ -96,6 +98,16 @@ def own_result(ledger: Ledger, scenario: Scenario, rates: Any) -> Reconciliation
             results.popitem(last=False)
     results.move_to_end(key)
     return results[key]
+
+
+def own_history(ledger: Ledger, scenario: Scenario, build: Any) -> Any:
+    """The gap history of this session's upload, kept for one scenario."""
+    key = f"{ledger.data_version}:{scenario!r}"
+    kept = st.session_state.get(Keys.OWN_HISTORY)
+    if kept is None or kept[0] != key:
+        kept = (key, build())
+        st.session_state[Keys.OWN_HISTORY] = kept
+    return kept[1]
 
 
 def flash(message: str) -> None:

@@ -39,6 +39,7 @@ def _seed_from_url(rates: RateTable) -> None:
     st.session_state[Keys.STATUSES] = list(scenario.statuses if scenario.statuses is not None
                                         else STATUSES)
     st.session_state[Keys.SHIFT] = round(scenario.shift_us_to_europe * 100)
+    st.session_state[Keys.ASOF] = scenario.asof
     for source, share in scenario.availability:
         st.session_state[Keys.AVAILABILITY + source] = round(share * 100)
 
@@ -71,6 +72,10 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
     statuses = sidebar.multiselect("Count flows with status", list(STATUSES), key=Keys.STATUSES,
                                    help="Needs and sources always count; this narrows which "
                                    "flows cover them.")
+    asof = sidebar.date_input("As known on", key=Keys.ASOF, format="YYYY-MM-DD",
+                              min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31),
+                              help="The ledger as it stood that day: only rows dated on or "
+                              "before it count, revisions included. Empty: every row.")
     sidebar.subheader("What if")
     shift = sidebar.slider("Move US-bound orders to European industry", 0, 100, step=5,
                            format="%d %%", key=Keys.SHIFT)
@@ -93,6 +98,7 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
             s for s in STATUSES if s in statuses),
         availability=tuple(availability),
         shift_us_to_europe=shift / 100,
+        asof=asof if isinstance(asof, dt.date) else None,
     )
     wanted = to_query(scenario)
     if dict(st.query_params) != wanted:

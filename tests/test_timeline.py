@@ -1,0 +1,137 @@
+"""Time: figures spread by day over their period, revisions, the ledger as known
+on a day, and the year-by-year table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger.problems import LedgerError
+from ledger.reconcile import reconcile
+from ledger.scenario import Scenario
+from ledger.schema import read_ledger
+from ledger.timeline import year_shares
+
+from .conftest import csv_bytes
+
+DAY = dt.date(2025, 1, 2)
+BN = 1e9
+HEADER = ("id,kind,name,category,low,high,unit,date,from,to,donor,industry,status,ref,note,"
+          "end,revises")
+
+
+def ledger(*rows: str):
+    return read_ledger(csv_bytes(*rows, header=HEADER))
+
+
+def years(result):
+    return result.years.set_index("year")
+
+
+def test_a_figure_spreads_evenly_by_day_over_its_period_leap_year_included():
+    # 2024-07-01 … 2025-06-30: 184 days in 2024 (a leap year does not matter here),
+    # 181 in 2025, 365 in all; 2023-12-31 … 2024-12-31: 1 day in 2023, 366 in 2024
+    row, year, share = year_shares(np.array(["2024-07-01", "2023-12-31"], "datetime64[D]"),
+                                   np.array(["2025-06-30", "2024-12-31"], "datetime64[D]"))
+    assert list(zip(row, year, strict=True)) == [(0, 2024), (0, 2025), (1, 2023), (1, 2024)]
+    assert share == pytest.approx([184 / 365, 181 / 365, 1 / 367, 366 / 367])
+
+
+def test_a_figure_without_an_end_falls_on_its_date():
+    row, year, share = year_shares(np.array(["2025-03-01"], "datetime64[D]"),
+                                   np.array(["NaT"], "datetime64[D]"))
+    assert (list(row), list(year), list(share)) == ([0], [2025], [1.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31)),
+                          st.integers(0, 4000)), min_size=1, max_size=20))
+def test_every_rows_shares_sum_to_one(periods):
+    start = np.array([p[0] for p in periods], dtype="datetime64[D]")
+    end = start + np.array([p[1] for p in periods], dtype="timedelta64[D]")
+    row, _, share = year_shares(start, end)
+    assert np.bincount(row, weights=share) == pytest.approx(np.ones(len(periods)), rel=1e-12)
+
+
+def test_the_yearly_table_adds_up_to_the_totals():
+    # a 100 bn need over 2026–2027 (365 + 365 days) covered by a committed 60 bn loan
+    # over the same two years and a disbursed 10 bn on 2026-06-01:
+    # 2026: need 50, committed 30, disbursed 10, gap 10; 2027: need 50, committed 30, gap 20
+    result = reconcile(ledger(
+        "n,need,N,military,100,,bn EUR,2026-01-01,,,,,,,,2027-12-31,",
+        "s,source,S,,500,,bn EUR,2025-01-02,,,EU,,,,,,",
+        "l,flow,Loan,military,60,,bn EUR,2026-01-01,s,n,,EU,committed,,,2027-12-31,",
+        "d,flow,Grant,military,10,,bn EUR,2026-06-01,s,n,,EU,disbursed,,,,",
+    ), Scenario(fx_date=DAY))
+    table = years(result)
+    assert table.loc[2026, "need_low"] == pytest.approx(50 * BN)
+    assert table.loc[2026, "committed_low"] == pytest.approx(30 * BN)
+    assert table.loc[2026, "disbursed_low"] == pytest.approx(10 * BN)
+    assert table.loc[2026, "gap_low"] == pytest.approx(10 * BN)
+    assert table.loc[2027, "gap_low"] == pytest.approx(20 * BN)
+    assert table.loc[2027, "cumulative_gap_low"] == pytest.approx(30 * BN)
+    assert table["need_low"].sum() == pytest.approx(result.totals["need"][0], rel=1e-12)
+    assert table["covered_high"].sum() == pytest.approx(result.totals["covered"][1], rel=1e-12)
+
+
+# revisions ------------------------------------------------------------------------
+
+RDNA = (
+    "r2,need,RDNA2,reconstruction,411,,bn USD,2023-03-23,,,,,estimate,,,,",
+    "r3,need,RDNA3,reconstruction,486,,bn USD,2024-02-15,,,,,estimate,,,,r2",
+    "r4,need,RDNA4,reconstruction,524,,bn USD,2025-02-25,,,,,estimate,,,,r3",
+    "s,source,S,,100,,bn USD,2023-01-02,,,EU,,,,,,",
+    "f,flow,F,reconstruction,50,,bn USD,2023-06-01,s,r2,,UA,,,,,",
+)
+
+
+def test_only_the_latest_revision_counts_and_flows_follow_it():
+    result = reconcile(ledger(*RDNA), Scenario(currency="USD", fx_date=DAY))
+    needs = result.needs.set_index("id")
+    assert list(needs.index) == ["r4"]
+    assert needs.loc["r4", "covered_low"] == pytest.approx(50 * BN)  # the flow into r2
+    assert result.totals["gap"][0] == pytest.approx(474 * BN)
+    [superseded] = [f for f in result.findings if f.code == "superseded"]
+    assert superseded.rows == ("r2", "r3")
+
+
+def test_the_ledger_as_known_on_a_day_includes_that_day():
+    def gap_on(day: str) -> float:
+        result = reconcile(ledger(*RDNA), Scenario(currency="USD", fx_date=DAY,
+                                                   asof=dt.date.fromisoformat(day)))
+        return result.totals["gap"][0] / BN
+
+    assert gap_on("2023-03-22") == 0  # nothing known yet
+    assert gap_on("2023-03-23") == pytest.approx(411)  # RDNA2, the flow not yet
+    assert gap_on("2023-06-01") == pytest.approx(361)  # the flow's day counts
+    assert gap_on("2024-02-14") == pytest.approx(361)
+    assert gap_on("2024-02-15") == pytest.approx(436)  # RDNA3 replaces RDNA2
+    assert gap_on("2025-02-25") == pytest.approx(474)
+
+
+@pytest.mark.parametrize("rows, column, why", [
+    (("a,need,A,military,1,,bn EUR,2025-01-01,,,,,,,,,b",
+      "b,need,B,military,1,,bn EUR,2025-01-01,,,,,,,,,a"), "revises", "cycle"),
+    (("a,need,A,military,1,,bn EUR,2025-01-01,,,,,,,,,",
+      "s,source,S,,1,,bn EUR,2025-01-02,,,EU,,,,,,a"), "revises", "another kind"),
+    (("a,need,A,military,1,,bn EUR,2025-01-05,,,,,,,,,",
+      "b,need,B,military,1,,bn EUR,2025-01-01,,,,,,,,,a"), "revises", "dated after"),
+    (("a,need,A,military,1,,bn EUR,2025-01-05,,,,,,,,,zz",), "revises", "no row has"),
+    (("a,need,A,military,1,,bn EUR,2025-01-05,,,,,,,,2024-01-01,",), "end", "ends before"),
+])
+def test_a_bad_revision_or_period_is_an_error_naming_row_and_column(rows, column, why):
+    with pytest.raises(LedgerError) as caught:
+        ledger(*rows)
+    assert any(p.column == column and why in p.message for p in caught.value.problems)
+
+
+def test_the_link_carries_the_as_of_date():
+    from ledger.scenario import from_query, to_query
+
+    scenario = Scenario(asof=dt.date(2025, 1, 1))
+    assert to_query(scenario) == {"asof": "2025-01-01"}
+    assert from_query({"asof": "2025-01-01"}) == (scenario, [])

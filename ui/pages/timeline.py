@@ -1,0 +1,33 @@
+"""Timeline: when money is needed and when it arrives, year by year, and the gap
+as it stood on each day a row changed it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ledger.charts import gap_history_chart, years_chart
+from ledger.views import references_behind, years_readable
+from ui import caches
+from ui.view import get, need_result
+from ui.widgets import chart
+
+ledger, result = need_result()
+st.title("Timeline")
+st.caption("A figure with an end date is spread evenly by day over its period; one without "
+           "falls on its date. Use *As known on* in the sidebar to see the ledger as it "
+           "stood on any day.")
+st.subheader("Year by year: needs falling due and money by stage")
+chart(years_chart(result), result.years, references_behind(result, "coverage-gap"), "years")
+st.dataframe(years_readable(result), hide_index=True, width="stretch", key="years_table")
+
+st.subheader("The gap as known on each day a row changed it")
+view = get()
+if len(ledger.frame) > 50_000 and not st.session_state.get("history_asked"):
+    st.info(f"This ledger has {len(ledger.frame):,} rows: the history takes one "
+            "reconciliation per day shown (at most 60).")
+    st.button("Compute the history", key="history_asked")
+else:
+    with st.spinner("Reconciling the ledger as it stood on each day…", show_time=True):
+        history = caches.history_for(view.current, ledger, view.scenario)
+    chart(gap_history_chart(history, result.currency), history,
+          references_behind(result, "coverage-gap"), "gap-history")
