@@ -21,7 +21,7 @@ from ledger.paths import user_rates
 from ledger.scenario import Scenario, Valued, apply
 from ledger.schema import Ledger
 from ledger.source_use import judge_over_allocation, source_use
-from ledger.timeline import years_table
+from ledger.timeline import STAGES, Dated, years_table
 from ledger.whopays import donor_composition, industry_by_category, industry_split, payer_supplier
 
 __all__ = ["Interval", "Reconciliation", "aggregate_flows", "reconcile", "row_blocs"]
@@ -108,11 +108,7 @@ def reconcile(
     mix = bloc_shares(sources_f.set_index("id")["donor"], blocs)
     composition = donor_composition(sources_f, flows, mix)
     findings = collect_findings(ledger, valued, needs, sources, blocs, scenario)
-    into_need = (kind == "flow") & frame["to"].isin(needs_f["id"]).to_numpy()
-    years = years_table(frame.loc[kind == "need", ["id", "date", "end", "value_low",
-                                                   "value_high"]],
-                        frame.loc[into_need, ["to", "status", "date", "end", "value_low",
-                                              "value_high"]])
+    years = _years(frame, kind, needs_f, codes)
     return Reconciliation(
         currency=scenario.currency, scenario=scenario, valued=valued, totals=_totals(needs),
         needs=needs, sources=sources, flows=flows, industry=industry_split(flows_to_need),
@@ -120,6 +116,34 @@ def reconcile(
         payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix, years=years,
         findings=findings, data_version=ledger.data_version,
     )
+
+
+def _years(frame: pd.DataFrame, kind: np.ndarray, needs_f: pd.DataFrame,
+           codes: Codes) -> pd.DataFrame:
+    """The year-by-year table, from integer codes (a million flows stay arrays)."""
+    is_flow = kind == "flow"
+    to_code, to_names = codes["to"]
+    need_of_name = pd.Index(needs_f["id"]).get_indexer(to_names)  # few distinct targets
+    flow_need = need_of_name[to_code] if len(to_code) else np.array([], dtype=np.int64)
+    into = flow_need >= 0
+    status_all, status_names = pd.factorize(frame["status"])  # Arrow's hashing, all rows
+    status_code = status_all[is_flow]
+    stage_of_name = np.array([STAGES.index(s) if s in STAGES else -1 for s in status_names]
+                             + [-1], dtype=np.int64)
+
+    def column(name: str, rows: np.ndarray) -> np.ndarray:
+        return frame[name].to_numpy()[rows]
+
+    needs = Dated(column("date", kind == "need"), column("end", kind == "need"),
+                  column("value_low", kind == "need").astype(float),
+                  column("value_high", kind == "need").astype(float),
+                  np.arange(int((kind == "need").sum())))
+    flow_rows = np.flatnonzero(is_flow)[into]
+    flows = Dated(frame["date"].to_numpy()[flow_rows], frame["end"].to_numpy()[flow_rows],
+                  frame["value_low"].to_numpy(dtype=float)[flow_rows],
+                  frame["value_high"].to_numpy(dtype=float)[flow_rows],
+                  flow_need[into], stage_of_name[status_code][into])
+    return years_table(needs, flows)
 
 
 def default_rates() -> RateTable:

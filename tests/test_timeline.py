@@ -135,3 +135,51 @@ def test_the_link_carries_the_as_of_date():
     scenario = Scenario(asof=dt.date(2025, 1, 1))
     assert to_query(scenario) == {"asof": "2025-01-01"}
     assert from_query({"asof": "2025-01-01"}) == (scenario, [])
+
+
+def test_the_yearly_table_is_the_same_in_json_excel_and_html():
+    import io
+    import json
+
+    import openpyxl
+
+    from ledger.formatting import money_range
+    from ledger.report import render
+
+    result = reconcile(ledger(*RDNA), Scenario(currency="USD", fx_date=DAY))
+    table = years(result)
+    report = json.loads(render(result, "json"))
+    assert [y["year"] for y in report["years"]] == list(table.index)
+    for entry in report["years"]:
+        assert entry["gap"] == pytest.approx([table.loc[entry["year"], "gap_low"],
+                                              table.loc[entry["year"], "gap_high"]], abs=0.01)
+    sheet = list(openpyxl.load_workbook(io.BytesIO(render(result, "xlsx")))["Years"]
+                 .iter_rows(values_only=True))
+    header = sheet[0]
+    for row in sheet[1:]:
+        assert row[header.index("gap_low")] == pytest.approx(table.loc[row[0], "gap_low"])
+    page = render(result, "html").decode()
+    for year, row in table.iterrows():
+        assert f"<td>{year}</td>" in page
+        assert money_range(row["gap_low"], row["gap_high"], "USD") in page
+
+
+def test_the_gap_on_a_day_is_the_same_from_the_command_line_and_the_dashboard(tmp_path):
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    from ledger.__main__ import main
+
+    from .conftest import ROOT
+
+    out = tmp_path / "r.json"
+    assert main(["report", str(ROOT / "data" / "funding.csv"), "--scenario",
+                 "asof=2025-08-18", "--out", str(out)]) == 0
+    gap = json.loads(out.read_text())["totals"]["gap"]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["asof"] = "2025-08-18"
+    at.run()
+    from ledger.formatting import money_range
+
+    assert {m.label: m.value for m in at.metric}["Gap"] == money_range(*gap, "EUR")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ledger.schema import KINDS
-from ledger.views import filter_ledger, ledger_table
+from ledger.views import COUNTED, filter_ledger, ledger_table
 from ui.view import need_result
 
 MAX_SHOWN = 20_000
@@ -27,8 +27,15 @@ table = shown.assign(low=shown["low"] / 1e9, high=shown["high"] / 1e9,
 st.caption(f"{len(shown):,} of {len(everything):,} rows"
            + (f"; the first {MAX_SHOWN:,} shown" if len(shown) > MAX_SHOWN else "")
            + ". Amounts in billions.")
+shown_rows = table.head(MAX_SHOWN)
+if (shown_rows["counted"] != COUNTED).any():  # rows that count for nothing: greyed, and
+    st.caption("Greyed rows count for nothing in this view: see the *counted* column "
+               "(left out by the status filter, replaced by a revision, or dated after "
+               "the as-of date).")
+    shown_rows = shown_rows.style.apply(  # type: ignore[assignment]
+        lambda row: ["color: #8a8a8a" if row["counted"] != COUNTED else ""] * len(row), axis=1)
 st.dataframe(
-    table.head(MAX_SHOWN), hide_index=True, width="stretch",
+    shown_rows, hide_index=True, width="stretch",
     height=min(560, 40 + 35 * max(1, min(len(table), MAX_SHOWN))),
     column_config={
         "low": st.column_config.NumberColumn("low (bn)", format="%.3f"),
