@@ -158,6 +158,13 @@ def test_the_yearly_table_is_the_same_in_json_excel_and_html():
     header = sheet[0]
     for row in sheet[1:]:
         assert row[header.index("gap_low")] == pytest.approx(table.loc[row[0], "gap_low"])
+    import csv
+
+    from ledger.csvout import frame_csv
+
+    chart_data = list(csv.DictReader(io.StringIO(frame_csv(result.years).decode())))
+    for row in chart_data:  # the Timeline page's "Chart data (CSV)"
+        assert float(row["gap_low"]) == pytest.approx(table.loc[int(row["year"]), "gap_low"])
     page = render(result, "html").decode()
     for year, row in table.iterrows():
         assert f"<td>{year}</td>" in page
