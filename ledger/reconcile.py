@@ -41,6 +41,7 @@ class Reconciliation:
     payer_supplier: pd.DataFrame  # donor_bloc, industry_bloc, amount_low/high
     donor_mix: pd.DataFrame  # per source (index), each donor bloc's share of its own money
     years: pd.DataFrame  # year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*
+    rates_latest: dt.date  # the last day the rates in force have a rate for
     findings: list[Finding]
     data_version: str
 
@@ -114,6 +115,7 @@ def reconcile(
         needs=needs, sources=sources, flows=flows, industry=industry_split(flows_to_need),
         industry_by_category=industry_by_category(flows_to_need),
         payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix, years=years,
+        rates_latest=rates.latest_date,
         findings=findings, data_version=ledger.data_version,
     )
 

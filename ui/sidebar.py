@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from ledger.fx import RateTable
+from ledger.fx import RateTable, staleness
 from ledger.scenario import Scenario, from_query, to_query
 from ledger.schema import STATUSES, Ledger
 from ledger.units import currencies
@@ -103,6 +103,10 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
     wanted = to_query(scenario)
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
+    sidebar.caption(f"Exchange rates available up to {rates.latest_date}.")
+    stale = staleness(rates.latest_date, dt.date.today())
+    if stale:
+        sidebar.warning(stale[0].upper() + stale[1:])
     notes = st.session_state.get(Keys.LINK_NOTES, [])
     if notes:  # one warning however many values a link gets wrong
         shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3:,} more" if len(notes) > 3

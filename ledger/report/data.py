@@ -4,6 +4,7 @@ byte-identical output."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from typing import Any
@@ -100,6 +101,7 @@ def to_dict(result: Reconciliation) -> dict[str, Any]:
         "currency": result.currency,
         "fx": {"mode": result.scenario.fx_mode,
                "date": fx_date.isoformat() if fx_date else None,
+               "latest": result.rates_latest.isoformat(),
                "rates": rates_used(result)},
         "scenario": result.scenario.describe(fx_date),
         "data_version": result.data_version,
@@ -163,9 +165,11 @@ def to_csv(result: Reconciliation) -> bytes:
     return csv_bytes(CSV_COLUMNS, rows)
 
 
-def provenance(result: Reconciliation) -> list[tuple[str, str]]:
-    """How the report was made: what a reader needs to reproduce it."""
+def provenance(result: Reconciliation, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """How the report was made: what a reader needs to reproduce it (`today`: the day
+    the report is made, to say how old the rates are)."""
     import ledger
+    from ledger.fx import staleness
 
     scenario = result.scenario
     fx = (f"every amount at the ECB rates of {result.fx_date}" if result.fx_date
@@ -175,6 +179,9 @@ def provenance(result: Reconciliation) -> list[tuple[str, str]]:
     return [
         ("Reporting currency", result.currency),
         ("Exchange rates", fx + " (closest earlier published rate where a day has none)"),
+        ("Rates available up to", str(result.rates_latest) + (
+            f" — warning: {staleness(result.rates_latest, today)}"
+            if today and staleness(result.rates_latest, today) else "")),
         ("Flow statuses counted", "all" if scenario.statuses is None
          else ", ".join(scenario.statuses) or "none"),
         ("Source availability", availability or "every source at 100 %"),

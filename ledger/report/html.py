@@ -111,7 +111,7 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         "<h2>Findings</h2>", _table(findings) if len(findings) else "<p>Nothing to flag.</p>",
         "<h2>References</h2>", _table(views.references(result)),
         "<h2>How this report was made</h2>",
-        _table(pd.DataFrame(provenance(result), columns=["", "value"])),
+        _table(pd.DataFrame(provenance(result, generated_at.date()), columns=["", "value"])),
         "<h3>Exchange rates used (units per euro)</h3>",
         _table(rates_table(result), numeric=("per_eur", f"factor_to_{c}")),
         '<p class="muted">Ranges are low–high. Charts: bars to the low end, whiskers to the '

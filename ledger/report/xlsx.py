@@ -141,7 +141,9 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
     row += 2
     sheet.write_string(row, 0, "How this report was made", b.head)
     sheet.write_string(row, 1, "", b.head)
-    for label, value in [*provenance(result), ("Generated at (UTC)", generated_at.isoformat())]:
+    made = [*provenance(result, generated_at.date()),
+            ("Generated at (UTC)", generated_at.isoformat())]
+    for label, value in made:
         row += 1
         sheet.write_string(row, 0, label, b.bold)
         sheet.write_string(row, 1, neutralise(value))

@@ -1,0 +1,165 @@
+"""The deployment files: systemd units that parse and point at the right commands,
+and the rates update against a local HTTP server (a good file, a truncated one, a
+server error, a file that would lose a currency): the rates in force stay unless
+the new file is whole."""
+
+from __future__ import annotations
+
+import configparser
+import http.server
+import io
+import threading
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ledger.problems import LedgerError
+
+from .conftest import ROOT
+
+DEPLOY = ROOT / "deploy"
+
+
+def unit(name: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string((DEPLOY / name).read_text())
+    return parser
+
+
+def test_the_systemd_units_run_the_app_on_localhost_and_the_rates_update_daily():
+    app = unit("ledger@.service")
+    assert "--server.address 127.0.0.1" in app["Service"]["ExecStart"]
+    assert app["Service"]["EnvironmentFile"] == "/etc/ledger/ledger.env"
+    rates = unit("ledger-rates.service")
+    assert rates["Service"]["ExecStart"].endswith("-m ledger rates update")
+    timer = unit("ledger-rates.timer")
+    assert timer["Timer"]["OnCalendar"].startswith("*-*-*") and timer["Timer"]["Persistent"]
+    env = (DEPLOY / "ledger.env.example").read_text()
+    assert "LEDGER_DATABASE_URL=" in env and "LEDGER_TRUSTED_PROXY=1" in env
+
+
+# rates update ---------------------------------------------------------------------
+
+def shipped_csv() -> str:
+    from ledger.fx import ecb_file
+
+    with zipfile.ZipFile(ecb_file()) as archive:
+        return archive.read(archive.namelist()[0]).decode("utf-8")
+
+
+def zipped(text: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("eurofxref-hist.csv", text)
+    return out.getvalue()
+
+
+def with_a_new_day(text: str, day: str = "2026-11-25") -> str:
+    header, first, rest = text.split("\n", 2)
+    return "\n".join([header, day + first[first.index(","):], first, rest])
+
+
+class Server:
+    """Serves one body (or an error) on 127.0.0.1, in a thread."""
+
+    def __init__(self, body: bytes = b"", status: int = 200, cut: int | None = None):
+        served = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if status == 200:
+                    self.wfile.write(body[:cut] if cut else body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/eurofxref-hist.zip"
+        served.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def fresh_rates(tmp_path, monkeypatch):
+    """A data directory of its own, and the in-process rate caches emptied."""
+    from ledger import fx
+
+    monkeypatch.setenv("LEDGER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fx.ecb_rates.cache_clear()
+    yield tmp_path / "data"
+    fx.ecb_rates.cache_clear()
+
+
+def test_a_good_history_is_kept_and_takes_precedence(fresh_rates):
+    from ledger.fx import ecb_file, ecb_rates
+    from ledger.rates_update import update
+
+    before = ecb_rates().index.max()
+    with Server(zipped(with_a_new_day(shipped_csv()))) as server:
+        kept, said = update(server.url)
+    ecb_rates.cache_clear()
+    assert ecb_file() == kept == fresh_rates / "ecb-rates.zip"
+    assert ecb_rates().index.max() == pd.Timestamp("2026-11-25") > before
+    assert "2026-11-25" in said
+
+
+@pytest.mark.parametrize("server, why", [
+    (lambda body: Server(body, cut=len(body) // 2), "stopped after"),
+    (lambda body: Server(body, status=500), "download failed"),
+    (lambda body: Server(b"<html>maintenance</html>"), "not a complete zip"),
+])
+def test_a_broken_download_leaves_the_rates_in_force(fresh_rates, server, why):
+    from ledger.fx import ecb_file, ecb_rates
+    from ledger.rates_update import update
+
+    in_force, latest = ecb_file(), ecb_rates().index.max()
+    with server(zipped(with_a_new_day(shipped_csv()))) as serving, \
+            pytest.raises(LedgerError) as caught:
+        update(serving.url)
+    assert why in caught.value.problems[0].message
+    assert "stay in force" in caught.value.problems[0].message
+    ecb_rates.cache_clear()
+    assert ecb_file() == in_force and ecb_rates().index.max() == latest
+    assert not (fresh_rates / "ecb-rates.zip").exists()
+
+
+def test_a_history_that_loses_a_currency_or_goes_back_in_time_is_refused(fresh_rates):
+    from ledger.rates_update import update
+
+    text = shipped_csv()
+    header, rest = text.split("\n", 1)
+    columns = header.split(",")
+    drop = columns.index("USD")
+    without_usd = "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != drop)
+                            for line in text.splitlines())
+    with Server(zipped(without_usd)) as server, pytest.raises(LedgerError, match="USD"):
+        update(server.url)
+    older = "\n".join([header, *rest.splitlines()[5:]])  # the latest five days gone
+    with Server(zipped(older)) as server, pytest.raises(LedgerError, match="older"):
+        update(server.url)
+    assert not Path(fresh_rates / "ecb-rates.zip").exists()
+
+
+def test_the_command_says_what_it_kept_or_why_not(fresh_rates, capsys):
+    from ledger.__main__ import main
+
+    with Server(status=503) as server:
+        assert main(["rates", "update", "--url", server.url]) == 1
+    assert "not taken" in capsys.readouterr().err
+    with Server(zipped(with_a_new_day(shipped_csv()))) as server:
+        assert main(["rates", "update", "--url", server.url]) == 0
+    assert "rates up to 2026-11-25" in capsys.readouterr().out
