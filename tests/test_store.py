@@ -108,6 +108,32 @@ def test_eight_processes_publishing_at_once_give_eight_versions(url, tmp_path):
     assert {store.content(v.id) for v in history[:8]} == {variant(n) for n in range(8)}
 
 
+def _open_after_go(url: str, go: str) -> None:
+    while not Path(go).exists():
+        time.sleep(0.002)
+    Store(url).close()  # migrates the schema and seeds version 1
+
+
+def test_servers_starting_together_on_an_empty_store_both_come_up_ten_times(url, tmp_path):
+    # what two app servers do on their first request: open the store, migrate, seed
+    spawn = multiprocessing.get_context("spawn")
+    for round_ in range(10):
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            metadata.drop_all(conn)
+        engine.dispose()
+        go = tmp_path / f"go-{round_}"
+        servers = [spawn.Process(target=_open_after_go, args=(url, str(go))) for _ in range(2)]
+        for server in servers:
+            server.start()
+        time.sleep(0.8)  # both waiting on the same file: they start within milliseconds
+        go.touch()
+        for server in servers:
+            server.join(timeout=60)
+            assert server.exitcode == 0, f"round {round_}"
+        assert [v.id for v in Store(url).history()] == [1]
+
+
 def _publish_then_hang(url: str, flag: str) -> None:
     def stall() -> None:
         Path(flag).touch()
