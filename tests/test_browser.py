@@ -186,3 +186,66 @@ def test_the_timeline_draws_the_step_chart_of_the_gap_as_known(url, page):
     assert plot.locator("path.js-line").count() >= 2  # the low and the high end
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "timeline.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violation_on_any_page(url, page, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{url}/{path}")
+    wait_for_app(page)
+    page.wait_for_timeout(1000)  # charts drawn
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def tab_to(page, matches: str, most: int = 120) -> None:
+    """Press Tab until the focused element satisfies the JavaScript test `matches`
+    (given `el`): the keyboard is the only way in."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return !!({matches}); }}"):
+            return
+    raise AssertionError(f"no focusable element where {matches}")
+
+
+def test_everything_works_from_the_keyboard(url, page):
+    page.goto(url)
+    wait_for_app(page)
+    # every page from the navigation
+    for title in ("Flows", "Sources", "Timeline", "Ledger", "Data", "Reports", "Overview"):
+        tab_to(page, f"el.tagName === 'A' && el.textContent.trim().endsWith('{title}')")
+        page.keyboard.press("Enter")
+        wait_for_app(page)
+        assert page.locator("h1").first.inner_text().strip() == title
+    # the reporting currency
+    tab_to(page, "el.getAttribute('aria-label')?.includes('Reporting currency') || "
+                 "el.closest('[data-testid=stSelectbox]')?.innerText.includes('Reporting')")
+    page.keyboard.type("USD")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    assert page.locator('[data-testid="stMetricValue"]').first.inner_text().startswith("$")
+    # a lever
+    tab_to(page, "el.getAttribute('aria-label')?.startsWith('Move US-bound orders')")
+    page.keyboard.press("ArrowRight")
+    wait_for_app(page)
+    assert "shift=5" in page.url
+    # an upload
+    tab_to(page, "el.tagName === 'A' && el.textContent.trim().endsWith('Data')")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    tab_to(page, "el.tagName === 'BUTTON' && el.closest('[data-testid=stFileUploader]')")
+    with page.expect_file_chooser(timeout=10_000) as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(ROOT / "data" / "examples" / "update-2025-12.csv"))
+    page.get_by_text("2 added, 0 removed").first.wait_for(timeout=30_000)
+    # a report
+    tab_to(page, "el.tagName === 'A' && el.textContent.trim().endsWith('Reports')")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    tab_to(page, "el.tagName === 'BUTTON' && el.textContent.includes('Download JSON')")
+    with page.expect_download(timeout=30_000) as download:
+        page.keyboard.press("Enter")
+    assert json.loads(Path(download.value.path()).read_text())["currency"] == "USD"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -32,9 +33,16 @@ def csv_download_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> None:
-    """A chart, then its sources and a download of its own data."""
+    """A chart, its finding in words (the text alternative: the title states the
+    finding), a switch to read its data as a table, its sources and a download of
+    its data."""
     st.plotly_chart(figure, width="stretch", key=f"chart-{key}",
                     config={"displaylogo": False})
+    title = html.unescape(str(figure.layout.title.text or ""))
+    if title:
+        st.caption("Chart: " + plain(title))
+    if st.toggle("Show the chart's data as a table", key=f"as-table-{key}"):
+        st.dataframe(data, hide_index=True, width="stretch", key=f"table-{key}")
     left, right = st.columns([3, 1])
     with left, st.expander(f"Sources behind this chart ({len(refs)})"):
         if refs:
