@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tools.browser import CHROMIUM, browser_page, dashboard, wait_for_app
+from tools.browser import CHROMIUM, browser_page, dashboard, dashboards, wait_for_app
 
 from .conftest import ROOT
 
@@ -22,8 +22,7 @@ if not PG_URL or not Path(CHROMIUM).exists():
     pytest.skip("needs PostgreSQL and Chromium", allow_module_level=True)
 
 
-@pytest.fixture
-def team_database() -> str:
+def empty_database() -> str:
     """A new, empty database on the test server."""
     admin = sa.create_engine(PG_URL.rsplit("/", 1)[0] + "/postgres",
                              isolation_level="AUTOCOMMIT")
@@ -32,6 +31,11 @@ def team_database() -> str:
         conn.execute(sa.text("CREATE DATABASE ledger_team"))
     admin.dispose()
     return PG_URL.rsplit("/", 1)[0] + "/ledger_team"
+
+
+@pytest.fixture
+def team_database() -> str:
+    return empty_database()
 
 
 def data_label(page) -> str:
@@ -59,3 +63,24 @@ def test_a_version_published_on_one_server_is_served_by_the_other(team_database,
         on_b.get_by_role("link", name="Flows").click()  # B's next rerun, same session
         wait_for_app(on_b)
         assert "published version 2" in data_label(on_b)
+
+
+def test_two_servers_started_together_on_an_empty_database_both_come_up_ten_times(tmp_path):
+    # both start at once, and a user opens each at once: their first runs create the
+    # schema and seed version 1 concurrently, under the store's lock
+    with browser_page() as first:
+        second = first.context.browser.new_context().new_page()
+        for round_ in range(10):
+            env = {"LEDGER_DATABASE_URL": empty_database(),
+                   "LEDGER_DATA_DIR": str(tmp_path / str(round_))}
+            with dashboards(2, env) as (url_a, url_b):
+                first.goto(url_a, wait_until="commit")
+                second.goto(url_b, wait_until="commit")
+                for page in (first, second):
+                    wait_for_app(page)
+                    assert "published version 1" in data_label(page), f"round {round_}"
+                    assert page.locator('[data-testid="stException"]').count() == 0
+            engine = sa.create_engine(env["LEDGER_DATABASE_URL"])
+            with engine.connect() as conn:
+                assert conn.execute(sa.text("SELECT count(*) FROM ledger_versions")).scalar() == 1
+            engine.dispose()

@@ -29,38 +29,53 @@ def free_port() -> int:
 @contextlib.contextmanager
 def dashboard(env: dict[str, str] | None = None,
               options: list[str] | None = None) -> Iterator[str]:
-    """The server's output goes to a log file (a pipe nobody reads fills up and
-    blocks the server and its workers): SERVER_LOG_DIR, default /tmp."""
-    port = free_port()
+    """One server on a free port; yields its address once it answers."""
+    with dashboards(1, env, options) as urls:
+        yield urls[0]
+
+
+@contextlib.contextmanager
+def dashboards(count: int, env: dict[str, str] | None = None,
+               options: list[str] | None = None) -> Iterator[list[str]]:
+    """`count` servers started at the same instant; yields their addresses once all
+    answer. Each server's output goes to a log file (a pipe nobody reads fills up
+    and blocks the server and its workers): SERVER_LOG_DIR, default /tmp."""
     log_dir = Path(os.environ.get("SERVER_LOG_DIR", "/tmp"))
     log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_dir / f"ledger-server-{port}.log", "wb")  # noqa: SIM115 — closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", *(options or [])],
-        cwd=ROOT, env={**os.environ, **(env or {})},
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    started: list[tuple[subprocess.Popen[bytes], object, str]] = []
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("the dashboard did not start within 60 s")
-        yield url
+        for port in [free_port() for _ in range(count)]:
+            log = open(log_dir / f"ledger-server-{port}.log", "wb")  # noqa: SIM115 — closed below
+            process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true",
+                 *(options or [])],
+                cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log,
+                stderr=subprocess.STDOUT)
+            started.append((process, log, f"http://127.0.0.1:{port}"))
+        for _, _, url in started:
+            _wait_healthy(url)
+        yield [url for _, _, url in started]
     finally:
-        process.terminate()
+        for process, log, _ in started:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()  # type: ignore[attr-defined]
+
+
+def _wait_healthy(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the dashboard at {url} did not start within {seconds:.0f} s")
 
 
 @contextlib.contextmanager
