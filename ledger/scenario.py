@@ -234,18 +234,13 @@ def from_query(params: dict[str, str]) -> tuple[Scenario, list[str]]:
         notes.append(f"unknown currency {_quoted(currency)} in the link: using EUR")
     if params.get("fx") == "row-date":
         fields["fx_mode"] = "row-date"
-    if "on" in params:
-        try:
-            fields["fx_date"] = dt.date.fromisoformat(params["on"])
-        except ValueError:
-            notes.append(f"{_quoted(params['on'])} in the link is not a date: using the latest "
-                         "rates")
-    if "asof" in params:
-        try:
-            fields["asof"] = dt.date.fromisoformat(params["asof"])
-        except ValueError:
-            notes.append(f"{_quoted(params['asof'])} in the link is not a date: every row "
-                         "counts")
+    for name, field_name, otherwise in (("on", "fx_date", "using the latest rates"),
+                                        ("asof", "asof", "every row counts")):
+        if name in params:
+            try:
+                fields[field_name] = dt.date.fromisoformat(params[name])
+            except ValueError:
+                notes.append(f"{_quoted(params[name])} in the link is not a date: {otherwise}")
     if "status" in params:
         wanted = [] if params["status"] == "none" else params["status"].split(",")
         known = [s for s in wanted if s in STATUSES]
