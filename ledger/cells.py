@@ -30,11 +30,21 @@ class Cells:
         self.problems: list[Problem] = []
         self.more = 0  # problems counted but not built: a hostile file has millions
         self.warnings: list[Problem] = []
+        self._blank: pd.Series | None = None
 
     def cell(self, column: str) -> pd.Series:
+        """A column's cells, trimmed; a column the file lacks reads as empty cells."""
         if column in self.raw.columns:
             return self.raw[column].str.strip()
-        return pd.Series([""] * len(self.raw), dtype="str")
+        if self._blank is None:  # one empty column, built by Arrow and shared
+            import pyarrow as pa
+
+            codes = pa.array(np.zeros(len(self.raw), dtype=np.int32))
+            blank = pa.DictionaryArray.from_arrays(codes, pa.array([""])).cast(pa.string())
+            dtype = pd.Series([], dtype="str").dtype
+            self._blank = pd.Series(blank.to_pandas(types_mapper={pa.string(): dtype}.get),
+                                    index=self.raw.index)
+        return self._blank
 
     def flag(self, mask: np.ndarray | pd.Series, column: str,
              message: str | Callable[[int], str]) -> None:
