@@ -10,7 +10,7 @@ from pathlib import Path
 from tools.browser import browser_page, dashboard, wait_for_app
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = {"overview": "", "flows": "flows"}
+PAGES = {"overview": "", "flows": "flows", "timeline": "timeline"}
 
 
 def main() -> None:
