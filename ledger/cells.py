@@ -16,6 +16,8 @@ from ledger.units import UnitError, parse_amount_column, parse_unit
 
 _ID = re.compile(r"[A-Za-z0-9_.\-]+")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_SLASHED = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 
 
 class Cells:
@@ -145,17 +147,29 @@ def units(c: Cells) -> tuple[pd.Series, np.ndarray]:
 
 
 def dates(c: Cells, column: str = "date", optional: bool = False) -> pd.Series:
-    """ISO days; with `optional`, an empty cell is NaT (no error)."""
+    """ISO days (also the dotted day.month.year of European spreadsheets, 18.08.2025);
+    with `optional`, an empty cell is NaT (no error). Slashed dates are ambiguous
+    (01/02/2025: January or February?): one message for the column, not one per row."""
     text = c.cell(column)
     position, days = pd.factorize(text)  # a ledger holds few distinct dates
-    parsed = pd.Series(pd.to_datetime(days, format="%Y-%m-%d", errors="coerce")
-                       .to_numpy()[position], index=text.index)
+    iso = [_DOTTED.sub(lambda m: f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}", str(d))
+           for d in days]
+    parsed = pd.Series(pd.to_datetime(pd.Index(iso, dtype=object), format="%Y-%m-%d",
+                                      errors="coerce").to_numpy()[position], index=text.index)
     bad = parsed.isna().to_numpy()
     if optional:
         bad = bad & (text != "").to_numpy()
-    shaped = np.array([_ISO_DAY.fullmatch(str(d)) is not None for d in days],
+    shaped = np.array([_ISO_DAY.fullmatch(d) is not None for d in iso] + [False],
                       dtype=bool)[position]
-    c.flag(bad & ~shaped, column, c.quoted(column, "not a date: use YYYY-MM-DD"))
+    slashed = np.array([_SLASHED.fullmatch(str(d)) is not None for d in days] + [False],
+                       dtype=bool)[position] & bad
+    if slashed.any():
+        first = int(np.flatnonzero(slashed)[0])
+        c.problems.append(Problem(int(c.rows.iat[first]), column, (
+            f"{int(slashed.sum()):,} date(s) written with slashes, such as "
+            f"'{text.iat[first]}', which could be day/month or month/day: write "
+            "YYYY-MM-DD (2025-02-01) or day.month.year (01.02.2025)")))
+    c.flag(bad & ~shaped & ~slashed, column, c.quoted(column, "not a date: use YYYY-MM-DD"))
     c.flag(bad & shaped, column, c.quoted(column, "no such day"))
     return parsed.astype("datetime64[s]")
 

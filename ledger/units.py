@@ -70,7 +70,7 @@ SCALE_WORDS = {
     "million": "million", "millions": "million", "mn": "million", "m": "million",
     "mio": "million", "mln": "million",
     "billion": "billion", "billions": "billion", "bn": "billion", "b": "billion",
-    "bln": "billion", "mrd": "billion",
+    "bln": "billion", "mrd": "billion", "md": "billion", "mds": "billion",
     "trillion": "trillion", "trillions": "trillion", "tn": "trillion",
 }
 CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR"}
@@ -93,7 +93,7 @@ class UnitSpec:
     currency: str
 
 
-_TOKEN = re.compile(r"\s*([€$£]|[A-Za-z]+)\s*")
+_TOKEN = re.compile(r"\s*([€$£]|[A-Za-z]+\.?)\s*")  # "Mrd. €", "Mio. €": a word may end in "."
 
 
 @cache
@@ -115,6 +115,7 @@ def parse_unit(text: str) -> UnitSpec:
     scale: str | None = None
     currency: str | None = None
     for token in tokens:
+        token = token.rstrip(".")
         lower = token.lower()
         if token in SYMBOLS or lower in CURRENCY_WORDS or _looks_like_code(token):
             code = SYMBOLS.get(token) or CURRENCY_WORDS.get(lower) or token.upper()

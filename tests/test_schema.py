@@ -199,3 +199,19 @@ def test_synthetic_ledgers_are_valid_and_deterministic():
     frame = read_ledger(synthetic(500, seed=3)).frame
     assert (frame["kind"] == "flow").sum() == 500
     assert frame["currency"].nunique() >= 5
+
+
+def test_dotted_european_dates_are_read_as_day_month_year():
+    ledger = read_ledger(csv_bytes("n,need,N,military,1,,bn EUR,18.08.2025,,,,,,,",
+                                   "m,need,M,military,1,,bn EUR,1.2.2025,,,,,,,"))
+    assert [str(d.date()) for d in ledger.frame["date"]] == ["2025-08-18", "2025-02-01"]
+
+
+def test_slashed_dates_get_one_message_for_the_column_not_one_per_row():
+    rows = [f"n{i},need,N,military,1,,bn EUR,01/02/2025,,,,,,," for i in range(40)]
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(csv_bytes(*rows))
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (2, "date")
+    assert "40 date(s) written with slashes" in problem.message
+    assert "01.02.2025" in problem.message

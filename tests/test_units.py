@@ -119,3 +119,12 @@ def test_amount_column_reports_each_bad_cell_by_position():
     assert low[0] == 1 and np.isnan(low[1]) and low[2] == 2 and high[2] == 3
     assert sorted(errors) == [1, 3]
     assert "'x'" in errors[1]
+
+
+@pytest.mark.parametrize("text, scale, currency", [
+    ("Mrd. €", 1e9, "EUR"), ("Mio. €", 1e6, "EUR"), ("Md€", 1e9, "EUR"),
+    ("Mrd.EUR", 1e9, "EUR"), ("mds USD", 1e9, "USD"),
+])
+def test_european_scale_words_are_read_with_or_without_a_dot(text, scale, currency):
+    spec = parse_unit(text)
+    assert (spec.scale, spec.currency) == (scale, currency)
