@@ -211,15 +211,19 @@ def tab_to(page, matches: str, most: int = 120) -> None:
     raise AssertionError(f"no focusable element where {matches}")
 
 
+def open_by_keyboard(page, title: str) -> None:
+    """Tab to the navigation link of a page and press Enter."""
+    tab_to(page, f"el.tagName === 'A' && el.textContent.trim().endsWith('{title}')")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().strip() == title
+
+
 def test_everything_works_from_the_keyboard(url, page):
     page.goto(url)
     wait_for_app(page)
-    # every page from the navigation
     for title in ("Flows", "Sources", "Timeline", "Ledger", "Data", "Reports", "Overview"):
-        tab_to(page, f"el.tagName === 'A' && el.textContent.trim().endsWith('{title}')")
-        page.keyboard.press("Enter")
-        wait_for_app(page)
-        assert page.locator("h1").first.inner_text().strip() == title
+        open_by_keyboard(page, title)
     # the reporting currency
     tab_to(page, "el.getAttribute('aria-label')?.includes('Reporting currency') || "
                  "el.closest('[data-testid=stSelectbox]')?.innerText.includes('Reporting')")
@@ -233,18 +237,14 @@ def test_everything_works_from_the_keyboard(url, page):
     wait_for_app(page)
     assert "shift=5" in page.url
     # an upload
-    tab_to(page, "el.tagName === 'A' && el.textContent.trim().endsWith('Data')")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
+    open_by_keyboard(page, "Data")
     tab_to(page, "el.tagName === 'BUTTON' && el.closest('[data-testid=stFileUploader]')")
     with page.expect_file_chooser(timeout=10_000) as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(ROOT / "data" / "examples" / "update-2025-12.csv"))
     page.get_by_text("2 added, 0 removed").first.wait_for(timeout=30_000)
     # a report
-    tab_to(page, "el.tagName === 'A' && el.textContent.trim().endsWith('Reports')")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
+    open_by_keyboard(page, "Reports")
     tab_to(page, "el.tagName === 'BUTTON' && el.textContent.includes('Download JSON')")
     with page.expect_download(timeout=30_000) as download:
         page.keyboard.press("Enter")
