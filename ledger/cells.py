@@ -262,3 +262,32 @@ def _spread(position: np.ndarray, values: list[str]) -> pd.Series:
     if len(position) == 0:
         return pd.Series([], dtype="str")
     return pa.array(values, pa.string()).take(pa.array(position)).to_pandas()
+
+
+def instruments(c: Cells, known: tuple[str, ...]) -> pd.Series:
+    """`instrument`: what kind of money a row is (empty: decided later, `unknown`)."""
+    value = c.cell("instrument").str.lower()
+    c.flag(~value.isin((*known, "")).to_numpy(), "instrument",
+           c.quoted("instrument", "unknown instrument: " + ", ".join(known)))
+    return value
+
+
+_TAG = re.compile(r"[a-z0-9][a-z0-9_\-]*")
+
+
+def tags(c: Cells) -> pd.Series:
+    """`tags`: `;`-separated words, lower-cased, normalised to `a;b`."""
+    text = c.cell("tags")
+    position, distinct = pd.factorize(text)
+    values: list[str] = []
+    errors: list[str | None] = []
+    for cell in map(str, distinct):
+        words = [w.strip().lower() for w in cell.split(";")] if cell else []
+        bad = [w for w in words if not _TAG.fullmatch(w)]
+        values.append(";".join(dict.fromkeys(words)))
+        errors.append(None if not bad else (
+            f"'{bad[0][:40]}' — a tag is one word: letters, digits, - and _, "
+            "tags separated by ;" if bad[0] else "an empty tag: remove the extra ;"))
+    flagged = np.array([e is not None for e in errors] + [False], dtype=bool)[position]
+    c.flag(flagged, "tags", lambda pos: str(errors[position[pos]]))
+    return _spread(position, values)

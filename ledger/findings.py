@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.donors import codes_of
-from ledger.scenario import Scenario, Valued
+from ledger.scenario import OUTSIDE_INSTRUMENT, OUTSIDE_PART, Scenario, Valued
 from ledger.schema import Ledger
 
 Severity = Literal["error", "warning", "info"]
@@ -23,6 +23,7 @@ CODES = (  # every code a finding can carry; ledger.wording and the README list 
     "need_without_flow", "unknown_industry", "duplicate_flow", "unknown_donor_code",
     "unknown_industry_code", "donor_not_itemised", "rate_from_earlier_date", "stale_rate",
     "source_unused", "assumption", "excluded_by_status", "superseded", "after_as_of",
+    "outside_view", "check_failed",
 )
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -88,6 +89,13 @@ def collect_findings(
     if len(assumed):
         found.append(_finding("info", "assumption", assumed["id"]))
     time = valued.not_in_force
+    counted = time["counted"].astype(str)
+    outside = time[counted.isin([OUTSIDE_PART, OUTSIDE_INSTRUMENT]).to_numpy(dtype=bool)]
+    if len(outside):
+        found.append(_finding("info", "outside_view", outside["id"], part=scenario.part,
+                              instruments=list(scenario.instruments or ())
+                              if scenario.instruments is not None else None))
+    time = time[~counted.isin([OUTSIDE_PART, OUTSIDE_INSTRUMENT]).to_numpy(dtype=bool)]
     superseded = time[time["counted"].str.startswith("no (superseded").to_numpy(dtype=bool)]
     if len(superseded):
         found.append(_finding("info", "superseded", superseded["id"],

@@ -31,6 +31,10 @@ def check_links(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
          "money flows from a source")
     flag(flows & (target_of == "flow"), "to",
          quoted("to", "is a flow: money flows to a need or a source"))
+    flag(flows & (source_of == "check"), "from",
+         quoted("from", "is a check: money flows from a source"))
+    flag(flows & (target_of == "check"), "to",
+         quoted("to", "is a check: money flows to a need or a source"))
     flag(flows & (frame["from"] == frame["to"]) & (frame["from"] != ""), "to",
          "a flow from a source to itself")
     into_need = flows & (target_of == "need")
@@ -49,6 +53,50 @@ def check_links(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
         flag(mask, "to", lambda pos: (
             f"'{frame['to'].iat[pos]}' — flows form a cycle through "
             + " → ".join(sorted({a for a, _ in in_cycle}))))
+
+
+def check_targets(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
+    """A check names one row (`to` = its id) or a tag (`#tag`) whose rows are all of
+    one kind; it never has a `from`."""
+    checks = (frame["kind"] == "check").to_numpy()
+    if not checks.any():
+        return
+    to = frame["to"]
+    flag(checks & (to == "").to_numpy(), "to",
+         "missing: the id of the row checked, or #tag for the rows with that tag")
+    flag(checks & (frame["from"] != "").to_numpy(), "from",
+         "a check has no from: it names what it checks in to")
+    by_tag = tagged_kinds(frame)
+    ids = dict(zip(frame["id"], frame["kind"], strict=False))
+    for pos in np.flatnonzero(checks):
+        target = str(to.iat[pos])
+        if not target:
+            continue
+        if target.startswith("#"):
+            kinds = by_tag.get(target[1:].lower(), set())
+            why = ("no row carries this tag" if not kinds else
+                   "rows of several kinds carry this tag (" + ", ".join(sorted(kinds))
+                   + "): a check sums rows of one kind" if len(kinds) > 1 else "")
+        else:
+            kind = ids.get(target)
+            why = ("no row has this id" if kind is None else
+                   "is a check: a check names a need, source or flow" if kind == "check"
+                   else "")
+        if why:
+            mask = np.zeros(len(frame), dtype=bool)
+            mask[pos] = True
+            flag(mask, "to", quoted("to", why))
+
+
+def tagged_kinds(frame: pd.DataFrame) -> dict[str, set[str]]:
+    """Each tag and the kinds of the rows (checks aside) that carry it."""
+    carrying = frame[(frame["tags"] != "").to_numpy() & (frame["kind"] != "check").to_numpy()]
+    found: dict[str, set[str]] = {}
+    pairs = carrying[["tags", "kind"]].drop_duplicates()
+    for text, kind in zip(pairs["tags"], pairs["kind"], strict=True):
+        for tag in str(text).split(";"):
+            found.setdefault(tag, set()).add(str(kind))
+    return found
 
 
 def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: pd.Series) -> pd.Series:

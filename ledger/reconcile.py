@@ -12,15 +12,16 @@ import pandas as pd
 
 from ledger import intervals as iv
 from ledger.blocs import load_blocs
+from ledger.checks import check_findings, evaluate
 from ledger.donors import bloc_shares
-from ledger.findings import Finding, collect_findings
+from ledger.findings import SEVERITY_ORDER, Finding, collect_findings
 from ledger.flowsums import Codes, aggregate_flows, native_flow_sums, sum_by
 from ledger.fx import RateTable, rate_table
 from ledger.intervals import Interval
 from ledger.paths import user_rates
 from ledger.scenario import Scenario, Valued, apply
 from ledger.schema import Ledger
-from ledger.source_use import judge_over_allocation, source_use
+from ledger.source_use import by_instrument, judge_over_allocation, source_use
 from ledger.timeline import STAGES, Dated, years_table
 from ledger.whopays import donor_composition, industry_by_category, industry_split, payer_supplier
 
@@ -41,6 +42,8 @@ class Reconciliation:
     payer_supplier: pd.DataFrame  # donor_bloc, industry_bloc, amount_low/high
     donor_mix: pd.DataFrame  # per source (index), each donor bloc's share of its own money
     years: pd.DataFrame  # year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*
+    checks: pd.DataFrame  # published totals against the ledger (ledger.checks.evaluate)
+    instruments: pd.DataFrame  # instrument, available_*, allocated_* over sources
     rates_latest: dt.date  # the last day the rates in force have a rate for
     findings: list[Finding]
     data_version: str
@@ -108,13 +111,16 @@ def reconcile(
                                     native_flow_sums(frame, is_flow, codes), rates)
     mix = bloc_shares(sources_f.set_index("id")["donor"], blocs)
     composition = donor_composition(sources_f, flows, mix)
-    findings = collect_findings(ledger, valued, needs, sources, blocs, scenario)
+    checks = evaluate(valued, rates)
+    findings = sorted(collect_findings(ledger, valued, needs, sources, blocs, scenario)
+                      + check_findings(checks), key=lambda f: SEVERITY_ORDER[f.severity])
     years = _years(frame, kind, needs_f, codes)
     return Reconciliation(
         currency=scenario.currency, scenario=scenario, valued=valued, totals=_totals(needs),
         needs=needs, sources=sources, flows=flows, industry=industry_split(flows_to_need),
         industry_by_category=industry_by_category(flows_to_need),
         payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix, years=years,
+        checks=checks, instruments=by_instrument(frame, needs_f["id"]),
         rates_latest=rates.latest_date,
         findings=findings, data_version=ledger.data_version,
     )

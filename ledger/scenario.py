@@ -1,6 +1,7 @@
 """What-if levers, applied to a copy of the ledger before reconciling: reporting
-currency, FX mode and date, status filter, per-source availability, and a
-shift of US-bound spending to European industry."""
+currency, FX mode and date, the part of the ledger shown, status and instrument
+filters, the as-of date, per-source availability, and a shift of US-bound
+spending to European industry."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import pandas as pd
 from ledger.fx import Conversion, FxMode, RateTable, convert_factors
 from ledger.graph import topological_order
 from ledger.intervals import midpoint
+from ledger.parts import PARTS, Part, instrument_mask, leave_out, part_mask
 from ledger.problems import LedgerError, Problem
-from ledger.schema import STATUSES, Ledger
+from ledger.schema import INSTRUMENTS, STATUSES, Ledger
 from ledger.units import currencies
 
 SHIFTED_SUFFIX = "~to-europe"
@@ -31,6 +33,8 @@ class Scenario:
     availability: tuple[tuple[str, float], ...] = field(default=())  # (source id, 0..1)
     shift_us_to_europe: float = 0.0  # share of US-bound spending moved, 0..1
     asof: dt.date | None = None  # only rows dated on or before it count: the ledger that day
+    part: Part = "all"  # everything, the public record only, or the article only
+    instruments: tuple[str, ...] | None = None  # None: every instrument counts
 
     def __post_init__(self) -> None:
         problems = []
@@ -44,6 +48,13 @@ class Scenario:
             if unknown:
                 problems.append(Problem(None, "status", f"unknown status {', '.join(unknown)}; "
                                         f"use {', '.join(STATUSES)}"))
+        if self.part not in PARTS:
+            problems.append(Problem(None, "part", f"'{self.part}' — use {', '.join(PARTS)}"))
+        if self.instruments is not None:
+            unknown = sorted(set(self.instruments) - set(INSTRUMENTS))
+            if unknown:
+                problems.append(Problem(None, "instrument", f"unknown instrument "
+                                        f"{', '.join(unknown)}; use {', '.join(INSTRUMENTS)}"))
         for source, share in self.availability:
             if not 0.0 <= share <= 1.0:
                 problems.append(Problem(None, "availability", f"{source}: {share} not in 0–1"))
@@ -59,6 +70,7 @@ class Scenario:
         data["statuses"] = list(self.statuses) if self.statuses is not None else "all"
         data["availability"] = {k: v for k, v in sorted(self.availability)}
         data["asof"] = self.asof.isoformat() if self.asof else None
+        data["instruments"] = list(self.instruments) if self.instruments is not None else "all"
         return data
 
 
@@ -72,7 +84,8 @@ class Valued:
     conversion: Conversion
     fx_date: dt.date | None  # the valuation date in "date" mode
     excluded_by_status: pd.DataFrame  # flows the status filter left out
-    not_in_force: pd.DataFrame  # rows superseded or dated after the as-of date (`reason`)
+    not_in_force: pd.DataFrame  # rows superseded, after the as-of date, or outside the view
+    checks: pd.DataFrame  # the published totals in force (kind check), valued like any row
 
 
 def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
@@ -95,7 +108,14 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
         shifted=False,
     )
     frame = frame.assign(full_low=frame["value_low"], full_high=frame["value_high"])
+    frame, outside = leave_out(frame, part_mask(frame, scenario.part), OUTSIDE_PART)
     frame, not_in_force = in_force(frame, scenario.asof)
+    is_check = (frame["kind"] == "check").to_numpy()
+    checks, frame = frame[is_check], frame[~is_check]
+    frame, other = leave_out(frame, instrument_mask(frame, scenario.instruments),
+                             OUTSIDE_INSTRUMENT)
+    not_in_force = pd.concat([not_in_force, outside, other], ignore_index=True) \
+        if len(outside) or len(other) else not_in_force
     excluded = frame.iloc[0:0]
     if scenario.statuses is not None:
         drop = (frame["kind"] == "flow") & ~frame["status"].isin(scenario.statuses)
@@ -104,10 +124,13 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
     frame = _apply_availability(frame, dict(scenario.availability))
     if scenario.shift_us_to_europe and "industry_bloc" in frame.columns:
         frame = _shift_to_europe(frame, scenario.shift_us_to_europe)
-    return Valued(frame.reset_index(drop=True), conversion, fx_date, excluded, not_in_force)
+    return Valued(frame.reset_index(drop=True), conversion, fx_date, excluded, not_in_force,
+                  checks.reset_index(drop=True))
 
 
 AFTER_ASOF = "no (after the as-of date)"
+OUTSIDE_PART = "no (outside the part of the ledger shown)"
+OUTSIDE_INSTRUMENT = "no (instrument not counted)"
 
 
 def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -220,6 +243,10 @@ def to_query(scenario: Scenario) -> dict[str, str]:
         params["avail"] = ",".join(f"{s}:{round(v * 100):d}" for s, v in changed)
     if scenario.asof is not None:
         params["asof"] = scenario.asof.isoformat()
+    if scenario.part != "all":
+        params["part"] = scenario.part
+    if scenario.instruments is not None:
+        params["instrument"] = ",".join(scenario.instruments) or "none"
     return params
 
 
@@ -247,6 +274,17 @@ def from_query(params: dict[str, str]) -> tuple[Scenario, list[str]]:
         notes.extend(f"unknown status {_quoted(s)} in the link" for s in wanted
                      if s not in STATUSES)
         fields["statuses"] = tuple(known)
+    if "instrument" in params:
+        wanted = [] if params["instrument"] == "none" else params["instrument"].split(",")
+        notes.extend(f"unknown instrument {_quoted(s)} in the link" for s in wanted
+                     if s not in INSTRUMENTS)
+        fields["instruments"] = tuple(s for s in wanted if s in INSTRUMENTS)
+    if "part" in params:
+        if params["part"] in PARTS:
+            fields["part"] = params["part"]
+        else:
+            notes.append(f"unknown part {_quoted(params['part'])} in the link: "
+                         "showing everything")
     fields["shift_us_to_europe"] = _percent(params.get("shift"), "shift", notes) or 0.0
     availability = []
     for item in filter(None, params.get("avail", "").split(",")):

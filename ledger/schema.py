@@ -1,4 +1,4 @@
-"""Reading a funding CSV (format version 1) into a clean frame, or every
+"""Reading a funding CSV (format versions 1 and 2) into a clean frame, or every
 problem at once, each naming its row (header = row 1) and column."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ledger.cells import (
@@ -17,20 +18,24 @@ from ledger.cells import (
     codes,
     dates,
     donors,
+    instruments,
     periods,
     revisions,
+    tags,
     units,
 )
-from ledger.links import check_links
+from ledger.links import check_links, check_targets
 from ledger.problems import LedgerError, Problem
 from ledger.textfile import MAX_BYTES, read_csv_bytes
 
 COLUMNS = (
     "id", "kind", "name", "category", "low", "high", "unit", "date",
     "from", "to", "donor", "industry", "status", "ref", "note", "end", "revises",
+    "instrument", "tags",
 )
 REQUIRED = ("id", "kind", "name", "low", "unit", "date")
-KINDS = ("need", "source", "flow")
+KINDS = ("need", "source", "flow", "check")
+INSTRUMENTS = ("grant", "loan", "guarantee", "in-kind", "unknown")
 STATUSES = ("estimate", "pledged", "committed", "disbursed", "assumption")
 SPECIAL_INDUSTRY = {"EU": "EU", "UNKNOWN": "unknown"}
 
@@ -118,7 +123,7 @@ def _check(c: Cells) -> pd.DataFrame:
     kind = c.cell("kind").str.lower()
     check_ids(c, ids)
     c.flag(~kind.isin(KINDS), "kind",
-           c.quoted("kind", "unknown kind: need, source or flow"))
+           c.quoted("kind", "unknown kind: need, source, flow or check"))
     c.flag(c.cell("name") == "", "name", "missing name")
     low, high = amounts(c)
     currency, scale = units(c)
@@ -146,9 +151,30 @@ def _check(c: Cells) -> pd.DataFrame:
         "note": c.cell("note"),
         "end": periods(c, date),
         "revises": revisions(c, ids, kind, date),
+        "instrument": instruments(c, INSTRUMENTS),
+        "tags": tags(c),
     })
     check_links(frame, c.flag, c.quoted)
-    return frame
+    check_targets(frame, c.flag, c.quoted)
+    return _inherit_instrument(frame)
+
+
+def _inherit_instrument(frame: pd.DataFrame) -> pd.DataFrame:
+    """A flow with no instrument of its own carries its source's; rows with none are
+    `unknown`."""
+    empty = (frame["instrument"] == "").to_numpy()
+    if not empty.any():
+        return frame
+    sources = frame[(frame["kind"] == "source").to_numpy()]
+    of_source = dict(zip(sources["id"], sources["instrument"], strict=False))
+    flows = empty & (frame["kind"] == "flow").to_numpy()
+    instrument = frame["instrument"].copy()
+    if flows.any():  # flows name few distinct sources: look each up once
+        position, distinct = pd.factorize(frame.loc[flows, "from"])
+        found = np.array([of_source.get(str(d), "") for d in distinct] + [""], dtype=object)
+        instrument[flows] = found[position]
+    instrument = instrument.where(instrument != "", "unknown")
+    return frame.assign(instrument=instrument.astype("str"))
 
 
 def template_csv() -> bytes:
@@ -156,10 +182,12 @@ def template_csv() -> bytes:
     rows = [
         ",".join(COLUMNS),
         "example-need,need,Example need,military,90,100,billion USD,2025-08-18,,,,,estimate,"
-        "Document and page,Delete these example rows",
+        "Document and page,Delete these example rows,,,,",
         "example-source,source,Example source,,300,,bn EUR,2025-08-19,,,EU,,pledged,"
-        "Document and page,",
+        "Document and page,,,,grant,example",
         "example-flow,flow,Example flow,military,20,30,bn EUR,2025-08-19,example-source,"
-        "example-need,,US,assumption,Document and page,",
+        "example-need,,US,assumption,Document and page,,,,,",
+        "example-check,check,Published total of the example rows,,300,,bn EUR,2025-08-31,,"
+        "#example,,,,Document and page,A check never counts in a total,,,,",
     ]
     return ("\n".join(rows) + "\n").encode("utf-8")

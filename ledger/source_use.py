@@ -73,3 +73,23 @@ def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame,
         judged_available_low=avail_low, judged_available_high=avail_high,
         judged_allocated_low=out_low, judged_allocated_high=out_high,
     )
+
+
+def by_instrument(frame: pd.DataFrame, need_ids: pd.Series) -> pd.DataFrame:
+    """Money by instrument: the sources' own amounts (a pool's inflows are counted at
+    their origin, never twice) and the flows into needs, each [low, high]."""
+    from ledger.schema import INSTRUMENTS
+
+    kind = frame["kind"].to_numpy()
+    code, names = pd.factorize(frame["instrument"])
+    into_need = (kind == "flow") & frame["to"].isin(need_ids).to_numpy()
+    table = {"instrument": list(names)}
+    for name, rows in (("amount", kind == "source"), ("to_needs", into_need)):
+        for bound in ("low", "high"):
+            table[f"{name}_{bound}"] = np.bincount(
+                code[rows], weights=frame[f"value_{bound}"].to_numpy(dtype=float)[rows],
+                minlength=len(names))
+    out = pd.DataFrame(table)
+    out = out[(out["amount_high"] > 0) | (out["to_needs_high"] > 0)]
+    order = {name: i for i, name in enumerate(INSTRUMENTS)}
+    return out.sort_values("instrument", key=lambda s: s.map(order)).reset_index(drop=True)

@@ -29,6 +29,26 @@ def _examples(f: Finding) -> str:
     return shown + ("; …" if f.numbers["groups"] > len(f.numbers["examples"]) else "")
 
 
+def _check(f: Finding) -> str:
+    n = f.numbers
+    low, high = sorted(abs(x) * 100 for x in n["off"])
+    way = "less" if n["off"][0] < 0 else "more"
+    span = f"{low:.0f} %" if round(low) == round(high) else f"{low:.0f}–{high:.0f} %"
+    return (f"{n['name']}: {money_range(*n['published'], n['currency'])} published; the "
+            f"ledger's {n['what']} {money_range(*n['ledger'], n['currency'])}, "
+            f"{span} {way}")
+
+
+def _outside(f: Finding) -> str:
+    from ledger.parts import PART_WORDS
+    parts = []
+    if f.numbers["part"] != "all":
+        parts.append("showing " + PART_WORDS[f.numbers["part"]])
+    if f.numbers["instruments"] is not None:
+        parts.append("counting only " + (", ".join(f.numbers["instruments"]) or "no instrument"))
+    return f"{f.count:,} row(s) left out of this view (" + "; ".join(parts) + ")"
+
+
 SENTENCES: dict[str, Callable[[Finding], str]] = {
     "over_allocated": _over,
     "possibly_over_allocated": _over,
@@ -68,6 +88,8 @@ SENTENCES: dict[str, Callable[[Finding], str]] = {
                                          list(f.numbers["by"].items())[:5])),
     "after_as_of": lambda f: (f"{f.count:,} row(s) dated after {f.numbers['asof']} are left "
                               "out: the ledger as it stood that day"),
+    "outside_view": _outside,
+    "check_failed": _check,
     "excluded_by_status": lambda f: (f"{f.count:,} flow(s) left out by the status filter "
                                      f"(counting only {', '.join(f.numbers['counting'])})"),
 }

@@ -23,8 +23,8 @@ CSV_COLUMNS = (
     "gap_low", "gap_high", "coverage_low", "coverage_high", "currency",
 )
 JSON_FIELDS = ("currency", "fx", "scenario", "data_version", "totals", "needs", "sources",
-               "industry", "industry_by_category", "years", "payer_supplier", "findings",
-               "link")
+               "industry", "industry_by_category", "years", "checks", "instruments",
+               "payer_supplier", "findings", "link")
 
 
 def _amount(value: float) -> float | None:
@@ -115,6 +115,17 @@ def to_dict(result: Reconciliation) -> dict[str, Any]:
                                              for name in ("need", "pledged", "committed",
                                                           "disbursed", "gap")}}
                   for r in result.years.to_dict("records")],
+        "checks": [
+            {"id": r.id, "name": r.name, "to": r.to, "ref": r.ref,
+             "date": r.date.date().isoformat(),
+             "published": _pair(r.published_low, r.published_high),
+             "ledger": None if r.holds is None else _pair(r.ledger_low, r.ledger_high),
+             "holds": r.holds}
+            for r in result.checks.itertuples()],
+        "instruments": [
+            {"instrument": r.instrument, "amount": _pair(r.amount_low, r.amount_high),
+             "to_needs": _pair(r.to_needs_low, r.to_needs_high)}
+            for r in result.instruments.itertuples()],
         "payer_supplier": payer,
         "findings": [{"severity": f.severity, "code": f.code, "rows": list(f.rows),
                       "message": message(f)} for f in result.findings],

@@ -1,0 +1,123 @@
+"""Published totals (rows of kind `check`) against the ledger. A check names a row
+(a need: its need; a source: its available amount; a flow: its amount) or a tag
+(the own amounts of every row with it, dated on or before the check's date). It
+is judged in the check's own currency at the check's own date, so exchange
+movement never makes one hold or fail; it holds when the two intervals overlap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ledger.findings import Finding
+from ledger.fx import RateTable, cross_factors
+from ledger.parts import has_tag
+from ledger.scenario import SHIFTED_SUFFIX, Valued
+
+CHECK_COLUMNS = (
+    "id", "name", "to", "ref", "date", "currency", "published_low", "published_high",
+    "ledger_low", "ledger_high", "holds", "off_low", "off_high",
+    "native_published_low", "native_published_high", "native_ledger_low",
+    "native_ledger_high", "what",
+)
+_TOLERANCE = 1e-9  # relative: sums of floats that agree to nine digits agree
+
+
+def evaluate(valued: Valued, rates: RateTable) -> pd.DataFrame:
+    """One row per check: the published figure and the ledger's, in the reporting
+    currency and in the check's own; `holds` (True, False, or None when what it
+    checks is not in the view); `off_*` the share by which the ledger is off
+    (negative: less than published)."""
+    checks = valued.checks
+    if checks.empty:
+        return pd.DataFrame(columns=list(CHECK_COLUMNS))
+    frame = valued.frame
+    original = frame["id"].str.removesuffix(SHIFTED_SUFFIX)
+    superseded = valued.not_in_force[valued.not_in_force["counted"].astype(str)
+                                     .str.startswith("no (superseded").to_numpy(dtype=bool)]
+    records = []
+    for check in checks.itertuples(index=False):
+        rows, what = _contributing(frame, original, superseded, check)
+        published = (float(check.low), float(check.high))
+        if rows is None or rows.empty:
+            records.append(_record(check, published, None, what))
+            continue
+        native = rows["value_low"].to_numpy(float) / rows["fx_factor"].to_numpy(float), \
+            rows["value_high"].to_numpy(float) / rows["fx_factor"].to_numpy(float)
+        factor = cross_factors(rows["currency"].to_numpy(dtype=object),
+                               np.full(len(rows), check.currency, dtype=object),
+                               np.full(len(rows), np.datetime64(check.date, "D")), rates)
+        factor = np.where(np.isnan(factor), 0.0, factor)
+        ledger = (float((native[0] * factor).sum()), float((native[1] * factor).sum()))
+        records.append(_record(check, published, ledger, what))
+    return pd.DataFrame.from_records(records, columns=list(CHECK_COLUMNS))
+
+
+def _contributing(frame: pd.DataFrame, original: pd.Series, superseded: pd.DataFrame,
+                  check: object) -> tuple[pd.DataFrame | None, str]:
+    target = str(check.to)  # type: ignore[attr-defined]
+    if target.startswith("#"):
+        tag = target[1:].lower()
+        dated = (frame["date"] <= check.date).to_numpy()  # type: ignore[attr-defined]
+        carry = has_tag(frame["tags"], tag) & dated & (frame["kind"] != "check").to_numpy()
+        day = pd.Timestamp(check.date).strftime("%-d %b %Y")  # type: ignore[attr-defined]
+        return frame[carry], f"rows tagged {tag} dated on or before {day} sum to"
+    own = frame[(original == target).to_numpy()]
+    if own.empty:
+        old = superseded[superseded["id"] == target]
+        return (old if len(old) else None), f"{target} (superseded) is"
+    kind = str(own["kind"].iat[0])
+    if kind == "source":
+        inflows = frame[((frame["kind"] == "flow") & (frame["to"] == target)).to_numpy()]
+        return pd.concat([own, inflows]), f"{target} has available"
+    return own, f"{target} is"
+
+
+def _record(check: object, published: tuple[float, float],
+            ledger: tuple[float, float] | None, what: str) -> dict[str, object]:
+    factor = float(check.fx_factor)  # type: ignore[attr-defined]
+    holds = None
+    off = (np.nan, np.nan)
+    if ledger is not None:
+        slack = _TOLERANCE * max(abs(published[1]), abs(ledger[1]), 1.0)
+        holds = bool(ledger[0] <= published[1] + slack and published[0] <= ledger[1] + slack)
+        if not holds:
+            off = _off(published, ledger)
+    return {
+        "id": check.id, "name": check.name, "to": check.to,  # type: ignore[attr-defined]
+        "ref": check.ref, "date": check.date,  # type: ignore[attr-defined]
+        "currency": check.currency,  # type: ignore[attr-defined]
+        "published_low": published[0] * factor, "published_high": published[1] * factor,
+        "ledger_low": np.nan if ledger is None else ledger[0] * factor,
+        "ledger_high": np.nan if ledger is None else ledger[1] * factor,
+        "holds": holds, "off_low": off[0], "off_high": off[1],
+        "native_published_low": published[0], "native_published_high": published[1],
+        "native_ledger_low": np.nan if ledger is None else ledger[0],
+        "native_ledger_high": np.nan if ledger is None else ledger[1],
+        "what": what,
+    }
+
+
+def _off(published: tuple[float, float], ledger: tuple[float, float]) -> tuple[float, float]:
+    """By how much the ledger misses, as a share of the published figure: (ledger −
+    published) / published, bound by bound toward each other (−0.11, −0.16 reads
+    "11–16 % less")."""
+    def share(part: float, whole: float) -> float:
+        return part / whole if whole else float("nan")
+    if ledger[1] < published[0]:
+        return (share(ledger[1] - published[0], published[0]),
+                share(ledger[0] - published[1], published[1]))
+    return (share(ledger[0] - published[1], published[1]),
+            share(ledger[1] - published[0], published[0]))
+
+
+def check_findings(checks: pd.DataFrame) -> list[Finding]:
+    """A warning for each check that does not hold, with both figures in the check's
+    own currency and how far off the ledger is."""
+    failed = checks[checks["holds"].eq(False).to_numpy(dtype=bool)] if len(checks) else checks
+    return [Finding("warning", "check_failed", (str(c.id), str(c.to).lstrip("#")), 1, {
+        "name": c.name, "currency": c.currency, "what": c.what,
+        "published": (c.native_published_low, c.native_published_high),
+        "ledger": (c.native_ledger_low, c.native_ledger_high),
+        "off": (c.off_low, c.off_high),
+    }) for c in failed.itertuples(index=False)]
