@@ -103,7 +103,8 @@ def reconcile(
     codes: Codes = {}
     flows = aggregate_flows(frame, is_flow, codes)
     flows = flows.assign(category=flows["to"].map(
-        dict(zip(needs_f["id"], needs_f["category"], strict=True))).fillna(""))
+        dict(zip(needs_f["id"], needs_f["category"], strict=True))).astype(object).fillna("")
+        .astype("str"))
     flows_to_need = flows[flows["to"].isin(needs_f["id"]).to_numpy()]
 
     needs = _needs(needs_f, flows_to_need)

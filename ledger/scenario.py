@@ -153,7 +153,9 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
         reasons[superseded] = "no (superseded by " + frame.loc[superseded, "id"].map(
             replaced_by).astype(str) + ")"
         latest = {old: _end_of_chain(old, replaced_by) for old in replaced_by}
-        frame = frame.assign(**{end: frame[end].map(latest).fillna(frame[end]).astype(str)
+        flows = (frame["kind"] == "flow").to_numpy()  # a check keeps naming what it checks
+        frame = frame.assign(**{end: frame[end].where(~flows, frame[end].map(latest)
+                                                      .fillna(frame[end])).astype(str)
                                 for end in ("from", "to")})
     kept = (reasons == "").to_numpy()
     return frame[kept], frame[~kept].assign(counted=reasons[~kept].to_numpy())
