@@ -82,6 +82,9 @@ def coverage_gap(result: Reconciliation) -> go.Figure:
     return _layout(fig, title, c, height=max(300, 120 + 70 * len(needs)))
 
 
+LOG_SPAN = 100  # largest / smallest source from which the Sources chart uses a log axis
+
+
 def sources_chart(result: Reconciliation) -> go.Figure:
     sources = result.sources.sort_values("available_high")
     c = result.currency
@@ -101,6 +104,11 @@ def sources_chart(result: Reconciliation) -> go.Figure:
              "Every source covers what is allocated from it")
     fig.update_layout(barmode="group")
     fig.update_xaxes(title_text=f"bn {c}")
+    positive = sources["available_low"][sources["available_low"] > 0]
+    if len(positive) and positive.max() / positive.min() >= LOG_SPAN:
+        # magnitudes three orders apart: on a linear axis the small sources vanish
+        fig.update_xaxes(type="log", title_text=f"bn {c}, log scale")
+        title += " (log scale)"
     return _layout(fig, title, c, height=max(300, 120 + 70 * len(sources)))
 
 
@@ -174,66 +182,135 @@ def payer_supplier(result: Reconciliation) -> go.Figure:
     return _layout(fig, title, c, height=400)
 
 
-def sankey(result: Reconciliation) -> go.Figure:
-    """Donor bloc → source → need → industry bloc; widths are range midpoints."""
+SANKEY_SHOWN = 10  # sources drawn one by one; the smaller ones share a node
+COLUMNS_X = {"donor": 0.001, "source": 0.3, "need": 0.6, "industry": 0.999}
+LABEL_CHARS = 36  # a longer name is cut (in full on hover) so labels keep to their column
+NOT_ALLOCATED = "Not allocated"
+
+
+def sankey_groups(result: Reconciliation, expand: bool = False) -> dict[str, str]:
+    """Source id → the node it is drawn in: itself, or "others" for the smaller
+    sources beyond the SANKEY_SHOWN largest (a pool, which money flows into, is
+    always drawn on its own)."""
+    sources = result.sources
+    if expand or len(sources) <= SANKEY_SHOWN:
+        return {sid: sid for sid in sources["id"]}
+    fed = set(result.flows.loc[result.flows["to"].isin(sources["id"]), "to"])
+    size = iv.midpoint(sources["available_low"], sources["available_high"])
+    order = sources.assign(size=size).sort_values("size", ascending=False, kind="stable")
+    keep = set(order["id"].head(SANKEY_SHOWN)) | fed
+    return {sid: sid if sid in keep else "others" for sid in sources["id"]}
+
+
+def sankey(result: Reconciliation, expand: bool = False) -> go.Figure:
+    """Donor bloc → source → need (or "not allocated") → industry bloc; widths are
+    range midpoints. Beyond the SANKEY_SHOWN largest sources the rest share one
+    node unless `expand`; columns are fixed so no label sits over another."""
     c = result.currency
     sources = result.sources
+    group = sankey_groups(result, expand)
+    grouped = sorted(sid for sid, g in group.items() if g == "others")
     names = dict(zip(sources["id"], sources["name"], strict=True)) | dict(
         zip(result.needs["id"], result.needs["name"], strict=True))
+    names["others"] = f"{len(grouped)} smaller sources"
     need_ids = set(result.needs["id"])
-    flows = result.flows.assign(mid=iv.midpoint(result.flows["value_low"],
-                                                result.flows["value_high"]))
     nodes: dict[tuple[str, str], int] = {}
     labels: list[str] = []
+    full: list[str] = []
     colours: list[str] = []
+    layers: list[str] = []
+    links: dict[tuple[int, int, str], list[float]] = {}
 
     def node(layer: str, key: str, label: str, colour: str) -> int:
         if (layer, key) not in nodes:
             nodes[(layer, key)] = len(labels)
-            labels.append(safe(label))
+            full.append(safe(label))
+            labels.append(safe(label if len(label) <= LABEL_CHARS
+                               else label[:LABEL_CHARS - 1].rstrip() + "…"))
             colours.append(colour)
+            layers.append(layer)
         return nodes[(layer, key)]
 
-    link_src, link_dst, link_val, link_col, link_text = [], [], [], [], []
+    def link(a: int, b: int, low: float, high: float, colour: str) -> None:
+        if high > 0:
+            total = links.setdefault((a, b, colour), [0.0, 0.0])
+            total[0] += low
+            total[1] += high
 
-    def link(a: int, b: int, value: float, colour: str, text: str) -> None:
-        if value > 0:
-            link_src.append(a)
-            link_dst.append(b)
-            link_val.append(value / BN)
-            link_col.append(colour)
-            link_text.append(text)
+    def source_node(sid: str) -> int:
+        key = group.get(sid, sid)
+        return node("source", key, names.get(key, key), "#888888")
 
     mix = result.donor_mix
-    own = sources.assign(mid=iv.midpoint(sources["own_low"], sources["own_high"]))
-    for row in own.itertuples():
+    for row in sources.itertuples():
         shares = mix.loc[row.id] if row.id in mix.index else pd.Series({"Other": 1.0})
         for bloc, share in shares[shares > 0].items():  # a joint package splits by donor
             colour = BLOC_COLOURS.get(str(bloc), "#777777")
-            link(node("donor", str(bloc), f"{bloc} (donor)", colour),
-                 node("source", row.id, row.name, "#888888"), row.mid * share,
-                 _fade(colour), money_range(row.own_low * share, row.own_high * share, c))
-    for row in flows.rename(columns={"from": "origin"}).itertuples():
-        from_node = node("source", row.origin, names.get(row.origin, row.origin), "#888888")
+            link(node("donor", str(bloc), f"{bloc} (donor)", colour), source_node(row.id),
+                 row.own_low * share, row.own_high * share, _fade(colour))
+    for row in result.flows.rename(columns={"from": "origin"}).itertuples():
         target = row.to
-        layer = "need" if target in need_ids else "source"
-        to_node = node(layer, target, names.get(target, target),
-                       NEED_COLOUR if layer == "need" else "#888888")
-        text = money_range(row.value_low, row.value_high, c)
-        link(from_node, to_node, row.mid, "rgba(120,120,120,0.35)", text)
-        if layer == "need":
+        if target in need_ids:
+            to_node = node("need", target, names.get(target, target), NEED_COLOUR)
             bloc = row.industry_bloc or "Unknown"
             colour = BLOC_COLOURS.get(bloc, "#777777")
-            link(to_node, node("industry", bloc, f"{bloc} (industry)", colour), row.mid,
-                 _fade(colour), text)
+            link(to_node, node("industry", bloc, f"{bloc} (industry)", colour),
+                 row.value_low, row.value_high, _fade(colour))
+        else:
+            to_node = source_node(target)
+        link(source_node(row.origin), to_node, row.value_low, row.value_high,
+             "rgba(120,120,120,0.35)")
+    spare = sources[sources["headroom_high"] > 0]
+    for row in spare.itertuples():  # money no flow takes ends in its own node
+        link(source_node(row.id), node("need", NOT_ALLOCATED, NOT_ALLOCATED, "#CCCCCC"),
+             max(row.headroom_low, 0.0), row.headroom_high, "rgba(200,200,200,0.5)")
+    a = [key[0] for key in links]
+    b = [key[1] for key in links]
+    link_colours = [key[2] for key in links]
+    bounds = list(links.values())
+    mids = [iv.midpoint(lo, hi) / BN for lo, hi in bounds]
+    per_column = max((layers.count(layer) for layer in COLUMNS_X), default=1)
+    height = max(520, 380 + 20 * per_column)
+    x, y = _sankey_positions(layers, a, b, mids,
+                             {nodes[k] for k in nodes if k[1] == NOT_ALLOCATED},
+                             gap=20 / (height - 100))
     fig = go.Figure(go.Sankey(
-        arrangement="snap",
-        node=dict(label=labels, color=colours, pad=18, thickness=16),
-        link=dict(source=link_src, target=link_dst, value=link_val, color=link_col,
-                  customdata=link_text, hovertemplate="%{customdata}<extra></extra>"),
+        arrangement="fixed",
+        node=dict(label=labels, color=colours, pad=14, thickness=16, x=x, y=y,
+                  customdata=full, hovertemplate="%{customdata}<extra></extra>"),
+        link=dict(source=a, target=b, value=mids, color=link_colours,
+                  customdata=[money_range(lo, hi, c) for lo, hi in bounds],
+                  hovertemplate="%{customdata}<extra></extra>"),
     ))
-    return _layout(fig, "Who pays, through which source, for what, and whose industry gets "
-                   "the orders", c, height=520)
+    title = "Who pays, through which source, for what, and whose industry gets the orders"
+    if grouped:
+        title += f" ({len(grouped)} smaller sources drawn together)"
+    return _layout(fig, title, c, height=height)
+
+
+def _sankey_positions(layers: list[str], a: list[int], b: list[int], widths: list[float],
+                      last: set[int], gap: float) -> tuple[list[float], list[float]]:
+    """Each node's column by its layer, and its place in the column: largest first
+    (the nodes in `last` at the bottom), stacked by size with a gap, centres in (0, 1)."""
+    out = [0.0] * len(layers)
+    into = [0.0] * len(layers)
+    for i, j, w in zip(a, b, widths, strict=True):
+        out[i] += w
+        into[j] += w
+    size = [max(o, n) for o, n in zip(out, into, strict=True)]
+    x = [COLUMNS_X[layer] for layer in layers]
+    y = [0.5] * len(layers)
+    for layer in COLUMNS_X:
+        members = sorted((k for k, kind in enumerate(layers) if kind == layer),
+                         key=lambda k: (k in last, -size[k]))
+        total = sum(size[k] for k in members) or 1.0
+        room = max(0.1, 1.0 - gap * (len(members) - 1))
+        top = 0.0
+        for k in members:
+            share = size[k] / total * room
+            y[k] = min(max(top + share / 2, 0.001), 0.999)
+            top += share + gap
+    return x, y
 
 
 def _fade(hex_colour: str, alpha: float = 0.45) -> str:

@@ -18,7 +18,7 @@ CHECK_COLUMNS = (
     "id", "name", "to", "ref", "date", "currency", "published_low", "published_high",
     "ledger_low", "ledger_high", "holds", "off_low", "off_high",
     "native_published_low", "native_published_high", "native_ledger_low",
-    "native_ledger_high", "what",
+    "native_ledger_high", "what", "tags",
 )
 _TOLERANCE = 1e-9  # relative: sums of floats that agree to nine digits agree
 
@@ -94,7 +94,7 @@ def _record(check: object, published: tuple[float, float],
         "native_published_low": published[0], "native_published_high": published[1],
         "native_ledger_low": np.nan if ledger is None else ledger[0],
         "native_ledger_high": np.nan if ledger is None else ledger[1],
-        "what": what,
+        "what": what, "tags": check.tags,  # type: ignore[attr-defined]
     }
 
 

@@ -38,8 +38,9 @@ def headline(result: Reconciliation) -> str:
         return "This ledger has no needs to cover."
     share = coverage_share(result)
     surplus = result.totals["surplus"]
-    sentence = (f"Needs of {money_range(*need, c)} are covered {percent_range(*share)}, "
-                f"leaving a gap of {money_range(*gap, c)}.")
+    sentence = showing(result) + (
+        f"Needs of {money_range(*need, c)} are covered {percent_range(*share)}, "
+        f"leaving a gap of {money_range(*gap, c)}.")
     if surplus[1] > 0:
         sentence += (f" A further {money_range(*surplus, c)} exceeds what some needs "
                      f"require; it does not fill other needs' gaps.")
@@ -49,6 +50,20 @@ def headline(result: Reconciliation) -> str:
         sentence += (f" Even fully mobilised, the largest source ({name}) would cover at most "
                      f"{percent(at_most)} of the needs.")
     return sentence
+
+
+def showing(result: Reconciliation) -> str:
+    """Which part of the ledger the figures are of ("" for a ledger without parts)."""
+    from ledger.parts import ARTICLE_TAG, PART_WORDS, RECORD_TAG, has_tag
+
+    part = result.scenario.part
+    if part == "all":
+        frame = result.valued.frame
+        if not (has_tag(frame["tags"], ARTICLE_TAG).any()
+                or has_tag(frame["tags"], RECORD_TAG).any()):
+            return ""
+    words = PART_WORDS[part]
+    return f"Showing {words}. "
 
 
 def largest_gap(needs: pd.DataFrame) -> pd.Series | None:

@@ -64,9 +64,13 @@ def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame,
     avail_high = np.where(native, avail_high, sources["available_high"])
     out_low = np.where(native, out_low, sources["allocated_low"])
     out_high = np.where(native, out_high, sources["allocated_high"])
+    # the same range given out as came in is the same uncertain amount passed on in
+    # full (a package of $487–511 m bought whole), not a possible over-allocation
+    whole = np.isclose(out_low, avail_low, rtol=1e-9, atol=0) & np.isclose(
+        out_high, avail_high, rtol=1e-9, atol=0)
     state = np.where(out_low > avail_high * (1 + 1e-12), OverAllocation.CERTAIN.value,
-                     np.where(out_high > avail_low * (1 + 1e-12), OverAllocation.POSSIBLE.value,
-                              OverAllocation.NO.value))
+                     np.where((out_high > avail_low * (1 + 1e-12)) & ~whole,
+                              OverAllocation.POSSIBLE.value, OverAllocation.NO.value))
     return sources.assign(
         over_allocated=state,
         judged_in=np.where(native, sources_f["currency"].to_numpy(dtype=object), ""),
@@ -83,7 +87,7 @@ def by_instrument(frame: pd.DataFrame, need_ids: pd.Series) -> pd.DataFrame:
     kind = frame["kind"].to_numpy()
     code, names = pd.factorize(frame["instrument"])
     into_need = (kind == "flow") & frame["to"].isin(need_ids).to_numpy()
-    table = {"instrument": list(names)}
+    table: dict[str, object] = {"instrument": list(names)}
     for name, rows in (("amount", kind == "source"), ("to_needs", into_need)):
         for bound in ("low", "high"):
             table[f"{name}_{bound}"] = np.bincount(

@@ -11,14 +11,16 @@ import pandas as pd
 
 from ledger.findings import OverAllocation
 from ledger.formatting import money_range, percent_range
+from ledger.parts import ARTICLE_TAG
 from ledger.reconcile import Reconciliation
 
 LEDGER_COLUMNS = ("row", "id", "kind", "name", "category", "low", "high", "currency", "date",
                   "value_low", "value_high", "from", "to", "donor", "industry", "status",
-                  "counted", "ref", "note")
+                  "instrument", "tags", "counted", "ref", "note")
 T = TypeVar("T")
 COUNTED = "yes"
 LEFT_OUT_BY_STATUS = "no (status filter)"
+A_CHECK = "no (a published total: checks, never counts)"
 
 
 def _memo(result: Reconciliation, name: str, build: Callable[[], T]) -> T:
@@ -53,7 +55,9 @@ def _ledger_table(result: Reconciliation) -> pd.DataFrame:
         high[at] += moved["value_high"].to_numpy()
     counted = rows.assign(value_low=low, value_high=high, counted=COUNTED)
     left_out = result.valued.excluded_by_status.assign(counted=LEFT_OUT_BY_STATUS)
-    frame = pd.concat([counted, left_out, result.valued.not_in_force], ignore_index=True)
+    checks = result.valued.checks.assign(counted=A_CHECK)
+    frame = pd.concat([counted, left_out, checks, result.valued.not_in_force],
+                      ignore_index=True)
     frame = frame.sort_values("row", kind="stable")
     table = {column: frame[column].to_numpy() for column in LEDGER_COLUMNS if column != "date"}
     table["date"] = frame["date"].dt.strftime("%Y-%m-%d").to_numpy()
@@ -187,4 +191,55 @@ def years_readable(result: Reconciliation) -> pd.DataFrame:
         return pd.DataFrame(columns=["year", *YEAR_COLUMNS])
     return pd.DataFrame({"year": years["year"].astype(int),
                          **_ranges(years, {c: c.replace("_", " ") for c in YEAR_COLUMNS},
+                                   result.currency)})
+
+
+def check_verdict(holds: object, off_low: float, off_high: float) -> str:
+    """A check's outcome in words: holds, off by how much, or not in this view."""
+    if holds is None or (isinstance(holds, float) and pd.isna(holds)):
+        return "not in this view"
+    if holds:
+        return "holds"
+    low, high = sorted(abs(x) * 100 for x in (off_low, off_high))
+    span = f"{low:.0f} %" if round(low) == round(high) else f"{low:.0f}–{high:.0f} %"
+    return f"does not hold: the ledger is {span} {'less' if off_low < 0 else 'more'}"
+
+
+def checks_table(result: Reconciliation) -> pd.DataFrame:
+    """Each published total against the ledger, as read: both figures in the check's
+    own currency (where it is judged), the outcome, and the page it comes from."""
+    checks = result.checks
+    columns = ["check", "checks", "published", "ledger", "outcome", "source", "id", "article"]
+    if checks.empty:
+        return pd.DataFrame(columns=columns)
+    ledger = [("" if pd.isna(lo) else money_range(lo, hi, cur)) for lo, hi, cur in zip(
+        checks["native_ledger_low"], checks["native_ledger_high"], checks["currency"],
+        strict=True)]
+    return pd.DataFrame({
+        "check": checks["name"],
+        "checks": checks["to"],
+        "published": [money_range(lo, hi, cur) for lo, hi, cur in zip(
+            checks["native_published_low"], checks["native_published_high"],
+            checks["currency"], strict=True)],
+        "ledger": ledger,
+        "outcome": [check_verdict(h, lo, hi) for h, lo, hi in zip(
+            checks["holds"], checks["off_low"], checks["off_high"], strict=True)],
+        "source": checks["ref"],
+        "id": checks["id"],
+        "article": [ARTICLE_TAG in str(t).split(";") for t in checks["tags"]],
+    })
+
+
+INSTRUMENT_WORDS = {"grant": "grants", "loan": "loans (repaid)", "guarantee": "guarantees",
+                    "in-kind": "in kind (equipment, services)", "unknown": "not stated"}
+
+
+def instruments_table(result: Reconciliation) -> pd.DataFrame:
+    """Money by instrument as read: the sources' own money and what flows into needs."""
+    table = result.instruments
+    if table.empty:
+        return pd.DataFrame(columns=["instrument", "money", "into needs"])
+    return pd.DataFrame({"instrument": table["instrument"].map(INSTRUMENT_WORDS)
+                         .fillna(table["instrument"]),
+                         **_ranges(table, {"amount": "money", "to_needs": "into needs"},
                                    result.currency)})

@@ -34,8 +34,9 @@ def _check(f: Finding) -> str:
     low, high = sorted(abs(x) * 100 for x in n["off"])
     way = "less" if n["off"][0] < 0 else "more"
     span = f"{low:.0f} %" if round(low) == round(high) else f"{low:.0f}–{high:.0f} %"
-    return (f"{n['name']}: {money_range(*n['published'], n['currency'])} published; the "
-            f"ledger's {n['what']} {money_range(*n['ledger'], n['currency'])}, "
+    (pub_low, pub_high), (led_low, led_high) = n["published"], n["ledger"]
+    return (f"{n['name']}: {money_range(pub_low, pub_high, n['currency'])} published; the "
+            f"ledger's {n['what']} {money_range(led_low, led_high, n['currency'])}, "
             f"{span} {way}")
 
 

@@ -139,7 +139,7 @@ def test_numbers_stay_numbers_in_the_gap_report():
 def test_an_upload_is_kept_in_its_session_and_never_in_a_shared_cache():
     from ui import caches, session
 
-    update = (ROOT / "data" / "examples" / "update-2025-12.csv").read_bytes()
+    update = (ROOT / "data" / "examples" / "update-urc.csv").read_bytes()
     caches.shared_cache().clear()  # other tests of this process may have published it
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
@@ -208,7 +208,7 @@ def test_the_editor_secret_box_is_empty_after_publishing(monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     run_page(at, "data")
-    update = (ROOT / "data" / "examples" / "update-2025-12.csv").read_bytes()
+    update = (ROOT / "data" / "examples" / "update-urc.csv").read_bytes()
     at.file_uploader(key="upload").set_value(("update.csv", update, "text/csv"))
     at.run()
     at.text_input(key="publish_secret").input("right-horse-battery")

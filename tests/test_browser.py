@@ -69,14 +69,14 @@ def upload(page, file: Path) -> None:
 def test_upload_round_trip_changes_the_overview(url, page):
     page.goto(f"{url}/data")
     wait_for_app(page)
-    upload(page, ROOT / "data" / "examples" / "update-2025-12.csv")
+    upload(page, ROOT / "data" / "examples" / "update-urc.csv")
     page.get_by_text("2 added, 0 removed, 0 changed").wait_for(timeout=20_000)
     page.get_by_role("button", name="Use for my session").click()
     page.get_by_text("your upload (8 rows").first.wait_for(timeout=20_000)
     page.get_by_role("link", name="Overview").click()
     wait_for_app(page)
     gap = page.locator('[data-testid="stMetricValue"]').first.inner_text()
-    update = reconcile(read_ledger(ROOT / "data" / "examples" / "update-2025-12.csv"))
+    update = reconcile(read_ledger(ROOT / "data" / "examples" / "update-urc.csv"))
     assert gap == money_range(*update.totals["gap"], "EUR") == "€600–650 bn"
 
 
@@ -241,7 +241,7 @@ def test_everything_works_from_the_keyboard(url, page):
     tab_to(page, "el.tagName === 'BUTTON' && el.closest('[data-testid=stFileUploader]')")
     with page.expect_file_chooser(timeout=10_000) as chooser:
         page.keyboard.press("Space")
-    chooser.value.set_files(str(ROOT / "data" / "examples" / "update-2025-12.csv"))
+    chooser.value.set_files(str(ROOT / "data" / "examples" / "update-urc.csv"))
     page.get_by_text("2 added, 0 removed").first.wait_for(timeout=30_000)
     # a report
     open_by_keyboard(page, "Reports")

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 
 from ledger import charts
+from ledger.formatting import money_range
+from ledger.insights import european_money_in_us_industry
 from ledger.reconcile import reconcile
 from ledger.scenario import Scenario
 from ledger.schema import read_ledger
@@ -21,11 +23,15 @@ def shipped_result():
 
 
 def test_titles_state_the_finding(shipped_result):
+    needs = shipped_result.needs.set_index("id")
+    rdna5 = needs.loc["reconstruction-rdna5"]
     assert charts.coverage_gap(shipped_result).layout.title.text == (
-        "Reconstruction of Ukraine has the largest gap: €600–650 bn")
+        "Reconstruction and recovery (RDNA5) has the largest gap: "
+        + money_range(rdna5["uncovered_low"], rdna5["uncovered_high"], "EUR"))
     assert charts.payer_supplier(shipped_result).layout.title.text.startswith(
-        "European money spent in US industry: €54–63 bn")
-    assert "United States industry gets the largest known share" in (
+        "European money spent in US industry: " + money_range(
+            *european_money_in_us_industry(shipped_result), "EUR"))
+    assert "Europe industry gets the largest known share" in (
         charts.industry_split(shipped_result).layout.title.text)
 
 

@@ -103,7 +103,7 @@ def test_headline_quotes_the_gap_and_says_a_surplus_fills_no_other_gap():
 
 def test_update_file_gap_is_what_reconstruction_alone_lacks():
     # the armament programme is over-covered; reconstruction lacks €600–650 bn
-    result = reconcile(read_ledger(ROOT / "data/examples/update-2025-12.csv"))
+    result = reconcile(read_ledger(ROOT / "data/examples/update-urc.csv"))
     needs = by_id(result.needs)
     assert result.totals["gap"][0] >= needs.loc[needs["category"] == "reconstruction",
                                                  "uncovered_low"].sum()
@@ -147,7 +147,7 @@ def test_a_flow_in_another_currency_is_taken_at_the_source_date_rate():
 # 3. Availability passes through pools ---------------------------------------
 
 def test_halving_a_donor_to_a_pool_lowers_coverage_and_never_raises_another_donor():
-    ledger = read_ledger(ROOT / "data/examples/public-record.csv")
+    ledger = read_ledger(ROOT / "tests/data/era-pool.csv")
     base = reconcile(ledger)
     halved = reconcile(ledger, Scenario(availability=(("era-eu", 0.5),)))
     assert halved.totals["covered"][1] < base.totals["covered"][1]
@@ -326,3 +326,18 @@ def test_every_report_format_carries_the_link(shipped):
     assert b"currency=USD" in render(result, "html")
     assert json.loads(render(result, "json"))["link"] == "currency=USD"
 
+
+
+def test_a_source_given_out_whole_with_the_same_range_is_not_possibly_over_allocated():
+    # source 487–511, one flow of 487–511: the same uncertain amount passed on in full.
+    # A flow of 490–511 from it could exceed 487: possible over-allocation.
+    whole = reconcile(read_ledger(csv_bytes(
+        "n,need,N,military,1,,bn USD,2025-08-05,,,,,estimate,r,",
+        "s,source,S,,487,511,m USD,2025-08-05,,,DK;NO;SE,,committed,r,",
+        "f,flow,F,military,487,511,m USD,2025-08-05,s,n,,US,committed,r,")))
+    assert by_id(whole.sources).loc["s", "over_allocated"] == "no"
+    part = reconcile(read_ledger(csv_bytes(
+        "n,need,N,military,1,,bn USD,2025-08-05,,,,,estimate,r,",
+        "s,source,S,,487,511,m USD,2025-08-05,,,DK;NO;SE,,committed,r,",
+        "f,flow,F,military,490,511,m USD,2025-08-05,s,n,,US,committed,r,")))
+    assert by_id(part.sources).loc["s", "over_allocated"] == "possible"

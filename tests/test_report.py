@@ -57,12 +57,15 @@ def test_every_format_carries_the_same_numbers(shipped_result):
 def test_excel_has_every_sheet_frozen_headers_and_a_native_chart(shipped_result):
     book = workbook(shipped_result)
     assert book.sheetnames == ["Summary", "Needs", "Sources", "Industry",
-                               "Industry by category", "Years", "Payer × Supplier", "Findings",
+                               "Industry by category", "Years", "Checks", "Instruments",
+                               "Payer × Supplier", "Findings",
                                "Ledger", "FX rates", "References"]
     assert book["Needs"].freeze_panes == "A2"
     assert book["Summary"]._charts, "Summary holds the coverage-gap chart"
     ledger_sheet = list(book["Ledger"].iter_rows(values_only=True))
-    assert "ref" in ledger_sheet[0] and len(ledger_sheet) == 1 + 6
+    valued = shipped_result.valued
+    every_row = len(valued.frame) + len(valued.checks) + len(valued.not_in_force)
+    assert "ref" in ledger_sheet[0] and len(ledger_sheet) == 1 + every_row
     assert "Generated at (UTC)" in [r[0] for r in book["Summary"].iter_rows(values_only=True)]
 
 

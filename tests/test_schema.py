@@ -18,7 +18,7 @@ def problems_of(source) -> list[tuple[int | None, str | None]]:
 
 def test_shipped_ledger_is_valid(shipped):
     ledger = read_ledger(shipped)
-    assert set(ledger.frame["kind"]) == {"need", "source", "flow"}
+    assert set(ledger.frame["kind"]) == {"need", "source", "flow", "check"}
     assert (ledger.frame["ref"] != "").all()
 
 

@@ -18,7 +18,7 @@ from ledger.store import Store, database_url, metadata
 from .conftest import DATA, ROOT
 
 SHIPPED = (ROOT / "data" / "funding.csv").read_bytes()
-UPDATE = (ROOT / "data" / "examples" / "update-2025-12.csv").read_bytes()
+UPDATE = (ROOT / "data" / "examples" / "update-urc.csv").read_bytes()
 PG_URL = os.environ.get("LEDGER_TEST_DATABASE_URL", "")
 if os.environ.get("REQUIRE_POSTGRES") and not PG_URL:
     raise RuntimeError("REQUIRE_POSTGRES is set but LEDGER_TEST_DATABASE_URL is not")
@@ -26,8 +26,11 @@ if os.environ.get("REQUIRE_POSTGRES") and not PG_URL:
 
 def variant(n: int) -> bytes:
     """The shipped ledger with one note changed: distinct, valid content."""
-    return SHIPPED.replace(b"Target force of several", f"[variant {n}] Target force of "
-                           "several".encode())
+    changed = SHIPPED.replace(b"The article's figure, which the record confirms",
+                              f"[variant {n}] The article's figure, which the record "
+                              "confirms".encode())
+    assert changed != SHIPPED
+    return changed
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,7 +51,7 @@ def url(request, tmp_path) -> str:
 def test_empty_store_makes_the_shipped_ledger_version_one(url):
     store = Store(url)
     current = store.current()
-    assert current is not None and current.id == 1 and current.row_count == 6
+    assert current is not None and current.id == 1 and current.row_count == SHIPPED.count(b"\n") - 1
     assert store.content(1) == SHIPPED
     Store(url)  # opening again seeds nothing more
     assert len(store.history()) == 1

@@ -54,7 +54,7 @@ def test_a_version_published_on_one_server_is_served_by_the_other(team_database,
         on_a.goto(f"{server_a}/data")
         wait_for_app(on_a)
         on_a.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            str(ROOT / "data" / "examples" / "update-2025-12.csv"))
+            str(ROOT / "data" / "examples" / "update-urc.csv"))
         on_a.get_by_text("2 added, 0 removed").first.wait_for(timeout=30_000)
         on_a.get_by_text("Publish for everyone (editors)").click()
         on_a.get_by_label("Editor secret").fill("team-secret")

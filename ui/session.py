@@ -34,11 +34,11 @@ class Keys:
     LINK_NOTES = "_url_notes"  # what the link got wrong
     # widgets
     UPLOAD = "upload"
-    CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT, ASOF = (
-        "currency", "fx_mode", "fx_date", "statuses", "shift", "asof")
+    CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT, ASOF, PART, INSTRUMENTS = (
+        "currency", "fx_mode", "fx_date", "statuses", "shift", "asof", "part", "instruments")
     AVAILABILITY = "avail:"  # + source id
     PUBLISH_COMMENT, PUBLISH_AUTHOR = "publish_comment", "publish_author"
-    SCENARIO_WIDGETS = (CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT, ASOF)
+    SCENARIO_WIDGETS = (CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT, ASOF, PART, INSTRUMENTS)
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,24 @@ import datetime as dt
 import streamlit as st
 
 from ledger.fx import RateTable, staleness
+from ledger.parts import ARTICLE_TAG, PARTS, RECORD_TAG, has_tag
 from ledger.scenario import Scenario, from_query, to_query
-from ledger.schema import STATUSES, Ledger
+from ledger.schema import INSTRUMENTS, STATUSES, Ledger
 from ledger.units import currencies
 from ui.session import Keys
 from ui.widgets import plain
 
 FIRST_CURRENCIES = ("EUR", "USD", "GBP")
 FX_MODES = {"date": "One date for every amount", "row-date": "Each amount at its own date"}
+PART_LABELS = {"all": "Everything", "record": "Public record only", "article": "Article only"}
+
+
+def has_parts(ledger: Ledger | None) -> bool:
+    """Whether the ledger marks the article's rows or the record's (tags)."""
+    if ledger is None:
+        return False
+    tags = ledger.frame["tags"]
+    return bool(has_tag(tags, ARTICLE_TAG).any() or has_tag(tags, RECORD_TAG).any())
 
 
 def currency_options(rates: RateTable) -> list[str]:
@@ -40,6 +50,9 @@ def _seed_from_url(rates: RateTable) -> None:
                                         else STATUSES)
     st.session_state[Keys.SHIFT] = round(scenario.shift_us_to_europe * 100)
     st.session_state[Keys.ASOF] = scenario.asof
+    st.session_state[Keys.PART] = scenario.part
+    st.session_state[Keys.INSTRUMENTS] = list(scenario.instruments if scenario.instruments
+                                              is not None else INSTRUMENTS)
     for source, share in scenario.availability:
         st.session_state[Keys.AVAILABILITY + source] = round(share * 100)
 
@@ -57,6 +70,13 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
     _seed_from_url(rates)
     sidebar = st.sidebar
     sidebar.header("Scenario")
+    part = "all"
+    if has_parts(ledger) or st.session_state.get(Keys.PART, "all") != "all":
+        part = sidebar.radio(
+            "Show", list(PARTS), format_func=PART_LABELS.get, key=Keys.PART,
+            help="Everything: the article's figures, the public record and our assumptions. "
+            "Public record only: no assumption, and no article figure the record does not "
+            "confirm. Article only: the article's figures and the allocations it implies.")
     options = currency_options(rates)
     if st.session_state.get(Keys.CURRENCY) not in options:
         st.session_state[Keys.CURRENCY] = "EUR"
@@ -72,6 +92,10 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
     statuses = sidebar.multiselect("Count flows with status", list(STATUSES), key=Keys.STATUSES,
                                    help="Needs and sources always count; this narrows which "
                                    "flows cover them.")
+    instruments = sidebar.multiselect(
+        "Count money of instrument", list(INSTRUMENTS), key=Keys.INSTRUMENTS,
+        help="Loans are repaid: leave them out to see grants and aid in kind alone. A flow "
+        "without an instrument of its own carries its source's.")
     asof = sidebar.date_input("As known on", key=Keys.ASOF, format="YYYY-MM-DD",
                               min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31),
                               help="The ledger as it stood that day: only rows dated on or "
@@ -99,6 +123,9 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
         availability=tuple(availability),
         shift_us_to_europe=shift / 100,
         asof=asof if isinstance(asof, dt.date) else None,
+        part=part if part in PARTS else "all",
+        instruments=None if set(instruments) == set(INSTRUMENTS) else tuple(
+            i for i in INSTRUMENTS if i in instruments),
     )
     wanted = to_query(scenario)
     if dict(st.query_params) != wanted:

@@ -106,8 +106,14 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         "end date spread evenly by day); the gap is what each need lacks that year, added "
         "up; the cumulative gap, what it lacks by the end of the year.</p>",
         _table(views.years_readable(result)),
+        "<h2>Checks: published totals against the ledger</h2>",
+        '<p class="muted">Each published figure is judged in its own currency at its own '
+        "date; it holds when its range and the ledger's overlap.</p>",
+        _table(views.checks_table(result).drop(columns=["id", "article"])) if len(result.checks)
+        else "<p>No published totals to check in this ledger.</p>",
         "<h2>Sources</h2>", _figure(charts.sources_chart(result), "sources"),
         _table(views.sources_table(result)),
+        "<h3>Money by instrument</h3>", _table(views.instruments_table(result)),
         "<h2>Findings</h2>", _table(findings) if len(findings) else "<p>Nothing to flag.</p>",
         "<h2>References</h2>", _table(views.references(result)),
         "<h2>How this report was made</h2>",

@@ -23,7 +23,7 @@ from ledger.report.data import (
     provenance,
     rates_table,
 )
-from ledger.views import ledger_table, references
+from ledger.views import checks_table, ledger_table, references
 from ledger.wording import findings_table
 
 SHEETS = ("Summary", "Needs", "Sources", "Industry", "Payer × Supplier", "Findings", "Ledger",
@@ -91,6 +91,19 @@ def to_xlsx(result: Reconciliation, generated_at: dt.datetime) -> bytes:
     b.table("Industry by category", result.industry_by_category,
             {"amount_low": b.money, "amount_high": b.money} | ratios)
     b.table("Years", result.years, {k: b.money for k in result.years.columns if k != "year"})
+    checks = result.checks
+    if len(checks):
+        b.table("Checks", pd.DataFrame({
+            "id": checks["id"], "check": checks["name"], "checks": checks["to"],
+            "date": checks["date"].dt.date.astype(str), "published_low": checks["published_low"],
+            "published_high": checks["published_high"], "ledger_low": checks["ledger_low"],
+            "ledger_high": checks["ledger_high"], "outcome": checks_table(result)["outcome"],
+            "source": checks["ref"]}),
+            {k: b.money for k in ("published_low", "published_high", "ledger_low",
+                                  "ledger_high")} | {"source": b.wrap},
+            {"id": 26, "check": 40, "checks": 22, "outcome": 40, "source": 60})
+    b.table("Instruments", result.instruments,
+            {k: b.money for k in result.instruments.columns if k != "instrument"})
     b.table("Payer × Supplier", result.payer_supplier,
             {"amount_low": b.money, "amount_high": b.money}, {"donor_bloc": 16,
                                                               "industry_bloc": 16})

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.charts import industry_by_category, industry_split, payer_supplier, sankey
+from ledger.charts import (
+    SANKEY_SHOWN,
+    industry_by_category,
+    industry_split,
+    payer_supplier,
+    sankey,
+)
 from ledger.formatting import money_range
 from ledger.insights import european_money_in_us_industry
 from ledger.views import flows_table, references_behind
@@ -27,8 +33,14 @@ st.metric("European money spent in US industry",
           help="Flows into needs whose original donor is in Europe and whose orders go to "
           "US industry; money through an intermediate source keeps its donors pro rata.")
 st.subheader("Who pays, through which source, for what")
-st.caption("Widths in the diagram are the midpoints of the ranges; hover for the range.")
-chart(sankey(result), flows_table(result), flow_refs, "sankey")
+st.caption("Widths in the diagram are the midpoints of the ranges; hover for the range. "
+           "Money no flow takes ends in *Not allocated*.")
+expand = False
+if len(result.sources) > SANKEY_SHOWN:
+    expand = st.toggle(f"Draw each of the {len(result.sources):,} sources on its own",
+                       key="sankey-expand", help=f"By default the {SANKEY_SHOWN} largest "
+                       "sources are drawn on their own and the rest share one node.")
+chart(sankey(result, expand=expand), flows_table(result), flow_refs, "sankey")
 
 st.subheader("Whose industry gets the orders, all categories")
 chart(industry_split(result), result.industry, flow_refs, "industry-split")

@@ -8,7 +8,7 @@ from ledger.charts import coverage_gap
 from ledger.formatting import money_range, percent_range
 from ledger.insights import coverage_share, headline
 from ledger.report import gap_table
-from ledger.views import references_behind
+from ledger.views import checks_table, references_behind
 from ledger.wording import findings_table
 from ui.view import need_result
 from ui.widgets import chart, plain
@@ -37,6 +37,28 @@ if surplus[1] > 0:
 
 chart(coverage_gap(result), gap_table(result), references_behind(result, "coverage-gap"),
       "coverage-gap")
+
+checks = checks_table(result)
+if len(checks):
+    st.subheader("Checks: published totals against the ledger")
+    held = int((checks["outcome"] == "holds").sum())
+    missed = int(checks["outcome"].str.startswith("does not").sum())
+    st.caption(f"{held} of {len(checks)} hold, {missed} do not"
+               + (f", {len(checks) - held - missed} not in this view" if
+                  len(checks) - held - missed else "")
+               + ". Each published figure is judged in its own currency at its own date; it "
+               "holds when its range and the ledger's overlap.")
+    shown = {"check": st.column_config.TextColumn("Published figure", width="medium"),
+             "checks": "Checks", "published": "Published", "ledger": "Ledger",
+             "outcome": st.column_config.TextColumn("Outcome", width="medium"),
+             "source": st.column_config.TextColumn("Source", width="large")}
+    article = checks["article"].to_numpy(dtype=bool)
+    for label, rows in (("The article's figures against the public record", article),
+                        ("The record's own totals", ~article)):
+        if rows.any():
+            st.markdown(f"**{label}**")
+            st.dataframe(checks[rows].drop(columns=["id", "article"]), hide_index=True,
+                         width="stretch", column_config=shown)
 
 st.subheader("Findings")
 if result.findings:

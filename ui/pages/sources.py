@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ledger.charts import sources_chart
-from ledger.views import references_behind, sources_table
+from ledger.views import instruments_table, references_behind, sources_table
 from ui.view import need_result
 from ui.widgets import chart
 
@@ -14,3 +14,9 @@ st.title("Sources")
 chart(sources_chart(result), result.sources.drop(columns=["row"]),
       references_behind(result, "sources"), "sources")
 st.dataframe(sources_table(result).drop(columns=["id"]), hide_index=True, width="stretch")
+
+st.subheader("Money by instrument")
+st.caption("Each source's own money by what kind it is (loans are repaid), and what flows "
+           "into needs; a pool's inflows count once, where they come from. The sidebar's "
+           "*Count money of instrument* leaves instruments out of every figure.")
+st.dataframe(instruments_table(result), hide_index=True, width="stretch")
