@@ -55,7 +55,7 @@ def test_a_version_published_on_one_server_is_served_by_the_other(team_database,
         wait_for_app(on_a)
         on_a.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
             str(ROOT / "data" / "examples" / "update-urc.csv"))
-        on_a.get_by_text("2 added, 0 removed").first.wait_for(timeout=30_000)
+        on_a.get_by_text("6 added, 0 removed").first.wait_for(timeout=30_000)
         on_a.get_by_text("Publish for everyone (editors)").click()
         on_a.get_by_label("Editor secret").fill("team-secret")
         on_a.get_by_role("button", name="Publish", exact=True).click()
