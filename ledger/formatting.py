@@ -56,15 +56,24 @@ def money(value: float, currency: str) -> str:
         f" {word}" if word else "")
 
 
-def money_range(low: float, high: float, currency: str) -> str:
-    """`€580–590 bn`; one figure when both ends read the same."""
+def _exact(value: float) -> str:
+    """Up to two decimals, trailing zeros dropped: a published 135.7 stays 135.7."""
+    text = f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN):,}"
+    return text.rstrip("0").removesuffix(".") if "." in text else text
+
+
+def money_range(low: float, high: float, currency: str, exact: bool = False) -> str:
+    """`€580–590 bn`; one figure when both ends read the same. `exact`: up to two
+    decimals at the scale shown (`€135.7 bn`, as a figure was published)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return "n/a"
     if low < 0 or high < 0:
         one, other = money(low, currency), money(high, currency)
         return one if one == other else f"{one} to {other}"
     factor, word = _scale(max(abs(low), abs(high)))
-    lo, hi = _digits(round(low / factor, 1)), _digits(round(high / factor, 1))
+    digits = _exact if exact else _digits
+    lo, hi = digits(round(low / factor, 2 if exact else 1)), digits(
+        round(high / factor, 2 if exact else 1))
     body = lo if lo == hi else f"{lo}–{hi}"
     return f"{symbol(currency)}{body}" + (f" {word}" if word else "")
 

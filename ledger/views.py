@@ -202,23 +202,24 @@ def check_verdict(holds: object, off_low: float, off_high: float) -> str:
         return "holds"
     low, high = sorted(abs(x) * 100 for x in (off_low, off_high))
     span = f"{low:.0f} %" if round(low) == round(high) else f"{low:.0f}–{high:.0f} %"
-    return f"does not hold: the ledger is {span} {'less' if off_low < 0 else 'more'}"
+    return f"no: the ledger is {span} {'less' if off_low < 0 else 'more'}"
 
 
 def checks_table(result: Reconciliation) -> pd.DataFrame:
     """Each published total against the ledger, as read: both figures in the check's
     own currency (where it is judged), the outcome, and the page it comes from."""
     checks = result.checks
-    columns = ["check", "checks", "published", "ledger", "outcome", "source", "id", "article"]
+    columns = ["check", "published", "ledger", "outcome", "checks", "source", "id", "article"]
     if checks.empty:
         return pd.DataFrame(columns=columns)
-    ledger = [("" if pd.isna(lo) else money_range(lo, hi, cur)) for lo, hi, cur in zip(
+    ledger = [("" if pd.isna(lo) else money_range(lo, hi, cur, exact=True))
+              for lo, hi, cur in zip(
         checks["native_ledger_low"], checks["native_ledger_high"], checks["currency"],
         strict=True)]
     return pd.DataFrame({
         "check": checks["name"],
         "checks": checks["to"],
-        "published": [money_range(lo, hi, cur) for lo, hi, cur in zip(
+        "published": [money_range(lo, hi, cur, exact=True) for lo, hi, cur in zip(
             checks["native_published_low"], checks["native_published_high"],
             checks["currency"], strict=True)],
         "ledger": ledger,
@@ -227,7 +228,7 @@ def checks_table(result: Reconciliation) -> pd.DataFrame:
         "source": checks["ref"],
         "id": checks["id"],
         "article": [ARTICLE_TAG in str(t).split(";") for t in checks["tags"]],
-    })
+    })[columns]
 
 
 INSTRUMENT_WORDS = {"grant": "grants", "loan": "loans (repaid)", "guarantee": "guarantees",

@@ -35,8 +35,9 @@ def _check(f: Finding) -> str:
     way = "less" if n["off"][0] < 0 else "more"
     span = f"{low:.0f} %" if round(low) == round(high) else f"{low:.0f}–{high:.0f} %"
     (pub_low, pub_high), (led_low, led_high) = n["published"], n["ledger"]
-    return (f"{n['name']}: {money_range(pub_low, pub_high, n['currency'])} published; the "
-            f"ledger's {n['what']} {money_range(led_low, led_high, n['currency'])}, "
+    published = money_range(pub_low, pub_high, n["currency"], exact=True)
+    ledger = money_range(led_low, led_high, n["currency"], exact=True)
+    return (f"{n['name']}: {published} published; the ledger's {n['what']} {ledger}, "
             f"{span} {way}")
 
 

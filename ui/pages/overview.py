@@ -42,15 +42,16 @@ checks = checks_table(result)
 if len(checks):
     st.subheader("Checks: published totals against the ledger")
     held = int((checks["outcome"] == "holds").sum())
-    missed = int(checks["outcome"].str.startswith("does not").sum())
+    missed = int(checks["outcome"].str.startswith("no:").sum())
     st.caption(f"{held} of {len(checks)} hold, {missed} do not"
                + (f", {len(checks) - held - missed} not in this view" if
                   len(checks) - held - missed else "")
                + ". Each published figure is judged in its own currency at its own date; it "
                "holds when its range and the ledger's overlap.")
-    shown = {"check": st.column_config.TextColumn("Published figure", width="medium"),
-             "checks": "Checks", "published": "Published", "ledger": "Ledger",
+    shown = {"check": st.column_config.TextColumn("Published figure", width="large"),
+             "published": "Published", "ledger": "Ledger",
              "outcome": st.column_config.TextColumn("Outcome", width="medium"),
+             "checks": "Checks row or #tag",
              "source": st.column_config.TextColumn("Source", width="large")}
     article = checks["article"].to_numpy(dtype=bool)
     for label, rows in (("The article's figures against the public record", article),
