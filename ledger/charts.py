@@ -183,8 +183,8 @@ def payer_supplier(result: Reconciliation) -> go.Figure:
 
 
 SANKEY_SHOWN = 10  # sources drawn one by one; the smaller ones share a node
-COLUMNS_X = {"donor": 0.001, "source": 0.3, "need": 0.6, "industry": 0.999}
-LABEL_CHARS = 36  # a longer name is cut (in full on hover) so labels keep to their column
+COLUMNS_X = {"donor": 0.001, "source": 0.28, "need": 0.56, "industry": 0.999}
+LABEL_CHARS = 28  # a longer name is cut (in full on hover) so labels keep to their column
 NOT_ALLOCATED = "Not allocated"
 
 
