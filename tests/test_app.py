@@ -263,3 +263,46 @@ def test_the_sidebar_states_the_rates_last_day_and_warns_when_they_are_old():
     assert any(str(latest) in c.value for c in at.sidebar.caption)
     old = staleness(latest, dt.date.today())
     assert bool(old) == any("rates update" in w.value for w in at.sidebar.warning)
+
+
+def test_one_click_switches_between_everything_the_record_and_the_article():
+    at = app()
+    assert at.markdown[0].value.startswith("**Showing everything")
+    for part, words in (("record", "**Showing the public record only"),
+                        ("article", "**Showing the article only")):
+        at.radio(key="part").set_value(part).run()
+        assert at.markdown[0].value.startswith(words)
+        assert metrics(at)["Gap"] == expected_totals(Scenario(part=part))["gap"]
+        assert at.query_params["part"] == part
+    assert metrics(at)["Gap"] != expected_totals(Scenario())["gap"]
+
+
+def test_the_overview_lists_the_checks_in_words_and_by_part():
+    at = app()
+    tables = [d.value for d in at.dataframe if "outcome" in d.value.columns]
+    assert len(tables) == 2  # the article's figures; the record's own totals
+    outcomes = {row.check: row.outcome for t in tables for row in t.itertuples()}
+    assert outcomes["Armament programme as Zelensky clarified it"] == "holds"
+    assert outcomes["Russian central-bank assets immobilised in the EU"] == (
+        "no: the ledger is 43 % more")  # €300 bn against €210 bn
+    assert any("6 of 13 hold, 7 do not" in c.value for c in at.caption)
+
+
+def test_the_instrument_filter_and_the_breakdown_on_the_sources_page():
+    at = app("sources")
+    [table] = [d.value for d in at.dataframe if "instrument" in d.value.columns]
+    assert "loans (repaid)" in set(table["instrument"])
+    at.multiselect(key="instruments").set_value(["grant", "in-kind"]).run()
+    [table] = [d.value for d in at.dataframe if "instrument" in d.value.columns]
+    assert set(table["instrument"]) == {"grants", "in kind (equipment, services)"}
+    assert at.query_params["instrument"] == "grant,in-kind"
+
+
+def test_the_sankey_groups_small_sources_until_asked_to_draw_each():
+    at = app("flows")
+    sankey = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("chart-sankey"))
+    assert "smaller sources drawn together" in sankey.proto.spec
+    assert "Not allocated" in sankey.proto.spec
+    at.toggle(key="sankey-expand").set_value(True).run()
+    sankey = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("chart-sankey"))
+    assert "smaller sources" not in sankey.proto.spec

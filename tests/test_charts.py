@@ -69,3 +69,28 @@ def test_markup_in_names_is_escaped_in_every_figure():
         texts = strings_in(build(result).to_plotly_json())
         assert any("&lt;" in t for t in texts), build.__name__  # the names are there, escaped
         assert not [t for t in texts if "<img" in t or "<svg" in t or "<b>" in t], build.__name__
+
+
+def test_the_sankey_sends_unallocated_money_to_its_own_node_and_groups_small_sources(
+        shipped_result):
+    figure = charts.sankey(shipped_result)
+    trace = figure.data[0]
+    labels = list(trace.node.label)
+    assert "Not allocated" in labels
+    # 24 sources: the ten largest and the pools on their own, the rest in one node
+    grouped = [lab for lab in labels if lab.endswith("smaller sources")]
+    assert grouped == ["14 smaller sources"]
+    # every node's money is the same whether grouped or not: the links into
+    # industry blocs do not change
+    every = charts.sankey(shipped_result, expand=True).data[0]
+    assert len(every.node.label) == len(labels) + 14 - 1
+    # no two nodes of a column share a place, so no label sits on another
+    places = list(zip(trace.node.x, trace.node.y, strict=True))
+    assert len(set(places)) == len(places)
+
+
+def test_the_sources_chart_turns_logarithmic_when_sources_are_orders_apart(shipped_result):
+    # €300 bn of frozen assets against Poland's $100 m: a span of about 3,500
+    figure = charts.sources_chart(shipped_result)
+    assert figure.layout.xaxis.type == "log"
+    assert figure.layout.title.text.endswith("(log scale)")
