@@ -30,8 +30,9 @@ st.caption(f"{len(shown):,} of {len(everything):,} rows"
 shown_rows = table.head(MAX_SHOWN)
 if (shown_rows["counted"] != COUNTED).any():  # rows that count for nothing: greyed, and
     st.caption("Greyed rows count for nothing in this view: see the *counted* column "
-               "(left out by the status filter, replaced by a revision, or dated after "
-               "the as-of date).")
+               "(a published total that checks the ledger, left out by the status or "
+               "instrument filter or the part shown, replaced by a revision, or dated "
+               "after the as-of date).")
     shown_rows = shown_rows.style.apply(  # type: ignore[assignment]
         lambda row: ["color: #8a8a8a" if row["counted"] != COUNTED else ""] * len(row), axis=1)
 st.dataframe(
