@@ -1,4 +1,5 @@
-"""Command line: python -m ledger validate|report|diff."""
+"""Command line: python -m ledger validate|report|diff|import|rates. Every
+command that takes a file reads CSV, .xlsx, .xls and .ods alike."""
 
 from __future__ import annotations
 
@@ -22,10 +23,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ledger", description=(
         "Funding ledger: validate a funding CSV, write a gap report, compare two ledgers."))
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("validate", help="check a funding CSV; exit 1 listing problems")
+    check = commands.add_parser("validate", help="check a funding CSV or workbook; exit 1 "
+                                "listing problems")
     check.add_argument("file", type=Path)
+    check.add_argument("--sheet", help="the workbook's sheet (default: the first visible)")
     report = commands.add_parser("report", help="write a gap report")
     report.add_argument("file", type=Path)
+    report.add_argument("--sheet", help="the workbook's sheet (default: the first visible)")
     report.add_argument("--scenario", metavar="QUERY", help="a dashboard link, or its query "
                         "string (currency=USD&avail=frozen-assets:50): the view it shows; "
                         "options given as well override it")
@@ -44,6 +48,16 @@ def _parser() -> argparse.ArgumentParser:
         "version ids such as 3 or v3)")
     compare.add_argument("a")
     compare.add_argument("b")
+    bring = commands.add_parser(
+        "import", help="turn someone else's table (CSV, .xlsx, .xls, .ods) into a funding "
+        "CSV through a column mapping")
+    bring.add_argument("file", type=Path)
+    bring.add_argument("--map", type=Path, dest="mapping", metavar="MAPPING.json",
+                       help="the mapping (from the Data page, or data/mappings/); default: "
+                       "the table's own columns, or a shipped mapping that recognises it")
+    bring.add_argument("--sheet", help="the workbook's sheet (default: the mapping's, else "
+                       "the first visible)")
+    bring.add_argument("--out", type=Path, help="write the funding CSV here instead of stdout")
     rates = commands.add_parser("rates", help="keep exchange rates current")
     rates.add_argument("action", choices=["update", "show"],
                        help="update: download the ECB history, check it and keep it in "
@@ -72,9 +86,8 @@ def _fail(problems: Sequence[Problem]) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from ledger.reconcile import reconcile
-    from ledger.schema import read_ledger
 
-    ledger = read_ledger(args.file)
+    ledger = _read(args.file, args.sheet)
     for warning in ledger.warnings:
         print(warning, file=sys.stderr)
     reconcile(ledger)  # every check `report` runs with the default scenario, rates included
@@ -88,10 +101,9 @@ def _validate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from ledger.reconcile import reconcile
     from ledger.report import render
-    from ledger.schema import read_ledger
 
     scenario = _scenario(args)
-    ledger = read_ledger(args.file)
+    ledger = _read(args.file, args.sheet)
     output = render(reconcile(ledger, scenario), args.format)
     if args.out:
         args.out.write_bytes(output)
@@ -126,13 +138,41 @@ def _scenario(args: argparse.Namespace) -> Scenario:
     return replace(scenario, **changes)  # type: ignore[arg-type]
 
 
+def _read(path: Path, sheet: str | None = None) -> Ledger:
+    """A funding CSV, or a table that converts to one with no mapping work."""
+    from ledger.intake import read_any
+    from ledger.schema import read_bytes
+
+    return read_any(read_bytes(path), sheet)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from ledger.intake import convert, read_any
+    from ledger.mapping import parse
+    from ledger.schema import read_bytes
+
+    mapping = parse(args.mapping.read_bytes()) if args.mapping else None
+    data = read_bytes(args.file)
+    converted = convert(data, args.sheet, mapping)
+    ledger = read_any(data, args.sheet, mapping)  # every problem, in the table's terms
+    for note in converted.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.out:
+        args.out.write_bytes(converted.csv)
+    else:
+        sys.stdout.buffer.write(converted.csv)
+    print(f"{args.file}: sheet {converted.sheet or '(CSV)'}, mapping {converted.recognised}: "
+          f"{len(ledger.frame):,} rows", file=sys.stderr)
+    return 0
+
+
 def _ledger_at(where: str) -> Ledger:
-    """A CSV path, or the id of a stored version (`3` or `v3`)."""
+    """A file (CSV or workbook), or the id of a stored version (`3` or `v3`)."""
     from ledger.schema import read_ledger
 
     path = Path(where)
     if path.exists() or not re.fullmatch(r"v?\d+", where):
-        return read_ledger(path)
+        return _read(path)
     from ledger.store import Store
 
     return read_ledger(Store().content(int(where.lstrip("v"))))
@@ -163,7 +203,8 @@ def _rates(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"validate": _validate, "report": _report, "diff": _diff, "rates": _rates}
+    commands = {"validate": _validate, "report": _report, "diff": _diff, "rates": _rates,
+                "import": _import}
     try:
         return commands[args.command](args)
     except LedgerError as exc:
