@@ -288,25 +288,34 @@ def _month(index: str, fallback: dict[str, Any]) -> str:
 def _entries(out: list[tuple[int, dict[str, str]]], table: Table
              ) -> list[tuple[int, dict[str, str]]]:
     """Each entry a flow from a source per donor to a need per category; the created
-    rows carry the sums of their entries (a tracker records money, not needs)."""
+    rows carry the sums of their entries (a tracker records money, not needs). A
+    donor or category whose entries come in several units gets one row per unit."""
+    units_of: dict[tuple[str, str], set[str]] = {}
+    for _, row in out:
+        unit = row.get("unit", "")
+        units_of.setdefault(("source", row.get("donor", "")), set()).add(unit)
+        units_of.setdefault(("need", row.get("category", "").lower()), set()).add(unit)
+
+    def node(kind: str, label: str, unit: str) -> str:
+        base = f"{'donor' if kind == 'source' else 'need'}-{label}"
+        if len(units_of[(kind, label)]) > 1:
+            base += "-" + re.sub(r"[^A-Za-z0-9]+", "-", unit).strip("-").lower()
+        return base
 
     flows = []
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    problems = []
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     for number, row in out:
-        donor, category = row.get("donor", ""), row.get("category", "").lower()
-        flow = {**row, "kind": "flow", "from": f"donor-{donor}", "to": f"need-{category}",
-                "id": row.get("id") or f"row-{number}",
+        donor, category, unit = row.get("donor", ""), row.get("category", "").lower(), \
+            row.get("unit", "")
+        flow = {**row, "kind": "flow", "from": node("source", donor, unit),
+                "to": node("need", category, unit), "id": row.get("id") or f"row-{number}",
                 "name": row.get("name") or f"{donor} for {category}",
                 "industry": row.get("industry") or "unknown", "donor": "",
                 "category": category}
         flows.append((number, flow))
-        for kind, key, label in (("source", f"donor-{donor}", donor),
-                                 ("need", f"need-{category}", category)):
-            group = groups.setdefault((kind, key), {"label": label, "units": set(),
-                                                   "low": 0.0, "high": 0.0, "date": "",
-                                                   "rows": 0})
-            group["units"].add(row.get("unit", ""))
+        for kind, label in (("source", donor), ("need", category)):
+            group = groups.setdefault((kind, label, unit), {"low": 0.0, "high": 0.0,
+                                                            "date": "", "rows": 0})
             try:
                 low = float(row.get("low") or 0)
                 high = float(row.get("high") or row.get("low") or 0)
@@ -319,25 +328,19 @@ def _entries(out: list[tuple[int, dict[str, str]]], table: Table
             if day and (not group["date"] or day < group["date"]):
                 group["date"] = day
     created = []
-    for (kind, key), group in sorted(groups.items()):
-        if len(group["units"]) > 1:
-            problems.append(Problem(None, "unit", f"the entries for {kind} '{group['label']}' "
-                                    "are in several units (" + ", ".join(sorted(
-                                        group["units"])) + "): map the unit to one constant"))
-            continue
+    for (kind, label, unit), group in sorted(groups.items()):
+        in_unit = f" in {unit}" if len(units_of[(kind, label)]) > 1 else ""
         created.append({
-            "id": key, "kind": kind, "category": group["label"] if kind == "need" else "",
-            "name": (f"{group['label']} (from {group['rows']:,} entries)" if kind == "source"
-                     else f"{group['label'].capitalize()} aid (the entries' sum)"),
-            "low": _number(group["low"]), "high": _number(group["high"]),
-            "unit": next(iter(group["units"])), "date": group["date"],
-            "donor": group["label"] if kind == "source" else "", "status": "estimate",
-            "ref": f"created from the entries of sheet '{table.sheet}'",
+            "id": node(kind, label, unit), "kind": kind,
+            "category": label if kind == "need" else "",
+            "name": (f"{label}{in_unit} (from {group['rows']:,} entries)" if kind == "source"
+                     else f"{label.capitalize()} aid{in_unit} (the entries' sum)"),
+            "low": _number(group["low"]), "high": _number(group["high"]), "unit": unit,
+            "date": group["date"], "donor": label if kind == "source" else "",
+            "status": "estimate", "ref": f"created from the entries of sheet '{table.sheet}'",
             "note": ("a tracker records money given, not needs: this need is what its "
                      "entries sum to" if kind == "need" else "the sum of this donor's entries"),
         })
-    if problems:
-        raise LedgerError(problems)
     last = max((n for n, _ in out), default=table.header_row)
     return flows + [(last + 1 + i, row) for i, row in enumerate(created)]
 

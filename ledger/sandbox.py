@@ -6,6 +6,7 @@ other user shares. The worker is forked from a small preloaded server process
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing as mp
 import os
 import pickle
@@ -55,17 +56,33 @@ def _pool_context() -> Any:
     global _context
     if _context is None:
         _context = mp.get_context("forkserver")
-        _context.set_forkserver_preload(["ledger.schema", "ledger.sandbox"])
+        _context.set_forkserver_preload(["ledger.schema", "ledger.sandbox", "ledger.intake"])
     return _context
 
 
 def _work(folder: str, conn: Connection) -> None:
-    """In the worker: read the upload from the folder, leave the ledger there
-    (a file moves hundreds of megabytes far faster than a pipe)."""
+    """In the worker: do the task on the upload in the folder, leave the result
+    there (a file moves hundreds of megabytes far faster than a pipe). Tasks: read
+    a funding CSV; peek at a table for the mapping step; convert a table."""
     try:
-        ledger = read_ledger(Path(folder, "upload").read_bytes())
+        data = Path(folder, "upload").read_bytes()
+        task_file = Path(folder, "task.json")
+        result: Any
+        if task_file.exists():
+            from ledger import intake
+            from ledger.mapping import parse
+
+            task = json.loads(task_file.read_text(encoding="utf-8"))
+            mapping = parse(task["mapping"]) if task.get("mapping") else None
+            if task["task"] == "peek":
+                result = intake.peek(data, task.get("sheet"))
+            else:
+                result = intake.convert(data, task.get("sheet"), mapping)
+                intake.read_any(data, task.get("sheet"), mapping)  # problems in their terms
+        else:
+            result = read_ledger(data)
         with open(Path(folder, "ledger.pickle"), "wb") as out:
-            pickle.dump(ledger, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
         conn.send(("ok", None))
     except LedgerError as exc:
         conn.send(("problems", exc.problems))
@@ -78,15 +95,35 @@ def _work(folder: str, conn: Connection) -> None:
 def read_untrusted(data: bytes, limits: Limits | None = None) -> Ledger:
     """read_ledger in a worker; raise LedgerError with one clear problem when the
     file takes longer or needs more memory than the limits allow."""
+    ledger: Ledger = _untrusted(data, None, limits)
+    return ledger
+
+
+def peek_untrusted(data: bytes, sheet: str | None = None, limits: Limits | None = None
+                   ) -> Any:
+    """ledger.intake.peek in a worker: the sheets, header and first rows of a table."""
+    return _untrusted(data, {"task": "peek", "sheet": sheet}, limits)
+
+
+def convert_untrusted(data: bytes, sheet: str | None = None, mapping_json: str | None = None,
+                      limits: Limits | None = None) -> Any:
+    """ledger.intake.convert in a worker, the result validated: a Converted whose CSV
+    reads, or LedgerError naming their rows and columns."""
+    return _untrusted(data, {"task": "convert", "sheet": sheet, "mapping": mapping_json},
+                      limits)
+
+
+def _untrusted(data: bytes, task: dict[str, Any] | None, limits: Limits | None) -> Any:
     limits = limits or Limits.from_environment()
     context = _pool_context()
     with tempfile.TemporaryDirectory(prefix="ledger-check-", dir=_scratch()) as folder:
         Path(folder, "upload").write_bytes(data)
+        if task is not None:
+            Path(folder, "task.json").write_text(json.dumps(task), encoding="utf-8")
         kind, payload = _run(context, folder, limits)
         if kind == "ok":
             with open(Path(folder, "ledger.pickle"), "rb") as result:
-                ledger: Ledger = pickle.load(result)
-                return ledger
+                return pickle.load(result)
     if kind == "problems":
         raise LedgerError(payload)
     raise _refused("checking it ran out of memory")

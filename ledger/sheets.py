@@ -20,6 +20,7 @@ from ledger.textfile import MAX_COLUMNS, MAX_ROWS
 Kind = Literal["csv", "xlsx", "ods", "xls"]
 MAX_EXPANDED = 400_000_000  # bytes a spreadsheet's zip may expand to
 MAX_RATIO = 200  # and at most this many times its own size (a zip bomb expands millions)
+MAX_CELLS = 50_000_000  # rows × columns a sheet may declare (a ledger of 2M rows × 25)
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
@@ -95,6 +96,57 @@ def _check_zip(data: bytes) -> list[str]:
     return notes
 
 
+def _check_declared_size(data: bytes, name: str) -> None:
+    """Refuse a sheet whose declared extent (`<dimension ref="A1:XFD1048576"/>`) is
+    wider, longer or larger than a ledger can be, before any cell is read."""
+    import re
+
+    archive = _zip(data)
+    try:
+        book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return
+    ids = {m.group(2): m.group(1) for m in re.finditer(
+        r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', book)}
+    wanted = next((rid for rid, sheet_name in ids.items()
+                   if _xml_text(sheet_name) == name), None)
+    target = next((m.group(2) for m in re.finditer(
+        r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"', rels)
+        if m.group(1) == wanted), None)
+    if target is None:
+        return
+    part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    try:
+        with archive.open(part) as stream:
+            head = stream.read(65_536).decode("utf-8", "replace")
+    except KeyError:
+        return
+    found = re.search(r'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', head)
+    if not found or not found.group(3):
+        return
+    width = _column_number(found.group(3)) - _column_number(found.group(1)) + 1
+    height = int(found.group(4)) - int(found.group(2)) + 1
+    if width > MAX_COLUMNS or height > MAX_ROWS or width * height > MAX_CELLS:
+        raise refuse(f"sheet '{name[:60]}' spans {height:,} rows × {width:,} columns "
+                     f"(to cell {found.group(3)}{found.group(4)}): at most {MAX_ROWS:,} rows "
+                     f"and {MAX_COLUMNS} columns are read; delete the empty rows and "
+                     "columns and save it again")
+
+
+def _xml_text(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 def _workbook(data: bytes) -> object:
     import python_calamine as pc
 
@@ -134,12 +186,14 @@ def read_table(data: bytes, sheet: str | None = None) -> Table:
     if kind == "csv":
         raise refuse("not a spreadsheet")
     notes = _check_zip(data) if kind in ("xlsx", "ods") else []
-    book = _workbook(data)
     infos = sheets(data)
     name = sheet or default_sheet(infos)
     if name not in [s.name for s in infos]:
         raise refuse(f"no sheet named '{name[:60]}': the workbook has "
                      + ", ".join(f"'{s.name[:40]}'" for s in infos[:10]))
+    if kind == "xlsx":
+        _check_declared_size(data, name)
+    book = _workbook(data)
     try:
         ws = book.get_sheet_by_name(name)  # type: ignore[attr-defined]
     except Exception as exc:

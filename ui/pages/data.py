@@ -14,8 +14,10 @@ from ledger.csvout import text_table_csv
 from ledger.diff import Diff, diff
 from ledger.problems import LedgerError
 from ledger.schema import Ledger, template_csv
+from ledger.template import template_xlsx
 from ledger.textfile import MAX_BYTES
 from ui import caches, editor, session
+from ui.mapping_step import mapped_upload, needs_mapping
 from ui.session import Keys
 from ui.view import get, problems_frame
 from ui.widgets import plain
@@ -95,12 +97,18 @@ def editor_action(key: str, label: str, act: Callable[[], str | None]) -> None:
         st.error(refused)
 
 
-st.subheader("Upload an updated funding CSV")
+st.subheader("Upload an updated funding CSV or a workbook")
 st.caption("Your upload stays in your session: nobody else sees it until an editor "
-           f"publishes it. Limit {MAX_BYTES / 1e6:,.0f} MB.")
-upload = st.file_uploader("Funding CSV", key=Keys.UPLOAD, max_upload_size=MAX_BYTES // 1_000_000)
-if upload is not None:
-    data = upload.getvalue()
+           f"publishes it. Limit {MAX_BYTES / 1e6:,.0f} MB. A workbook, or a table whose "
+           "columns are not ours, goes through a column mapping first (the Kiel tracker's "
+           "workbook is recognised).")
+upload = st.file_uploader("Funding CSV, or a workbook (.xlsx, .xls, .ods) or someone else's "
+                          "CSV to map", key=Keys.UPLOAD,
+                          max_upload_size=MAX_BYTES // 1_000_000)
+data: bytes | None = upload.getvalue() if upload is not None else None
+if upload is not None and data is not None and needs_mapping(data):
+    data = mapped_upload(data)
+if upload is not None and data is not None:
     with st.status(f"Checking {len(data) / 1e6:,.1f} MB…", expanded=False) as progress:
         st.write("Reading and validating every row…")
         try:  # kept in this session, so "Use for my session" parses nothing again
@@ -205,3 +213,7 @@ if view.ledger is not None:
         "from the one uploaded.")
 right.download_button("Template (CSV)", data=template_csv(), file_name="funding-template.csv",
                       mime="text/csv", key="dl_template", on_click="ignore")
+right.download_button("Template (Excel, with dropdowns)", data=template_xlsx,
+                      file_name="funding-template.xlsx", key="dl_template_xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      on_click="ignore")

@@ -1,0 +1,216 @@
+"""The Data page's mapping step: a workbook, or a CSV whose columns are not ours,
+becomes a funding CSV. The sheet, then for each of our columns one of theirs or
+a constant, value maps for coded columns, a live preview of the first rows, and
+the mapping as JSON to download and reuse (`python -m ledger import`)."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ledger import mapping as mp
+from ledger.problems import LedgerError
+from ledger.sandbox import convert_untrusted, peek_untrusted
+from ledger.schema import INSTRUMENTS, KINDS, REQUIRED, STATUSES
+from ui.session import digest_of
+from ui.view import problems_frame
+from ui.widgets import plain
+
+NOT_USED = "— not used —"
+CONSTANT = "a constant…"
+CODED = {"kind": KINDS, "status": STATUSES, "instrument": INSTRUMENTS}
+LEDGER_COLUMNS = ("id", "kind", "name", "category", "low", "high", "unit", "date", "from",
+                  "to", "donor", "industry", "status", "instrument", "ref", "note", "end",
+                  "revises", "tags")
+ROW_MODES = {"ledger": "Each row is one of our rows (a need, source, flow or check)",
+             "entries": "Each row is an aid entry: a source per donor and a need per "
+                        "category are created, with the flows between them"}
+PREVIEW_ROWS = 10
+
+
+def needs_mapping(data: bytes) -> bool:
+    """A workbook always goes through this step; a CSV only when its header row is
+    not ours (judged on the first lines, so a large CSV of ours is read once)."""
+    from ledger.sheets import kind_of
+
+    try:
+        if kind_of(data) != "csv":
+            return True
+    except LedgerError:
+        return True  # the step shows the refusal
+    head = data[:65_536].decode("utf-8", errors="ignore").lstrip("\ufeff")
+    for line in head.splitlines()[:20]:
+        if line.strip():
+            separator = max(",;\t", key=line.count)
+            return not mp.is_ours([cell.strip().strip('"') for cell in line.split(separator)])
+    return False
+
+
+def _peek(data: bytes, sheet: str | None) -> Any:
+    key = ("_peek", digest_of(data), sheet)
+    kept = st.session_state.get("_mapping_peek")
+    if kept is None or kept[0] != key:
+        kept = (key, peek_untrusted(data, sheet))
+        st.session_state["_mapping_peek"] = kept
+    return kept[1]
+
+
+def mapped_upload(data: bytes) -> bytes | None:
+    """Draw the step; the funding CSV once the user has checked a mapping that
+    reads, else None."""
+    st.markdown("**Map your table to a funding ledger**")
+    try:
+        peek = _peek(data, st.session_state.get("map_sheet"))
+    except LedgerError as exc:
+        st.error("This file cannot be used. Nothing has changed: the figures in force stay "
+                 "in force.")
+        st.dataframe(problems_frame(exc.problems), hide_index=True, width="stretch",
+                     key="map_refused")
+        return None
+    table = peek.table
+    if len(peek.sheets) > 1:
+        names = [s.name for s in peek.sheets]
+        labels = {s.name: s.name + ("" if s.visible else " (hidden)") for s in peek.sheets}
+        st.selectbox("Sheet", names, index=names.index(table.sheet), key="map_sheet",
+                     format_func=lambda name: labels.get(name, name))
+    for note in table.notes:
+        st.info(plain(note[0].upper() + note[1:] + "."))
+    uploaded = st.file_uploader("A saved mapping (JSON), if you have one", key="map_file",
+                                type=["json"])
+    start = peek.mapping
+    if uploaded is not None:
+        try:
+            start = mp.parse(uploaded.getvalue())
+        except LedgerError as exc:
+            st.error(plain("The mapping cannot be used: " + "; ".join(
+                str(p) for p in exc.problems[:5])))
+    if peek.recognised and uploaded is None:
+        what = "our own columns" if peek.recognised == "ours" else (
+            start.name if start is not None and start.name else peek.recognised)
+        st.success(plain(f"Recognised: {what}. Mapped with no work; check the preview, "
+                         "or change the mapping below."))
+    _seed(start, table.header, digest_of(data) + table.sheet + (
+        uploaded.file_id if uploaded is not None else ""))
+    mapping = _editor(table, peek.distinct, expanded=not peek.recognised)
+    text = mapping.to_json()
+    st.download_button("Download this mapping (JSON)", data=text.encode("utf-8"),
+                       file_name="mapping.json", mime="application/json", key="map_download",
+                       on_click="ignore", help="Use it again here, or on the command line: "
+                       "python -m ledger import FILE --map mapping.json")
+    _preview(table, mapping)
+    if not st.button("Check every row with this mapping", key="map_check", type="primary"):
+        done = st.session_state.get("_mapped")
+        return done[1] if done and done[0] == (digest_of(data), table.sheet, text) else None
+    with st.spinner("Converting and checking every row…"):
+        try:
+            converted = convert_untrusted(data, table.sheet, text)
+        except LedgerError as exc:
+            st.error(f"{exc.total:,} problem(s), each naming the row and column of your "
+                     "sheet. Nothing has changed: the figures in force stay in force.")
+            st.dataframe(problems_frame(exc.problems), hide_index=True, width="stretch",
+                         key="map_problems")
+            return None
+    st.session_state["_mapped"] = ((digest_of(data), table.sheet, text), converted.csv)
+    return bytes(converted.csv)
+
+
+def _seed(start: mp.Mapping | None, header: list[str], key: str) -> None:
+    """Once per table (and per mapping file): the widgets start from the mapping
+    recognised or loaded, else from their columns named like ours."""
+    if st.session_state.get("_map_seeded") == key:
+        return
+    st.session_state["_map_seeded"] = key
+    for name in list(st.session_state):
+        if str(name).startswith(("map_col_", "map_const_", "map_values_", "map_countries")):
+            del st.session_state[name]
+    columns = start.columns if start is not None else mp.identity(header).columns
+    st.session_state["map_rows"] = start.rows if start is not None else "ledger"
+    for ours, spec in columns.items():
+        if "column" in spec and spec["column"] in header:
+            st.session_state[f"map_col_{ours}"] = spec["column"]
+        elif "value" in spec:
+            st.session_state[f"map_col_{ours}"] = CONSTANT
+            st.session_state[f"map_const_{ours}"] = str(spec["value"])
+        if spec.get("countries"):
+            st.session_state["map_countries"] = True
+    st.session_state["_map_extra"] = {ours: spec for ours, spec in columns.items()
+                                      if not ({"column", "value"} & set(spec))
+                                      or {"columns", "fallback", "template"} & set(spec)}
+    st.session_state["_map_values"] = {ours: spec.get("values", {})
+                                       for ours, spec in columns.items()}
+
+
+def _editor(table: Any, distinct: dict[str, list[str]], expanded: bool) -> mp.Mapping:
+    with st.expander("Column mapping", expanded=expanded):
+        rows = st.radio("Your rows", list(ROW_MODES), format_func=ROW_MODES.get,
+                        key="map_rows")
+        ours = mp.ENTRY_COLUMNS if rows == "entries" else LEDGER_COLUMNS
+        required = mp.ENTRY_REQUIRED if rows == "entries" else REQUIRED
+        options = [NOT_USED, *[h for h in table.header if h.strip()], CONSTANT]
+        extra = st.session_state.get("_map_extra", {})
+        columns: dict[str, dict[str, Any]] = {}
+        for column in ours:
+            label = column + (" (required)" if column in required else "")
+            if column in extra:
+                st.caption(plain(f"{column}: " + json.dumps(extra[column], ensure_ascii=False)
+                                 + " (from the mapping loaded; download it to edit)"))
+                columns[column] = extra[column]
+                continue
+            key = f"map_col_{column}"
+            if st.session_state.get(key) not in options:
+                st.session_state[key] = NOT_USED
+            left, right = st.columns([2, 3])
+            chosen = left.selectbox(label, options, key=key)
+            if chosen == CONSTANT:
+                value = right.text_input(f"{column}: constant", key=f"map_const_{column}")
+                columns[column] = {"value": value}
+            elif chosen != NOT_USED:
+                spec: dict[str, Any] = {"column": chosen}
+                if column == "donor" and rows == "entries" and right.checkbox(
+                        "Country names → codes", key="map_countries", value=True):
+                    spec["countries"] = True
+                if column in CODED or column == "category":
+                    spec.update(_values(column, chosen, distinct.get(chosen, [])))
+                columns[column] = spec
+        missing = [c for c in required if c not in columns
+                   and not (c == "low" and "amount" in columns)]
+        if missing:
+            st.warning("Still to map: " + ", ".join(missing) + ". Nothing is guessed.")
+    return mp.Mapping(rows=rows, columns=columns, sheet=table.sheet,
+                      name=f"mapping for sheet {table.sheet}")
+
+
+def _values(column: str, theirs: str, seen: list[str]) -> dict[str, Any]:
+    """A value map for a coded column: their values on the left, ours on the right."""
+    known = st.session_state.get("_map_values", {}).get(column, {})
+    allowed = CODED.get(column)
+    rows = [{"theirs": v, "ours": known.get(v, v.strip().lower() if allowed is None or
+                                            v.strip().lower() in allowed else "")}
+            for v in seen[:40]]
+    edited = st.data_editor(pd.DataFrame(rows, columns=["theirs", "ours"]),
+                            key=f"map_values_{column}", hide_index=True, width="stretch",
+                            disabled=["theirs"], num_rows="fixed")
+    values = {str(r.theirs): str(r.ours).strip() for r in edited.itertuples()
+              if str(r.ours).strip()}
+    return {"values": values} if values else {}
+
+
+def _preview(table: Any, mapping: mp.Mapping) -> None:
+    """The first rows as they will read, or why they do not."""
+    head = type(table)(table.sheet, table.header_row, table.header,
+                       table.rows[:PREVIEW_ROWS], [])
+    st.caption(f"Preview: the first {min(PREVIEW_ROWS, len(table.rows))} rows of your "
+               "sheet as they will read.")
+    try:
+        mp.parse(mapping.to_json())
+        text = mp.apply(head, mapping)
+        frame = pd.read_csv(io.BytesIO(text), dtype=str, keep_default_na=False)
+    except LedgerError as exc:
+        st.dataframe(problems_frame(exc.problems), hide_index=True, width="stretch",
+                     key="map_preview_problems")
+        return
+    st.dataframe(frame, hide_index=True, width="stretch", key="map_preview")
