@@ -123,13 +123,13 @@ def _check_declared_size(data: bytes, name: str) -> None:
     except KeyError:
         return
     found = re.search(r'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', head)
-    if not found or not found.group(3):
+    if not found:
         return
-    width = _column_number(found.group(3)) - _column_number(found.group(1)) + 1
-    height = int(found.group(4)) - int(found.group(2)) + 1
+    letters, digits = found.group(3) or found.group(1), found.group(4) or found.group(2)
+    width, height = _column_number(letters), int(digits)  # read from A1 on
     if width > MAX_COLUMNS or height > MAX_ROWS or width * height > MAX_CELLS:
         raise refuse(f"sheet '{name[:60]}' spans {height:,} rows × {width:,} columns "
-                     f"(to cell {found.group(3)}{found.group(4)}): at most {MAX_ROWS:,} rows "
+                     f"(to cell {letters}{digits}): at most {MAX_ROWS:,} rows "
                      f"and {MAX_COLUMNS} columns are read; delete the empty rows and "
                      "columns and save it again")
 
@@ -198,13 +198,13 @@ def read_table(data: bytes, sheet: str | None = None) -> Table:
         ws = book.get_sheet_by_name(name)  # type: ignore[attr-defined]
     except Exception as exc:
         raise refuse(f"sheet '{name[:60]}' cannot be read: {str(exc)[:200]}") from None
-    width, height = int(ws.width), int(ws.height)
+    first_row, first_col = (int(v) for v in (ws.start or (0, 0)))
+    width, height = first_col + int(ws.width), first_row + int(ws.height)
     if width > MAX_COLUMNS:
         raise refuse(f"sheet '{name[:60]}' is {width:,} columns wide: at most "
                      f"{MAX_COLUMNS} are read")
     if height > MAX_ROWS:
         raise refuse(f"sheet '{name[:60]}' has {height:,} rows: at most {MAX_ROWS:,}")
-    first_row, first_col = (int(v) for v in (ws.start or (0, 0)))
     merged = _merged_headers(ws)
     header: list[str] | None = None
     header_row = 0

@@ -1,0 +1,230 @@
+"""Column mappings: the Kiel tracker's layout imported with no work and checked
+against hand-computed totals, someone else's table mapped by a saved JSON,
+problems named in the table's own rows and columns, and the command line."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from ledger.__main__ import main
+from ledger.intake import convert, peek, read_any
+from ledger.mapping import identity, parse
+from ledger.problems import LedgerError
+from ledger.reconcile import reconcile
+from ledger.schema import read_ledger
+
+from .conftest import ROOT
+
+MAIN = "Bilateral Assistance, MAIN DATA"
+KIEL_HEADER = ["activity_id", "donor", "announcement_date", "measure", "aid_type_general",
+               "aid_type_specific", "tot_activity_value_EUR",
+               "tot_sub_activity_value_EUR_redistr", "month", "explanation"]
+# (donor, date, measure, aid type, specific, activity EUR, sub-activity redistr EUR, month)
+KIEL_ROWS = [
+    ("Germany", dt.date(2024, 3, 1), "Allocation", "Military", "Weapons", 900e6, 400e6, 27),
+    ("Germany", dt.date(2024, 3, 1), "Allocation", "Military", "Ammunition", 900e6, 500e6, 27),
+    ("Germany", dt.date(2024, 5, 2), "Allocation", "Humanitarian ", "Grant", 50e6, 50e6, 29),
+    ("Germany", dt.date(2024, 6, 3), "Commitment", "Financial", "Loan", 300e6, None, 30),
+    ("United States", dt.date(2024, 4, 24), "Allocation", "Military", "PDA", 2e9, 2e9, 28),
+    ("United States", dt.date(2024, 4, 24), "Allocation", "Military", "USAI", 1e9, 1e9, 28),
+    ("United States", dt.date(2024, 9, 1), "Allocation", "Financial", "ERA Loan", 20e9, 20e9,
+     33),
+    ("EU (Commission and Council)", dt.date(2024, 3, 1), "Allocation", "Financial",
+     "Grant", 4.5e9, 4.5e9, 27),
+    ("EU (Commission and Council)", "n.a.", "Commitment", "Financial", "Loan guarantee",
+     1e9, 0, 31),
+    ("European Peace Facility", dt.date(2024, 3, 18), "Allocation", "Military", "Grant",
+     5e9, 5e9, 27),
+    ("European Investment Bank", dt.date(2024, 7, 1), "Allocation", "Financial", "Loan",
+     200e6, 200e6, 31),
+    ("Turkiye", dt.date(2024, 2, 1), "Allocation", "Humanitarian ", "Grant", 10e6, 10e6, 26),
+    ("Turkey", dt.date(2023, 2, 1), "Allocation", "Humanitarian", "Grant", 5e6, 5e6, 14),
+    ("Czechia", dt.date(2024, 2, 20), "Allocation", "Military", "Ammunition", 100e6, 100e6,
+     26),
+    ("Czech Republic", dt.date(2023, 1, 10), "Allocation", "Military", "Tanks", 50e6, 50e6,
+     13),
+    ("United Kingdom", dt.date(2024, 2, 23), "Allocation", "Military", "Drones", 300e6,
+     300e6, 26),
+    ("United Kingdom", dt.date(2024, 10, 21), "Commitment", "Financial", "ERA Loan",
+     2.7e9, 0, 34),
+    ("Norway", dt.date(2024, 2, 1), "Allocation", "Humanitarian", "Grant", 20e6, 20e6, 26),
+    ("Norway", dt.date(2024, 2, 1), "Allocation", "Military", "Air defence", 80e6, 80e6, 26),
+    ("Poland", dt.date(2024, 1, 5), "Allocation", "Military", "Ammunition", 60e6, 60e6, 25),
+    ("South Korea", dt.date(2024, 1, 5), "Allocation", "Humanitarian ", "Grant", 15e6,
+     15e6, 25),
+    ("Poland", dt.date(2024, 8, 1), "Commitment", "Military", "Weapons", 40e6, 40e6, 32),
+    ("Germany", dt.date(2024, 12, 1), "Allocation", "Military", "Air defence", 700e6, 700e6,
+     36),
+    ("United States", dt.date(2024, 12, 30), "Allocation", "Military", "PDA", 1.25e9,
+     1.25e9, 36),
+]
+# Hand-computed, per donor code (Kiel's redistributed value; on a Commitment row whose
+# redistributed value is empty or 0, the activity value):
+#   DE: 400 + 500 + 50 + 300 (commitment, empty) + 700          = 1,950 m
+#   US: 2,000 + 1,000 + 20,000 + 1,250                           = 24,250 m
+#   EU: 4,500 + 1,000 (commitment, 0) + 5,000 (EPF) + 200 (EIB)  = 10,700 m
+#   TR: 10 + 5 (Turkiye and Turkey)                              = 15 m
+#   CZ: 100 + 50 (Czechia and Czech Republic)                    = 150 m
+#   GB: 300 + 2,700 (commitment, 0)                              = 3,000 m
+#   NO: 20 + 80 = 100 m;  PL: 60 + 40 = 100 m;  KR: 15 m
+# per aid type:
+#   military: 400+500+2000+1000+5000+100+50+300+80+60+40+700+1250 = 11,480 m
+#   financial: 300+20000+4500+1000+200+2700                      = 28,700 m
+#   humanitarian ("Humanitarian " trimmed): 50+10+5+20+15           = 100 m
+BY_DONOR = {"DE": 1950, "US": 24250, "EU": 10700, "TR": 15, "CZ": 150, "GB": 3000,
+            "NO": 100, "PL": 100, "KR": 15}
+BY_TYPE = {"military": 11480, "financial": 28700, "humanitarian": 100}
+
+
+def kiel_workbook() -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.add_worksheet("ReadMe").write(0, 0, "Ukraine Support Tracker")
+    summary = book.add_worksheet("Country Summary (€)")  # column A blank, header row 8
+    summary.write_row(7, 1, ["Country", "EU member", "Financial allocations"])
+    summary.write_row(8, 1, ["Germany", 1, 0.35])
+    sheet = book.add_worksheet(MAIN)
+    sheet.write_row(0, 0, KIEL_HEADER)
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    for r, (donor, when, measure, kind, specific, total, sub, month) in enumerate(
+            KIEL_ROWS, start=1):
+        sheet.write_row(r, 0, [r, donor])
+        if isinstance(when, dt.date):
+            sheet.write_datetime(r, 2, dt.datetime.combine(when, dt.time()), day)
+        else:
+            sheet.write_string(r, 2, when)
+        sheet.write_row(r, 3, [measure, kind, specific, total])
+        if sub is not None:
+            sheet.write_number(r, 7, sub)
+        sheet.write_row(r, 8, [month, ""])
+    book.close()
+    return buffer.getvalue()
+
+
+def test_a_kiel_workbook_is_recognised_and_imported_with_no_mapping_work():
+    data = kiel_workbook()
+    seen = peek(data)
+    assert seen.recognised == "kiel" and seen.table.sheet == MAIN  # not ReadMe, not Summary
+    ledger = read_any(data)
+    flows = ledger.of_kind("flow")
+    assert len(flows) == len(KIEL_ROWS)
+    assert (flows["industry"] == "unknown").all()  # Kiel does not say who supplies
+    by_donor = flows.groupby(flows["from"].str.removeprefix("donor-"))["low"].sum() / 1e6
+    assert by_donor.round(6).to_dict() == BY_DONOR
+    by_type = flows.groupby("category")["low"].sum() / 1e6
+    assert by_type.round(6).to_dict() == BY_TYPE
+    needs = ledger.of_kind("need").set_index("category")["low"] / 1e6
+    assert needs.round(6).to_dict() == BY_TYPE  # a need per aid type: what was given
+
+
+def test_kiel_codes_statuses_instruments_and_dates():
+    frame = read_any(kiel_workbook()).frame.set_index("id")
+    row = frame.loc["kiel-5"]  # row 5 of the sheet: Germany's commitment of a loan
+    assert (row["status"], row["instrument"], row["low"]) == ("committed", "loan", 300e6)
+    assert frame.loc["kiel-2", "status"] == "disbursed"  # an allocation
+    assert frame.loc["kiel-10", "instrument"] == "guarantee"  # "Loan guarantee"
+    # "n.a." as the date: month 31 of the tracker (1 = January 2022) is July 2024
+    assert frame.loc["kiel-10", "date"] == dt.datetime(2024, 7, 1)
+    assert frame.loc["kiel-2", "ref"] == (
+        f"Kiel Institute, Ukraine Support Tracker, sheet '{MAIN}', row 2")
+    result = reconcile(read_any(kiel_workbook()))
+    assert result.totals["gap"] == (0.0, 0.0)  # needs are what was given
+
+
+def test_the_older_kiel_headers_are_recognised_too():
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Clean Data")
+    sheet.write_row(0, 0, ["ID", "Countries", "Announcement Date", "Type of Aid General",
+                           "Type of Aid Specific", "Converted Value in EUR"])
+    sheet.write_row(1, 0, [1, "Czech Republic", "2022-05-01", "Military", "Tanks", 40e6])
+    book.close()
+    converted = convert(buffer.getvalue())
+    assert converted.recognised == "kiel-2023"
+    flows = read_ledger(converted.csv).of_kind("flow")
+    assert list(flows["from"]) == ["donor-CZ"] and list(flows["low"]) == [40e6]
+
+
+def test_a_saved_mapping_maps_someone_elses_spreadsheet(tmp_path, capsys):
+    # data/examples/pledges.xlsx: seven PURL pledges; each a flow to US industry
+    out = tmp_path / "pledges.csv"
+    assert main(["import", str(ROOT / "data/examples/pledges.xlsx"), "--map",
+                 str(ROOT / "data/mappings/pledges.json"), "--out", str(out)]) == 0
+    ledger = read_ledger(out)
+    flows = ledger.of_kind("flow")
+    assert len(flows) == 7 and set(flows["industry"]) == {"US"}
+    # Germany pledged in euros and in dollars: one source per currency
+    assert {"donor-DE-million-eur", "donor-DE-million-usd"} <= set(ledger.frame["id"])
+    assert "mapping given: 16 rows" in capsys.readouterr().err
+
+
+def test_problems_name_their_row_and_their_column():
+    bad = (b"Identifier,Type,Label,Amount,Currency,Day\n"
+           b"n1,need,Arms,12abc,bn EUR,2025-01-01\n"
+           b"s1,source,Money,5,bn EUR,2025-13-01\n")
+    mapping = parse(json.dumps({"version": 1, "rows": "ledger", "columns": {
+        "id": {"column": "Identifier"}, "kind": {"column": "Type"},
+        "name": {"column": "Label"}, "low": {"column": "Amount"},
+        "unit": {"column": "Currency"}, "date": {"column": "Day"},
+        "category": {"value": "military"}, "donor": {"value": "DE"}}}))
+    with pytest.raises(LedgerError) as caught:
+        read_any(bad, mapping=mapping)
+    found = {(p.row, p.column) for p in caught.value.problems}
+    assert (2, "Amount (our low)") in found and (3, "Day (our date)") in found
+
+
+def test_a_value_the_map_lacks_or_a_country_unknown_is_a_question_not_a_guess():
+    rows = [list(r) for r in KIEL_ROWS[:2]]
+    rows[1][0] = "Atlantis"
+    rows[0][2] = "Pledge"  # a measure the Kiel mapping does not know
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(MAIN)
+    sheet.write_row(0, 0, KIEL_HEADER)
+    for r, row in enumerate(rows, start=1):
+        sheet.write_row(r, 0, [r, row[0], "2024-01-01", *row[2:6], row[6] or 0, row[7]])
+    book.close()
+    with pytest.raises(LedgerError) as caught:
+        read_any(buffer.getvalue())
+    found = {(p.row, p.column) for p in caught.value.problems}
+    assert found == {(2, "measure"), (3, "donor")}
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("{", "not JSON"),
+    ('{"version": 2, "columns": {}}', "version must be 1"),
+    ('{"version": 1, "rows": "lines", "columns": {}}', "use ledger or entries"),
+    ('{"version": 1, "columns": {"colour": {"value": "red"}}}', "not one of our columns"),
+    ('{"version": 1, "columns": {"id": {"column": "a"}}}', "not mapped"),
+])
+def test_a_broken_mapping_says_what_is_wrong(text, says):
+    with pytest.raises(LedgerError) as caught:
+        parse(text)
+    assert any(says in p.message for p in caught.value.problems)
+
+
+def test_our_csv_round_trips_byte_for_byte_through_a_workbook_and_the_identity_mapping():
+    import pandas as pd
+
+    source = ROOT / "data" / "funding.csv"
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name="ledger", engine="xlsxwriter")
+    converted = convert(buffer.getvalue())
+    assert converted.recognised == "ours"
+    normalised = io.StringIO()
+    csv.writer(normalised, lineterminator="\n").writerows(
+        csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
+    assert converted.csv.decode("utf-8") == normalised.getvalue()
+    assert identity(list(frame.columns)).columns["tags"] == {"column": "tags"}
