@@ -306,3 +306,59 @@ def test_the_sankey_groups_small_sources_until_asked_to_draw_each():
     at.toggle(key="sankey-expand").set_value(True).run()
     sankey = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("chart-sankey"))
     assert "smaller sources" not in sankey.proto.spec
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_a_workbook_is_mapped_with_a_saved_mapping_and_then_checked_like_any_upload():
+    at = app("data")
+    at.file_uploader(key="upload").set_value(
+        ("pledges.xlsx", (ROOT / "data/examples/pledges.xlsx").read_bytes(), XLSX))
+    at.run()
+    assert any("Still to map" in w.value for w in at.warning)  # nothing is guessed
+    at.file_uploader(key="map_file").set_value(
+        ("pledges.json", (ROOT / "data/mappings/pledges.json").read_bytes(),
+         "application/json"))
+    at.run()
+    preview = next(d.value for d in at.dataframe if "from" in d.value.columns)
+    assert preview["from"].iloc[0] == "donor-NL"
+    at.button(key="map_check").click().run()
+    assert not at.exception
+    assert any("16 added, 62 removed" in i.value for i in at.info)
+    from ledger.intake import convert
+    from ledger.mapping import parse
+
+    saved = parse((ROOT / "data/mappings/pledges.json").read_bytes())
+    made = convert((ROOT / "data/examples/pledges.xlsx").read_bytes(), mapping=saved).csv
+    assert at.session_state["_mapped"][1] == made
+
+
+def test_a_kiel_workbook_needs_no_mapping_on_the_data_page():
+    from .test_mapping import kiel_workbook
+
+    at = app("data")
+    at.file_uploader(key="upload").set_value(("Ukraine_Support_Tracker.xlsx",
+                                              kiel_workbook(), XLSX))
+    at.run()
+    assert any("Recognised" in s.value and "Kiel" in s.value for s in at.success)
+    at.button(key="map_check").click().run()
+    assert any("36 added" in i.value for i in at.info)  # 24 entries, 9 donors, 3 types
+    # the page's mapping makes the same ledger as the command line with no mapping
+    from ledger.intake import convert
+
+    assert at.session_state["_mapped"][1] == convert(kiel_workbook()).csv
+
+
+def test_a_csv_whose_columns_are_not_ours_goes_to_the_mapping_step_and_ours_does_not():
+    from ui.mapping_step import needs_mapping
+
+    foreign = b"Country;Amount;Date\nGermany;5;2025-01-01\n"
+    assert needs_mapping(foreign)
+    assert not needs_mapping((ROOT / "data" / "funding.csv").read_bytes())
+    assert not needs_mapping(b"notes above the header\n\nid,kind,name\n")
+    at = app("data")
+    at.file_uploader(key="upload").set_value(("theirs.csv", foreign, "text/csv"))
+    at.run()
+    assert any("Map your table" in m.value for m in at.markdown)
+    assert not at.exception

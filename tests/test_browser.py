@@ -253,3 +253,24 @@ def test_everything_works_from_the_keyboard(url, page):
     with page.expect_download(timeout=30_000) as download:
         page.keyboard.press("Enter")
     assert json.loads(Path(download.value.path()).read_text())["currency"] == "USD"
+
+
+def test_a_workbook_is_mapped_in_the_browser_and_the_mapping_downloads(url, page):
+    page.goto(f"{url}/data")
+    wait_for_app(page)
+    inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    inputs.first.set_input_files(str(ROOT / "data" / "examples" / "pledges.xlsx"))
+    page.get_by_text("Map your table to a funding ledger").wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_text("Still to map").first.wait_for(timeout=20_000)  # nothing guessed
+    inputs.nth(1).set_input_files(str(ROOT / "data" / "mappings" / "pledges.json"))
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download this mapping (JSON)").click()
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert saved["rows"] == "entries" and saved["columns"]["donor"]["countries"] is True
+    page.get_by_role("button", name="Check every row with this mapping").click()
+    page.get_by_text("16 added, 62 removed").first.wait_for(timeout=30_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "mapping.png"), full_page=True)

@@ -203,5 +203,5 @@ def test_macros_and_links_to_other_workbooks_are_named_and_never_followed():
 
 def test_a_sheet_that_is_not_there_is_named_with_the_ones_that_are():
     data = ledger_workbook(small(), "xlsxwriter")
-    with pytest.raises(LedgerError, match="no sheet named 'budget'.*'ledger'"):
+    with pytest.raises(LedgerError, match=r"no sheet named 'budget'.*'ledger'"):
         read_table(data, "budget")

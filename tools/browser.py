@@ -100,4 +100,8 @@ def wait_for_app(page: object, timeout_ms: int = 30_000) -> None:
     1.67 marks its root element with the script's state."""
     page.wait_for_selector("h1", timeout=timeout_ms)  # type: ignore[attr-defined]
     page.wait_for_selector(IDLE, timeout=timeout_ms)  # type: ignore[attr-defined]
+    # elements of the run before are faded ("stale") until the new run redraws them:
+    # a faded caption fails a contrast check, so wait until none is left
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "!document.querySelector('[data-stale=\"true\"]')", timeout=timeout_ms)
     page.wait_for_timeout(200)  # type: ignore[attr-defined]  # let charts finish drawing

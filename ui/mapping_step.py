@@ -42,12 +42,21 @@ def needs_mapping(data: bytes) -> bool:
             return True
     except LedgerError:
         return True  # the step shows the refusal
-    head = data[:65_536].decode("utf-8", errors="ignore").lstrip("\ufeff")
-    for line in head.splitlines()[:20]:
-        if line.strip():
-            separator = max(",;\t", key=line.count)
-            return not mp.is_ours([cell.strip().strip('"') for cell in line.split(separator)])
-    return False
+    import codecs
+
+    sample = data[:65_536]
+    encoding = "utf-16" if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
+        else "utf-8"
+    lines = [line for line in sample.decode(encoding, errors="ignore").lstrip("\ufeff")
+             .splitlines()[:40] if line.strip()][:20]
+    if not lines or max(",;\t", key=lines[0].count) not in lines[0]:
+        return False  # not a table at all: the usual check says why
+    for line in lines:  # our header, maybe below a few lines of notes
+        separator = max(",;\t", key=line.count)
+        names = {cell.strip().strip('"').lower() for cell in line.split(separator)}
+        if {"id", "kind"} <= names:
+            return False
+    return True
 
 
 def _peek(data: bytes, sheet: str | None) -> Any:
@@ -137,9 +146,9 @@ def _seed(start: mp.Mapping | None, header: list[str], key: str) -> None:
             st.session_state[f"map_const_{ours}"] = str(spec["value"])
         if spec.get("countries"):
             st.session_state["map_countries"] = True
+    simple = {"column", "value", "values", "countries"}  # what the editor's widgets hold
     st.session_state["_map_extra"] = {ours: spec for ours, spec in columns.items()
-                                      if not ({"column", "value"} & set(spec))
-                                      or {"columns", "fallback", "template"} & set(spec)}
+                                      if not set(spec) <= simple}
     st.session_state["_map_values"] = {ours: spec.get("values", {})
                                        for ours, spec in columns.items()}
 
