@@ -20,6 +20,7 @@ from ledger.textfile import MAX_COLUMNS, MAX_ROWS
 Kind = Literal["csv", "xlsx", "ods", "xls"]
 MAX_EXPANDED = 400_000_000  # bytes a spreadsheet's zip may expand to
 MAX_RATIO = 200  # and at most this many times its own size (a zip bomb expands millions)
+HEADER_SEARCH = 20  # non-empty rows searched for our header
 MAX_CELLS = 50_000_000  # rows × columns a sheet may declare (a ledger of 2M rows × 25)
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -206,21 +207,20 @@ def read_table(data: bytes, sheet: str | None = None) -> Table:
     if height > MAX_ROWS:
         raise refuse(f"sheet '{name[:60]}' has {height:,} rows: at most {MAX_ROWS:,}")
     merged = _merged_headers(ws)
-    header: list[str] | None = None
-    header_row = 0
-    rows: list[tuple[int, list[str]]] = []
+    filled: list[tuple[int, list[str]]] = []
     for offset, values in enumerate(ws.iter_rows()):
-        number = first_row + offset + 1
         cells = [""] * first_col + [text(v) for v in values]
-        if header is None:
-            if any(cells):
-                header, header_row = _fill_merged(cells, merged, number), number
-            continue
         if any(c.strip() for c in cells):
-            rows.append((number, cells))
-    if header is None:
+            filled.append((first_row + offset + 1, cells))
+    if not filled:
         raise refuse(f"sheet '{name[:60]}' is empty")
-    return Table(name, header_row, header, rows, notes)
+    # the header: a row naming our id and kind among the first few (a title or notes
+    # may sit above it), else the first row with anything in it
+    at = next((i for i, (_, cells) in enumerate(filled[:HEADER_SEARCH])
+               if {"id", "kind"} <= {c.strip().lower() for c in cells}), 0)
+    header_row, header = filled[at]
+    return Table(name, header_row, _fill_merged(header, merged, header_row), filled[at + 1:],
+                 notes)
 
 
 def _merged_headers(ws: object) -> list[tuple[int, int, int, int]]:

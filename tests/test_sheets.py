@@ -205,3 +205,31 @@ def test_a_sheet_that_is_not_there_is_named_with_the_ones_that_are():
     data = ledger_workbook(small(), "xlsxwriter")
     with pytest.raises(LedgerError, match=r"no sheet named 'budget'.*'ledger'"):
         read_table(data, "budget")
+
+
+def test_our_header_below_a_title_is_found():
+    def write(book):
+        sheet = book.add_worksheet("ledger")
+        sheet.write(0, 0, "Funding ledger, as of today")
+        frame = small()
+        sheet.write_row(2, 0, list(frame.columns))
+        for r, row in enumerate(frame.itertuples(index=False), start=3):
+            sheet.write_row(r, 0, list(row))
+    ledger = read_any(xlsx(write))
+    assert list(ledger.frame["row"]) == [4, 5, 6, 7]  # rows as the sheet numbers them
+
+
+def test_the_template_workbook_has_dropdowns_and_reads_back():
+    import openpyxl
+
+    from ledger.schema import COLUMNS, template_csv
+    from ledger.template import template_xlsx
+
+    data = template_xlsx()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["ledger"]
+    assert [c.value for c in sheet[1]] == list(COLUMNS)
+    lists = {v.formula1 for v in sheet.data_validations.dataValidation}
+    assert '"need,source,flow,check"' in lists
+    assert '"grant,loan,guarantee,in-kind,unknown"' in lists
+    assert len(read_any(data).frame) == len(read_ledger(template_csv()).frame)
