@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ledger.assumed import reported_scenario, uses_assumptions
 from ledger.problems import LedgerError
 from ui import caches, uploads, view
 from ui.sidebar import scenario_controls
@@ -34,7 +35,7 @@ page = st.navigation(PAGES)
 
 current = caches.current()
 rates = caches.rates()
-ledger = result = None
+ledger = result = reported = None
 problems = []
 try:
     with st.spinner("Reading the ledger…", show_time=True):
@@ -46,10 +47,12 @@ if ledger is not None:
     try:
         with st.spinner("Reconciling…", show_time=True):
             result = caches.result_for(current, ledger, scenario)
+            reported = (caches.result_for(current, ledger, reported_scenario(scenario))
+                        if uses_assumptions(result) else result)
     except LedgerError as exc:
         problems = exc.problems
 st.sidebar.caption(f"Data: {plain(current.label)} · version {current.digest[:12]}")
-view.put(view.View(current, scenario, ledger, result, problems))
+view.put(view.View(current, scenario, ledger, result, problems, reported))
 if problems:
     st.error(f"{len(problems)} problem(s) with the ledger or the scenario:")
     st.dataframe(view.problems_frame(problems), hide_index=True, width="stretch")

@@ -63,16 +63,40 @@ def _whisker_bar(name: str, labels: list[str], low: pd.Series, high: pd.Series, 
     return go.Bar(x=labels, y=values, error_y=error, **common)
 
 
-def coverage_gap(result: Reconciliation) -> go.Figure:
-    """Need and covered per need: bars to the low end, whiskers to the high end."""
+def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
+                 ) -> go.Figure:
+    """Need and covered per need: bars to the low end, whiskers to the high end. With
+    `reported` (the view without assumptions), covered is split: what is reported
+    solid, what is assumed hatched on top of it."""
     needs = result.needs.sort_values("need_high")
     labels = [safe(n) for n in needs["name"]]
     c = result.currency
-    fig = go.Figure([
-        _whisker_bar("Need", labels, needs["need_low"], needs["need_high"], NEED_COLOUR, c),
-        _whisker_bar("Covered", labels, needs["covered_low"], needs["covered_high"],
-                     COVERED_COLOUR, c),
-    ])
+    bars = [_whisker_bar("Need", labels, needs["need_low"], needs["need_high"], NEED_COLOUR,
+                         c, offsetgroup="need")]
+    if reported is not None and reported is not result:
+        own = reported.needs.set_index("id").reindex(needs["id"])
+        base = own["covered_low"].fillna(0.0).to_numpy()
+        assumed_low = (needs["covered_low"].to_numpy() - base).clip(min=0)
+        bars.append(go.Bar(
+            y=labels, x=(base / BN).tolist(), orientation="h", name="Covered, reported",
+            marker_color=COVERED_COLOUR, offsetgroup="covered",
+            customdata=[money_range(lo, hi, c) for lo, hi in zip(
+                own["covered_low"].fillna(0.0), own["covered_high"].fillna(0.0),
+                strict=True)],
+            hovertemplate="%{customdata}<extra>reported</extra>"))
+        assumed = _whisker_bar("Covered, assumed", labels,
+                               pd.Series(needs["covered_low"].to_numpy()),
+                               pd.Series(needs["covered_high"].to_numpy()), "#FFFFFF", c,
+                               offsetgroup="covered")
+        assumed.update(x=(assumed_low / BN).tolist(), base=(base / BN).tolist(),
+                       marker=dict(color="#FFFFFF", line=dict(color=COVERED_COLOUR, width=1.5),
+                                   pattern=dict(shape="/", fgcolor=COVERED_COLOUR)))
+        bars.append(assumed)
+    else:
+        bars.append(_whisker_bar("Covered", labels, needs["covered_low"],
+                                 needs["covered_high"], COVERED_COLOUR, c,
+                                 offsetgroup="covered"))
+    fig = go.Figure(bars)
     top = largest_gap(result.needs)
     title = "No needs in this ledger" if top is None else (
         f"{top['name']} has the largest gap: "

@@ -362,3 +362,14 @@ def test_a_csv_whose_columns_are_not_ours_goes_to_the_mapping_step_and_ours_does
     at.run()
     assert any("Map your table" in m.value for m in at.markdown)
     assert not at.exception
+
+
+def test_the_overview_splits_reported_from_assumed_and_says_when_figures_rest_on_assumptions():
+    at = app()
+    assert any("rest on assumptions" in w.value for w in at.warning)
+    covered = next(c.value for c in at.caption if "reported +" in c.value)
+    reported = reconcile(read_ledger(ROOT / "data" / "funding.csv"),
+                         Scenario(statuses=("estimate", "pledged", "committed", "disbursed")))
+    assert covered.startswith(money_range(*reported.totals["covered"], "EUR") + " reported")
+    at.radio(key="part").set_value("record").run()
+    assert not any("rest on assumptions" in w.value for w in at.warning)

@@ -21,6 +21,7 @@ class View:
     ledger: Ledger | None
     result: Reconciliation | None
     problems: list[Problem] = field(default_factory=list)
+    reported: Reconciliation | None = None  # the same view counting no assumption
 
 
 def put(view: View) -> None:
@@ -29,6 +30,12 @@ def put(view: View) -> None:
 
 def get() -> View:
     return st.session_state[Keys.VIEW]
+
+
+def reported_result() -> Reconciliation:
+    """The view without assumptions (the view itself when it has none)."""
+    view = get()
+    return view.reported or view.result  # type: ignore[return-value]
 
 
 def need_result() -> tuple[Ledger, Reconciliation]:

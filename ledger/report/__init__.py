@@ -29,19 +29,22 @@ __all__ = ["CSV_COLUMNS", "FORMATS", "FORMULA_START", "JSON_FIELDS", "MIME", "ga
            "neutralise", "rates_used", "render", "to_dict"]
 
 
-def render(result: Reconciliation, fmt: str, generated_at: dt.datetime | None = None) -> bytes:
-    """The report in one of FORMATS. Only xlsx and html state a generation time."""
+def render(result: Reconciliation, fmt: str, generated_at: dt.datetime | None = None,
+           reported: Reconciliation | None = None) -> bytes:
+    """The report in one of FORMATS. Only xlsx and html state a generation time.
+    `reported` (ledger.assumed.reported_result) splits the headline figures into what
+    is reported and what is assumed."""
     if fmt == "csv":
         return to_csv(result)
     if fmt == "json":
-        return to_json(result)
+        return to_json(result, reported)
     when = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     if fmt == "xlsx":
         from ledger.report.xlsx import to_xlsx
 
-        return to_xlsx(result, when)
+        return to_xlsx(result, when, reported)
     if fmt == "html":
         from ledger.report.html import to_html
 
-        return to_html(result, when)
+        return to_html(result, when, reported=reported)
     raise ValueError(f"unknown format {fmt}: use one of {', '.join(FORMATS)}")

@@ -24,7 +24,7 @@ CSV_COLUMNS = (
 )
 JSON_FIELDS = ("currency", "fx", "scenario", "data_version", "totals", "needs", "sources",
                "industry", "industry_by_category", "years", "checks", "instruments",
-               "payer_supplier", "findings", "link")
+               "payer_supplier", "reported", "findings", "link")
 
 
 def _amount(value: float) -> float | None:
@@ -62,7 +62,25 @@ def _days(column: pd.Series) -> list[str]:
     return np.datetime_as_string(column.to_numpy(dtype="datetime64[D]"), unit="D").tolist()
 
 
-def to_dict(result: Reconciliation) -> dict[str, Any]:
+def reported_part(result: Reconciliation, reported: Reconciliation | None
+                  ) -> dict[str, Any] | None:
+    """The headline figures counting no assumption, and what the assumptions add."""
+    from ledger.assumed import splits, uses_assumptions
+
+    if reported is None:
+        if uses_assumptions(result):
+            return None  # not computed: the caller gave no reported view
+        reported = result
+    split = splits(result, reported)
+    return {name: {"reported": _pair(*part.reported, "ratio" if name == "coverage"
+                                     else "amount"),
+                   "assumed": None if name in ("gap", "coverage") else _pair(*part.assumed)}
+            for name, part in (("covered", split.covered), ("gap", split.gap),
+                               ("coverage", split.coverage),
+                               ("europe_to_us", split.europe_to_us))}
+
+
+def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> dict[str, Any]:
     """The JSON report as a dict, in the shape of DESIGN.md."""
     fx_date = result.fx_date
     needs = [
@@ -127,6 +145,7 @@ def to_dict(result: Reconciliation) -> dict[str, Any]:
              "to_needs": _pair(r.to_needs_low, r.to_needs_high)}
             for r in result.instruments.itertuples()],
         "payer_supplier": payer,
+        "reported": reported_part(result, reported),
         "findings": [{"severity": f.severity, "code": f.code, "rows": list(f.rows),
                       "message": message(f)} for f in result.findings],
         "link": link(result),
@@ -142,8 +161,9 @@ def link(result: Reconciliation) -> str:
     return urlencode(to_query(result.scenario), safe=",:")
 
 
-def to_json(result: Reconciliation) -> bytes:
-    return (json.dumps(to_dict(result), indent=2, ensure_ascii=False, allow_nan=False)
+def to_json(result: Reconciliation, reported: Reconciliation | None = None) -> bytes:
+    return (json.dumps(to_dict(result, reported), indent=2, ensure_ascii=False,
+                       allow_nan=False)
             + "\n").encode("utf-8")
 
 

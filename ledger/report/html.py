@@ -13,6 +13,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from ledger import charts, views
+from ledger.assumed import splits
 from ledger.formatting import money_range, percent_range
 from ledger.insights import coverage_share, european_money_in_us_industry, headline
 from ledger.reconcile import Reconciliation
@@ -66,7 +67,7 @@ def _figure(fig: go.Figure, div_id: str) -> str:
 
 
 def to_html(result: Reconciliation, generated_at: dt.datetime, *,
-            inline_plotly: bool = True) -> bytes:
+            inline_plotly: bool = True, reported: Reconciliation | None = None) -> bytes:
     c = result.currency
     need, covered, gap = result.totals["need"], result.totals["covered"], result.totals["gap"]
     metrics = [("Need", money_range(*need, c)), ("Covered", money_range(*covered, c)),
@@ -75,6 +76,18 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
                 money_range(*result.totals["surplus"], c)),
                ("European money in US industry",
                 money_range(*european_money_in_us_industry(result), c))]
+    notice = ""
+    if reported is not None and reported is not result:
+        split = splits(result, reported)
+        if split.covered.rests_on_assumptions:
+            notice = (f'<p class="lead">These figures rest on assumptions: '
+                      f"{escape(money_range(*split.covered.assumed, c))} of the "
+                      f"{escape(money_range(*split.covered.total, c))} covered comes from rows "
+                      "marked assumption (illustrative, reported by no one). Counting only "
+                      f"what is reported: covered {escape(money_range(*split.covered.reported, c))}"
+                      f", gap {escape(money_range(*split.gap.reported, c))}, coverage "
+                      f"{escape(percent_range(*split.coverage.reported))}; European money in US "
+                      f"industry {escape(money_range(*split.europe_to_us.reported, c))}.</p>")
     findings = findings_table(result.findings)
     plotly_js = get_plotlyjs() if inline_plotly else PLOTLY_PLACEHOLDER
     parts = [
@@ -86,12 +99,13 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         "<h1>Ukraine funding ledger — gap report</h1>",
         f'<p class="muted">In {escape(c)} · data version {escape(result.data_version[:12])} · '
         f"generated {escape(generated_at.isoformat())} UTC</p>",
-        f'<p class="lead">{escape(headline(result))}</p>',
+        f'<p class="lead">{escape(headline(result))}</p>', notice,
         '<div class="metrics">' + "".join(
             f'<div class="metric"><div class="label">{escape(label)}</div>'
             f'<div class="value">{escape(value)}</div></div>' for label, value in metrics)
         + "</div>",
-        "<h2>Coverage gap per need</h2>", _figure(charts.coverage_gap(result), "coverage-gap"),
+        "<h2>Coverage gap per need</h2>",
+        _figure(charts.coverage_gap(result, reported), "coverage-gap"),
         _table(views.needs_table(result)),
         "<h2>Who pays, and whose industry gets the orders</h2>",
         _figure(charts.industry_by_category(result), "industry-by-category"),

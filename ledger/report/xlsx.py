@@ -73,7 +73,8 @@ class _Book:
         return sheet
 
 
-def to_xlsx(result: Reconciliation, generated_at: dt.datetime) -> bytes:
+def to_xlsx(result: Reconciliation, generated_at: dt.datetime,
+            reported: Reconciliation | None = None) -> bytes:
     b = _Book(result)
     c = result.currency
     summary = b.book.add_worksheet("Summary")
@@ -116,7 +117,7 @@ def to_xlsx(result: Reconciliation, generated_at: dt.datetime) -> bytes:
     b.table("FX rates", rates_table(result), {"per_eur": b.rate, f"factor_to_{c}": b.rate})
     b.table("References", references(result), {"ref": b.wrap, "rows": b.wrap},
             {"ref": 80, "rows": 40})
-    _summary(b, summary, result, generated_at, len(needs))
+    _summary(b, summary, result, generated_at, len(needs), reported)
     b.book.set_properties({"title": "Ukraine funding ledger: gap report",
                            "comments": f"data version {result.data_version}"})
     b.book.close()
@@ -124,7 +125,7 @@ def to_xlsx(result: Reconciliation, generated_at: dt.datetime) -> bytes:
 
 
 def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.datetime,
-             need_rows: int) -> None:
+             need_rows: int, reported: Reconciliation | None = None) -> None:
     c = result.currency
     sheet.set_column(0, 0, 44)
     sheet.set_column(1, 2, 18, b.money)
@@ -140,6 +141,14 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
              ("Surplus (not counted against other gaps)", result.totals["surplus"]),
              ("Net gap (need − covered)", result.totals["net_gap"]),
              ("European money spent in US industry", european_money_in_us_industry(result))]
+    if reported is not None and reported is not result:
+        from ledger.assumed import splits
+
+        split = splits(result, reported)
+        lines += [("Covered, reported (no assumption)", split.covered.reported),
+                  ("Covered, assumed", split.covered.assumed),
+                  ("Gap counting only what is reported", split.gap.reported),
+                  ("European money in US industry, reported", split.europe_to_us.reported)]
     for row, (label, (low, high)) in enumerate(lines, start=4):
         sheet.write_string(row, 0, label, b.bold)
         b.cell(sheet, row, 1, low, b.money)

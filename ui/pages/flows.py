@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ledger.assumed import splits
 from ledger.charts import (
     SANKEY_SHOWN,
     industry_by_category,
@@ -14,7 +15,7 @@ from ledger.charts import (
 from ledger.formatting import money_range
 from ledger.insights import european_money_in_us_industry
 from ledger.views import flows_table, references_behind
-from ui.view import need_result
+from ui.view import need_result, reported_result
 from ui.widgets import chart
 
 ledger, result = need_result()
@@ -28,10 +29,15 @@ st.caption("Shares within each category; the article's claim is about the armame
 chart(industry_by_category(result), result.industry_by_category, flow_refs,
       "industry-by-category")
 
+split = splits(result, reported_result())
 st.metric("European money spent in US industry",
           money_range(*european_money_in_us_industry(result), c), border=True,
           help="Flows into needs whose original donor is in Europe and whose orders go to "
           "US industry; money through an intermediate source keeps its donors pro rata.")
+if split.europe_to_us.rests_on_assumptions:
+    st.caption(f"{money_range(*split.europe_to_us.reported, c)} reported + "
+               f"{money_range(*split.europe_to_us.assumed, c)} assumed (rows marked "
+               "assumption, reported by no one).")
 st.subheader("Who pays, through which source, for what")
 st.caption("Widths in the diagram are the midpoints of the ranges; hover for the range. "
            "Money no flow takes ends in *Not allocated*.")

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ledger.assumed import splits
 from ledger.charts import coverage_gap
 from ledger.formatting import money_range, percent_range
 from ledger.insights import coverage_share, headline
 from ledger.report import gap_table
 from ledger.views import checks_table, references_behind
 from ledger.wording import findings_table
-from ui.view import need_result
+from ui.view import need_result, reported_result
 from ui.widgets import chart, plain
 
 ledger, result = need_result()
+reported = reported_result()
+split = splits(result, reported)
 c = result.currency
 st.title("Overview")
 st.markdown(f"**{plain(headline(result))}**")
+if split.covered.rests_on_assumptions:
+    st.warning(
+        f"These figures rest on assumptions: {money_range(*split.covered.assumed, c)} of the "
+        f"{money_range(*split.covered.total, c)} covered comes from rows marked assumption "
+        f"(illustrative, reported by no one). Counting only what is reported, the gap is "
+        f"{money_range(*split.gap.reported, c)} and coverage "
+        f"{percent_range(*split.coverage.reported)}. *Show: Public record only* in the "
+        "sidebar leaves every assumption out.", icon=":material/warning:")
 
 need, covered, gap = result.totals["need"], result.totals["covered"], result.totals["gap"]
 # two by two: a range such as "€881–890 bn" is cut short in four narrow columns
@@ -28,6 +39,11 @@ top[1].metric("Coverage", percent_range(*coverage_share(result)), border=True,
               help="Σ min(covered, need) / need: each need counts at most in full.")
 bottom[0].metric("Need", money_range(*need, c), border=True)
 bottom[1].metric("Covered", money_range(*covered, c), border=True)
+if split.covered.rests_on_assumptions:
+    top[0].caption(f"Counting only what is reported: {money_range(*split.gap.reported, c)}")
+    top[1].caption(f"Counting only what is reported: {percent_range(*split.coverage.reported)}")
+    bottom[1].caption(f"{money_range(*split.covered.reported, c)} reported + "
+                      f"{money_range(*split.covered.assumed, c)} assumed")
 surplus, net_gap = result.totals["surplus"], result.totals["net_gap"]
 if surplus[1] > 0:
     st.caption(
@@ -35,8 +51,8 @@ if surplus[1] > 0:
         f"on some needs does not fill other needs' gaps (netted against them, the gap "
         f"would read {money_range(*net_gap, c)}). Coverage counts each need at most in full.")
 
-chart(coverage_gap(result), gap_table(result), references_behind(result, "coverage-gap"),
-      "coverage-gap")
+chart(coverage_gap(result, reported), gap_table(result),
+      references_behind(result, "coverage-gap"), "coverage-gap")
 
 checks = checks_table(result)
 if len(checks):

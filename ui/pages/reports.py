@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ledger.report import FORMATS, MIME, render
-from ui.view import need_result
+from ui.view import need_result, reported_result
 
 ledger, result = need_result()
+reported = reported_result()
 st.title("Reports")
 fx = f"rates of {result.fx_date}" if result.fx_date else "each row's own date"
 st.write(f"Gap report in {result.currency}, {fx}, data version "
@@ -25,6 +26,7 @@ stem = f"gap-report-{result.data_version[:8]}-{result.currency}"
 for fmt in FORMATS:
     left, right = st.columns([3, 1])
     left.write(DESCRIPTIONS.get(fmt, fmt))
-    right.download_button(f"Download {fmt.upper()}", data=lambda fmt=fmt: render(result, fmt),
+    right.download_button(f"Download {fmt.upper()}",
+                          data=lambda fmt=fmt: render(result, fmt, reported=reported),
                           file_name=f"{stem}.{fmt}", mime=MIME[fmt], key=f"report-{fmt}",
                           on_click="ignore")

@@ -1,0 +1,71 @@
+"""What the record reports and what is assumed: every headline figure split in two.
+The reported part is the same view with the flows marked `assumption` left out;
+the assumed part is the difference, bound by bound."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ledger.fx import RateTable
+from ledger.insights import coverage_share, european_money_in_us_industry
+from ledger.intervals import Interval
+from ledger.reconcile import Reconciliation, reconcile
+from ledger.scenario import Scenario
+from ledger.schema import STATUSES, Ledger
+
+ASSUMED = "assumption"
+
+
+@dataclass(frozen=True)
+class Split:
+    """A figure as reported, and what the assumptions add (or, for a gap, take away)."""
+
+    total: Interval
+    reported: Interval
+
+    @property
+    def assumed(self) -> Interval:
+        return (max(self.total[0] - self.reported[0], 0.0),
+                max(self.total[1] - self.reported[1], 0.0))
+
+    @property
+    def rests_on_assumptions(self) -> bool:
+        return self.total != self.reported
+
+
+@dataclass(frozen=True)
+class Splits:
+    covered: Split
+    gap: Split
+    coverage: Split
+    europe_to_us: Split
+
+
+def uses_assumptions(result: Reconciliation) -> bool:
+    """Whether any flow counted in this view is an assumption."""
+    frame = result.valued.frame
+    return bool(((frame["kind"] == "flow") & (frame["status"] == ASSUMED)).any())
+
+
+def reported_scenario(scenario: Scenario) -> Scenario:
+    """The same view, counting no assumption."""
+    counted = scenario.statuses if scenario.statuses is not None else STATUSES
+    return replace(scenario, statuses=tuple(s for s in counted if s != ASSUMED))
+
+
+def reported_result(ledger: Ledger, result: Reconciliation,
+                    rates: RateTable | None = None) -> Reconciliation:
+    """The reconciliation without assumptions (the same object when there are none)."""
+    if not uses_assumptions(result):
+        return result
+    return reconcile(ledger, reported_scenario(result.scenario), rates)
+
+
+def splits(result: Reconciliation, reported: Reconciliation) -> Splits:
+    return Splits(
+        covered=Split(result.totals["covered"], reported.totals["covered"]),
+        gap=Split(result.totals["gap"], reported.totals["gap"]),
+        coverage=Split(coverage_share(result), coverage_share(reported)),
+        europe_to_us=Split(european_money_in_us_industry(result),
+                           european_money_in_us_industry(reported)),
+    )
