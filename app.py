@@ -8,7 +8,7 @@ import streamlit as st
 
 from ledger.assumed import reported_scenario, uses_assumptions
 from ledger.problems import LedgerError
-from ui import caches, uploads, view
+from ui import caches, pins, uploads, view
 from ui.sidebar import scenario_controls
 from ui.widgets import plain
 
@@ -33,6 +33,7 @@ PAGES = [
 ]
 page = st.navigation(PAGES)
 
+pins.open_linked_version()
 current = caches.current()
 rates = caches.rates()
 ledger = result = reported = None
@@ -42,7 +43,7 @@ try:
         ledger = caches.ledger_of(current)
 except LedgerError as exc:
     problems = exc.problems
-scenario = scenario_controls(ledger, rates)
+scenario = scenario_controls(ledger, rates, pins.pinned_query(current))
 if ledger is not None:
     try:
         with st.spinner("Reconciling…", show_time=True):
@@ -52,7 +53,13 @@ if ledger is not None:
     except LedgerError as exc:
         problems = exc.problems
 st.sidebar.caption(f"Data: {plain(current.label)} · version {current.digest[:12]}")
+with st.sidebar.expander("Link to this view"):
+    st.caption("The same numbers next month: the link names the data version and the "
+               "rate date. Copy it with the button at its right.")
+    st.code(pins.link_to_view(scenario, current, result.fx_date if result else None),
+            language=None, wrap_lines=True)
 view.put(view.View(current, scenario, ledger, result, problems, reported))
+pins.banners(current, ledger, result, scenario)
 if problems:
     st.error(f"{len(problems)} problem(s) with the ledger or the scenario:")
     st.dataframe(view.problems_frame(problems), hide_index=True, width="stretch")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ledger.findings import CODES, Finding
 from ledger.formatting import money_range
+from ledger.scenario import Scenario
 
 
 def _amount(f: Finding, key: str = "amount") -> str:
@@ -115,3 +116,32 @@ def findings_table(findings: list[Finding]) -> pd.DataFrame:
         "rows": [", ".join(f.rows) for f in findings],
         "code": [f.code for f in findings],
     })
+
+
+def scenario_words(scenario: Scenario, names: dict[str, str], latest: object) -> list[str]:
+    """The levers that differ from the default view, each in a few words (what a
+    banner at the top of a page shows: "frozen assets 50 %", "USD", "rates of …")."""
+    from ledger.parts import PART_WORDS
+
+    words = []
+    if scenario.part != "all":
+        words.append(PART_WORDS[scenario.part].split(":")[0])
+    if scenario.currency != "EUR":
+        words.append(f"in {scenario.currency}")
+    if scenario.fx_mode == "row-date":
+        words.append("each amount at its own date's rate")
+    elif scenario.fx_date is not None and scenario.fx_date != latest:
+        words.append(f"rates of {scenario.fx_date}")
+    if scenario.statuses is not None:
+        words.append("counting flows " + (", ".join(scenario.statuses) or "of no status"))
+    if scenario.instruments is not None:
+        words.append("instruments " + (", ".join(scenario.instruments) or "none"))
+    if scenario.asof is not None:
+        words.append(f"as known on {scenario.asof}")
+    for source, share in scenario.availability:
+        if share != 1.0:
+            words.append(f"{names.get(source, source)} {share * 100:.0f} % available")
+    if scenario.shift_us_to_europe:
+        words.append(f"{scenario.shift_us_to_europe * 100:.0f} % of US-bound orders moved "
+                     "to European industry")
+    return words

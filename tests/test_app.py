@@ -373,3 +373,34 @@ def test_the_overview_splits_reported_from_assumed_and_says_when_figures_rest_on
     assert covered.startswith(money_range(*reported.totals["covered"], "EUR") + " reported")
     at.radio(key="part").set_value("record").run()
     assert not any("rest on assumptions" in w.value for w in at.warning)
+
+
+def test_a_banner_names_the_scenario_on_every_page_and_resets_it():
+    at = app("flows", query={"currency": "USD", "avail": "frozen-russian-assets:50"})
+    banner = next(i.value for i in at.info if i.value.startswith("Scenario"))
+    assert "in USD" in banner
+    assert "Frozen Russian assets \\(the article's €300 bn\\) 50 % available" in banner
+    at.button(key="banner_reset").click().run()
+    assert not any(i.value.startswith("Scenario") for i in at.info)
+
+
+def test_the_link_to_this_view_pins_the_data_version_and_the_rate_date():
+    at = app(query={"currency": "GBP"})
+    link = next(c.value for c in at.code if "currency=GBP" in c.value)
+    result = reconcile(read_ledger(ROOT / "data" / "funding.csv"), Scenario(currency="GBP"))
+    assert f"on={result.fx_date}" in link and "v=1" in link
+
+
+def test_a_link_to_an_older_version_shows_it_and_says_a_newer_one_exists(monkeypatch):
+    from ledger.store import Store
+
+    Store().publish(UPDATE.read_bytes(), "update")  # version 2
+    at = app(query={"v": "1"})
+    assert any("You are looking at version 1; the current one is 2" in i.value
+               for i in at.info)
+    assert at.query_params["v"] == "1"
+    assert metrics(at)["Gap"] == expected_totals(Scenario())["gap"]  # version 1's numbers
+    at.button(key="open_current").click().run()
+    assert metrics(at)["Gap"] == expected_totals(Scenario(), UPDATE)["gap"]
+    missing = app(query={"v": "99"})
+    assert any("data version 99 does not exist" in w.value for w in missing.sidebar.warning)

@@ -41,7 +41,9 @@ def _seed_from_url(rates: RateTable) -> None:
         return
     st.session_state[Keys.SEEDED] = True
     scenario, notes = from_query(dict(st.query_params))
-    st.session_state[Keys.LINK_NOTES] = notes
+    # what the link's data version got wrong (ui.pins, read before) stays
+    pinned = [n for n in st.session_state.get(Keys.LINK_NOTES, []) if "data version" in n]
+    st.session_state[Keys.LINK_NOTES] = pinned + notes
     st.session_state[Keys.CURRENCY] = scenario.currency
     st.session_state[Keys.FX_MODE] = scenario.fx_mode
     day = scenario.fx_date or rates.latest_date
@@ -65,8 +67,10 @@ def reset() -> None:
     st.session_state[Keys.SEEDED] = False
 
 
-def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
-    """Draw the controls and return the scenario they describe."""
+def scenario_controls(ledger: Ledger | None, rates: RateTable,
+                      pinned: dict[str, str] | None = None) -> Scenario:
+    """Draw the controls and return the scenario they describe; the address bar
+    mirrors it (with `pinned`: the data version a link or a choice pins)."""
     _seed_from_url(rates)
     sidebar = st.sidebar
     sidebar.header("Scenario")
@@ -127,7 +131,7 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable) -> Scenario:
         instruments=None if set(instruments) == set(INSTRUMENTS) else tuple(
             i for i in INSTRUMENTS if i in instruments),
     )
-    wanted = to_query(scenario)
+    wanted = to_query(scenario) | (pinned or {})
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
     sidebar.caption(f"Exchange rates available up to {rates.latest_date}.")

@@ -1,0 +1,104 @@
+"""Links that stay true: a shared link names the data version (`v`) and the rate
+date (`on`), so it shows the same numbers after the next publish, and says so
+when a newer version exists; a banner says which scenario a page shows."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import streamlit as st
+
+from ledger.reconcile import Reconciliation
+from ledger.scenario import Scenario, to_query
+from ledger.schema import Ledger
+from ledger.wording import scenario_words
+from ui import caches, session
+from ui.session import Current, Keys
+from ui.widgets import plain
+
+PINNED = "_pinned_version"  # the version a link asked for, once per session
+
+
+def open_linked_version() -> None:
+    """Once per session: a link's `v=N` opens stored version N (if it is not the
+    current one); a version that does not exist is named in a warning."""
+    if st.session_state.get("_pin_seen"):
+        return
+    st.session_state["_pin_seen"] = True
+    wanted = str(st.query_params.get("v", "")).strip().lstrip("v")
+    if not wanted:
+        return
+    if not wanted.isdigit():
+        st.session_state.setdefault(Keys.LINK_NOTES, []).append(
+            f"'{wanted[:20]}' is not a data version: showing the current one")
+        return
+    try:
+        published = caches.published()
+        if published.version_id == int(wanted):
+            st.session_state[PINNED] = int(wanted)
+            return
+        caches.use_version(int(wanted))
+        st.session_state[PINNED] = int(wanted)
+    except Exception:
+        st.session_state.setdefault(Keys.LINK_NOTES, []).append(
+            f"the link's data version {wanted[:12]} does not exist here: showing the "
+            "current one")
+
+
+def pinned_query(current: Current) -> dict[str, str]:
+    """`v` for the address bar while a linked or chosen stored version is shown."""
+    if current.version_id is not None and session.chosen() is not None:
+        return {"v": str(current.version_id)}
+    if st.session_state.get(PINNED) is not None and current.version_id is not None:
+        return {"v": str(current.version_id)}
+    return {}
+
+
+def link_to_view(scenario: Scenario, current: Current, rates_date: object) -> str:
+    """This view as a link that shows the same numbers next month: the scenario,
+    the data version and the rate date."""
+    query = to_query(scenario)
+    if current.version_id is not None:
+        query["v"] = str(current.version_id)
+    if scenario.fx_mode == "date" and "on" not in query and rates_date is not None:
+        query["on"] = str(rates_date)
+    try:
+        base = urlsplit(str(st.context.url or ""))
+        address = urlunsplit((base.scheme, base.netloc, base.path, "", ""))
+    except Exception:
+        address = ""
+    return (address or "") + "?" + urlencode(query, safe=",:")
+
+
+def banners(current: Current, ledger: Ledger | None, result: Reconciliation | None,
+            scenario: Scenario) -> None:
+    """At the top of every page: an older version is shown; the scenario differs
+    from the default view."""
+    if current.version_id is not None and session.chosen() is not None:
+        try:
+            latest = caches.published().version_id
+        except Exception:
+            latest = None
+        if latest is not None and latest != current.version_id:
+            left, right = st.columns([4, 1])
+            left.info(f"You are looking at version {current.version_id}; the current one "
+                      f"is {latest}.")
+            right.button("Open the current version", key="open_current",
+                         on_click=_to_current)
+    if ledger is None:
+        return
+    names = dict(zip(ledger.frame["id"], ledger.frame["name"], strict=False))
+    latest_rates = result.rates_latest if result is not None else None
+    words = scenario_words(scenario, names, latest_rates)
+    if words:
+        left, right = st.columns([4, 1])
+        left.info(plain("Scenario: " + " · ".join(words)))
+        from ui.sidebar import reset
+
+        right.button("Reset the scenario", key="banner_reset", on_click=reset)
+
+
+def _to_current() -> None:
+    session.back_to_published()
+    st.session_state.pop(PINNED, None)
+    st.query_params.pop("v", None)
