@@ -29,6 +29,7 @@ PAGES = [
           ("table", "Ledger", "table", "ledger"),
           ("data", "Data", "upload_file", "data"),
           ("reports", "Reports", "download", "reports"),
+          ("methodology", "Methodology", "menu_book", "methodology"),
       ]),
 ]
 page = st.navigation(PAGES)

@@ -12,7 +12,7 @@ from ledger.schema import read_ledger
 
 from .conftest import DATA, ROOT
 
-PAGES = ["overview", "flows", "sources", "timeline", "table", "data", "reports"]
+PAGES = ["overview", "flows", "sources", "timeline", "table", "data", "reports", "methodology"]
 UPDATE = ROOT / "data" / "examples" / "update-urc.csv"
 
 
@@ -404,3 +404,12 @@ def test_a_link_to_an_older_version_shows_it_and_says_a_newer_one_exists(monkeyp
     assert metrics(at)["Gap"] == expected_totals(Scenario(), UPDATE)["gap"]
     missing = app(query={"v": "99"})
     assert any("data version 99 does not exist" in w.value for w in missing.sidebar.warning)
+
+
+def test_sources_behind_a_chart_are_shown_in_full_with_pages_to_open():
+    at = app()
+    listed = next(m.value for m in at.markdown if "endnote of the article" in m.value)
+    assert "Security Guarantees for Ukraine" in listed
+    pages = next(d.value for d in at.dataframe if "page" in d.value.columns)
+    assert all(p.startswith("https://") for p in pages["page"])
+    assert any(c.value.startswith("Ukraine funding ledger, data version") for c in at.code)

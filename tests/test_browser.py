@@ -27,7 +27,7 @@ if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: `apt-get install chromium` (see .ci/run)")
     pytest.skip("Chromium is not installed", allow_module_level=True)
 
-PAGES = ["", "flows", "sources", "timeline", "ledger", "data", "reports"]
+PAGES = ["", "flows", "sources", "timeline", "ledger", "data", "reports", "methodology"]
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/ledger-screenshots"))
 
 
@@ -274,3 +274,19 @@ def test_a_workbook_is_mapped_in_the_browser_and_the_mapping_downloads(url, page
     page.get_by_text("16 added, 62 removed").first.wait_for(timeout=30_000)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "mapping.png"), full_page=True)
+
+
+def test_copy_link_puts_a_pinned_link_on_the_clipboard(url, page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{url}/?currency=USD&shift=20")
+    wait_for_app(page)
+    page.get_by_text("Link to this view").click()
+    block = page.locator('[data-testid="stCode"]').first
+    block.hover()
+    block.get_by_role("button", name="Copy to clipboard").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "currency=USD" in copied and "shift=20" in copied
+    assert "v=1" in copied and "on=" in copied
+    page.goto(copied.replace("currency=USD", "currency=GBP"))
+    wait_for_app(page)
+    assert "in GBP" in page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()

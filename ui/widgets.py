@@ -45,10 +45,26 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
         st.dataframe(data, hide_index=True, width="stretch", key=f"table-{key}")
     left, right = st.columns([3, 1])
     with left, st.expander(f"Sources behind this chart ({len(refs)})"):
-        if refs:
-            st.dataframe(pd.DataFrame({"ref": refs}), hide_index=True, width="stretch")
-        else:
-            st.caption("No citations on these rows.")
+        sources_list(refs, key)
+        st.page_link("ui/pages/methodology.py", label="How these figures are made",
+                     icon=":material/menu_book:")
     right.download_button("Chart data (CSV)", data=lambda: csv_download_bytes(data),
                           file_name=f"{key}.csv", mime="text/csv", key=f"dl-{key}",
                           on_click="ignore")
+
+
+def sources_list(refs: list[str], key: str) -> None:
+    """Every reference in full (never cut; the article named where its endnotes
+    stand) and the pages' addresses to open. The text is shown as typed; only an
+    http(s) address becomes a link, and it is shown as the address it opens."""
+    from ledger.citations import address, full_reference
+
+    if not refs:
+        st.caption("No citations on these rows.")
+        return
+    st.markdown("\n".join(f"- {plain(full_reference(r))}" for r in refs))
+    pages = sorted({address(r) for r in refs} - {""})
+    if pages:
+        st.dataframe(pd.DataFrame({"page": pages}), hide_index=True, width="stretch",
+                     key=f"pages-{key}", column_config={"page": st.column_config.LinkColumn(
+                         "Open the page", display_text=None)})

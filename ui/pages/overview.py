@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from ledger.assumed import splits
 from ledger.charts import coverage_gap
+from ledger.citations import LICENCE, how_to_cite
 from ledger.formatting import money_range, percent_range
 from ledger.insights import coverage_share, headline
 from ledger.report import gap_table
 from ledger.views import checks_table, references_behind
 from ledger.wording import findings_table
-from ui.view import need_result, reported_result
+from ui.pins import link_to_view
+from ui.view import get, need_result, reported_result
 from ui.widgets import chart, plain
 
 ledger, result = need_result()
@@ -82,3 +86,10 @@ if result.findings:
     st.dataframe(findings_table(result.findings), hide_index=True, width="stretch")
 else:
     st.success("Nothing to flag.")
+
+st.subheader("How to cite")
+view = get()
+link = link_to_view(result.scenario, view.current, result.fx_date)
+st.code(how_to_cite(result.data_version, str(dt.date.today()), link), language=None,
+        wrap_lines=True)
+st.caption(LICENCE + " The Methodology page says how every figure is made.")

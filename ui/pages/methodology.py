@@ -1,0 +1,70 @@
+"""Methodology: how the figures are made, in plain words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ledger.citations import ARTICLE, LICENCE
+from ledger.fx import staleness
+from ledger.schema import STATUSES
+from ui.view import get
+
+view = get()
+st.title("Methodology")
+st.markdown("""
+**What the ledger holds.** Three kinds of rows: *needs* (what something costs, such as
+Ukraine's reconstruction), *sources* (pools of money, such as an EU loan) and *flows*
+(money from a source to a need or to another source). A fourth kind, *checks*, holds
+published totals that the ledger should reproduce; checks never count in any total.
+Every row cites where its figure comes from.
+
+**Ranges.** Figures are rarely known exactly, so every figure is a range from low to high
+("€90–100 bn"). Sums add the lows and the highs. A gap is the need minus what covers it:
+its low end is the need's low minus the money's high, its high end the need's high minus
+the money's low. Charts draw a bar to the low end and a whisker to the high end.
+
+**The gap.** For each need, what it still lacks; the headline gap adds these up. Money
+beyond what one need requires (a surplus) is shown apart and never fills another need's
+gap. Coverage counts each need at most in full.
+
+**Reported or assumed.** Each row has a status: """ + ", ".join(STATUSES) + """.
+*assumption* marks an allocation nobody reported, added to show what a claim would mean.
+Every headline says how much of it rests on assumptions, the coverage chart draws
+assumed money hatched, and *Show: Public record only* leaves every assumption out.
+
+**Exchange rates.** The European Central Bank's daily reference rates, shipped with the
+software (nothing is fetched while you read). By default every amount is valued at one
+date, the latest rate; you can value each amount at its own date instead. A day without a
+rate takes the closest earlier one, and the findings say so.
+
+**Industry.** For flows into needs, whose industry gets the orders: a country code, EU, or
+*unknown*. Unknown is shown as its own share, never spread over the others. Money that
+passes through a pool keeps its donors pro rata.
+
+**Checks.** A published total (Kiel's count of PURL money, the Commission's needs) is
+compared with the ledger in the total's own currency at its own date. It holds when the
+two ranges overlap; otherwise a warning says by how much the ledger is off.
+
+**Time.** A figure with an end date is spread evenly by day over its period. A row can
+revise an earlier one (a newer World Bank assessment replaces the older): only the latest
+counts. *As known on* shows the ledger as it stood on any day.
+
+**Known limits.** Needs that may overlap (the armament programme and the Commission's
+military needs for 2026–27) are not netted. Much of the record's money is not attributed
+to any need here, and is shown as not allocated. Trackers record money given, not needs.
+""")
+rates_day = view.result.rates_latest if view.result is not None else None
+if rates_day is not None:
+    old = staleness(rates_day, dt.date.today())
+    st.info(f"The exchange rates in force end on {rates_day}."
+            + (f" {old[0].upper() + old[1:]}." if old else ""))
+st.subheader("The shipped data and its licence")
+st.markdown(f"The shipped ledger reconciles {ARTICLE} with the public record; rows tagged "
+            "*article* state the article's figures, rows tagged *record* the public "
+            f"record's, each with its page. {LICENCE}")
+st.subheader("How to cite")
+st.markdown("Name the ledger, the data version and the day, and give the link from "
+            "*Link to this view* in the sidebar, which pins both the data version and the "
+            "exchange-rate date, so a reader sees the same numbers later.")
