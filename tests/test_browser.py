@@ -199,10 +199,18 @@ def test_no_serious_accessibility_violation_on_any_page(url, page, path):
     page.goto(f"{url}/{path}")
     wait_for_app(page)
     page.wait_for_timeout(1000)  # charts drawn
-    violations = Axe().run(page).response["violations"]
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in violations if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    def serious() -> list:
+        violations = Axe().run(page).response["violations"]
+        return [(v["id"], v["impact"], [(n["target"], n["html"][:200],
+                                         [c.get("data") for c in n["any"]][:1])
+                                        for n in v["nodes"]][:3])
+                for v in violations if v["impact"] in ("serious", "critical")]
+
+    found = serious()
+    if found:  # an element still fading in reads faint: judge it once it has settled
+        page.wait_for_timeout(2000)
+        found = serious()
+    assert found == []
 
 
 def tab_to(page, matches: str, most: int = 120) -> None:
@@ -281,9 +289,11 @@ def test_copy_link_puts_a_pinned_link_on_the_clipboard(url, page):
     page.goto(f"{url}/?currency=USD&shift=20")
     wait_for_app(page)
     page.get_by_text("Link to this view").click()
-    block = page.locator('[data-testid="stCode"]').first
+    block = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').first
+    block.wait_for(state="visible")
+    page.wait_for_timeout(500)  # the expander opens
     block.hover()
-    block.get_by_role("button", name="Copy to clipboard").click()
+    block.get_by_role("button", name="Copy to clipboard").first.click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "currency=USD" in copied and "shift=20" in copied
     assert "v=1" in copied and "on=" in copied
