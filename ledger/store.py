@@ -40,6 +40,14 @@ versions = sa.Table(
     sa.Column("content", sa.LargeBinary, nullable=False),
 )
 _COLUMNS = [c for c in versions.c if c.name != "content"]
+drafts = sa.Table(  # a user's upload kept under an unguessable token, so a reload keeps it
+    "ledger_drafts", metadata,
+    sa.Column("token", sa.String(64), primary_key=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("label", sa.Text, nullable=False, default=""),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+DRAFT_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,32 @@ class Store:
         if data is None:
             raise LedgerError([Problem(None, None, f"no stored version {version_id}")])
         return bytes(data)
+
+    def save_draft(self, content: bytes, label: str = "") -> str:
+        """Keep an upload under a new unguessable token (192 random bits) for
+        DRAFT_DAYS; drafts older than that are deleted on the way."""
+        import secrets
+
+        token = secrets.token_urlsafe(24)
+        now = dt.datetime.now(dt.UTC)
+        with self._writing() as conn:
+            conn.execute(drafts.delete().where(drafts.c.created_at < (
+                now - dt.timedelta(days=DRAFT_DAYS)).isoformat(timespec="milliseconds")))
+            conn.execute(drafts.insert().values(
+                token=token, created_at=now.isoformat(timespec="milliseconds"),
+                label=label[:200], content=content))
+        return token
+
+    def draft(self, token: str) -> tuple[bytes, str] | None:
+        """(content, label) of a draft that exists and has not expired."""
+        if not token or len(token) > 64:
+            return None
+        oldest = (dt.datetime.now(dt.UTC) - dt.timedelta(days=DRAFT_DAYS)).isoformat(
+            timespec="milliseconds")
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(drafts.c.content, drafts.c.label).where(
+                drafts.c.token == token, drafts.c.created_at >= oldest)).first()
+        return (bytes(row[0]), str(row[1])) if row else None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -413,3 +413,20 @@ def test_sources_behind_a_chart_are_shown_in_full_with_pages_to_open():
     pages = next(d.value for d in at.dataframe if "page" in d.value.columns)
     assert all(p.startswith("https://") for p in pages["page"])
     assert any(c.value.startswith("Ukraine funding ledger, data version") for c in at.code)
+
+
+def test_use_for_my_session_confirms_and_a_reload_keeps_the_upload_through_its_draft_link():
+    at = app("data")
+    at.file_uploader(key="upload").set_value(("update.csv", UPDATE.read_bytes(), "text/csv"))
+    at.run()
+    added = next(d.value for d in at.dataframe if "amount" in d.value.columns)
+    assert added.set_index("id").loc["urc-2025-rome", "amount"] == "€10 bn"
+    at.button(key="use_upload").click().run()
+    assert any("Now in use for your session" in s.value for s in at.success)
+    token = at.query_params["draft"]
+    assert len(token) >= 32
+    reloaded = app(query={"draft": token})  # a new session, as after a reload
+    assert metrics(reloaded)["Gap"] == expected_totals(Scenario(), UPDATE)["gap"]
+    gone = app(query={"draft": "not-a-draft"})
+    assert any("draft has expired" in w.value for w in gone.sidebar.warning)
+    assert metrics(gone)["Gap"] == expected_totals(Scenario())["gap"]

@@ -161,3 +161,23 @@ def test_a_process_killed_mid_publish_leaves_the_previous_version_current(url, t
     assert reopened.current().id == 1 and reopened.content(1) == SHIPPED
     taken = reopened.publish(UPDATE).version  # the store still takes writes
     assert reopened.current() == taken and [v.id for v in reopened.history()][-1] == 1
+
+
+def test_a_draft_is_kept_under_an_unguessable_token_and_expires(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from ledger import store as store_module
+
+    store = store_module.Store(f"sqlite:///{tmp_path / 'd.sqlite3'}", seed=None)
+    token = store.save_draft(b"id,kind\n", "mine")
+    assert len(token) >= 32 and store.draft(token) == (b"id,kind\n", "mine")
+    assert store.draft("guess") is None
+    real = dt.datetime
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real.now(tz) + dt.timedelta(days=store_module.DRAFT_DAYS, minutes=1)
+
+    monkeypatch.setattr(store_module.dt, "datetime", Later)
+    assert store.draft(token) is None  # expired

@@ -25,8 +25,9 @@ def open_linked_version() -> None:
     if st.session_state.get("_pin_seen"):
         return
     st.session_state["_pin_seen"] = True
+    _open_draft(str(st.query_params.get("draft", "")).strip())
     wanted = str(st.query_params.get("v", "")).strip().lstrip("v")
-    if not wanted:
+    if not wanted or session.chosen() is not None:
         return
     if not wanted.isdigit():
         st.session_state.setdefault(Keys.LINK_NOTES, []).append(
@@ -45,8 +46,41 @@ def open_linked_version() -> None:
             "current one")
 
 
+def _open_draft(token: str) -> None:
+    """A reload (or the draft link) brings back the upload kept under its token."""
+    if not token:
+        return
+    try:
+        found = caches.store().draft(token)
+    except Exception:
+        found = None
+    if found is None:
+        st.session_state.setdefault(Keys.LINK_NOTES, []).append(
+            "the link's draft has expired (drafts are kept 7 days) or does not exist: "
+            "showing the published ledger")
+        return
+    content, label = found
+    session.use_for_session(content, label or "your upload (from its draft link)")
+    st.session_state[Keys.DRAFT] = token
+
+
+def keep_draft(data: bytes, label: str) -> str | None:
+    """Keep this session's upload under a private, unguessable link for 7 days, so
+    a reload does not lose it; None when the store cannot be written."""
+    try:
+        token = caches.store().save_draft(data, label)
+    except Exception:
+        caches.log.exception("a draft could not be kept")
+        return None
+    st.session_state[Keys.DRAFT] = token
+    return token
+
+
 def pinned_query(current: Current) -> dict[str, str]:
-    """`v` for the address bar while a linked or chosen stored version is shown."""
+    """`v` for the address bar while a linked or chosen stored version is shown;
+    `draft` while this session's own upload is."""
+    if not current.shared and st.session_state.get(Keys.DRAFT):
+        return {"draft": str(st.session_state[Keys.DRAFT])}
     if current.version_id is not None and session.chosen() is not None:
         return {"v": str(current.version_id)}
     if st.session_state.get(PINNED) is not None and current.version_id is not None:
@@ -102,3 +136,4 @@ def _to_current() -> None:
     session.back_to_published()
     st.session_state.pop(PINNED, None)
     st.query_params.pop("v", None)
+    st.query_params.pop("draft", None)

@@ -32,6 +32,7 @@ class Keys:
     UPLOAD_SEEN = "_upload_seen"  # when each posted file was first seen
     SEEDED = "_seeded"  # the link's scenario became the widgets' values
     LINK_NOTES = "_url_notes"  # what the link got wrong
+    DRAFT = "_draft"  # the token under which this session's upload is kept (ledger.store)
     # widgets
     UPLOAD = "upload"
     CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT, ASOF, PART, INSTRUMENTS = (
@@ -72,6 +73,7 @@ def use(current: Current) -> None:
 
 def back_to_published() -> None:
     st.session_state.pop(Keys.LEDGER, None)
+    st.session_state.pop(Keys.DRAFT, None)
 
 
 def own_upload(data: bytes) -> Ledger:

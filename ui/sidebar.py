@@ -41,8 +41,8 @@ def _seed_from_url(rates: RateTable) -> None:
         return
     st.session_state[Keys.SEEDED] = True
     scenario, notes = from_query(dict(st.query_params))
-    # what the link's data version got wrong (ui.pins, read before) stays
-    pinned = [n for n in st.session_state.get(Keys.LINK_NOTES, []) if "data version" in n]
+    # what the link's data version or draft got wrong (ui.pins, read before) stays
+    pinned = list(st.session_state.get(Keys.LINK_NOTES, []))
     st.session_state[Keys.LINK_NOTES] = pinned + notes
     st.session_state[Keys.CURRENCY] = scenario.currency
     st.session_state[Keys.FX_MODE] = scenario.fx_mode

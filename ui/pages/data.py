@@ -12,12 +12,14 @@ import streamlit as st
 from ledger.access import Outcome
 from ledger.csvout import text_table_csv
 from ledger.diff import Diff, diff
+from ledger.formatting import money_range
 from ledger.problems import LedgerError
 from ledger.schema import Ledger, template_csv
 from ledger.template import template_xlsx
 from ledger.textfile import MAX_BYTES
 from ui import caches, editor, session
 from ui.mapping_step import mapped_upload, needs_mapping
+from ui.pins import keep_draft
 from ui.session import Keys
 from ui.view import get, problems_frame
 from ui.widgets import plain
@@ -52,8 +54,10 @@ def show_diff(changes: Diff, after: Ledger, prefix: str) -> None:
         picked = rows[rows["id"].isin(ids)]  # file; in a large one, show the first ones found
         if len(picked) < len(ids):
             picked = after.frame[after.frame["id"].isin(ids)]
-        table("Rows added", picked[["row", "id", "kind", "name", "unit", "status", "ref"]],
-              len(changes.added), "added")
+        picked = picked.assign(amount=[money_range(lo, hi, cur) for lo, hi, cur in zip(
+            picked["low"], picked["high"], picked["currency"], strict=True)])
+        table("Rows added", picked[["row", "id", "kind", "name", "amount", "unit", "status",
+                                    "ref"]], len(changes.added), "added")
     if changes.removed:
         table("Rows removed", pd.DataFrame({"id": changes.removed[:SHOWN]}),
               len(changes.removed), "removed")
@@ -134,6 +138,14 @@ if upload is not None and data is not None:
         label = f"your upload ({len(ledger.frame):,} rows, uploaded as {upload.name!r})"
         if st.button("Use for my session", key="use_upload"):
             session.use_for_session(data, label)
+            token = keep_draft(data, label)
+            session.flash(
+                f"Now in use for your session: {label}. Everyone else still sees the "
+                "published ledger. " + (
+                    "The address now holds a private draft link (kept 7 days): a reload "
+                    "keeps your upload, and anyone you give that address to sees it."
+                    if token else "It could not be kept for a reload: the store is "
+                    "unavailable, so reloading the page returns to the published ledger."))
             st.rerun()
         with st.expander("Publish for everyone (editors)", expanded=False):
             if not editor.gate().enabled:
