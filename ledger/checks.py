@@ -27,50 +27,71 @@ def evaluate(valued: Valued, rates: RateTable) -> pd.DataFrame:
     """One row per check: the published figure and the ledger's, in the reporting
     currency and in the check's own; `holds` (True, False, or None when what it
     checks is not in the view); `off_*` the share by which the ledger is off
-    (negative: less than published)."""
+    (negative: less than published). The rows each check sums are found with
+    array masks, and all their rates are looked up in one call."""
     checks = valued.checks
     if checks.empty:
         return pd.DataFrame(columns=list(CHECK_COLUMNS))
-    frame = valued.frame
-    original = frame["id"].str.removesuffix(SHIFTED_SUFFIX)
     superseded = valued.not_in_force[valued.not_in_force["counted"].astype(str)
                                      .str.startswith("no (superseded").to_numpy(dtype=bool)]
-    records = []
+    rows = _Rows(pd.concat([valued.frame, superseded], ignore_index=True), len(valued.frame))
+    picked: list[np.ndarray] = []
+    whats: list[str] = []
     for check in checks.itertuples(index=False):
-        rows, what = _contributing(frame, original, superseded, check)
+        found, what = rows.contributing(check)
+        picked.append(found)
+        whats.append(what)
+    owner = np.repeat(np.arange(len(checks)), [len(p) for p in picked])
+    every = np.concatenate(picked) if picked else np.array([], dtype=np.int64)
+    factor = cross_factors(rows.currency[every],
+                           checks["currency"].to_numpy(dtype=object)[owner],
+                           checks["date"].to_numpy(dtype="datetime64[D]")[owner], rates)
+    factor = np.where(np.isnan(factor), 0.0, factor)
+    low = np.bincount(owner, rows.native_low[every] * factor, minlength=len(checks))
+    high = np.bincount(owner, rows.native_high[every] * factor, minlength=len(checks))
+    records = []
+    for i, check in enumerate(checks.itertuples(index=False)):
         published = (float(check.low), float(check.high))
-        if rows is None or rows.empty:
-            records.append(_record(check, published, None, what))
-            continue
-        native = rows["value_low"].to_numpy(float) / rows["fx_factor"].to_numpy(float), \
-            rows["value_high"].to_numpy(float) / rows["fx_factor"].to_numpy(float)
-        factor = cross_factors(rows["currency"].to_numpy(dtype=object),
-                               np.full(len(rows), check.currency, dtype=object),
-                               np.full(len(rows), np.datetime64(check.date, "D")), rates)
-        factor = np.where(np.isnan(factor), 0.0, factor)
-        ledger = (float((native[0] * factor).sum()), float((native[1] * factor).sum()))
-        records.append(_record(check, published, ledger, what))
+        ledger = None if len(picked[i]) == 0 else (float(low[i]), float(high[i]))
+        records.append(_record(check, published, ledger, whats[i]))
     return pd.DataFrame.from_records(records, columns=list(CHECK_COLUMNS))
 
 
-def _contributing(frame: pd.DataFrame, original: pd.Series, superseded: pd.DataFrame,
-                  check: object) -> tuple[pd.DataFrame | None, str]:
-    target = str(check.to)  # type: ignore[attr-defined]
-    if target.startswith("#"):
-        tag = target[1:].lower()
-        dated = (frame["date"] <= check.date).to_numpy()  # type: ignore[attr-defined]
-        carry = has_tag(frame["tags"], tag) & dated & (frame["kind"] != "check").to_numpy()
-        day = pd.Timestamp(check.date).strftime("%-d %b %Y")  # type: ignore[attr-defined]
-        return frame[carry], f"rows tagged {tag} dated on or before {day} sum to"
-    own = frame[(original == target).to_numpy()]
-    if own.empty:
-        old = superseded[superseded["id"] == target]
-        return (old if len(old) else None), f"{target} (superseded) is"
-    kind = str(own["kind"].iat[0])
-    if kind == "source":
-        inflows = frame[((frame["kind"] == "flow") & (frame["to"] == target)).to_numpy()]
-        return pd.concat([own, inflows]), f"{target} has available"
-    return own, f"{target} is"
+class _Rows:
+    """The rows in the view (the first `in_view`), then the superseded ones, as
+    arrays: what a check sums, in native amounts after the levers."""
+
+    def __init__(self, frame: pd.DataFrame, in_view: int):
+        self.in_view = in_view
+        self.id = frame["id"].str.removesuffix(SHIFTED_SUFFIX).to_numpy(dtype=object)
+        self.kind = frame["kind"].to_numpy(dtype=object)
+        self.to = frame["to"].to_numpy(dtype=object)
+        self.date = frame["date"].to_numpy(dtype="datetime64[D]")
+        self.currency = frame["currency"].to_numpy(dtype=object)
+        fx = frame["fx_factor"].to_numpy(dtype=float)
+        self.native_low = frame["value_low"].to_numpy(dtype=float) / fx
+        self.native_high = frame["value_high"].to_numpy(dtype=float) / fx
+        self.tags = frame["tags"]
+        self.view = np.arange(len(frame)) < in_view
+        self._tagged: dict[str, np.ndarray] = {}
+
+    def contributing(self, check: object) -> tuple[np.ndarray, str]:
+        target = str(check.to)  # type: ignore[attr-defined]
+        if target.startswith("#"):
+            tag = target[1:].lower()
+            if tag not in self._tagged:
+                self._tagged[tag] = has_tag(self.tags, tag) & (self.kind != "check")
+            stamp = pd.Timestamp(check.date)  # type: ignore[attr-defined]
+            mask = self._tagged[tag] & self.view & (self.date <= stamp.to_datetime64())
+            when = stamp.strftime("%-d %b %Y")
+            return np.flatnonzero(mask), f"rows tagged {tag} dated on or before {when} sum to"
+        own = np.flatnonzero(self.view & (self.id == target))
+        if len(own) == 0:
+            return np.flatnonzero(~self.view & (self.id == target)), f"{target} (superseded) is"
+        if self.kind[own[0]] == "source":
+            inflows = np.flatnonzero(self.view & (self.kind == "flow") & (self.to == target))
+            return np.concatenate([own, inflows]), f"{target} has available"
+        return own, f"{target} is"
 
 
 def _record(check: object, published: tuple[float, float],
