@@ -127,7 +127,26 @@ def convert(data: bytes, sheet: str | None = None, mapping: mp.Mapping | None = 
                 + ", ".join(h for h in table.header[:8] if h) + "…): map them on the Data "
                 "page, or give a mapping (python -m ledger import FILE --map MAPPING.json)"))])
         recognised, mapping = found
+    if recognised == "ours":  # our own columns: the table is written out as it is
+        return Converted(_as_csv(table), recognised, table.sheet, mapping, table.notes)
     return Converted(mp.apply(table, mapping), recognised, table.sheet, mapping, table.notes)
+
+
+def _as_csv(table: Table) -> bytes:
+    """A table in our columns as CSV text, each row on the line its sheet numbers it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write("\n" * (table.header_row - 1))
+    width = len(table.header)
+    while width and not table.header[width - 1].strip():
+        width -= 1  # empty trailing header cells: the sheet's unused columns
+    writer.writerow(table.header[:width])
+    line = table.header_row
+    for number, cells in table.rows:
+        buffer.write("\n" * max(0, number - line - 1))
+        writer.writerow((cells + [""] * width)[:width])
+        line = number
+    return buffer.getvalue().encode("utf-8")
 
 
 def read_any(data: bytes, sheet: str | None = None, mapping: mp.Mapping | None = None

@@ -247,6 +247,8 @@ def _fill_merged(cells: list[str], merged: list[tuple[int, int, int, int]],
 
 def text(value: object) -> str:
     """A cell as a spreadsheet shows it: shortest decimals, ISO days."""
+    if type(value) is str:  # most cells: nothing to do
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
