@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -430,3 +432,14 @@ def test_use_for_my_session_confirms_and_a_reload_keeps_the_upload_through_its_d
     gone = app(query={"draft": "not-a-draft"})
     assert any("draft has expired" in w.value for w in gone.sidebar.warning)
     assert metrics(gone)["Gap"] == expected_totals(Scenario())["gap"]
+
+
+def test_every_chart_carries_its_source_line_for_the_image_it_downloads():
+    at = app("flows")
+    version = read_ledger(ROOT / "data" / "funding.csv").data_version[:12]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        notes = [a["text"] for a in spec["layout"].get("annotations", [])]
+        assert any(n.startswith("Source: Ukraine funding ledger") and version in n
+                   for n in notes), chart.proto.id
+        assert json.loads(chart.proto.config)["toImageButtonOptions"]["format"] == "png"

@@ -300,3 +300,17 @@ def test_copy_link_puts_a_pinned_link_on_the_clipboard(url, page):
     page.goto(copied.replace("currency=USD", "currency=GBP"))
     wait_for_app(page)
     assert "in GBP" in page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
+
+
+def test_a_chart_downloads_as_an_image_with_its_source_line(url, page):
+    page.goto(f"{url}/")
+    wait_for_app(page)
+    chart = page.locator(".js-plotly-plot").first
+    assert "Source: Ukraine funding ledger" in chart.inner_text()
+    chart.hover()
+    with page.expect_download() as download:
+        chart.locator('[data-title="Download plot as a PNG"]').click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 10_000
+    width = int.from_bytes(data[16:20], "big")
+    assert width >= 1000  # scale 2: sharp enough to print

@@ -36,8 +36,10 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
     """A chart, its finding in words (the text alternative: the title states the
     finding), a switch to read its data as a table, its sources and a download of
     its data."""
+    figure = with_credit(figure, len(refs))
     st.plotly_chart(figure, width="stretch", key=f"chart-{key}",
-                    config={"displaylogo": False})
+                    config={"displaylogo": False, "toImageButtonOptions": {
+                        "format": "png", "filename": key, "scale": 2}})
     title = html.unescape(str(figure.layout.title.text or ""))
     if title:
         st.caption("Chart: " + plain(title))
@@ -68,3 +70,23 @@ def sources_list(refs: list[str], key: str) -> None:
         st.dataframe(pd.DataFrame({"page": pages}), hide_index=True, width="stretch",
                      key=f"pages-{key}", column_config={"page": st.column_config.LinkColumn(
                          "Open the page", display_text=None)})
+
+
+def with_credit(figure: go.Figure, references: int) -> go.Figure:
+    """The chart with its source line printed under it, so the image its toolbar
+    downloads (the camera: PNG) carries the finding (its title), the source, the
+    data version and the credit."""
+    from ledger.citations import credit_line
+    from ui.view import get
+
+    result = get().result
+    if result is None:
+        return figure
+    text = credit_line(result.data_version, references)
+    figure = go.Figure(figure)
+    bottom = (figure.layout.margin.b or 40) + 34
+    figure.update_layout(margin=dict(b=bottom))
+    figure.add_annotation(text=html.escape(text), xref="paper", yref="paper", x=0, y=0,
+                          xanchor="left", yanchor="top", yshift=-(bottom - 24),
+                          showarrow=False, font=dict(size=10, color="#4B5563"), align="left")
+    return figure

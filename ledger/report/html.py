@@ -66,6 +66,17 @@ def _figure(fig: go.Figure, div_id: str) -> str:
     return f'<div class="chart">{body}</div>'
 
 
+def scenario_line(result: Reconciliation) -> str:
+    """The view in a few words, for the first page: what differs from the default."""
+    from ledger.wording import scenario_words
+
+    names = dict(zip(result.sources["id"], result.sources["name"], strict=False))
+    words = scenario_words(result.scenario, names, result.rates_latest)
+    rates = (f"rates of {result.fx_date}" if result.fx_date else "each amount at its "
+             "own date's rate")
+    return "; ".join([*words, rates] if words else [f"the default view, {rates}"])
+
+
 def to_html(result: Reconciliation, generated_at: dt.datetime, *,
             inline_plotly: bool = True, reported: Reconciliation | None = None) -> bytes:
     c = result.currency
@@ -100,6 +111,7 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         f'<p class="muted">In {escape(c)} · data version {escape(result.data_version[:12])} · '
         f"generated {escape(generated_at.isoformat())} UTC</p>",
         f'<p class="lead">{escape(headline(result))}</p>', notice,
+        f'<p><strong>Scenario:</strong> {escape(scenario_line(result))}</p>',
         '<div class="metrics">' + "".join(
             f'<div class="metric"><div class="label">{escape(label)}</div>'
             f'<div class="value">{escape(value)}</div></div>' for label, value in metrics)
