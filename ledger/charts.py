@@ -7,6 +7,7 @@ readers). Text from the ledger is escaped: plotly renders a subset of HTML.
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -39,9 +40,15 @@ def safe(text: object) -> str:
 
 
 def _layout(fig: go.Figure, title: str, currency: str, height: int = 420) -> go.Figure:
+    # the legend sits between the title and the plot: room for as many rows as it
+    # needs (about three entries a row at the dashboard's width), never over the title
+    entries = sum(1 for trace in fig.data if getattr(trace, "type", "") != "sankey"
+                  and trace.showlegend is not False)
+    top = 60 + 24 * max(0, math.ceil(entries / 3) - 1)
     fig.update_layout(
-        title=dict(text=safe(title), x=0, xanchor="left", font=dict(size=16)),
-        font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=40),
+        title=dict(text=safe(title), x=0, xanchor="left", font=dict(size=16),
+                   y=1.0, yref="container", yanchor="top", pad=dict(t=12)),
+        font=FONT, height=height + top - 60, margin=dict(l=10, r=10, t=top, b=40),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         plot_bgcolor="white",
     )
@@ -164,20 +171,54 @@ def industry_split(result: Reconciliation) -> go.Figure:
 
 
 def _bars_per_industry(frame: pd.DataFrame, bloc_column: str, label_column: str,
-                       currency: str, horizontal: bool) -> list[go.Bar]:
-    """One whisker bar series per industry bloc, in the bloc's colour."""
-    return [_whisker_bar(f"orders to {bloc}", [safe(x) for x in part[label_column]],
-                         part["amount_low"], part["amount_high"],
-                         BLOC_COLOURS.get(str(bloc), "#777777"), currency, horizontal=horizontal)
-            for bloc, part in frame.groupby(bloc_column, sort=True)]
+                       currency: str, horizontal: bool,
+                       reported: pd.DataFrame | None = None) -> list[go.Bar]:
+    """One whisker bar series per industry bloc, in the bloc's colour. With
+    `reported` (the same table counting no assumption), each bar is split: what is
+    reported solid, what is assumed hatched on top, with its own legend entry."""
+    bars = []
+    for bloc, part in frame.groupby(bloc_column, sort=True):
+        colour = BLOC_COLOURS.get(str(bloc), "#777777")
+        labels = [safe(x) for x in part[label_column]]
+        if reported is None:
+            bars.append(_whisker_bar(f"orders to {bloc}", labels, part["amount_low"],
+                                     part["amount_high"], colour, currency,
+                                     horizontal=horizontal))
+            continue
+        own = reported[reported[bloc_column] == bloc].set_index(label_column).reindex(
+            part[label_column])
+        base = own["amount_low"].fillna(0.0).to_numpy()
+        extra = (part["amount_low"].to_numpy() - base).clip(min=0)
+        solid = go.Bar(name=f"orders to {bloc}", marker_color=colour, offsetgroup=str(bloc),
+                       customdata=[money_range(lo, hi, currency) for lo, hi in zip(
+                           own["amount_low"].fillna(0.0), own["amount_high"].fillna(0.0),
+                           strict=True)],
+                       hovertemplate="%{customdata}<extra>reported</extra>",
+                       **({"y": labels, "x": (base / BN).tolist(), "orientation": "h"}
+                          if horizontal else {"x": labels, "y": (base / BN).tolist()}))
+        hatched = _whisker_bar(f"orders to {bloc}, assumed", labels,
+                               pd.Series(part["amount_low"].to_numpy()),
+                               pd.Series(part["amount_high"].to_numpy()), "#FFFFFF", currency,
+                               horizontal=horizontal, offsetgroup=str(bloc))
+        hatched.update(base=(base / BN).tolist(), marker=dict(
+            color="#FFFFFF", line=dict(color=colour, width=1.5),
+            pattern=dict(shape="/", fgcolor=colour)))
+        hatched.update({"x" if horizontal else "y": (extra / BN).tolist()})
+        bars += [solid, hatched] if extra.any() else [_whisker_bar(
+            f"orders to {bloc}", labels, part["amount_low"], part["amount_high"], colour,
+            currency, horizontal=horizontal, offsetgroup=str(bloc))]
+    return bars
 
 
-def industry_by_category(result: Reconciliation) -> go.Figure:
+def industry_by_category(result: Reconciliation, reported: Reconciliation | None = None
+                         ) -> go.Figure:
     """Per need category, whose industry gets the orders (the article's claim is about
-    the armament programme, not about reconstruction)."""
+    the armament programme, not about reconstruction); assumed money hatched."""
     table = result.industry_by_category
     c = result.currency
-    fig = go.Figure(_bars_per_industry(table, "bloc", "category", c, horizontal=True))
+    fig = go.Figure(_bars_per_industry(table, "bloc", "category", c, horizontal=True,
+                                       reported=_other(result, reported,
+                                                       "industry_by_category")))
     top = leading_industry_by_category(result)
     if table.empty:
         title = "No flows into needs"
@@ -193,11 +234,23 @@ def industry_by_category(result: Reconciliation) -> go.Figure:
     return _layout(fig, title, c, height=max(300, 140 + 90 * table["category"].nunique()))
 
 
-def payer_supplier(result: Reconciliation) -> go.Figure:
-    """Grouped bars: who pays (x) and whose industry gets the orders (colour)."""
+def _other(result: Reconciliation, reported: Reconciliation | None,
+           table: str) -> pd.DataFrame | None:
+    """The reported view's table, when it differs from the view's."""
+    if reported is None or reported is result:
+        return None
+    frame: pd.DataFrame = getattr(reported, table)
+    return frame
+
+
+def payer_supplier(result: Reconciliation, reported: Reconciliation | None = None
+                   ) -> go.Figure:
+    """Grouped bars: who pays (x) and whose industry gets the orders (colour);
+    assumed money hatched."""
     c = result.currency
     fig = go.Figure(_bars_per_industry(result.payer_supplier, "industry_bloc", "donor_bloc", c,
-                                       horizontal=False))
+                                       horizontal=False,
+                                       reported=_other(result, reported, "payer_supplier")))
     eu_us = european_money_in_us_industry(result)
     title = f"European money spent in US industry: {money_range(*eu_us, c)}"
     fig.update_layout(barmode="group")

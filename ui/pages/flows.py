@@ -26,8 +26,8 @@ st.title("Flows")
 st.subheader("Whose industry gets the orders, per need category")
 st.caption("Shares within each category; the article's claim is about the armament "
            "programme, not about reconstruction, where the industry is mostly not known.")
-chart(industry_by_category(result), result.industry_by_category, flow_refs,
-      "industry-by-category")
+chart(industry_by_category(result, reported_result()), result.industry_by_category,
+      flow_refs, "industry-by-category")
 
 split = splits(result, reported_result())
 st.metric("European money spent in US industry",
@@ -52,4 +52,5 @@ st.subheader("Whose industry gets the orders, all categories")
 chart(industry_split(result), result.industry, flow_refs, "industry-split")
 
 st.subheader("Who pays × who supplies")
-chart(payer_supplier(result), result.payer_supplier, flow_refs, "payer-supplier")
+chart(payer_supplier(result, reported_result()), result.payer_supplier, flow_refs,
+      "payer-supplier")
