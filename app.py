@@ -17,7 +17,17 @@ st.set_page_config(page_title="Ukraine funding ledger", page_icon="📒", layout
 # this colour gives 7.6:1. Our own constant CSS: no user text is in it.
 st.html("<style>[data-testid='stCaptionContainer'] { opacity: 1 !important; }"
         "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] p "
-        "{ color: #4B5563 !important; }</style>")
+        "{ color: #4B5563 !important; }"
+        # a phone gets the Sankey as a ranked list (ui/pages/flows.py), a wide screen
+        # the diagram
+        "@media (max-width: 640px) { .st-key-sankey-wide { display: none !important; } }"
+        "@media (min-width: 641px) { .st-key-sankey-narrow { display: none !important; } }"
+        # a chart's title (its finding) as text above it on a phone, where it wraps;
+        # in the figure on a wide screen (and in the image the chart downloads)
+        "@media (min-width: 641px) { [class*='st-key-charttitle-'] "
+        "{ display: none !important; } }"
+        "@media (max-width: 640px) { .js-plotly-plot .gtitle { display: none !important; } }"
+        "</style>")
 
 PAGES = [
     st.Page("ui/pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -39,14 +40,24 @@ def safe(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+TITLE_CHARS = 44  # a title (the finding) wraps to stay whole on a phone
+
+
+def title_of(fig: go.Figure) -> str:
+    """A chart's title (its finding) as one line of text, for captions and tests."""
+    return html.unescape(str(fig.layout.title.text or "")).replace("<br>", " ")
+
+
 def _layout(fig: go.Figure, title: str, currency: str, height: int = 420) -> go.Figure:
     # the legend sits between the title and the plot: room for as many rows as it
     # needs (about three entries a row at the dashboard's width), never over the title
     entries = sum(1 for trace in fig.data if getattr(trace, "type", "") != "sankey"
                   and trace.showlegend is not False)
-    top = 60 + 24 * max(0, math.ceil(entries / 3) - 1)
+    lines = textwrap.wrap(title, TITLE_CHARS) or [""]
+    top = 60 + 24 * max(0, math.ceil(entries / 3) - 1) + 20 * (len(lines) - 1)
     fig.update_layout(
-        title=dict(text=safe(title), x=0, xanchor="left", font=dict(size=16),
+        title=dict(text="<br>".join(safe(line) for line in lines), x=0, xanchor="left",
+                   font=dict(size=16),
                    y=1.0, yref="container", yanchor="top", pad=dict(t=12)),
         font=FONT, height=height + top - 60, margin=dict(l=10, r=10, t=top, b=40),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),

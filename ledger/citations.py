@@ -34,5 +34,5 @@ def how_to_cite(data_version: str, day: str, link: str) -> str:
 def credit_line(data_version: str, references: int) -> str:
     """The line printed under a chart: where it comes from, which data, whose credit."""
     cited = f"{references} cited source{'s' if references != 1 else ''}"
-    return (f"Source: Ukraine funding ledger ({cited}), data version {data_version[:12]}. "
+    return (f"Source: Ukraine funding ledger ({cited}), data version {data_version[:12]}.\n"
             "Compilation CC BY 4.0; figures remain their publishers'.")

@@ -244,3 +244,22 @@ def instruments_table(result: Reconciliation) -> pd.DataFrame:
                          .fillna(table["instrument"]),
                          **_ranges(table, {"amount": "money", "to_needs": "into needs"},
                                    result.currency)})
+
+
+def ranked_flows(result: Reconciliation, shown: int = 30) -> pd.DataFrame:
+    """The Sankey as a ranked list, for a narrow screen: each flow (summed as the
+    Sankey draws it) by its midpoint, largest first, in three columns."""
+    flows = result.flows
+    names = dict(zip(result.sources["id"], result.sources["name"], strict=True)) | dict(
+        zip(result.needs["id"], result.needs["name"], strict=True))
+    mid = (flows["value_low"].to_numpy(dtype=float) + flows["value_high"].to_numpy(
+        dtype=float)) / 2
+    order = np.argsort(-mid, kind="stable")[:shown]
+    picked = flows.iloc[order]
+    return pd.DataFrame({
+        "from → to": [f"{names.get(a, a)} → {names.get(b, b)}"
+                      for a, b in zip(picked["from"], picked["to"], strict=True)],
+        "amount": [money_range(lo, hi, result.currency) for lo, hi in zip(
+            picked["value_low"], picked["value_high"], strict=True)],
+        "industry": picked["industry_bloc"].replace("", "—").to_numpy(),
+    })

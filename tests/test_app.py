@@ -303,7 +303,7 @@ def test_the_instrument_filter_and_the_breakdown_on_the_sources_page():
 def test_the_sankey_groups_small_sources_until_asked_to_draw_each():
     at = app("flows")
     sankey = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("chart-sankey"))
-    assert "smaller sources drawn together" in sankey.proto.spec
+    assert "14 smaller sources" in sankey.proto.spec
     assert "Not allocated" in sankey.proto.spec
     at.toggle(key="sankey-expand").set_value(True).run()
     sankey = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("chart-sankey"))

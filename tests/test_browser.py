@@ -314,3 +314,29 @@ def test_a_chart_downloads_as_an_image_with_its_source_line(url, page):
     assert data.startswith(b"\x89PNG") and len(data) > 10_000
     width = int.from_bytes(data[16:20], "big")
     assert width >= 1000  # scale 2: sharp enough to print
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_on_a_phone_nothing_is_wider_than_the_screen_and_titles_stay_whole(url, path):
+    with browser_page(width=390, height=844) as phone:
+        phone.goto(f"{url}/{path}")
+        wait_for_app(phone)
+        phone.wait_for_timeout(1000)
+        overflow = phone.evaluate("""() => {
+            const width = window.innerWidth, out = [];
+            for (const el of document.querySelectorAll('body *')) {
+                const box = el.getBoundingClientRect();
+                // an element wider than the screen (a table's grid scrolls inside its
+                // own frame), or a chart title running past it
+                if (box.width > 0 && box.right > width + 1 && el.closest('svg') === null
+                    && el.closest('[data-testid="stDataFrame"]') === null)
+                    out.push(el.tagName + ' ' + (el.getAttribute('data-testid') || ''));
+                if (el.matches('.gtitle') && box.right > width + 1)
+                    out.push('chart title: ' + el.textContent);
+            }
+            return [document.documentElement.scrollWidth, out.slice(0, 5)];
+        }""")
+        assert overflow == [390, []]
+        if path == "flows":  # the Sankey is a ranked list on a phone
+            assert phone.locator(".st-key-sankey-wide").is_hidden()
+            assert phone.locator(".st-key-sankey-narrow").is_visible()

@@ -25,14 +25,14 @@ def shipped_result():
 def test_titles_state_the_finding(shipped_result):
     needs = shipped_result.needs.set_index("id")
     rdna5 = needs.loc["reconstruction-rdna5"]
-    assert charts.coverage_gap(shipped_result).layout.title.text == (
+    assert charts.title_of(charts.coverage_gap(shipped_result)) == (
         "Reconstruction and recovery (RDNA5) has the largest gap: "
         + money_range(rdna5["uncovered_low"], rdna5["uncovered_high"], "EUR"))
-    assert charts.payer_supplier(shipped_result).layout.title.text.startswith(
+    assert charts.title_of(charts.payer_supplier(shipped_result)).startswith(
         "European money spent in US industry: " + money_range(
             *european_money_in_us_industry(shipped_result), "EUR"))
     assert "Europe industry gets the largest known share" in (
-        charts.industry_split(shipped_result).layout.title.text)
+        charts.title_of(charts.industry_split(shipped_result)))
 
 
 def test_each_bloc_has_one_colour_in_every_chart(shipped_result):
@@ -93,4 +93,4 @@ def test_the_sources_chart_turns_logarithmic_when_sources_are_orders_apart(shipp
     # €300 bn of frozen assets against Poland's $100 m: a span of about 3,500
     figure = charts.sources_chart(shipped_result)
     assert figure.layout.xaxis.type == "log"
-    assert figure.layout.title.text.endswith("(log scale)")
+    assert charts.title_of(figure).endswith("(log scale)")

@@ -36,11 +36,15 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
     """A chart, its finding in words (the text alternative: the title states the
     finding), a switch to read its data as a table, its sources and a download of
     its data."""
+    from ledger.charts import title_of
+
+    with st.container(key=f"charttitle-{key}"):
+        st.markdown(f"**{plain(title_of(figure))}**")
     figure = with_credit(figure, len(refs))
     st.plotly_chart(figure, width="stretch", key=f"chart-{key}",
                     config={"displaylogo": False, "toImageButtonOptions": {
                         "format": "png", "filename": key, "scale": 2}})
-    title = html.unescape(str(figure.layout.title.text or ""))
+    title = title_of(figure)
     if title:
         st.caption("Chart: " + plain(title))
     if st.toggle("Show the chart's data as a table", key=f"as-table-{key}"):
@@ -84,9 +88,10 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
         return figure
     text = credit_line(result.data_version, references)
     figure = go.Figure(figure)
-    bottom = (figure.layout.margin.b or 40) + 34
-    figure.update_layout(margin=dict(b=bottom))
-    figure.add_annotation(text=html.escape(text), xref="paper", yref="paper", x=0, y=0,
+    bottom = (figure.layout.margin.b or 40) + 48
+    figure.update_layout(margin=dict(b=bottom), height=(figure.layout.height or 420) + 48)
+    figure.add_annotation(text="<br>".join(html.escape(line) for line in text.splitlines()),
+                          xref="paper", yref="paper", x=0, y=0,
                           xanchor="left", yanchor="top", yshift=-(bottom - 24),
                           showarrow=False, font=dict(size=10, color="#4B5563"), align="left")
     return figure

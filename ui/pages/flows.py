@@ -14,7 +14,7 @@ from ledger.charts import (
 )
 from ledger.formatting import money_range
 from ledger.insights import european_money_in_us_industry
-from ledger.views import flows_table, references_behind
+from ledger.views import flows_table, ranked_flows, references_behind
 from ui.view import need_result, reported_result
 from ui.widgets import chart
 
@@ -41,12 +41,16 @@ if split.europe_to_us.rests_on_assumptions:
 st.subheader("Who pays, through which source, for what")
 st.caption("Widths in the diagram are the midpoints of the ranges; hover for the range. "
            "Money no flow takes ends in *Not allocated*.")
-expand = False
-if len(result.sources) > SANKEY_SHOWN:
-    expand = st.toggle(f"Draw each of the {len(result.sources):,} sources on its own",
-                       key="sankey-expand", help=f"By default the {SANKEY_SHOWN} largest "
-                       "sources are drawn on their own and the rest share one node.")
-chart(sankey(result, expand=expand), flows_table(result), flow_refs, "sankey")
+with st.container(key="sankey-wide"):  # a narrow screen gets the ranked list instead
+    expand = False
+    if len(result.sources) > SANKEY_SHOWN:
+        expand = st.toggle(f"Draw each of the {len(result.sources):,} sources on its own",
+                           key="sankey-expand", help=f"By default the {SANKEY_SHOWN} largest "
+                           "sources are drawn on their own and the rest share one node.")
+    chart(sankey(result, expand=expand), flows_table(result), flow_refs, "sankey")
+with st.container(key="sankey-narrow"):
+    st.caption("The largest flows, from who pays to what (the diagram on a wider screen):")
+    st.dataframe(ranked_flows(result), hide_index=True, width="stretch", key="ranked-flows")
 
 st.subheader("Whose industry gets the orders, all categories")
 chart(industry_split(result), result.industry, flow_refs, "industry-split")
