@@ -127,3 +127,13 @@ def test_cli_writes_human_formats(fmt, tmp_path):
     assert main(["report", str(ROOT / "data" / "funding.csv"), "--format", fmt,
                  "--out", str(out)]) == 0
     assert out.stat().st_size > 1000
+
+
+def test_the_excel_summary_chart_plots_ranges_with_error_bars_to_the_high_end(shipped_result):
+    import zipfile
+
+    data = render(shipped_result, "xlsx")
+    chart = zipfile.ZipFile(io.BytesIO(data)).read("xl/charts/chart1.xml").decode()
+    assert chart.count("<c:errBars>") == 2  # need and covered
+    spread = shipped_result.needs["need_high"] - shipped_result.needs["need_low"]
+    assert f"<c:v>{float(spread.iloc[0])!r}</c:v>" in chart

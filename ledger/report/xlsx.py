@@ -170,22 +170,31 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
         sheet.write_string(row, 0, label, b.bold)
         sheet.write_string(row, 1, neutralise(value))
     sheet.freeze_panes(1, 0)
-    _gap_chart(b, sheet, need_rows, row + 2, c)
+    _gap_chart(b, sheet, need_rows, row + 2, c, result.needs)
 
 
-def _gap_chart(b: _Book, sheet: Any, need_rows: int, at_row: int, currency: str) -> None:
-    """A native bar chart of need and covered per need (low ends), from the Needs sheet."""
+def _gap_chart(b: _Book, sheet: Any, need_rows: int, at_row: int, currency: str,
+               needs: pd.DataFrame | None = None) -> None:
+    """A native bar chart of need and covered per need, from the Needs sheet: bars to
+    the low end, an error bar up to the high end (ranges, as every figure)."""
     if need_rows <= 1:
         return
     chart = b.book.add_chart({"type": "bar"})
     last = need_rows - 1  # the Needs sheet's last row before TOTAL (header is row 0)
-    for column, name, colour in ((3, "Need (low)", "#56B4E9"), (5, "Covered (low)", "#009E73")):
-        chart.add_series({
-            "name": name,
+    for column, name, colour in ((3, "Need", "#56B4E9"), (5, "Covered", "#009E73")):
+        series: dict[str, Any] = {
+            "name": name + " (bar: low end; line: up to high end)",
             "categories": ["Needs", 1, 1, last, 1],
             "values": ["Needs", 1, column, last, column],
             "fill": {"color": colour},
-        })
+        }
+        if needs is not None:
+            key = "need" if column == 3 else "covered"
+            spread = (needs[f"{key}_high"] - needs[f"{key}_low"]).astype(float).tolist()
+            series["x_error_bars"] = {"type": "custom", "plus_values": spread,
+                                      "minus_values": [0] * len(spread),
+                                      "end_style": 1, "direction": "plus"}
+        chart.add_series(series)
     chart.set_title({"name": "Coverage gap per need"})
     chart.set_x_axis({"name": f"{currency}", "num_format": '#,##0,,," bn"'})
     chart.set_legend({"position": "bottom"})
