@@ -120,7 +120,7 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
         f"{top['name']} has the largest gap: "
         f"{money_range(top['uncovered_low'], top['uncovered_high'], c)}")
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text=f"bn {c} (bar: low end, whisker: up to high end)")
+    fig.update_xaxes(title_text=f"bn {c} (bar: low, whisker: high)")
     return _layout(fig, title, c, height=max(300, 120 + 70 * len(needs)))
 
 
@@ -241,7 +241,7 @@ def industry_by_category(result: Reconciliation, reported: Reconciliation | None
                  f"{percent_range(top['share_of_known_low'], top['share_of_known_high'])} "
                  f"of those whose industry is known")
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text=f"bn {c} (bar: low end, whisker: up to high end)")
+    fig.update_xaxes(title_text=f"bn {c} (bar: low, whisker: high)")
     return _layout(fig, title, c, height=max(300, 140 + 90 * table["category"].nunique()))
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from ledger.formatting import money_range
 from ledger.reconcile import reconcile
+from ledger.report import render
 from ledger.schema import read_ledger
 from tools.browser import CHROMIUM, browser_page, dashboard, wait_for_app
 
@@ -340,3 +341,34 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_titles_stay_whole(url, 
         if path == "flows":  # the Sankey is a ranked list on a phone
             assert phone.locator(".st-key-sankey-wide").is_hidden()
             assert phone.locator(".st-key-sankey-narrow").is_visible()
+
+
+def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_label(
+        tmp_path):
+    from ledger.assumed import reported_result
+
+    ledger = read_ledger(ROOT / "data" / "funding.csv")
+    result = reconcile(ledger)
+    report = tmp_path / "report.html"
+    report.write_bytes(render(result, "html", reported=reported_result(ledger, result)))
+    a4_width, a4_height, margin = 794, 1123, 57  # px at 96 dpi; 15 mm margins
+    with browser_page(width=a4_width - 2 * margin, height=a4_height) as paper:
+        paper.emulate_media(media="print")
+        paper.goto(report.as_uri())
+        paper.wait_for_timeout(1500)
+        cut = paper.evaluate("""() => {
+            const width = document.documentElement.clientWidth, out = [];
+            for (const t of document.querySelectorAll('svg text')) {
+                const r = t.getBoundingClientRect();
+                if (r.width > 0 && (r.left < -1 || r.right > width + 1))
+                    out.push(t.textContent);
+            }
+            return out; }""")
+        assert cut == []
+        page_one = a4_height - 2 * margin
+        for fact in ("Showing everything", "rest on assumptions", "Scenario:",
+                     "data version"):
+            box = paper.get_by_text(fact).first.bounding_box()
+            assert box is not None and box["y"] + box["height"] < page_one, fact
+        paper.pdf(path=str(tmp_path / "report.pdf"), format="A4")
+        assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
