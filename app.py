@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ledger.assumed import reported_scenario, uses_assumptions
+from ledger.formatting import use_locale
 from ledger.problems import LedgerError
 from ui import caches, pins, uploads, view
 from ui.sidebar import scenario_controls
@@ -44,6 +45,7 @@ PAGES = [
 ]
 page = st.navigation(PAGES)
 
+use_locale(st.context.locale)  # figures in the reader's separators and scale words
 pins.open_linked_version()
 current = caches.current()
 rates = caches.rates()

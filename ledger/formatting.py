@@ -1,17 +1,62 @@
 """Numbers as people read them: `€1.2 bn`, `€580–590 bn`, `34 %`.
 
-English grouping and decimals ("1,234.5"); babel supplies currency symbols on
-first need (its locale data takes a while to load, and most figures are in
-EUR, USD or GBP); the scale words follow the style of financial reporting in
-English."""
+English grouping and decimals ("1,234.5") by default; babel supplies currency
+symbols on first need (its locale data takes a while to load, and most figures
+are in EUR, USD or GBP); the scale words follow the style of financial
+reporting. A reader's language (`use_locale("de")`, set by the dashboard from
+the browser) gets its own separators, scale words and symbol placement —
+`1,55 Mrd. €` for a German reader, for whom "1.55" or "90.000" would read
+otherwise — so no figure is ambiguous to the one reading it."""
 
 from __future__ import annotations
 
 import math
+from contextvars import ContextVar
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 
 LOCALE = "en"
+# languages whose readers write 1.234,5 (or 1 234,5): separators, scale words, and the
+# currency after the number
+LOCAL_STYLES: dict[str, tuple[str, str, tuple[str, str, str, str]]] = {
+    "de": (".", ",", ("Bio.", "Mrd.", "Mio.", "Tsd.")),
+    "fr": ("\u202f", ",", ("Bn", "Md", "M", "k")),
+    "es": (".", ",", ("B", "mil M", "M", "mil")),
+    "it": (".", ",", ("Bln", "Mld", "Mln", "mila")),
+    "nl": (".", ",", ("bln.", "mld.", "mln.", "k")),
+    "pl": ("\u00a0", ",", ("bln", "mld", "mln", "tys.")),
+    "uk": ("\u00a0", ",", ("трлн", "млрд", "млн", "тис.")),
+}
+_reader: ContextVar[str] = ContextVar("reader_locale", default="en")
+
+
+def use_locale(tag: str | None) -> str:
+    """Format for a reader of this language (`de-DE`, `fr`, …) in this context (the
+    dashboard's run for one browser); anything else reads English. Returns the
+    language used."""
+    language = (tag or "en").replace("_", "-").split("-")[0].lower()
+    language = language if language in LOCAL_STYLES else "en"
+    _reader.set(language)
+    return language
+
+
+def _local(text: str) -> str:
+    """English digits ("1,234.5") in the reader's separators."""
+    style = LOCAL_STYLES.get(_reader.get())
+    if style is None:
+        return text
+    group, decimal, _ = style
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+
+
+def _dressed(body: str, currency: str, word: str, sign: str = "") -> str:
+    """`€1.2 bn` in English; `1,2 Mrd. €` for a German reader."""
+    style = LOCAL_STYLES.get(_reader.get())
+    if style is None:
+        return f"{sign}{symbol(currency)}{body}" + (f" {word}" if word else "")
+    local_word = dict(zip(("tn", "bn", "mn", "k"), style[2], strict=True)).get(word, word)
+    return f"{sign}{_local(body)}" + (f"\u00a0{local_word}" if local_word else "") + \
+        f"\u00a0{symbol(currency).strip()}"
 SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "mn"), (1e3, "k"))
 COMMON_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
@@ -52,8 +97,7 @@ def money(value: float, currency: str) -> str:
         return "n/a"
     factor, word = _scale(abs(value))
     sign = "−" if value < 0 else ""
-    return f"{sign}{symbol(currency)}{_digits(round(abs(value) / factor, 1))}" + (
-        f" {word}" if word else "")
+    return _dressed(_digits(round(abs(value) / factor, 1)), currency, word, sign)
 
 
 def _exact(value: float) -> str:
@@ -75,13 +119,14 @@ def money_range(low: float, high: float, currency: str, exact: bool = False) -> 
     lo, hi = digits(round(low / factor, 2 if exact else 1)), digits(
         round(high / factor, 2 if exact else 1))
     body = lo if lo == hi else f"{lo}–{hi}"
-    return f"{symbol(currency)}{body}" + (f" {word}" if word else "")
+    return _dressed(body, currency, word)
 
 
 def percent(value: float) -> str:
     if not math.isfinite(value):
         return "n/a"
-    return f"{format_decimal(round(value * 100), format='#,##0', locale=LOCALE)} %"
+    whole = format_decimal(round(value * 100), format='#,##0', locale=LOCALE)
+    return f"{_local(whole)} %"
 
 
 def percent_range(low: float, high: float) -> str:

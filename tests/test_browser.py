@@ -372,3 +372,12 @@ def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_
             assert box is not None and box["y"] + box["height"] < page_one, fact
         paper.pdf(path=str(tmp_path / "report.pdf"), format="A4")
         assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_german_browser_reads_figures_in_german(url):
+    with browser_page(locale="de-DE") as page:
+        page.goto(f"{url}/")
+        wait_for_app(page)
+        gap = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+        gap = gap.replace("\u00a0", " ")
+        assert gap == "351–417 Mrd. €", gap  # the shipped gap, €351–417 bn in English

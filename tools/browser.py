@@ -79,14 +79,15 @@ def _wait_healthy(url: str, seconds: float = 60) -> None:
 
 
 @contextlib.contextmanager
-def browser_page(width: int = 1400, height: int = 1000) -> Iterator[object]:
+def browser_page(width: int = 1400, height: int = 1000, locale: str = "en-GB"
+                 ) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": width, "height": height},
-                                          accept_downloads=True)
+                                          accept_downloads=True, locale=locale)
             yield context.new_page()
         finally:
             browser.close()
