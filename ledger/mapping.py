@@ -93,6 +93,8 @@ def parse(text: str | bytes) -> Mapping:
         if not isinstance(spec, dict) or not {"column", "columns", "value",
                                                "template"} & set(spec):
             problems.append(Problem(None, ours, "give column, columns, value or template"))
+            continue
+        problems.extend(Problem(None, ours, why) for why in _spec_problems(spec))
     required = ENTRY_REQUIRED if rows == "entries" else REQUIRED
     for ours in required:
         if ours not in columns and not (ours == "low" and "amount" in columns):
@@ -102,6 +104,40 @@ def parse(text: str | bytes) -> Mapping:
         raise LedgerError(problems)
     return Mapping(rows=rows, columns=columns, sheet=data.get("sheet"),
                    name=str(data.get("name", "")), detect=data.get("detect") or {})
+
+
+_KINDS_OF_KEYS: dict[str, tuple[type, ...]] = {
+    "column": (str,), "columns": (list,), "value": (str, int, float), "template": (str,),
+    "values": (dict,), "fallback": (dict,), "countries": (bool,), "optional": (bool,),
+    "match": (str,), "otherwise": (str, int, float),
+}
+
+
+def _spec_problems(spec: dict[str, Any]) -> list[str]:
+    """What is wrong with one column's spec (a mapping is typed by people)."""
+    found = []
+    for key, value in spec.items():
+        wanted = _KINDS_OF_KEYS.get(key)
+        if wanted is None:
+            found.append(f"'{str(key)[:30]}' is not a key of a column's spec ("
+                         + ", ".join(_KINDS_OF_KEYS) + ")")
+        elif not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted):
+            found.append(f"'{key}' must be {' or '.join(t.__name__ for t in wanted)}")
+    if isinstance(spec.get("columns"), list) and not all(
+            isinstance(c, str) for c in spec["columns"]):
+        found.append("'columns' must list column names")
+    if isinstance(spec.get("values"), dict) and not all(
+            isinstance(v, (str, int, float)) for v in spec["values"].values()):
+        found.append("'values' must map their values to ours (text)")
+    fallback = spec.get("fallback")
+    if isinstance(fallback, dict) and not (isinstance(fallback.get("column"), str) or
+                                           isinstance(fallback.get("month_index"), str)):
+        found.append("'fallback' needs a column or a month_index (a column name)")
+    if isinstance(fallback, dict) and not isinstance(fallback.get("only_if", {}), dict):
+        found.append("'fallback' 'only_if' must map columns to values")
+    if spec.get("match") not in (None, "contains", "exact"):
+        found.append("'match' is contains or exact")
+    return found
 
 
 def identity(header: list[str]) -> Mapping:

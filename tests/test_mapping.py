@@ -228,3 +228,18 @@ def test_our_csv_round_trips_byte_for_byte_through_a_workbook_and_the_identity_m
         csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
     assert converted.csv.decode("utf-8") == normalised.getvalue()
     assert identity(list(frame.columns)).columns["tags"] == {"column": "tags"}
+
+
+@pytest.mark.parametrize("spec", [
+    {"column": 5}, {"columns": "a"}, {"columns": ["a", 3]}, {"column": "a", "values": ["x"]},
+    {"column": "a", "values": {"x": ["y"]}}, {"column": "a", "fallback": "b"},
+    {"column": "a", "fallback": {"only_if": 1}}, {"column": "a", "match": "regex"},
+    {"column": "a", "colour": "red"}, {"value": True},
+])
+def test_a_mistyped_column_spec_is_a_problem_not_a_crash(spec):
+    text = json.dumps({"version": 1, "rows": "ledger", "columns": {
+        "id": spec, "kind": {"value": "need"}, "name": {"value": "n"}, "low": {"value": 1},
+        "unit": {"value": "EUR"}, "date": {"value": "2025-01-01"}}})
+    with pytest.raises(LedgerError) as caught:
+        parse(text)
+    assert any(p.column == "id" for p in caught.value.problems)
