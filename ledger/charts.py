@@ -407,8 +407,8 @@ def _fade(hex_colour: str, alpha: float = 0.45) -> str:
 
 
 STAGE_COLOURS = {"disbursed": "#009E73", "committed": "#56B4E9", "pledged": "#E69F00",
-                 "other statuses": "#BBBBBB"}
-STAGE_PATTERNS = {"disbursed": "", "committed": ".", "pledged": "/", "other statuses": "x"}
+                 "assumed or estimated": "#BBBBBB"}
+STAGE_PATTERNS = {"disbursed": "", "committed": ".", "pledged": "/", "assumed or estimated": "x"}
 
 
 def years_chart(result: Reconciliation) -> go.Figure:
@@ -422,12 +422,12 @@ def years_chart(result: Reconciliation) -> go.Figure:
     labels = [str(int(y)) for y in years["year"]]
     staged = sum(years[f"{stage}_low"] for stage in ("pledged", "committed", "disbursed"))
     low = {stage: years[f"{stage}_low"] for stage in ("pledged", "committed", "disbursed")}
-    low["other statuses"] = (years["covered_low"] - staged).clip(lower=0)
+    low["assumed or estimated"] = (years["covered_low"] - staged).clip(lower=0)
     fig = go.Figure([go.Bar(name=stage, x=labels, y=(low[stage] / BN).tolist(),
                             marker_color=STAGE_COLOURS[stage],
                             marker_pattern_shape=STAGE_PATTERNS[stage],
                             hovertemplate="%{y:.1f} bn<extra>" + stage + "</extra>")
-                     for stage in ("disbursed", "committed", "pledged", "other statuses")])
+                     for stage in ("disbursed", "committed", "pledged", "assumed or estimated")])
     need = go.Scatter(name="need falling due", x=labels, y=(years["need_low"] / BN).tolist(),
                       mode="markers", marker=dict(symbol="diamond", size=11, color="#333333"),
                       error_y=dict(type="data", symmetric=False,
