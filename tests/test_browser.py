@@ -307,7 +307,9 @@ def test_a_chart_downloads_as_an_image_with_its_source_line(url, page):
     page.goto(f"{url}/")
     wait_for_app(page)
     chart = page.locator(".js-plotly-plot").first
-    assert "Source: Ukraine funding ledger" in chart.inner_text()
+    credit = chart.locator(".annotation-text").first
+    credit.wait_for(state="attached", timeout=20_000)  # drawn once the chart has settled
+    assert "Source: Ukraine funding ledger" in (chart.text_content() or "")
     chart.hover()
     with page.expect_download() as download:
         chart.locator('[data-title="Download plot as a PNG"]').click()
