@@ -110,6 +110,17 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
     availability = []
     if ledger is not None:
         sources = ledger.of_kind("source")
+        known = set(sources["id"])
+        linked = [str(k)[len(Keys.AVAILABILITY):] for k in st.session_state
+                  if str(k).startswith(Keys.AVAILABILITY)]
+        missing = sorted(s for s in linked if s not in known)
+        if missing:  # a link made on another ledger, or a source renamed since
+            sidebar.warning(plain("The link sets the availability of "
+                                  + ", ".join(f"'{m[:40]}'" for m in missing[:5])
+                                  + (f" and {len(missing) - 5} more" if len(missing) > 5
+                                     else "")
+                                  + ": no source of this ledger has that id, so it is "
+                                  "ignored."))
         with sidebar.expander(f"Availability of each source ({len(sources)})"):
             for sid, name in zip(sources["id"], sources["name"], strict=True):
                 key = Keys.AVAILABILITY + sid
