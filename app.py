@@ -11,7 +11,7 @@ from ledger.formatting import use_locale
 from ledger.problems import LedgerError
 from ui import caches, pins, uploads, view
 from ui.sidebar import scenario_controls
-from ui.widgets import plain
+from ui.widgets import IMAGE_FORMATS, plain
 
 st.set_page_config(page_title="Ukraine funding ledger", page_icon="📒", layout="wide")
 # Streamlit fades captions (opacity 0.6) below WCAG AA contrast (4.5:1) on white;
@@ -28,6 +28,11 @@ st.html("<style>[data-testid='stCaptionContainer'] { opacity: 1 !important; }"
         "@media (min-width: 641px) { [class*='st-key-charttitle-'] "
         "{ display: none !important; } }"
         "@media (max-width: 640px) { .js-plotly-plot .gtitle { display: none !important; } }"
+        # a table in full on a wide screen, its key columns on a phone (ui.widgets)
+        "@media (max-width: 640px) { [class*='st-key-tablewide-'] "
+        "{ display: none !important; } }"
+        "@media (min-width: 641px) { [class*='st-key-tablenarrow-'] "
+        "{ display: none !important; } }"
         "</style>")
 
 PAGES = [
@@ -66,6 +71,9 @@ if ledger is not None:
     except LedgerError as exc:
         problems = exc.problems
 st.sidebar.caption(f"Data: {plain(current.label)} · version {current.digest[:12]}")
+st.sidebar.radio("Charts download as", IMAGE_FORMATS, key="image_format", horizontal=True,
+                 format_func=str.upper, help="The camera in each chart's toolbar downloads "
+                 "the chart with its title, source line and data version.")
 with st.sidebar.expander("Link to this view"):
     st.caption("The same numbers next month: the link names the data version and the "
                "rate date. Copy it with the button at its right.")

@@ -317,6 +317,15 @@ def test_a_chart_downloads_as_an_image_with_its_source_line(url, page):
     assert data.startswith(b"\x89PNG") and len(data) > 10_000
     width = int.from_bytes(data[16:20], "big")
     assert width >= 1000  # scale 2: sharp enough to print
+    page.get_by_text("SVG", exact=True).click()  # the sidebar's choice of format
+    wait_for_app(page)
+    chart = page.locator(".js-plotly-plot").first
+    chart.hover()
+    with page.expect_download() as download:
+        chart.locator('[data-title="Download plot"]').click()
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg") and "largest gap" in svg  # the title: the finding
+    assert "Source: Ukraine funding ledger" in svg
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -343,6 +352,9 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_titles_stay_whole(url, 
         if path == "flows":  # the Sankey is a ranked list on a phone
             assert phone.locator(".st-key-sankey-wide").is_hidden()
             assert phone.locator(".st-key-sankey-narrow").is_visible()
+        if path == "":  # key tables show the columns that matter
+            assert phone.locator(".st-key-tablewide-findings").is_hidden()
+            assert phone.locator(".st-key-tablenarrow-findings").is_visible()
 
 
 def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_label(

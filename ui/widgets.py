@@ -43,7 +43,7 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
     figure = with_credit(figure, len(refs))
     st.plotly_chart(figure, width="stretch", key=f"chart-{key}",
                     config={"displaylogo": False, "toImageButtonOptions": {
-                        "format": "png", "filename": key, "scale": 2}})
+                        "format": image_format(), "filename": key, "scale": 2}})
     title = title_of(figure)
     if title:
         st.caption("Chart: " + plain(title))
@@ -95,3 +95,26 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
                           xanchor="left", yanchor="top", yshift=-(bottom - 24),
                           showarrow=False, font=dict(size=10, color="#4B5563"), align="left")
     return figure
+
+
+def key_table(frame: pd.DataFrame, key: str, narrow: list[str], **options: object) -> None:
+    """A table in full on a wide screen, and only the columns that matter (`narrow`)
+    on a phone, so nothing scrolls sideways (app.py's CSS picks the one shown)."""
+    config = options.pop("column_config", None)
+    with st.container(key=f"tablewide-{key}"):
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}-wide",
+                     column_config=config, **options)  # type: ignore[arg-type]
+    with st.container(key=f"tablenarrow-{key}"):
+        shown = {k: v for k, v in (config or {}).items() if k in narrow}  # type: ignore[attr-defined]
+        st.dataframe(frame[narrow], hide_index=True, width="stretch", key=f"{key}-narrow",
+                     column_config=shown or None, **options)  # type: ignore[arg-type]
+
+
+IMAGE_FORMATS = ("png", "svg")
+
+
+def image_format() -> str:
+    """What a chart's toolbar camera downloads: a PNG (to paste) or an SVG (to edit
+    or print at any size), chosen in the sidebar."""
+    chosen = str(st.session_state.get("image_format", "png"))
+    return chosen if chosen in IMAGE_FORMATS else "png"

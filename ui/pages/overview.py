@@ -16,7 +16,7 @@ from ledger.views import checks_table, references_behind
 from ledger.wording import findings_table
 from ui.pins import link_to_view
 from ui.view import get, need_result, reported_result
-from ui.widgets import chart, plain
+from ui.widgets import chart, key_table, plain
 
 ledger, result = need_result()
 reported = reported_result()
@@ -78,12 +78,13 @@ if len(checks):
                         ("The record's own totals", ~article)):
         if rows.any():
             st.markdown(f"**{label}**")
-            st.dataframe(checks[rows].drop(columns=["id", "article"]), hide_index=True,
-                         width="stretch", column_config=shown)
+            key_table(checks[rows].drop(columns=["id", "article"]),
+                      "checks-article" if rows is article else "checks-record",
+                      ["check", "published", "outcome"], column_config=shown)
 
 st.subheader("Findings")
 if result.findings:
-    st.dataframe(findings_table(result.findings), hide_index=True, width="stretch")
+    key_table(findings_table(result.findings), "findings", ["severity", "finding"])
 else:
     st.success("Nothing to flag.")
 

@@ -7,13 +7,14 @@ import streamlit as st
 from ledger.charts import sources_chart
 from ledger.views import instruments_table, references_behind, sources_table
 from ui.view import need_result
-from ui.widgets import chart
+from ui.widgets import chart, key_table
 
 ledger, result = need_result()
 st.title("Sources")
 chart(sources_chart(result), result.sources.drop(columns=["row"]),
       references_behind(result, "sources"), "sources")
-st.dataframe(sources_table(result).drop(columns=["id"]), hide_index=True, width="stretch")
+key_table(sources_table(result).drop(columns=["id"]), "sources",
+          ["source", "available", "allocated"])
 
 st.subheader("Money by instrument")
 st.caption("Each source's own money by what kind it is (loans are repaid), and what flows "

@@ -9,7 +9,7 @@ from ledger.charts import gap_history_chart, years_chart
 from ledger.views import references_behind, years_readable
 from ui import caches
 from ui.view import get, need_result
-from ui.widgets import chart
+from ui.widgets import chart, key_table
 
 ledger, result = need_result()
 st.title("Timeline")
@@ -18,7 +18,7 @@ st.caption("A figure with an end date is spread evenly by day over its period; o
            "stood on any day.")
 st.subheader("Year by year: needs falling due and money by stage")
 chart(years_chart(result), result.years, references_behind(result, "coverage-gap"), "years")
-st.dataframe(years_readable(result), hide_index=True, width="stretch", key="years_table")
+key_table(years_readable(result), "years_table", ["year", "need", "gap"])
 
 st.subheader("The gap as known on each day a row changed it")
 view = get()
