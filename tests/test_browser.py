@@ -369,7 +369,13 @@ def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_
     with browser_page(width=a4_width - 2 * margin, height=a4_height) as paper:
         paper.emulate_media(media="print")
         paper.goto(report.as_uri())
-        paper.wait_for_timeout(1500)
+        # every chart drawn, and drawn again once its margins have grown to its labels
+        paper.wait_for_function("""() => {
+            const plots = [...document.querySelectorAll('.js-plotly-plot')];
+            return plots.length > 0 && plots.every(p => p._fullLayout
+                && p.querySelector('.main-svg'));
+        }""", timeout=30_000)
+        paper.wait_for_timeout(2500)
         cut = paper.evaluate("""() => {
             const width = document.documentElement.clientWidth, out = [];
             for (const t of document.querySelectorAll('svg text')) {
@@ -392,6 +398,7 @@ def test_a_german_browser_reads_figures_in_german(url):
     with browser_page(locale="de-DE") as page:
         page.goto(f"{url}/")
         wait_for_app(page)
-        gap = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+        metric = page.locator('[data-testid="stMetric"]').filter(has_text="Gap").first
+        gap = metric.locator('[data-testid="stMetricValue"]').inner_text()
         gap = gap.replace("\u00a0", " ")
         assert gap == "351–417 Mrd. €", gap  # the shipped gap, €351–417 bn in English
