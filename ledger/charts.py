@@ -154,16 +154,26 @@ def sources_chart(result: Reconciliation) -> go.Figure:
     return _layout(fig, title, c, height=max(300, 120 + 70 * len(sources)))
 
 
-def industry_split(result: Reconciliation) -> go.Figure:
+def industry_split(result: Reconciliation, reported: Reconciliation | None = None
+                   ) -> go.Figure:
+    """Whose industry gets the orders, all categories; assumed money hatched."""
     industry = result.industry
     c = result.currency
-    bars = [
-        _whisker_bar(row.bloc, [safe(row.bloc)], pd.Series([row.amount_low]),
-                     pd.Series([row.amount_high]), BLOC_COLOURS.get(row.bloc, "#777777"), c,
-                     horizontal=False, showlegend=False)
-        for row in industry.itertuples()
-    ]
+    other = _other(result, reported, "industry")
+    if other is None:
+        bars = [
+            _whisker_bar(row.bloc, [safe(row.bloc)], pd.Series([row.amount_low]),
+                         pd.Series([row.amount_high]), BLOC_COLOURS.get(row.bloc, "#777777"),
+                         c, horizontal=False, showlegend=False)
+            for row in industry.itertuples()
+        ]
+    else:
+        bars = _bars_per_industry(industry.assign(where=industry["bloc"]), "bloc", "where", c,
+                                  horizontal=False, reported=other.assign(where=other["bloc"]))
+        for bar in bars:  # one bloc per place: the reported and assumed parts overlay
+            bar.offsetgroup = None
     fig = go.Figure(bars)
+    fig.update_layout(barmode="overlay")
     known = industry[industry["bloc"] != "Unknown"]
     unknown = industry[industry["bloc"] == "Unknown"]
     if industry.empty:
@@ -290,10 +300,13 @@ def sankey_groups(result: Reconciliation, expand: bool = False) -> dict[str, str
     return {sid: sid if sid in keep else "others" for sid in sources["id"]}
 
 
-def sankey(result: Reconciliation, expand: bool = False) -> go.Figure:
+def sankey(result: Reconciliation, expand: bool = False,
+           reported: Reconciliation | None = None) -> go.Figure:
     """Donor bloc → source → need (or "not allocated") → industry bloc; widths are
     range midpoints. Beyond the SANKEY_SHOWN largest sources the rest share one
-    node unless `expand`; columns are fixed so no label sits over another."""
+    node unless `expand`; columns are fixed so no label sits over another. With
+    `reported` (the view counting no assumption), the assumed part of each flow is
+    its own band, named "assumed" on hover (plotly draws no pattern on a band)."""
     c = result.currency
     sources = result.sources
     group = sankey_groups(result, expand)
@@ -307,7 +320,7 @@ def sankey(result: Reconciliation, expand: bool = False) -> go.Figure:
     full: list[str] = []
     colours: list[str] = []
     layers: list[str] = []
-    links: dict[tuple[int, int, str], list[float]] = {}
+    links: dict[tuple[int, int, str, bool], list[float]] = {}
 
     def node(layer: str, key: str, label: str, colour: str) -> int:
         if (layer, key) not in nodes:
@@ -319,11 +332,20 @@ def sankey(result: Reconciliation, expand: bool = False) -> go.Figure:
             layers.append(layer)
         return nodes[(layer, key)]
 
-    def link(a: int, b: int, low: float, high: float, colour: str) -> None:
+    def link(a: int, b: int, low: float, high: float, colour: str,
+             assumed: bool = False) -> None:
         if high > 0:
-            total = links.setdefault((a, b, colour), [0.0, 0.0])
+            total = links.setdefault((a, b, colour, assumed), [0.0, 0.0])
             total[0] += low
             total[1] += high
+
+    real: dict[tuple[str, str, str], tuple[float, float]] = {}
+    if reported is not None and reported is not result:
+        flows = reported.flows
+        for origin, to, bloc, low, high in zip(flows["from"], flows["to"],
+                                               flows["industry_bloc"], flows["value_low"],
+                                               flows["value_high"], strict=True):
+            real[(str(origin), str(to), str(bloc))] = (float(low), float(high))
 
     def source_node(sid: str) -> int:
         key = group.get(sid, sid)
@@ -338,16 +360,23 @@ def sankey(result: Reconciliation, expand: bool = False) -> go.Figure:
                  row.own_low * share, row.own_high * share, _fade(colour))
     for row in result.flows.rename(columns={"from": "origin"}).itertuples():
         target = row.to
-        if target in need_ids:
-            to_node = node("need", target, names.get(target, target), NEED_COLOUR)
-            bloc = row.industry_bloc or "Unknown"
-            colour = BLOC_COLOURS.get(bloc, "#777777")
-            link(to_node, node("industry", bloc, f"{bloc} (industry)", colour),
-                 row.value_low, row.value_high, _fade(colour))
-        else:
-            to_node = source_node(target)
-        link(source_node(row.origin), to_node, row.value_low, row.value_high,
-             "rgba(120,120,120,0.35)")
+        parts = [(row.value_low, row.value_high, False)]
+        if real:  # what is reported of this flow, and what is assumed on top of it
+            low, high = real.get((str(row.origin), str(target), str(row.industry_bloc)),
+                                 (0.0, 0.0))
+            parts = [(low, high, False), (max(row.value_low - low, 0.0),
+                                          max(row.value_high - high, 0.0), True)]
+        for low, high, assumed in parts:
+            if target in need_ids:
+                to_node = node("need", target, names.get(target, target), NEED_COLOUR)
+                bloc = row.industry_bloc or "Unknown"
+                colour = BLOC_COLOURS.get(bloc, "#777777")
+                link(to_node, node("industry", bloc, f"{bloc} (industry)", colour),
+                     low, high, _fade(colour), assumed)
+            else:
+                to_node = source_node(target)
+            link(source_node(row.origin), to_node, low, high, "rgba(120,120,120,0.35)",
+                 assumed)
     spare = sources[sources["headroom_high"] > 0]
     for row in spare.itertuples():  # money no flow takes ends in its own node
         link(source_node(row.id), node("need", NOT_ALLOCATED, NOT_ALLOCATED, "#CCCCCC"),
@@ -355,6 +384,7 @@ def sankey(result: Reconciliation, expand: bool = False) -> go.Figure:
     a = [key[0] for key in links]
     b = [key[1] for key in links]
     link_colours = [key[2] for key in links]
+    assumed_links = [key[3] for key in links]
     bounds = list(links.values())
     mids = [iv.midpoint(lo, hi) / BN for lo, hi in bounds]
     per_column = max((layers.count(layer) for layer in COLUMNS_X), default=1)
@@ -367,12 +397,15 @@ def sankey(result: Reconciliation, expand: bool = False) -> go.Figure:
         node=dict(label=labels, color=colours, pad=14, thickness=16, x=x, y=y,
                   customdata=full, hovertemplate="%{customdata}<extra></extra>"),
         link=dict(source=a, target=b, value=mids, color=link_colours,
-                  customdata=[money_range(lo, hi, c) for lo, hi in bounds],
+                  customdata=[money_range(lo, hi, c) + (", assumed" if x else "")
+                              for (lo, hi), x in zip(bounds, assumed_links, strict=True)],
                   hovertemplate="%{customdata}<extra></extra>"),
     ))
     title = "Who pays, through which source, for what, and whose industry gets the orders"
     if grouped:
         title += f" ({len(grouped)} smaller sources drawn together)"
+    if any(assumed_links):
+        title += "; each flow's assumed part is its own band, named on hover"
     return _layout(fig, title, c, height=height)
 
 

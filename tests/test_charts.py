@@ -94,3 +94,22 @@ def test_the_sources_chart_turns_logarithmic_when_sources_are_orders_apart(shipp
     figure = charts.sources_chart(shipped_result)
     assert figure.layout.xaxis.type == "log"
     assert charts.title_of(figure).endswith("(log scale)")
+
+
+def test_assumed_money_is_drawn_apart_in_every_money_chart(shipped):
+    from ledger.assumed import reported_result
+
+    ledger = read_ledger(shipped)
+    result = reconcile(ledger)
+    reported = reported_result(ledger, result)
+    for build in (charts.coverage_gap, charts.industry_split, charts.industry_by_category,
+                  charts.payer_supplier):
+        names = [trace.name for trace in build(result, reported).data]
+        hatched = [t for t in build(result, reported).data if t.name and "assumed" in t.name]
+        assert hatched and all(t.marker.pattern.shape == "/" for t in hatched), (build, names)
+    bands = charts.sankey(result, reported=reported).data[0].link.customdata
+    assert any(text.endswith(", assumed") for text in bands)
+    # a view without assumptions draws no assumed part
+    record = reconcile(ledger, Scenario(part="record"))
+    assert not any("assumed" in (t.name or "") for t in
+                   charts.payer_supplier(record, reported_result(ledger, record)).data)

@@ -47,13 +47,14 @@ with st.container(key="sankey-wide"):  # a narrow screen gets the ranked list in
         expand = st.toggle(f"Draw each of the {len(result.sources):,} sources on its own",
                            key="sankey-expand", help=f"By default the {SANKEY_SHOWN} largest "
                            "sources are drawn on their own and the rest share one node.")
-    chart(sankey(result, expand=expand), flows_table(result), flow_refs, "sankey")
+    chart(sankey(result, expand=expand, reported=reported_result()), flows_table(result),
+          flow_refs, "sankey")
 with st.container(key="sankey-narrow"):
     st.caption("The largest flows, from who pays to what (the diagram on a wider screen):")
     st.dataframe(ranked_flows(result), hide_index=True, width="stretch", key="ranked-flows")
 
 st.subheader("Whose industry gets the orders, all categories")
-chart(industry_split(result), result.industry, flow_refs, "industry-split")
+chart(industry_split(result, reported_result()), result.industry, flow_refs, "industry-split")
 
 st.subheader("Who pays × who supplies")
 chart(payer_supplier(result, reported_result()), result.payer_supplier, flow_refs,
