@@ -127,20 +127,40 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
 LOG_SPAN = 100  # largest / smallest source from which the Sources chart uses a log axis
 
 
-def sources_chart(result: Reconciliation) -> go.Figure:
+def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
+                  ) -> go.Figure:
+    """Available against allocated per source. An assumed source, and an allocation
+    that is (partly) assumed, are hatched and say so in their label."""
     sources = result.sources.sort_values("available_high")
     c = result.currency
-    labels = [safe(n) + (" ⚠ over-allocated" if o == "yes" else " ⚠ possibly over" if
-                         o == "possible" else "")
-              for n, o in zip(sources["name"], sources["over_allocated"], strict=True)]
+    frame = result.valued.frame
+    assumed_source = set(frame.loc[(frame["kind"] == "source").to_numpy()
+                                   & (frame["status"] == "assumption").to_numpy(), "id"])
+    other = _other(result, reported, "sources")
+    real = (other.set_index("id")["allocated_high"].reindex(sources["id"]).fillna(0.0)
+            .to_numpy() if other is not None else sources["allocated_high"].to_numpy())
+    allocated = sources["allocated_high"].to_numpy()
+    share_assumed = [0.0 if a <= 0 else max(0.0, 1 - r / a) for a, r in zip(
+        allocated, real, strict=True)]
+    labels = [safe(n) + (" (assumed)" if sid in assumed_source else "")
+              + (" — allocation assumed" if s > 0.999 else " — allocation partly assumed"
+                 if s > 1e-9 else "")
+              + (" ⚠ over-allocated" if o == "yes" else " ⚠ possibly over" if
+                 o == "possible" else "")
+              for n, sid, s, o in zip(sources["name"], sources["id"], share_assumed,
+                                      sources["over_allocated"], strict=True)]
     allocated_colours = [OVER_COLOUR if o != "no" else COVERED_COLOUR
                          for o in sources["over_allocated"]]
-    fig = go.Figure([
-        _whisker_bar("Available", labels, sources["available_low"], sources["available_high"],
-                     NEED_COLOUR, c),
-        _whisker_bar("Allocated", labels, sources["allocated_low"], sources["allocated_high"],
-                     allocated_colours, c),  # type: ignore[arg-type]
-    ])
+    available = _whisker_bar("Available", labels, sources["available_low"],
+                             sources["available_high"], NEED_COLOUR, c)
+    given = _whisker_bar("Allocated", labels, sources["allocated_low"],
+                         sources["allocated_high"], allocated_colours, c)  # type: ignore[arg-type]
+    available.update(marker=dict(pattern=dict(
+        shape=["/" if sid in assumed_source else "" for sid in sources["id"]],
+        fgcolor="#FFFFFF")))
+    given.update(marker=dict(pattern=dict(shape=["/" if s > 1e-9 else "" for s in
+                                                 share_assumed], fgcolor="#FFFFFF")))
+    fig = go.Figure([available, given])
     over = int((sources["over_allocated"] != "no").sum())
     title = (f"{over} source(s) may be over-allocated" if over else
              "Every source covers what is allocated from it")

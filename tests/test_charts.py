@@ -107,6 +107,10 @@ def test_assumed_money_is_drawn_apart_in_every_money_chart(shipped):
         names = [trace.name for trace in build(result, reported).data]
         hatched = [t for t in build(result, reported).data if t.name and "assumed" in t.name]
         assert hatched and all(t.marker.pattern.shape == "/" for t in hatched), (build, names)
+    sources = charts.sources_chart(result, reported)
+    shapes = dict(zip(sources.data[1].y, sources.data[1].marker.pattern.shape, strict=True))
+    assert shapes[next(k for k in shapes if k.startswith("Frozen Russian assets"))] == "/"
+    assert any(label.endswith("— allocation assumed") for label in shapes)
     bands = charts.sankey(result, reported=reported).data[0].link.customdata
     assert any(text.endswith(", assumed") for text in bands)
     # a view without assumptions draws no assumed part

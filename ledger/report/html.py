@@ -137,7 +137,7 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         "date; it holds when its range and the ledger's overlap.</p>",
         _table(views.checks_table(result).drop(columns=["id", "article"])) if len(result.checks)
         else "<p>No published totals to check in this ledger.</p>",
-        "<h2>Sources</h2>", _figure(charts.sources_chart(result), "sources"),
+        "<h2>Sources</h2>", _figure(charts.sources_chart(result, reported), "sources"),
         _table(views.sources_table(result)),
         "<h3>Money by instrument</h3>", _table(views.instruments_table(result)),
         "<h2>Findings</h2>", _table(findings) if len(findings) else "<p>Nothing to flag.</p>",

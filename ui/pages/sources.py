@@ -6,12 +6,12 @@ import streamlit as st
 
 from ledger.charts import sources_chart
 from ledger.views import instruments_table, references_behind, sources_table
-from ui.view import need_result
+from ui.view import need_result, reported_result
 from ui.widgets import chart, key_table
 
 ledger, result = need_result()
 st.title("Sources")
-chart(sources_chart(result), result.sources.drop(columns=["row"]),
+chart(sources_chart(result, reported_result()), result.sources.drop(columns=["row"]),
       references_behind(result, "sources"), "sources")
 key_table(sources_table(result).drop(columns=["id"]), "sources",
           ["source", "available", "allocated"])
