@@ -143,12 +143,10 @@ def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
     share_assumed = [0.0 if a <= 0 else max(0.0, 1 - r / a) for a, r in zip(
         allocated, real, strict=True)]
     labels = [safe(n) + (" (assumed)" if sid in assumed_source else "")
-              + (" — allocation assumed" if s > 0.999 else " — allocation partly assumed"
-                 if s > 1e-9 else "")
               + (" ⚠ over-allocated" if o == "yes" else " ⚠ possibly over" if
                  o == "possible" else "")
-              for n, sid, s, o in zip(sources["name"], sources["id"], share_assumed,
-                                      sources["over_allocated"], strict=True)]
+              for n, sid, o in zip(sources["name"], sources["id"], sources["over_allocated"],
+                                   strict=True)]
     allocated_colours = [OVER_COLOUR if o != "no" else COVERED_COLOUR
                          for o in sources["over_allocated"]]
     available = _whisker_bar("Available", labels, sources["available_low"],
@@ -159,8 +157,16 @@ def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
         shape=["/" if sid in assumed_source else "" for sid in sources["id"]],
         fgcolor="#FFFFFF")))
     given.update(marker=dict(pattern=dict(shape=["/" if s > 1e-9 else "" for s in
-                                                 share_assumed], fgcolor="#FFFFFF")))
-    fig = go.Figure([available, given])
+                                                 share_assumed], fgcolor="#FFFFFF")),
+                 customdata=[r + (", assumed" if s > 0.999 else ", partly assumed"
+                                  if s > 1e-9 else "")
+                             for r, s in zip(given.customdata, share_assumed, strict=True)])
+    traces = [available, given]
+    if any(s > 1e-9 for s in share_assumed) or assumed_source:
+        traces.append(go.Bar(x=[None], y=[None], orientation="h", name="hatched: assumed",
+                             marker=dict(color="#FFFFFF", line=dict(color="#555555", width=1),
+                                         pattern=dict(shape="/", fgcolor="#555555"))))
+    fig = go.Figure(traces)
     over = int((sources["over_allocated"] != "no").sum())
     title = (f"{over} source(s) may be over-allocated" if over else
              "Every source covers what is allocated from it")

@@ -16,6 +16,7 @@ from ui.session import Keys
 from ui.widgets import plain
 
 FIRST_CURRENCIES = ("EUR", "USD", "GBP")
+LINKED_SOURCES = "_linked_sources"  # the sources a link set the availability of
 FX_MODES = {"date": "One date for every amount", "row-date": "Each amount at its own date"}
 PART_LABELS = {"all": "Everything", "record": "Public record only", "article": "Article only"}
 
@@ -57,6 +58,7 @@ def _seed_from_url(rates: RateTable) -> None:
                                               is not None else INSTRUMENTS)
     for source, share in scenario.availability:
         st.session_state[Keys.AVAILABILITY + source] = round(share * 100)
+    st.session_state[LINKED_SOURCES] = [source for source, _ in scenario.availability]
 
 
 def reset() -> None:
@@ -111,8 +113,7 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
     if ledger is not None:
         sources = ledger.of_kind("source")
         known = set(sources["id"])
-        linked = [str(k)[len(Keys.AVAILABILITY):] for k in st.session_state
-                  if str(k).startswith(Keys.AVAILABILITY)]
+        linked = st.session_state.get(LINKED_SOURCES, [])
         missing = sorted(s for s in linked if s not in known)
         if missing:  # a link made on another ledger, or a source renamed since
             sidebar.warning(plain("The link sets the availability of "
