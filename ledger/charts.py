@@ -63,8 +63,10 @@ def _layout(fig: go.Figure, title: str, currency: str, height: int = 420) -> go.
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         plot_bgcolor="white",
     )
-    fig.update_xaxes(gridcolor="#eeeeee", zerolinecolor="#bbbbbb")
-    fig.update_yaxes(gridcolor="#eeeeee")
+    # margins grow to the tick labels whatever template a process has made the default
+    # (importing streamlit changes plotly's), so no label is ever cut
+    fig.update_xaxes(gridcolor="#eeeeee", zerolinecolor="#bbbbbb", automargin=True)
+    fig.update_yaxes(gridcolor="#eeeeee", automargin=True)
     return fig
 
 

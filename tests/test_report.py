@@ -137,3 +137,24 @@ def test_the_excel_summary_chart_plots_ranges_with_error_bars_to_the_high_end(sh
     assert chart.count("<c:errBars>") == 2  # need and covered
     spread = shipped_result.needs["need_high"] - shipped_result.needs["need_low"]
     assert f"<c:v>{float(spread.iloc[0])!r}</c:v>" in chart
+
+
+def test_an_html_report_is_the_same_whatever_template_the_process_made_the_default(
+        shipped_result):
+    import re
+
+    import plotly.io as pio
+
+    def figures(html: bytes) -> list[str]:
+        return re.findall(r"Plotly\.newPlot\([^;]*", html.decode())
+
+    import datetime as dt
+
+    when = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    before = pio.templates.default
+    plain = figures(render(shipped_result, "html", when))
+    try:
+        pio.templates.default = "streamlit" if "streamlit" in pio.templates else "ggplot2"
+        assert figures(render(shipped_result, "html", when)) == plain
+    finally:
+        pio.templates.default = before

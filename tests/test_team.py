@@ -61,6 +61,9 @@ def test_a_version_published_on_one_server_is_served_by_the_other(team_database,
         on_a.get_by_role("button", name="Publish", exact=True).click()
         on_a.get_by_text("Published as version 2").wait_for(timeout=30_000)
         on_b.get_by_role("link", name="Flows").click()  # B's next rerun, same session
+        # the click starts a rerun: wait for its page, not for the idle page before it
+        on_b.locator('[data-testid="stSidebar"]').get_by_text(
+            "published version 2").first.wait_for(timeout=30_000)
         wait_for_app(on_b)
         assert "published version 2" in data_label(on_b)
 

@@ -60,7 +60,11 @@ def _table(frame: pd.DataFrame, numeric: Iterable[str] = ()) -> str:
 
 
 def _figure(fig: go.Figure, div_id: str) -> str:
-    fig.update_layout(width=FIGURE_WIDTH, autosize=False)  # fits an A4 page when printed
+    # fits an A4 page when printed; plotly's own template, whatever the process made the
+    # default (the dashboard's streamlit import sets its own), so a report downloaded
+    # from the dashboard is the one the command line writes
+    fig.layout.template = pio.templates["plotly"]  # replaced, not merged into the default
+    fig.update_layout(width=FIGURE_WIDTH, autosize=False)
     body = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
                        config={"displaylogo": False, "responsive": False})
     return f'<div class="chart">{body}</div>'
