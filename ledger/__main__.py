@@ -149,14 +149,13 @@ def _read(path: Path, sheet: str | None = None) -> Ledger:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from ledger.intake import convert, read_any
+    from ledger.intake import checked
     from ledger.mapping import parse
     from ledger.schema import read_bytes
 
     mapping = parse(args.mapping.read_bytes()) if args.mapping else None
-    data = read_bytes(args.file)
-    converted = convert(data, args.sheet, mapping)
-    ledger = read_any(data, args.sheet, mapping)  # every problem, in the table's terms
+    # every problem, in the table's terms, before anything is written
+    converted, ledger = checked(read_bytes(args.file), args.sheet, mapping)
     for note in converted.notes:
         print(f"note: {note}", file=sys.stderr)
     if args.out:

@@ -152,9 +152,15 @@ def _as_csv(table: Table) -> bytes:
 def read_any(data: bytes, sheet: str | None = None, mapping: mp.Mapping | None = None
              ) -> Ledger:
     """Convert, then read and validate; problems name their rows and their columns."""
+    return checked(data, sheet, mapping)[1]
+
+
+def checked(data: bytes, sheet: str | None = None, mapping: mp.Mapping | None = None
+            ) -> tuple[Converted, Ledger]:
+    """The conversion and the ledger it reads as, from one pass over the table."""
     converted = convert(data, sheet, mapping)
     try:
-        return read_ledger(converted.csv)
+        return converted, read_ledger(converted.csv)
     except LedgerError as exc:
         if converted.mapping is None or converted.recognised == "ours":
             raise

@@ -212,7 +212,8 @@ def apply(table: Table, mapping: Mapping) -> bytes:
     naming their row and their column."""
     reader = _Reader(table)
     problems: list[Problem] = []
-    for ours, names in mapping.sources().items():
+    sources = mapping.sources()
+    for ours, names in sources.items():
         if mapping.columns[ours].get("optional"):
             continue  # a column some tables have: read as empty where it is missing
         for name in names:
@@ -231,7 +232,7 @@ def apply(table: Table, mapping: Mapping) -> bytes:
         for ours, spec in mapping.columns.items():
             value, problem = _cell(spec, cells, reader, number, countries)
             if problem:
-                column = (mapping.sources().get(ours) or [ours])[0]
+                column = (sources.get(ours) or [ours])[0]
                 problems.append(Problem(number, column, f"{problem} (for our {ours})"))
             row[ours] = value
         out.append((number, row))

@@ -77,8 +77,7 @@ def _work(folder: str, conn: Connection) -> None:
             if task["task"] == "peek":
                 result = intake.peek(data, task.get("sheet"))
             else:
-                result = intake.convert(data, task.get("sheet"), mapping)
-                intake.read_any(data, task.get("sheet"), mapping)  # problems in their terms
+                result = intake.checked(data, task.get("sheet"), mapping)[0]
         else:
             result = read_ledger(data)
         with open(Path(folder, "ledger.pickle"), "wb") as out:

@@ -43,18 +43,10 @@ class Scenario:
                 Problem(None, "currency", f"unknown reporting currency {self.currency}"))
         if self.fx_mode not in ("date", "row-date"):
             problems.append(Problem(None, "fx_mode", f"'{self.fx_mode}' — use date or row-date"))
-        if self.statuses is not None:
-            unknown = sorted(set(self.statuses) - set(STATUSES))
-            if unknown:
-                problems.append(Problem(None, "status", f"unknown status {', '.join(unknown)}; "
-                                        f"use {', '.join(STATUSES)}"))
+        problems += _unknown("status", self.statuses, STATUSES)
+        problems += _unknown("instrument", self.instruments, INSTRUMENTS)
         if self.part not in PARTS:
             problems.append(Problem(None, "part", f"'{self.part}' — use {', '.join(PARTS)}"))
-        if self.instruments is not None:
-            unknown = sorted(set(self.instruments) - set(INSTRUMENTS))
-            if unknown:
-                problems.append(Problem(None, "instrument", f"unknown instrument "
-                                        f"{', '.join(unknown)}; use {', '.join(INSTRUMENTS)}"))
         for source, share in self.availability:
             if not 0.0 <= share <= 1.0:
                 problems.append(Problem(None, "availability", f"{source}: {share} not in 0–1"))
@@ -72,6 +64,14 @@ class Scenario:
         data["asof"] = self.asof.isoformat() if self.asof else None
         data["instruments"] = list(self.instruments) if self.instruments is not None else "all"
         return data
+
+
+def _unknown(what: str, given: tuple[str, ...] | None, known: tuple[str, ...]
+             ) -> list[Problem]:
+    """A filter's values that are not among the known ones, as one problem."""
+    unknown = sorted(set(given or ()) - set(known))
+    return [Problem(None, what, f"unknown {what} {', '.join(unknown)}; use "
+                    f"{', '.join(known)}")] if unknown else []
 
 
 @dataclass(frozen=True)

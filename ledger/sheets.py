@@ -51,8 +51,9 @@ def refuse(why: str) -> LedgerError:
 def kind_of(data: bytes) -> Kind:
     """What the bytes are: a spreadsheet format, or text to read as CSV."""
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        names = _zip(data).namelist()
-        if "mimetype" in names and _zip(data).read("mimetype").startswith(
+        archive = _zip(data)
+        names = archive.namelist()
+        if "mimetype" in names and archive.read("mimetype").startswith(
                 b"application/vnd.oasis.opendocument.spreadsheet"):
             return "ods"
         if "xl/workbook.xml" in names:
@@ -62,7 +63,7 @@ def kind_of(data: bytes) -> Kind:
         raise refuse("this is a zip archive, not a spreadsheet: upload the .xlsx, .ods or "
                       "CSV file itself")
     if data.startswith(OLE2):
-        if ENCRYPTED in data[:1_000_000] or ENCRYPTED in data:
+        if ENCRYPTED in data:
             raise refuse("this workbook is encrypted (password-protected): save an "
                           "unprotected copy and upload that")
         return "xls"
@@ -164,7 +165,10 @@ def sheets(data: bytes) -> list[SheetInfo]:
     """The workbook's worksheets, hidden ones marked."""
     if kind_of(data) in ("xlsx", "ods"):
         _check_zip(data)
-    book = _workbook(data)
+    return _infos(_workbook(data))
+
+
+def _infos(book: object) -> list[SheetInfo]:
     found = []
     for meta in book.sheets_metadata:  # type: ignore[attr-defined]
         if not str(meta.typ).endswith(".WorkSheet"):
@@ -187,14 +191,14 @@ def read_table(data: bytes, sheet: str | None = None) -> Table:
     if kind == "csv":
         raise refuse("not a spreadsheet")
     notes = _check_zip(data) if kind in ("xlsx", "ods") else []
-    infos = sheets(data)
+    book = _workbook(data)
+    infos = _infos(book)
     name = sheet or default_sheet(infos)
     if name not in [s.name for s in infos]:
         raise refuse(f"no sheet named '{name[:60]}': the workbook has "
                      + ", ".join(f"'{s.name[:40]}'" for s in infos[:10]))
     if kind == "xlsx":
         _check_declared_size(data, name)
-    book = _workbook(data)
     try:
         ws = book.get_sheet_by_name(name)  # type: ignore[attr-defined]
     except Exception as exc:

@@ -163,8 +163,7 @@ def with_part(name: str, content: bytes) -> bytes:
     (zip_bomb, "would expand to"),
     (wide, "16,384 columns"),
     (lambda: b"PK\x03\x04" + b"\x00" * 100, "damaged"),
-    (lambda: xlsx(lambda book: None)[:0] + b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 600,
-     "cannot be read"),
+    (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 600, "cannot be read"),
 ], ids=["encrypted", "corrupted", "zip-bomb", "16384-columns", "zip-header-only",
         "broken-ole2"])
 def test_hostile_workbooks_get_one_clear_message_quickly(make, says, tmp_path, capsys):
