@@ -5,7 +5,8 @@ supplier, and findings that name their rows."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -41,16 +42,48 @@ class Reconciliation:
     industry_by_category: pd.DataFrame  # category, bloc, amount_*, share_*
     payer_supplier: pd.DataFrame  # donor_bloc, industry_bloc, amount_low/high
     donor_mix: pd.DataFrame  # per source (index), each donor bloc's share of its own money
-    years: pd.DataFrame  # year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*
-    checks: pd.DataFrame  # published totals against the ledger (ledger.checks.evaluate)
-    instruments: pd.DataFrame  # instrument, available_*, allocated_* over sources
     rates_latest: dt.date  # the last day the rates in force have a rate for
-    findings: list[Finding]
     data_version: str
+    # what the tables below are computed from, on first use: a view read only for its
+    # totals (the reported half of a report, a comparison) never pays for them
+    _inputs: _Inputs = field(repr=False, compare=False)
 
     @property
     def fx_date(self) -> dt.date | None:
         return self.valued.fx_date
+
+    @cached_property
+    def years(self) -> pd.DataFrame:
+        """year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*"""
+        given = self._inputs
+        return _years(self.valued.frame, given.kind, given.needs_f, given.codes)
+
+    @cached_property
+    def checks(self) -> pd.DataFrame:
+        """Published totals against the ledger (ledger.checks.evaluate)."""
+        return evaluate(self.valued, self._inputs.rates)
+
+    @cached_property
+    def instruments(self) -> pd.DataFrame:
+        """instrument, available_*, allocated_* over sources."""
+        return by_instrument(self.valued.frame, self._inputs.needs_f["id"])
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        given = self._inputs
+        found = collect_findings(given.ledger, self.valued, self.needs, self.sources,
+                                 given.blocs, self.scenario) + check_findings(self.checks)
+        return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    ledger: Ledger
+    rates: RateTable
+    blocs: dict[str, str]
+    kind: np.ndarray
+    needs_f: pd.DataFrame
+    codes: Codes
 
 
 def row_blocs(ledger: Ledger, blocs: dict[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -112,18 +145,13 @@ def reconcile(
                                     native_flow_sums(frame, is_flow, codes), rates)
     mix = bloc_shares(sources_f.set_index("id")["donor"], blocs)
     composition = donor_composition(sources_f, flows, mix)
-    checks = evaluate(valued, rates)
-    findings = sorted(collect_findings(ledger, valued, needs, sources, blocs, scenario)
-                      + check_findings(checks), key=lambda f: SEVERITY_ORDER[f.severity])
-    years = _years(frame, kind, needs_f, codes)
     return Reconciliation(
         currency=scenario.currency, scenario=scenario, valued=valued, totals=_totals(needs),
         needs=needs, sources=sources, flows=flows, industry=industry_split(flows_to_need),
         industry_by_category=industry_by_category(flows_to_need),
-        payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix, years=years,
-        checks=checks, instruments=by_instrument(frame, needs_f["id"]),
-        rates_latest=rates.latest_date,
-        findings=findings, data_version=ledger.data_version,
+        payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix,
+        rates_latest=rates.latest_date, data_version=ledger.data_version,
+        _inputs=_Inputs(ledger, rates, blocs, kind, needs_f, codes),
     )
 
 

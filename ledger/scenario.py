@@ -111,16 +111,15 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
     frame, outside = leave_out(frame, part_mask(frame, scenario.part), OUTSIDE_PART)
     frame, not_in_force = in_force(frame, scenario.asof)
     is_check = (frame["kind"] == "check").to_numpy()
-    checks, frame = frame[is_check], frame[~is_check]
+    checks, frame = rows_where(frame, is_check), rows_where(frame, ~is_check)
     frame, other = leave_out(frame, instrument_mask(frame, scenario.instruments),
                              OUTSIDE_INSTRUMENT)
     not_in_force = pd.concat([not_in_force, outside, other], ignore_index=True) \
         if len(outside) or len(other) else not_in_force
     excluded = frame.iloc[0:0]
     if scenario.statuses is not None:
-        drop = (frame["kind"] == "flow") & ~frame["status"].isin(scenario.statuses)
-        excluded = frame[drop]
-        frame = frame[~drop]
+        drop = ((frame["kind"] == "flow") & ~frame["status"].isin(scenario.statuses)).to_numpy()
+        excluded, frame = rows_where(frame, drop), rows_where(frame, ~drop)
     frame = _apply_availability(frame, dict(scenario.availability))
     if scenario.shift_us_to_europe and "industry_bloc" in frame.columns:
         frame = _shift_to_europe(frame, scenario.shift_us_to_europe)
@@ -158,7 +157,19 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
                                                       .fillna(frame[end])).astype(str)
                                 for end in ("from", "to")})
     kept = (reasons == "").to_numpy()
+    if kept.all():
+        return frame, frame.iloc[0:0].assign(counted=pd.Series([], dtype=object))
     return frame[kept], frame[~kept].assign(counted=reasons[~kept].to_numpy())
+
+
+def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The rows where `mask` holds; the frame itself when it holds everywhere (taking
+    every row of a million-row frame copies each column, strings included)."""
+    if mask.all():
+        return frame
+    if not mask.any():
+        return frame.iloc[0:0]
+    return frame[mask]
 
 
 def _end_of_chain(row: str, replaced_by: dict[str, str]) -> str:
