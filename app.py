@@ -14,6 +14,7 @@ from ui.sidebar import scenario_controls
 from ui.widgets import IMAGE_FORMATS, plain
 
 st.set_page_config(page_title="Ukraine funding ledger", page_icon="📒", layout="wide")
+caches.allocator()
 # Streamlit fades captions (opacity 0.6) below WCAG AA contrast (4.5:1) on white;
 # this colour gives 7.6:1. Our own constant CSS: no user text is in it.
 st.html("<style>[data-testid='stCaptionContainer'] { opacity: 1 !important; }"

@@ -204,6 +204,9 @@ def _rates(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from ledger.memory import use_jemalloc
+
+    use_jemalloc()
     commands = {"validate": _validate, "report": _report, "diff": _diff, "rates": _rates,
                 "import": _import}
     try:

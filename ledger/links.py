@@ -17,39 +17,38 @@ Quote = Callable[[str, str], Callable[[int], str]]
 
 def check_links(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
     """Flag (row, column, message) every broken reference between rows."""
-    flows = frame["kind"] == "flow"
+    flows = (frame["kind"] == "flow").to_numpy()
     source_of = kind_of(frame["from"], frame, flows)
     target_of = kind_of(frame["to"], frame, flows)
-    flag(flows & (frame["from"] == ""), "from", "missing: the id of a source")
-    flag(flows & (frame["to"] == ""), "to", "missing: the id of a need or source")
-    flag(flows & (frame["from"] != "") & source_of.isna(), "from",
-         quoted("from", "no row has this id"))
-    flag(flows & (frame["to"] != "") & target_of.isna(), "to",
-         quoted("to", "no row has this id"))
-    flag(flows & source_of.isin(["need", "flow"]), "from",
-         lambda pos: f"'{frame['from'].iat[pos]}' is a {source_of.iat[pos]}: "
+    no_from = (frame["from"] == "").to_numpy()
+    no_to = (frame["to"] == "").to_numpy()
+    flag(flows & no_from, "from", "missing: the id of a source")
+    flag(flows & no_to, "to", "missing: the id of a need or source")
+    flag(flows & ~no_from & source_of.none(), "from", quoted("from", "no row has this id"))
+    flag(flows & ~no_to & target_of.none(), "to", quoted("to", "no row has this id"))
+    flag(flows & source_of.among("need", "flow"), "from",
+         lambda pos: f"'{frame['from'].iat[pos]}' is a {source_of.at(pos)}: "
          "money flows from a source")
-    flag(flows & (target_of == "flow"), "to",
+    flag(flows & target_of.among("flow"), "to",
          quoted("to", "is a flow: money flows to a need or a source"))
-    flag(flows & (source_of == "check"), "from",
+    flag(flows & source_of.among("check"), "from",
          quoted("from", "is a check: money flows from a source"))
-    flag(flows & (target_of == "check"), "to",
+    flag(flows & target_of.among("check"), "to",
          quoted("to", "is a check: money flows to a need or a source"))
-    flag(flows & (frame["from"] == frame["to"]) & (frame["from"] != ""), "to",
-         "a flow from a source to itself")
-    into_need = flows & (target_of == "need")
-    needs_category = (frame["kind"] == "need") | into_need
-    flag(needs_category & (frame["category"] == ""), "category",
+    same = (frame["from"] == frame["to"]).to_numpy()
+    flag(flows & same & ~no_from, "to", "a flow from a source to itself")
+    into_need = flows & target_of.among("need")
+    needs_category = (frame["kind"] == "need").to_numpy() | into_need
+    flag(needs_category & (frame["category"] == "").to_numpy(), "category",
          "missing category (e.g. military, reconstruction)")
-    between = flows & (source_of == "source") & (target_of == "source") & (
-        frame["from"] != frame["to"])
+    between = flows & source_of.among("source") & target_of.among("source") & ~same
     edges = frame.loc[between, ["from", "to"]]
     in_cycle: set = cycle_edges(list(zip(edges["from"], edges["to"], strict=True)))
     if in_cycle:
         members = np.array([edge in in_cycle for edge in zip(edges["from"], edges["to"],
                                                               strict=True)], dtype=bool)
         mask = np.zeros(len(frame), dtype=bool)
-        mask[np.flatnonzero(between.to_numpy())[members]] = True
+        mask[np.flatnonzero(between)[members]] = True
         flag(mask, "to", lambda pos: (
             f"'{frame['to'].iat[pos]}' — flows form a cycle through "
             + " → ".join(sorted({a for a, _ in in_cycle}))))
@@ -99,9 +98,31 @@ def tagged_kinds(frame: pd.DataFrame) -> dict[str, set[str]]:
     return found
 
 
-def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: pd.Series) -> pd.Series:
-    """The kind of the row each reference names (None where none does). References
-    name few distinct rows, so each distinct one is looked up once."""
+class Kinds:
+    """The kind of the row each reference names (None where none does), kept as one
+    code per reference into a few distinct kinds, so a million flows cost no more
+    than the comparisons of integers."""
+
+    def __init__(self, position: np.ndarray, found: list[str | None]) -> None:
+        self._found = np.array([*found, None], dtype=object)  # -1 (a missing cell) → None
+        self._position = position
+
+    def _codes(self, wanted: np.ndarray) -> np.ndarray:
+        return wanted[self._position]
+
+    def none(self) -> np.ndarray:
+        return self._codes(np.array([kind is None for kind in self._found], dtype=bool))
+
+    def among(self, *kinds: str) -> np.ndarray:
+        return self._codes(np.array([kind in kinds for kind in self._found], dtype=bool))
+
+    def at(self, pos: int) -> str | None:
+        return self._found[self._position[pos]]
+
+
+def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: np.ndarray) -> Kinds:
+    """The kinds of the rows the references name. References name few distinct rows,
+    so each distinct one is looked up once."""
     position, distinct = pd.factorize(refs)
     targets = frame.loc[~flows, ["id", "kind"]].drop_duplicates("id")
     kinds = dict(zip(targets["id"], targets["kind"], strict=True))
@@ -112,4 +133,4 @@ def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: pd.Series) -> pd.Series
             [distinct[i] for i in unresolved])])
         for i in unresolved:
             found[i] = "flow" if distinct[i] in flow_ids else None
-    return pd.Series(np.array([*found, None], dtype=object)[position], index=refs.index)
+    return Kinds(position, found)

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from ledger.frames import rows_where
 from ledger.fx import Conversion, FxMode, RateTable, convert_factors
 from ledger.graph import topological_order
 from ledger.intervals import midpoint
@@ -159,17 +160,9 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
     kept = (reasons == "").to_numpy()
     if kept.all():
         return frame, frame.iloc[0:0].assign(counted=pd.Series([], dtype=object))
-    return frame[kept], frame[~kept].assign(counted=reasons[~kept].to_numpy())
+    return rows_where(frame, kept), rows_where(frame, ~kept).assign(
+        counted=reasons[~kept].to_numpy())
 
-
-def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
-    """The rows where `mask` holds; the frame itself when it holds everywhere (taking
-    every row of a million-row frame copies each column, strings included)."""
-    if mask.all():
-        return frame
-    if not mask.any():
-        return frame.iloc[0:0]
-    return frame[mask]
 
 
 def _end_of_chain(row: str, replaced_by: dict[str, str]) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ledger.cells import (
     Cells,
@@ -165,16 +167,18 @@ def _inherit_instrument(frame: pd.DataFrame) -> pd.DataFrame:
     empty = (frame["instrument"] == "").to_numpy()
     if not empty.any():
         return frame
-    sources = frame[(frame["kind"] == "source").to_numpy()]
-    of_source = dict(zip(sources["id"], sources["instrument"], strict=False))
+    is_source = (frame["kind"] == "source").to_numpy()
+    of_source = dict(zip(frame["id"][is_source], frame["instrument"][is_source], strict=True))
     flows = empty & (frame["kind"] == "flow").to_numpy()
-    instrument = frame["instrument"].copy()
-    if flows.any():  # flows name few distinct sources: look each up once
-        position, distinct = pd.factorize(frame.loc[flows, "from"])
-        found = np.array([of_source.get(str(d), "") for d in distinct] + [""], dtype=object)
-        instrument[flows] = found[position]
-    instrument = instrument.where(instrument != "", "unknown")
-    return frame.assign(instrument=instrument.astype("str"))
+    # flows name few distinct sources: look each up once, then spread in Arrow
+    position, distinct = pd.factorize(frame["from"])
+    looked_up = pa.array([of_source.get(str(d), "") for d in distinct] + [""],
+                         type=pa.large_string())
+    inherited = looked_up.take(np.where(position < 0, len(distinct), position))
+    own = frame["instrument"].array.__arrow_array__()
+    chosen = pc.if_else(pa.array(flows), inherited, own)
+    chosen = pc.if_else(pc.equal(chosen, ""), "unknown", chosen)
+    return frame.assign(instrument=pd.array(chosen, dtype=frame["instrument"].dtype))
 
 
 def template_csv() -> bytes:

@@ -133,6 +133,8 @@ def read_csv_bytes(data: bytes, wanted: set[str]) -> Records:
 
 
 def _is_utf8(data: bytes) -> bool:
+    """Checked before Arrow reads: its handler of a ragged row cannot decode a row
+    that is not UTF-8 and prints the error instead of raising it."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -267,7 +269,8 @@ def _read_clean(body: bytes, head: str, separator: str, header_index: int,
             parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=False,
                                              ignore_empty_lines=False, invalid_row_handler=note),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False,
+                # large_string is what pandas' str dtype holds: no conversion after
+                column_types=dict.fromkeys(header, pa.large_string()), strings_can_be_null=False,
                 quoted_strings_can_be_null=False, null_values=[]),
         )
     except (pa.ArrowInvalid, ValueError):
@@ -278,9 +281,12 @@ def _read_clean(body: bytes, head: str, separator: str, header_index: int,
         return None
     blank = None
     for column in table.columns:
-        lengths = pc.utf8_length(column)
+        # bytes first (a character is at least one byte, and counting them is ten times
+        # cheaper); characters only when the bytes could exceed the limit
+        lengths = pc.binary_length(column)
         longest = pc.max(lengths).as_py()
-        if longest is not None and longest > MAX_CELL_CHARS:
+        if longest is not None and longest > MAX_CELL_CHARS and pc.max(
+                pc.utf8_length(column)).as_py() > MAX_CELL_CHARS:
             return None
         empty = pc.equal(lengths, 0)
         blank = empty if blank is None else pc.and_(blank, empty)

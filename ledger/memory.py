@@ -1,0 +1,21 @@
+"""Which allocator holds the ledger's Arrow columns."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+
+def use_jemalloc() -> str:
+    """Arrow's jemalloc pool for this process, unless ARROW_DEFAULT_MEMORY_POOL says
+    otherwise or this build of pyarrow has no jemalloc (Windows). Measured on a
+    million flows (bench.floor_ratio, README "Performance"): the lowest peak of the
+    three pools Arrow offers, and faster than its default (mimalloc), which faults
+    fresh pages in for every copy of a large column. Returns the pool's name."""
+    import pyarrow as pa
+
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return pa.default_memory_pool().backend_name
+    with contextlib.suppress(NotImplementedError):  # a build without jemalloc
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    return pa.default_memory_pool().backend_name
