@@ -36,18 +36,21 @@ def dashboard(env: dict[str, str] | None = None,
 
 @contextlib.contextmanager
 def dashboards(count: int, env: dict[str, str] | None = None,
-               options: list[str] | None = None) -> Iterator[list[str]]:
+               options: list[str] | None = None,
+               scripts: list[str] | None = None) -> Iterator[list[str]]:
     """`count` servers started at the same instant; yields their addresses once all
     answer. Each server's output goes to a log file (a pipe nobody reads fills up
-    and blocks the server and its workers): SERVER_LOG_DIR, default /tmp."""
+    and blocks the server and its workers): SERVER_LOG_DIR, default /tmp. `scripts`
+    names each server's app (default app.py for every one)."""
     log_dir = Path(os.environ.get("SERVER_LOG_DIR", "/tmp"))
     log_dir.mkdir(parents=True, exist_ok=True)
     started: list[tuple[subprocess.Popen[bytes], object, str]] = []
     try:
-        for port in [free_port() for _ in range(count)]:
+        for port, script in zip([free_port() for _ in range(count)],
+                                scripts or ["app.py"] * count, strict=True):
             log = open(log_dir / f"ledger-server-{port}.log", "wb")  # noqa: SIM115 — closed below
             process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                  "--server.address", "127.0.0.1", "--server.headless", "true",
                  *(options or [])],
                 cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log,

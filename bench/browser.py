@@ -1,0 +1,105 @@
+"""In a real browser (Playwright driving Debian's Chromium), side by side in one run:
+the dashboard against a minimal Streamlit app with one plotly chart (bench/
+minimal_app.py), both served by `streamlit run` on this machine. Two timings, each
+the median of N, the two apps taking turns:
+
+  open     a new session (a new browser context) from navigation until every chart
+           of the landing page is drawn and the script has finished;
+  lever    a click on a control (the dashboard: "Show" → the public record only and
+           back; the minimal app: its radio) until the first chart shows the new
+           figures and the script has finished.
+
+Prints figures; asserts nothing.
+
+    .venv/bin/python -m bench.browser [--repeat 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.browser import CHROMIUM, CHROMIUM_ARGS, IDLE, dashboards  # noqa: E402
+
+DRAWN = """(count) => {
+  const charts = document.querySelectorAll('.js-plotly-plot');
+  return charts.length >= count
+    && [...charts].every((chart) => chart.querySelector('.main-svg'))
+    && document.querySelector('%s')
+    && !document.querySelector('[data-stale="true"]');
+}""" % IDLE
+FIRST_CHART = "() => JSON.stringify(document.querySelector('.js-plotly-plot').data" \
+              ".map((trace) => [trace.x, trace.y, trace.base]))"
+
+
+def open_session(browser: Any, url: str, charts: int) -> tuple[float, Any]:
+    """Seconds from navigation until `charts` charts are drawn; the page, still open."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(DRAWN, arg=charts, timeout=120_000, polling=20)
+    return time.perf_counter() - started, page
+
+
+def change_lever(page: Any, label: str, charts: int) -> float:
+    """Seconds from a click on the radio option `label` until the first chart changed."""
+    before = page.evaluate(FIRST_CHART)
+    started = time.perf_counter()
+    page.get_by_text(label, exact=True).first.click()
+    page.wait_for_function(
+        f"(before) => ({FIRST_CHART})() !== before && ({DRAWN})({charts})",
+        arg=before, timeout=120_000, polling=20)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    apps = {"dashboard (app.py)": ("app.py", ("Public record only", "Everything")),
+            "minimal app": ("bench/minimal_app.py", ("second", "first"))}
+    env = {"LEDGER_DATA_DIR": tempfile.mkdtemp(prefix="ledger-bench-browser-")}
+    with dashboards(2, env, scripts=[script for script, _ in apps.values()]) as urls, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        charts: dict[str, int] = {}
+        for name, url in zip(apps, urls, strict=True):  # warm each server, count its charts
+            _, page = open_session(browser, url, 1)
+            page.wait_for_timeout(3000)
+            charts[name] = page.evaluate("document.querySelectorAll('.js-plotly-plot').length")
+            page.context.close()
+        opened: dict[str, list[float]] = {name: [] for name in apps}
+        levered: dict[str, list[float]] = {name: [] for name in apps}
+        for _ in range(args.repeat):
+            for (name, (_, labels)), url in zip(apps.items(), urls, strict=True):
+                seconds, page = open_session(browser, url, charts[name])
+                opened[name].append(seconds)
+                levered[name].append(change_lever(page, labels[0], charts[name]))
+                levered[name].append(change_lever(page, labels[1], charts[name]))
+                page.context.close()
+        browser.close()
+    print(f"Chromium {CHROMIUM}, both servers on this machine, medians of {args.repeat} "
+          "sessions (lever: 2 changes per session)")
+    ours, floor = apps
+    for label, table in (("open: navigation → every chart drawn", opened),
+                         ("lever: click → first chart updated", levered)):
+        a, b = statistics.median(table[ours]), statistics.median(table[floor])
+        print(f"  {label:40s} dashboard {a:5.2f} s ({charts[ours]} charts), minimal app "
+              f"{b:5.2f} s: {a / b:.2f}× (target ≤ 1.5×)")
+        print(f"    dashboard {[round(t, 2) for t in table[ours]]}")
+        print(f"    minimal   {[round(t, 2) for t in table[floor]]}")
+
+
+if __name__ == "__main__":
+    main()
