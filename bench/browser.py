@@ -29,13 +29,13 @@ sys.path.insert(0, str(ROOT))
 
 from tools.browser import CHROMIUM, CHROMIUM_ARGS, IDLE, dashboards  # noqa: E402
 
-DRAWN = """(count) => {
+DRAWN = ("""(count) => {
   const charts = document.querySelectorAll('.js-plotly-plot');
   return charts.length >= count
     && [...charts].every((chart) => chart.querySelector('.main-svg'))
-    && document.querySelector('%s')
+    && document.querySelector('""" + IDLE + """')
     && !document.querySelector('[data-stale="true"]');
-}""" % IDLE
+}""")
 FIRST_CHART = "() => JSON.stringify(document.querySelector('.js-plotly-plot').data" \
               ".map((trace) => [trace.x, trace.y, trace.base]))"
 
