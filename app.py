@@ -75,11 +75,14 @@ st.sidebar.caption(f"Data: {plain(current.label)} · version {current.digest[:12
 st.sidebar.radio("Charts download as", IMAGE_FORMATS, key="image_format", horizontal=True,
                  format_func=str.upper, help="The camera in each chart's toolbar downloads "
                  "the chart with its title, source line and data version.")
-with st.sidebar.expander("Link to this view"):
-    st.caption("The same numbers next month: the link names the data version and the "
-               "rate date. Copy it with the button at its right.")
-    st.code(pins.link_to_view(scenario, current, result.fx_date if result else None),
-            language=None, wrap_lines=True)
+# drawn only while open: a code block loads the browser's largest script after plotly's
+link_box = st.sidebar.expander("Link to this view", key="link_open", on_change="rerun")
+if link_box.open:
+    with link_box:
+        st.caption("The same numbers next month: the link names the data version and the "
+                   "rate date. Copy it with the button at its right.")
+        st.code(pins.link_to_view(scenario, current, result.fx_date if result else None),
+                language=None, wrap_lines=True)
 view.put(view.View(current, scenario, ledger, result, problems, reported))
 pins.banners(current, ledger, result, scenario)
 if problems:

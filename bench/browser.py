@@ -36,8 +36,9 @@ DRAWN = ("""(count) => {
     && document.querySelector('""" + IDLE + """')
     && !document.querySelector('[data-stale="true"]');
 }""")
-FIRST_CHART = "() => JSON.stringify(document.querySelector('.js-plotly-plot').data" \
-              ".map((trace) => [trace.x, trace.y, trace.base]))"
+FIRST_CHART = ("() => { const chart = document.querySelector('.js-plotly-plot');"
+               " return chart && chart.data ? JSON.stringify(chart.data.map("
+               "(trace) => [trace.x, trace.y, trace.base])) : null; }")
 
 
 def open_session(browser: Any, url: str, charts: int) -> tuple[float, Any]:
@@ -56,7 +57,8 @@ def change_lever(page: Any, label: str, charts: int) -> float:
     started = time.perf_counter()
     page.get_by_text(label, exact=True).first.click()
     page.wait_for_function(
-        f"(before) => ({FIRST_CHART})() !== before && ({DRAWN})({charts})",
+        f"(before) => {{ const now = ({FIRST_CHART})(); return now !== null && now !== before"
+        f" && ({DRAWN})({charts}); }}",
         arg=before, timeout=120_000, polling=20)
     return time.perf_counter() - started
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -103,12 +104,31 @@ def test_shift_lever_moves_the_industry_split_and_not_the_totals():
 def test_availability_lever_lowers_coverage_and_not_the_need():
     at = app()
     before = metrics(at)
+    at.session_state["availability_open"] = True  # the expander opened
+    at.run()
     at.slider(key="avail:frozen-russian-assets").set_value(50).run()
     after = metrics(at)
     assert after["Need"] == before["Need"]
     assert after["Covered"] == expected_totals(
         Scenario(availability=(("frozen-russian-assets", 0.5),)))["covered"]
     assert after["Covered"] != before["Covered"]
+
+
+def test_availability_sliders_are_drawn_only_while_open_and_keep_their_values():
+    at = app()
+    assert not [s for s in at.slider if str(s.key).startswith("avail:")]
+    at.session_state["availability_open"] = True
+    at.run()
+    sliders = [s for s in at.slider if str(s.key).startswith("avail:")]
+    assert len(sliders) == len(read_ledger(ROOT / "data" / "funding.csv").of_kind("source"))
+    at.slider(key="avail:frozen-russian-assets").set_value(50).run()
+    lowered = metrics(at)["Covered"]
+    at.session_state["availability_open"] = False  # closed: the lever stays where it was
+    at.run()
+    at.run()
+    assert not [s for s in at.slider if str(s.key).startswith("avail:")]
+    assert metrics(at)["Covered"] == lowered
+    assert "1 changed" in " ".join(e.label for e in at.expander)
 
 
 def test_status_filter_lever_counts_only_the_chosen_flows():
@@ -234,8 +254,8 @@ def test_a_ledger_search_with_no_match_shows_an_empty_table_not_an_error():
 def test_the_timeline_shows_the_years_and_the_gap_as_known_on_each_day():
     at = app("timeline")
     assert not at.error
-    [years] = [d.value for d in at.dataframe if "year" in d.value.columns
-               and "pledged" in d.value.columns]  # the full table (a phone sees 3 columns)
+    [years] = [t.value for t in at.table if "year" in t.value.columns
+               and "pledged" in t.value.columns]  # the full table (a phone sees 3 columns)
     # the first money into a need in force is the US ERA share (Dec 2024); RDNA5, the
     # estimate in force, spreads over 2026–2035: every year from 2024 to 2035 has a row
     assert list(years["year"]) == list(range(2024, 2036))
@@ -282,10 +302,12 @@ def test_one_click_switches_between_everything_the_record_and_the_article():
 
 def test_the_overview_lists_the_checks_in_words_and_by_part():
     at = app()
-    tables = [d.value for d in at.dataframe if "outcome" in d.value.columns
-              and "source" in d.value.columns]  # the full tables (a phone sees 3 columns)
+    tables = [t.value for t in at.table if "Outcome" in t.value.columns
+              and "Source" in t.value.columns]  # the full tables (a phone sees 3 columns)
     assert len(tables) == 2  # the article's figures; the record's own totals
-    outcomes = {row.check: row.outcome for t in tables for row in t.itertuples()}
+    shown = [t.map(lambda cell: re.sub(r"\\(.)", r"\1", str(cell))) for t in tables]  # escaped
+    outcomes = {check: outcome for t in shown
+                for check, outcome in zip(t["Published figure"], t["Outcome"], strict=True)}
     assert outcomes["Armament programme as Zelensky clarified it"] == "holds"
     assert outcomes["Russian central-bank assets immobilised in the EU"] == (
         "no: the ledger is 43 % more")  # €300 bn against €210 bn
@@ -390,7 +412,10 @@ def test_a_banner_names_the_scenario_on_every_page_and_resets_it():
 
 def test_the_link_to_this_view_pins_the_data_version_and_the_rate_date():
     at = app(query={"currency": "GBP"})
-    link = next(c.value for c in at.code if "currency=GBP" in c.value)
+    assert not at.sidebar.code  # drawn only while its expander is open
+    at.session_state["link_open"] = True
+    at.run()
+    link = next(c.value for c in at.sidebar.code if "currency=GBP" in c.value)
     result = reconcile(read_ledger(ROOT / "data" / "funding.csv"), Scenario(currency="GBP"))
     assert f"on={result.fx_date}" in link and "v=1" in link
 
@@ -416,6 +441,10 @@ def test_sources_behind_a_chart_are_shown_in_full_with_pages_to_open():
     assert "Security Guarantees for Ukraine" in listed
     pages = next(d.value for d in at.dataframe if "page" in d.value.columns)
     assert all(p.startswith("https://") for p in pages["page"])
+    assert any(t.value.startswith("Ukraine funding ledger, data version") for t in at.text)
+    assert not at.code  # the block to copy from is drawn when its expander opens
+    at.session_state["cite_open"] = True
+    at.run()
     assert any(c.value.startswith("Ukraine funding ledger, data version") for c in at.code)
 
 

@@ -170,7 +170,9 @@ def test_markdown_in_names_and_links_loads_nothing_from_outside_and_draws_no_lin
     upload(page, DATA / "markdown.csv")
     page.get_by_role("button", name="Use for my session").click()
     page.get_by_text("your upload (3 rows").first.wait_for(timeout=20_000)
-    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').first.click()
+    wait_for_app(page)
+    page.get_by_text("Availability of each source").click()  # its sliders are drawn once open
+    page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').nth(1).wait_for()
     for title in ("Flows", "Sources", "Ledger", "Reports", "Data", "Overview"):
         page.get_by_role("link", name=title).click()
         wait_for_app(page)

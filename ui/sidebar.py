@@ -61,6 +61,14 @@ def _seed_from_url(rates: RateTable) -> None:
     st.session_state[LINKED_SOURCES] = [source for source, _ in scenario.availability]
 
 
+STAYS_OPEN = "availability_stays_open"
+
+
+def _remember_open() -> None:
+    """An expander's own state starts closed on another page: this one reopens there."""
+    st.session_state[STAYS_OPEN] = bool(st.session_state.get(Keys.AVAILABILITY_OPEN))
+
+
 def reset() -> None:
     for key in list(st.session_state):
         if key in Keys.SCENARIO_WIDGETS or str(key).startswith(Keys.AVAILABILITY):
@@ -122,13 +130,24 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
                                      else "")
                                   + ": no source of this ledger has that id, so it is "
                                   "ignored."))
-        with sidebar.expander(f"Availability of each source ({len(sources)})"):
-            for sid, name in zip(sources["id"], sources["name"], strict=True):
-                key = Keys.AVAILABILITY + sid
-                st.session_state.setdefault(key, 100)
-                share = st.slider(plain(name), 0, 100, step=5, format="%d %%", key=key)
-                if share != 100:
-                    availability.append((sid, share / 100))
+        keys = [Keys.AVAILABILITY + sid for sid in sources["id"]]
+        for key in keys:  # kept while its slider is not drawn (a widget's own state is not)
+            st.session_state[key] = st.session_state.get(key, 100)
+        changed = sum(st.session_state[key] != 100 for key in keys)
+        # a slider per source is the heaviest part of the page for a browser to draw:
+        # they are drawn only while this is open
+        box = sidebar.expander(
+            f"Availability of each source ({len(sources)}"
+            + (f", {changed} changed)" if changed else ")"),
+            expanded=bool(st.session_state.get(STAYS_OPEN)), key=Keys.AVAILABILITY_OPEN,
+            on_change=_remember_open)
+        if box.open:
+            with box:
+                for key, name in zip(keys, sources["name"], strict=True):
+                    st.slider(plain(name), 0, 100, step=5, format="%d %%", key=key)
+        availability = [(sid, st.session_state[key] / 100)
+                        for sid, key in zip(sources["id"], keys, strict=True)
+                        if st.session_state[key] != 100]
     sidebar.button("Reset scenario", on_click=reset, key="reset")
     scenario = Scenario(
         currency=currency,

@@ -97,17 +97,25 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
     return figure
 
 
-def key_table(frame: pd.DataFrame, key: str, narrow: list[str], **options: object) -> None:
-    """A table in full on a wide screen, and only the columns that matter (`narrow`)
-    on a phone, so nothing scrolls sideways (app.py's CSS picks the one shown)."""
-    config = options.pop("column_config", None)
+def key_table(frame: pd.DataFrame, key: str, narrow: list[str], alt: str,
+              labels: dict[str, str] | None = None) -> None:
+    """A small table as HTML (a screen reader reads it as a table, its text copies as
+    text, and the browser loads no grid for it): in full on a wide screen, and only
+    the columns that matter (`narrow`) on a phone, so nothing scrolls sideways
+    (app.py's CSS picks the one shown). `labels` names columns for readers; every
+    cell is escaped, since a table's cells are markdown."""
     with st.container(key=f"tablewide-{key}"):
-        st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}-wide",
-                     column_config=config, **options)  # type: ignore[arg-type]
+        st.table(readable_cells(frame, labels), hide_index=True, alt=alt)
     with st.container(key=f"tablenarrow-{key}"):
-        shown = {k: v for k, v in (config or {}).items() if k in narrow}  # type: ignore[attr-defined]
-        st.dataframe(frame[narrow], hide_index=True, width="stretch", key=f"{key}-narrow",
-                     column_config=shown or None, **options)  # type: ignore[arg-type]
+        st.table(readable_cells(frame[narrow], labels), hide_index=True, alt=alt)
+
+
+def readable_cells(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every text cell and header escaped (shown as typed), columns named by `labels`."""
+    named = frame.rename(columns=labels or {})
+    return pd.DataFrame({plain(name): named[name].map(plain) if named[name].dtype.kind in "OUT"
+                         or pd.api.types.is_string_dtype(named[name]) else named[name]
+                         for name in named.columns})
 
 
 IMAGE_FORMATS = ("png", "svg")

@@ -68,29 +68,37 @@ if len(checks):
                   len(checks) - held - missed else "")
                + ". Each published figure is judged in its own currency at its own date; it "
                "holds when its range and the ledger's overlap.")
-    shown = {"check": st.column_config.TextColumn("Published figure", width="large"),
-             "published": "Published", "ledger": "Ledger",
-             "outcome": st.column_config.TextColumn("Outcome", width="medium"),
-             "checks": "Checks row or #tag",
-             "source": st.column_config.TextColumn("Source", width="large")}
+    shown = {"check": "Published figure", "published": "Published", "ledger": "Ledger",
+             "outcome": "Outcome", "checks": "Checks row or #tag", "source": "Source"}
     article = checks["article"].to_numpy(dtype=bool)
     for label, rows in (("The article's figures against the public record", article),
                         ("The record's own totals", ~article)):
         if rows.any():
             st.markdown(f"**{label}**")
-            key_table(checks[rows].drop(columns=["id", "article"]),
+            part = checks[rows]
+            holding = int((part["outcome"] == "holds").sum())
+            key_table(part.drop(columns=["id", "article"]),
                       "checks-article" if rows is article else "checks-record",
-                      ["check", "published", "outcome"], column_config=shown)
+                      ["check", "published", "outcome"],
+                      alt=f"{label}: {holding} of {len(part)} published figures hold against "
+                      "the ledger.", labels=shown)
 
 st.subheader("Findings")
 if result.findings:
-    key_table(findings_table(result.findings), "findings", ["severity", "finding"])
+    key_table(findings_table(result.findings), "findings", ["severity", "finding"],
+              alt=f"{len(result.findings)} findings about the ledger, the most severe first.")
 else:
     st.success("Nothing to flag.")
 
 st.subheader("How to cite")
 view = get()
 link = link_to_view(result.scenario, view.current, result.fx_date)
-st.code(how_to_cite(result.data_version, str(dt.date.today()), link), language=None,
-        wrap_lines=True)
+citation = how_to_cite(result.data_version, str(dt.date.today()), link)
+st.text(citation)
+# the block with a copy button is drawn only while open: a code block loads the
+# browser's largest script after plotly's
+cite_box = st.expander("Copy the citation", key="cite_open", on_change="rerun")
+if cite_box.open:
+    with cite_box:
+        st.code(citation, language=None, wrap_lines=True)
 st.caption(LICENCE + " The Methodology page says how every figure is made.")

@@ -18,7 +18,9 @@ st.caption("A figure with an end date is spread evenly by day over its period; o
            "stood on any day.")
 st.subheader("Year by year: needs falling due and money by stage")
 chart(years_chart(result), result.years, references_behind(result, "coverage-gap"), "years")
-key_table(years_readable(result), "years_table", ["year", "need", "gap"])
+key_table(years_readable(result), "years_table", ["year", "need", "gap"],
+          alt="Year by year: the need falling due, money pledged, committed and disbursed, "
+          "and the gap.")
 
 st.subheader("The gap as known on each day a row changed it")
 view = get()
