@@ -67,6 +67,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is not installed (apt-get install chromium): no browser timings")
+        return
     from playwright.sync_api import sync_playwright
 
     apps = {"dashboard (app.py)": ("app.py", ("Public record only", "Everything")),

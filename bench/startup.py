@@ -25,6 +25,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    if not list((ROOT / "ledger" / "__pycache__").glob("__main__.*.pyc")):
+        print("note: no bytecode for ledger/ (run `make compile`): every run compiles it")
     times: dict[str, list[float]] = {name: [] for name in SIDES}
     for command in SIDES.values():  # warm the disk caches once, not counted
         subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)

@@ -24,7 +24,8 @@ from ledger.scenario import Scenario, Valued, apply
 from ledger.schema import Ledger
 from ledger.source_use import by_instrument, judge_over_allocation, source_use
 from ledger.timeline import STAGES, Dated, years_table
-from ledger.whopays import donor_composition, industry_by_category, industry_split, payer_supplier
+from ledger.whopays import donor_composition, industry_split, payer_supplier
+from ledger.whopays import industry_by_category as by_category
 
 __all__ = ["Interval", "Reconciliation", "aggregate_flows", "reconcile", "row_blocs"]
 
@@ -39,7 +40,6 @@ class Reconciliation:
     sources: pd.DataFrame  # id, name, donor, donor_bloc, available_*, allocated_*, headroom_*
     flows: pd.DataFrame  # flows summed by (from, to, industry bloc), with the need category
     industry: pd.DataFrame  # bloc, amount_*, share_*, share_of_known_*
-    industry_by_category: pd.DataFrame  # category, bloc, amount_*, share_*
     payer_supplier: pd.DataFrame  # donor_bloc, industry_bloc, amount_low/high
     donor_mix: pd.DataFrame  # per source (index), each donor bloc's share of its own money
     rates_latest: dt.date  # the last day the rates in force have a rate for
@@ -57,6 +57,11 @@ class Reconciliation:
         """year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*"""
         given = self._inputs
         return _years(self.valued.frame, given.kind, given.needs_f, given.codes)
+
+    @cached_property
+    def industry_by_category(self) -> pd.DataFrame:
+        """category, bloc, amount_*, share_*"""
+        return by_category(self._inputs.flows_to_need)
 
     @cached_property
     def checks(self) -> pd.DataFrame:
@@ -84,6 +89,7 @@ class _Inputs:
     kind: np.ndarray
     needs_f: pd.DataFrame
     codes: Codes
+    flows_to_need: pd.DataFrame
 
 
 def row_blocs(ledger: Ledger, blocs: dict[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -104,10 +110,11 @@ def _bloc_of(codes: pd.Series, blocs: dict[str, str]) -> pd.Series:
 def _donor_bloc_of(donors: pd.Series, blocs: dict[str, str]) -> pd.Series:
     position, uniques = pd.factorize(donors)
     mixes = bloc_shares(pd.Series(uniques, dtype=object), blocs)
+    columns, shares = list(mixes.columns), mixes.to_numpy()
     names = []
-    for text, (_, mix) in zip(uniques, mixes.iterrows(), strict=True):
-        present = mix[mix > 0].sort_values(ascending=False, kind="stable")
-        names.append(" + ".join(present.index) if text else "")
+    for text, mix in zip(uniques, shares, strict=True):  # the largest share first
+        order = [i for i in np.argsort(-mix, kind="stable") if mix[i] > 0]
+        names.append(" + ".join(columns[i] for i in order) if text else "")
     looked_up = np.array([*names, ""], dtype=object)
     return pd.Series(looked_up[position], index=donors.index, dtype="str")
 
@@ -148,10 +155,9 @@ def reconcile(
     return Reconciliation(
         currency=scenario.currency, scenario=scenario, valued=valued, totals=_totals(needs),
         needs=needs, sources=sources, flows=flows, industry=industry_split(flows_to_need),
-        industry_by_category=industry_by_category(flows_to_need),
         payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix,
         rates_latest=rates.latest_date, data_version=ledger.data_version,
-        _inputs=_Inputs(ledger, rates, blocs, kind, needs_f, codes),
+        _inputs=_Inputs(ledger, rates, blocs, kind, needs_f, codes, flows_to_need),
     )
 
 

@@ -70,6 +70,7 @@ def test_markdown_in_names_and_links_is_shown_as_text_on_every_page():
     at.file_uploader(key="upload").set_value(("payload.csv", PAYLOAD_LEDGER, "text/csv"))
     at.run()
     at.button(key="use_upload").click().run()
+    at.session_state["availability_stays_open"] = True  # as if opened: a slider per source
     checked = 0
     for page in ("overview", "flows", "sources", "table", "data", "reports"):
         for text in texts(run_page(at, page)):
