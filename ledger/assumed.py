@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import pandas as pd
+
+from ledger.frames import rows_where
 from ledger.fx import RateTable
 from ledger.insights import coverage_share, european_money_in_us_industry
 from ledger.intervals import Interval
-from ledger.reconcile import Reconciliation, reconcile
-from ledger.scenario import Scenario
+from ledger.reconcile import Reconciliation, reconcile, reconcile_valued
+from ledger.scenario import Scenario, Valued
 from ledger.schema import STATUSES, Ledger
 
 ASSUMED = "assumption"
@@ -55,10 +58,37 @@ def reported_scenario(scenario: Scenario) -> Scenario:
 
 def reported_result(ledger: Ledger, result: Reconciliation,
                     rates: RateTable | None = None) -> Reconciliation:
-    """The reconciliation without assumptions (the same object when there are none)."""
+    """The reconciliation without assumptions (the same object when there are none).
+    With no availability or shift lever the status filter is the last step that
+    changes rows (ledger.scenario.apply), so the view's own valued rows, less their
+    assumption flows, are exactly what valuing the ledger again would give: only the
+    reconciliation is done again. With a lever set, everything is."""
     if not uses_assumptions(result):
         return result
-    return reconcile(ledger, reported_scenario(result.scenario), rates)
+    scenario = reported_scenario(result.scenario)
+    if levers_off(result.scenario):
+        return reconcile_valued(ledger, without_assumptions(result.valued), scenario,
+                                result.rates, result.blocs)
+    return reconcile(ledger, scenario, rates)
+
+
+def levers_off(scenario: Scenario) -> bool:
+    """No lever applied after the status filter changes any row."""
+    return not scenario.shift_us_to_europe and all(
+        share == 1.0 for _, share in scenario.availability)
+
+
+def without_assumptions(valued: Valued) -> Valued:
+    """The valued rows less the assumption flows, which join those the status filter
+    left out (in the ledger's order, as the filter leaves them)."""
+    frame = valued.frame
+    drop = ((frame["kind"] == "flow") & (frame["status"] == ASSUMED)).to_numpy()
+    excluded = rows_where(frame, drop).reset_index(drop=True)
+    if len(valued.excluded_by_status):
+        excluded = pd.concat([valued.excluded_by_status, excluded], ignore_index=True
+                             ).sort_values("row", kind="stable", ignore_index=True)
+    return replace(valued, frame=rows_where(frame, ~drop).reset_index(drop=True),
+                   excluded_by_status=excluded)
 
 
 def splits(result: Reconciliation, reported: Reconciliation) -> Splits:

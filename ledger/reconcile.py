@@ -52,6 +52,15 @@ class Reconciliation:
     def fx_date(self) -> dt.date | None:
         return self.valued.fx_date
 
+    @property
+    def rates(self) -> RateTable:
+        """The rates this view was valued at."""
+        return self._inputs.rates
+
+    @property
+    def blocs(self) -> dict[str, str]:
+        return self._inputs.blocs
+
     @cached_property
     def years(self) -> pd.DataFrame:
         """year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*"""
@@ -132,7 +141,12 @@ def reconcile(
     donor_bloc, industry_bloc = row_blocs(ledger, blocs)
     with_blocs = replace(ledger, frame=ledger.frame.assign(
         donor_bloc=donor_bloc, industry_bloc=industry_bloc))
-    valued = apply(with_blocs, scenario, rates)
+    return reconcile_valued(ledger, apply(with_blocs, scenario, rates), scenario, rates, blocs)
+
+
+def reconcile_valued(ledger: Ledger, valued: Valued, scenario: Scenario, rates: RateTable,
+                     blocs: dict[str, str]) -> Reconciliation:
+    """Reconcile rows already valued under `scenario` (ledger.scenario.apply)."""
     frame = valued.frame
     kind = frame["kind"].to_numpy()
     row_columns = ["id", "name", "category", "donor", "donor_bloc", "value_low", "value_high",
