@@ -66,10 +66,14 @@ def donor_composition(sources_f: pd.DataFrame, flows: pd.DataFrame,
     between = flows[flows["to"].isin(ids).to_numpy() & flows["from"].isin(ids).to_numpy()]
     inflow = between.assign(mid=iv.midpoint(between["value_low"], between["value_high"])
                             ).groupby(["to", "from"])["mid"].sum()
+    # plain lists: iterating a Series by its (to, from) pairs costs more than the sums
+    targets = inflow.index.get_level_values(0).astype(str).tolist()
+    origins = inflow.index.get_level_values(1).astype(str).tolist()
     feeders: dict[str, list[tuple[int, float]]] = {}
-    for (to, origin), amount in inflow.items():
-        feeders.setdefault(str(to), []).append((where[str(origin)], float(amount)))
-    order, _ = topological_order(ids, [(o, t) for t, o in inflow.index])
+    for to, origin, amount in zip(targets, origins, inflow.to_numpy(dtype=float).tolist(),
+                                  strict=True):
+        feeders.setdefault(to, []).append((where[origin], amount))
+    order, _ = topological_order(ids, list(zip(origins, targets, strict=True)))
     shares = np.zeros_like(own)
     for sid in order:
         i = where[str(sid)]
