@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -220,5 +221,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def exit_now(code: int) -> None:
+    """Leave once everything is written, without tearing down every object one by one
+    (a tenth of a second after a 100,000-flow report): files are closed by then and
+    nothing else is held open."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader left: exit as usual
+        sys.exit(code)
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

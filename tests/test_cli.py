@@ -101,6 +101,18 @@ def test_the_module_runs_as_a_process(args):
     assert done.returncode == 0, done.stderr
 
 
+def test_a_process_writes_its_whole_report_and_its_exit_code_before_it_leaves():
+    # the command leaves without tearing its objects down (ledger.__main__.exit_now):
+    # everything written must still arrive, and a failure must still say so
+    done = subprocess.run([sys.executable, "-m", "ledger", "report", "data/funding.csv",
+                           "--format", "json"], cwd=ROOT, capture_output=True, timeout=60)
+    assert done.returncode == 0 and json.loads(done.stdout)["totals"]["gap"]
+    bad = subprocess.run([sys.executable, "-m", "ledger", "validate",
+                          "tests/data/errors_many.csv"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 1 and "row 6, column status" in bad.stderr
+
+
 def test_diff_takes_stored_version_ids(capsys):
     from ledger.store import Store
 
