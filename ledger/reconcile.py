@@ -37,7 +37,6 @@ class Reconciliation:
     valued: Valued
     totals: dict[str, Interval]  # need, covered, gap (Σ uncovered), surplus, net_gap, coverage
     needs: pd.DataFrame  # id, name, category, need_*, covered_*, gap_*, uncovered_*, surplus_*
-    sources: pd.DataFrame  # id, name, donor, donor_bloc, available_*, allocated_*, headroom_*
     flows: pd.DataFrame  # flows summed by (from, to, industry bloc), with the need category
     industry: pd.DataFrame  # bloc, amount_*, share_*, share_of_known_*
     payer_supplier: pd.DataFrame  # donor_bloc, industry_bloc, amount_low/high
@@ -66,6 +65,16 @@ class Reconciliation:
         """year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*"""
         given = self._inputs
         return _years(self.valued.frame, given.kind, given.needs_f, given.codes)
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        """id, name, donor, donor_bloc, available_*, allocated_*, headroom_*, and whether
+        (and in which currency) a source may give out more than it has."""
+        given = self._inputs
+        return judge_over_allocation(
+            source_use(given.sources_f, self.flows), given.sources_f,
+            native_flow_sums(self.valued.frame, given.kind == "flow", given.codes),
+            given.rates)
 
     @cached_property
     def industry_by_category(self) -> pd.DataFrame:
@@ -97,6 +106,7 @@ class _Inputs:
     blocs: dict[str, str]
     kind: np.ndarray
     needs_f: pd.DataFrame
+    sources_f: pd.DataFrame
     codes: Codes
     flows_to_need: pd.DataFrame
 
@@ -162,16 +172,14 @@ def reconcile_valued(ledger: Ledger, valued: Valued, scenario: Scenario, rates: 
     flows_to_need = flows[flows["to"].isin(needs_f["id"]).to_numpy()]
 
     needs = _needs(needs_f, flows_to_need)
-    sources = judge_over_allocation(source_use(sources_f, flows), sources_f,
-                                    native_flow_sums(frame, is_flow, codes), rates)
     mix = bloc_shares(sources_f.set_index("id")["donor"], blocs)
     composition = donor_composition(sources_f, flows, mix)
     return Reconciliation(
         currency=scenario.currency, scenario=scenario, valued=valued, totals=_totals(needs),
-        needs=needs, sources=sources, flows=flows, industry=industry_split(flows_to_need),
+        needs=needs, flows=flows, industry=industry_split(flows_to_need),
         payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix,
         rates_latest=rates.latest_date, data_version=ledger.data_version,
-        _inputs=_Inputs(ledger, rates, blocs, kind, needs_f, codes, flows_to_need),
+        _inputs=_Inputs(ledger, rates, blocs, kind, needs_f, sources_f, codes, flows_to_need),
     )
 
 
