@@ -151,7 +151,8 @@ def dates(c: Cells, column: str = "date", optional: bool = False) -> pd.Series:
     with `optional`, an empty cell is NaT (no error). Slashed dates are ambiguous
     (01/02/2025: January or February?): one message for the column, not one per row."""
     text = c.cell(column)
-    position, days = pd.factorize(text)  # a ledger holds few distinct dates
+    position, distinct = pd.factorize(text)  # a ledger holds few distinct dates
+    days = distinct.tolist()  # plain strings: Arrow-backed values are boxed one by one
     iso = [_DOTTED.sub(lambda m: f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}", str(d))
            for d in days]
     parsed = pd.Series(pd.to_datetime(pd.Index(iso, dtype=object), format="%Y-%m-%d",

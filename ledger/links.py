@@ -43,10 +43,11 @@ def check_links(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
          "missing category (e.g. military, reconstruction)")
     between = flows & source_of.among("source") & target_of.among("source") & ~same
     edges = frame.loc[between, ["from", "to"]]
-    in_cycle: set = cycle_edges(list(zip(edges["from"], edges["to"], strict=True)))
+    # as plain lists (iterating Arrow-backed columns goes value by value), each pair once
+    pairs = list(zip(edges["from"].tolist(), edges["to"].tolist(), strict=True))
+    in_cycle: set = cycle_edges(list(dict.fromkeys(pairs)))
     if in_cycle:
-        members = np.array([edge in in_cycle for edge in zip(edges["from"], edges["to"],
-                                                              strict=True)], dtype=bool)
+        members = np.array([edge in in_cycle for edge in pairs], dtype=bool)
         mask = np.zeros(len(frame), dtype=bool)
         mask[np.flatnonzero(between)[members]] = True
         flag(mask, "to", lambda pos: (
