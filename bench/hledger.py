@@ -52,14 +52,19 @@ def journal(ledger_csv: Path) -> str:
     return out.getvalue()
 
 
-def timed(args: list[str], repeat: int) -> tuple[float, list[float], str]:
-    times, output = [], ""
+def interleaved(commands: list[list[str]], repeat: int
+                ) -> list[tuple[float, list[float], str]]:
+    """Each command `repeat` times, taking turns, so every side sees the same machine:
+    (median seconds, each run's seconds, the last output) per command."""
+    times: list[list[float]] = [[] for _ in commands]
+    outputs = [""] * len(commands)
     for _ in range(repeat):
-        started = time.perf_counter()
-        done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, check=True)
-        times.append(time.perf_counter() - started)
-        output = done.stdout
-    return statistics.median(times), times, output
+        for i, args in enumerate(commands):
+            started = time.perf_counter()
+            done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, check=True)
+            times[i].append(time.perf_counter() - started)
+            outputs[i] = done.stdout
+    return [(statistics.median(t), t, out) for t, out in zip(times, outputs, strict=True)]
 
 
 def main() -> None:
@@ -73,19 +78,22 @@ def main() -> None:
     ledger_csv = work / "ledger.csv"
     ledger_csv.write_bytes(csv_bytes(args.flows))
     hledger = shutil.which("hledger")
-    ours, our_times, report = timed([sys.executable, "-m", "ledger", "report", str(ledger_csv),
-                                     "--fx-row-date", "--format", "json"], args.repeat)
-    covered = json.loads(report)["totals"]["covered"][0]
+    ours_command = [sys.executable, "-m", "ledger", "report", str(ledger_csv), "--fx-row-date",
+                    "--format", "json"]
+    subprocess.run(ours_command, capture_output=True, cwd=ROOT, check=True)  # warm, not counted
     print(f"{args.flows:,} flows, each valued at its own date, whole process, median of "
-          f"{args.repeat}:")
-    print(f"  ledger report --fx-row-date   {ours:6.2f} s  {[round(t, 2) for t in our_times]}")
+          f"{args.repeat} runs taking turns:")
     if hledger is None:
+        (ours, our_times, report), = interleaved([ours_command], args.repeat)
+        print(f"  ledger report --fx-row-date   {ours:6.2f} s  {[round(t, 2) for t in our_times]}")
         print("  hledger not installed (apt-get install hledger): no comparison")
         return
     (work / "ledger.journal").write_text(journal(ledger_csv))
-    theirs, their_times, balance = timed(
-        [hledger, "-f", str(work / "ledger.journal"), "bal", "needs", "--value=then,EUR",
-         "-N", "-O", "csv"], args.repeat)
+    (ours, our_times, report), (theirs, their_times, balance) = interleaved(
+        [ours_command, [hledger, "-f", str(work / "ledger.journal"), "bal", "needs",
+                        "--value=then,EUR", "-N", "-O", "csv"]], args.repeat)
+    covered = json.loads(report)["totals"]["covered"][0]
+    print(f"  ledger report --fx-row-date   {ours:6.2f} s  {[round(t, 2) for t in our_times]}")
     rows = list(csv.reader(io.StringIO(balance)))
     total = sum(float(row[1].replace("€", "").replace("EUR", "").replace(",", "").strip())
                 for row in rows[1:] if row and row[1].strip())
