@@ -33,11 +33,15 @@ class Cells:
         self.more = 0  # problems counted but not built: a hostile file has millions
         self.warnings: list[Problem] = []
         self._blank: pd.Series | None = None
+        self._trimmed: dict[str, pd.Series] = {}
 
     def cell(self, column: str) -> pd.Series:
-        """A column's cells, trimmed; a column the file lacks reads as empty cells."""
+        """A column's cells, trimmed (once: several checks read a column); a column
+        the file lacks reads as empty cells."""
         if column in self.raw.columns:
-            return self.raw[column].str.strip()
+            if column not in self._trimmed:
+                self._trimmed[column] = self.raw[column].str.strip()
+            return self._trimmed[column]
         if self._blank is None:  # one empty column, built by Arrow and shared
             import pyarrow as pa
 

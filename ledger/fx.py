@@ -199,8 +199,10 @@ def convert_factors(
     date_code, dates = pd.factorize(valued)
     key = currency_code.astype(np.int64) * max(len(dates), 1) + date_code
     distinct, codes = np.unique(key, return_inverse=True)
+    names = np.asarray(currency_names, dtype=object)
+    of_currency = distinct // max(len(dates), 1)
     uniq = pd.DataFrame({
-        "currency": np.asarray(currency_names, dtype=object)[distinct // max(len(dates), 1)],
+        "currency": names[of_currency],
         "valued_on": np.asarray(dates, dtype="datetime64[D]")[distinct % max(len(dates), 1)],
     })
     per_eur = np.full(len(uniq), np.nan)
@@ -214,7 +216,8 @@ def convert_factors(
     uniq["target_per_eur"] = target_rate
     uniq["target_rate_date"] = target_date
     uniq["factor"] = target_rate / per_eur
-    uniq["source"] = [table.sources.get(str(code), "ECB") for code in uniq["currency"]]
+    uniq["source"] = np.array([table.sources.get(str(code), "ECB") for code in names],
+                              dtype=object)[of_currency] if len(names) else []
     missing = ~np.isfinite(uniq["factor"].to_numpy())
     if missing.any():
         raise LedgerError(_missing_rate_problems(uniq[missing], codes, row_numbers, target))

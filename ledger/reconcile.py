@@ -17,6 +17,7 @@ from ledger.checks import check_findings, evaluate
 from ledger.donors import bloc_shares
 from ledger.findings import SEVERITY_ORDER, Finding, collect_findings
 from ledger.flowsums import Codes, aggregate_flows, native_flow_sums, sum_by
+from ledger.frames import spread
 from ledger.fx import RateTable, rate_table
 from ledger.intervals import Interval
 from ledger.paths import user_rates
@@ -121,9 +122,8 @@ def row_blocs(ledger: Ledger, blocs: dict[str, str]) -> tuple[pd.Series, pd.Seri
 def _bloc_of(codes: pd.Series, blocs: dict[str, str]) -> pd.Series:
     """Look each distinct code up once (a column holds few), then spread."""
     position, uniques = pd.factorize(codes)
-    looked_up = np.array([blocs.get(code, "Other") if code else "" for code in uniques] + [""],
-                         dtype=object)
-    return pd.Series(looked_up[position], index=codes.index, dtype="str")
+    return spread([blocs.get(code, "Other") if code else "" for code in uniques.tolist()],
+                  position, codes.index)
 
 
 def _donor_bloc_of(donors: pd.Series, blocs: dict[str, str]) -> pd.Series:
@@ -134,8 +134,7 @@ def _donor_bloc_of(donors: pd.Series, blocs: dict[str, str]) -> pd.Series:
     for text, mix in zip(uniques, shares, strict=True):  # the largest share first
         order = [i for i in np.argsort(-mix, kind="stable") if mix[i] > 0]
         names.append(" + ".join(columns[i] for i in order) if text else "")
-    looked_up = np.array([*names, ""], dtype=object)
-    return pd.Series(looked_up[position], index=donors.index, dtype="str")
+    return spread(names, position, donors.index)
 
 
 def reconcile(
