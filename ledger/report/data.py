@@ -5,7 +5,6 @@ byte-identical output."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from typing import Any
 
@@ -14,6 +13,7 @@ import pandas as pd
 
 from ledger.csvout import FORMULA_START, Number, csv_bytes, neutralise
 from ledger.reconcile import Reconciliation
+from ledger.report import jsontext
 from ledger.wording import message
 
 __all__ = ["FORMULA_START", "neutralise"]
@@ -162,9 +162,7 @@ def link(result: Reconciliation) -> str:
 
 
 def to_json(result: Reconciliation, reported: Reconciliation | None = None) -> bytes:
-    return (json.dumps(to_dict(result, reported), indent=2, ensure_ascii=False,
-                       allow_nan=False)
-            + "\n").encode("utf-8")
+    return (jsontext.dumps(to_dict(result, reported)) + "\n").encode("utf-8")
 
 
 def gap_table(result: Reconciliation) -> pd.DataFrame:

@@ -1,0 +1,76 @@
+"""`json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)`, byte for byte,
+without the standard library's pure-Python generator (it is used whenever `indent`
+is given): a 100,000-flow report's rates section alone is 20,000 nested values."""
+
+from __future__ import annotations
+
+import json
+import math
+from json.encoder import encode_basestring
+from typing import Any
+
+_PAD = [" " * (2 * level) for level in range(64)]
+
+
+def dumps(value: Any) -> str:
+    out: list[str] = []
+    try:
+        _write(value, 0, out)
+    except _Unusual:  # anything json treats specially: let it decide, and say why
+        return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    return "".join(out)
+
+
+class _Unusual(Exception):
+    pass
+
+
+def _write(value: Any, level: int, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("Out of range float values are not JSON compliant: "
+                             + repr(value))
+        out.append(float.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        if level + 1 >= len(_PAD):
+            raise _Unusual
+        inner = ",\n" + _PAD[level + 1]
+        out.append("{\n" + _PAD[level + 1])
+        first = True
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _Unusual  # json turns such keys into strings its own way
+            if not first:
+                out.append(inner)
+            first = False
+            out.append(encode_basestring(key) + ": ")
+            _write(item, level + 1, out)
+        out.append("\n" + _PAD[level] + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        if level + 1 >= len(_PAD):
+            raise _Unusual
+        inner = ",\n" + _PAD[level + 1]
+        out.append("[\n" + _PAD[level + 1])
+        for i, item in enumerate(value):
+            if i:
+                out.append(inner)
+            _write(item, level + 1, out)
+        out.append("\n" + _PAD[level] + "]")
+    else:
+        raise _Unusual
