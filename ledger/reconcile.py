@@ -165,9 +165,10 @@ def reconcile_valued(ledger: Ledger, valued: Valued, scenario: Scenario, rates: 
     is_flow = kind == "flow"
     codes: Codes = {}
     flows = aggregate_flows(frame, is_flow, codes)
-    flows = flows.assign(category=flows["to"].map(
-        dict(zip(needs_f["id"], needs_f["category"], strict=True))).astype(object).fillna("")
-        .astype("str"))
+    category_of = dict(zip(needs_f["id"], needs_f["category"], strict=True))
+    position, targets = pd.factorize(flows["to"])  # few distinct targets
+    flows = flows.assign(category=spread([category_of.get(t, "") for t in targets.tolist()],
+                                         position, flows.index))
     flows_to_need = flows[flows["to"].isin(needs_f["id"]).to_numpy()]
 
     needs = _needs(needs_f, flows_to_need)
