@@ -89,8 +89,15 @@ def payer_supplier(flows_to_need: pd.DataFrame, shares: pd.DataFrame) -> pd.Data
     """Flows into needs by (donor bloc, industry bloc): each flow split over the donor
     blocs by its source's mix (a matrix product per industry bloc)."""
     donors = list(shares.columns)
-    industry_code, industries = pd.factorize(flows_to_need["industry_bloc"].to_numpy(dtype=object))
-    weights = shares.reindex(flows_to_need["from"].to_numpy(dtype=object)).fillna(0.0).to_numpy()
+    industry_code, industries = pd.factorize(flows_to_need["industry_bloc"])
+    industries = np.asarray(industries.tolist(), dtype=object)
+    # each flow's source's mix, looked up once per distinct source (a source not in the
+    # table gives nothing)
+    position, origins = pd.factorize(flows_to_need["from"])
+    found = shares.index.get_indexer(origins.tolist())
+    table = np.vstack([shares.to_numpy(dtype=float), np.zeros((1, len(donors)))])
+    rows = np.append(np.where(found < 0, len(shares), found), len(shares))  # -1: empty cell
+    weights = table[rows[position]]
     tables = {}
     for bound in ("value_low", "value_high"):
         amounts = flows_to_need[bound].to_numpy(dtype=float)
