@@ -439,6 +439,9 @@ def test_sources_behind_a_chart_are_shown_in_full_with_pages_to_open():
     at = app()
     listed = next(m.value for m in at.markdown if "endnote of the article" in m.value)
     assert "Security Guarantees for Ukraine" in listed
+    assert not [d for d in at.dataframe if "page" in d.value.columns]  # drawn once opened
+    at.session_state["sources-open-coverage-gap"] = True
+    at.run()
     pages = next(d.value for d in at.dataframe if "page" in d.value.columns)
     assert all(p.startswith("https://") for p in pages["page"])
     assert any(t.value.startswith("Ukraine funding ledger, data version") for t in at.text)

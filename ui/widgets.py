@@ -50,8 +50,12 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
     if st.toggle("Show the chart's data as a table", key=f"as-table-{key}"):
         st.dataframe(data, hide_index=True, width="stretch", key=f"table-{key}")
     left, right = st.columns([3, 1])
-    with left, st.expander(f"Sources behind this chart ({len(refs)})"):
-        sources_list(refs, key)
+    # the references are always there; the table of pages to open (a data grid, whose
+    # scripts a browser would load for every page) only once the expander is opened
+    box = left.expander(f"Sources behind this chart ({len(refs)})", key=f"sources-open-{key}",
+                        on_change="rerun")
+    with box:
+        sources_list(refs, key, pages=bool(box.open))
         st.page_link("ui/pages/methodology.py", label="How these figures are made",
                      icon=":material/menu_book:")
     right.download_button("Chart data (CSV)", data=lambda: csv_download_bytes(data),
@@ -59,7 +63,7 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
                           on_click="ignore")
 
 
-def sources_list(refs: list[str], key: str) -> None:
+def sources_list(refs: list[str], key: str, pages: bool = True) -> None:
     """Every reference in full (never cut; the article named where its endnotes
     stand) and the pages' addresses to open. The text is shown as typed; only an
     http(s) address becomes a link, and it is shown as the address it opens."""
@@ -69,9 +73,9 @@ def sources_list(refs: list[str], key: str) -> None:
         st.caption("No citations on these rows.")
         return
     st.markdown("\n".join(f"- {plain(full_reference(r))}" for r in refs))
-    pages = sorted({address(r) for r in refs} - {""})
-    if pages:
-        st.dataframe(pd.DataFrame({"page": pages}), hide_index=True, width="stretch",
+    addresses = sorted({address(r) for r in refs} - {""})
+    if addresses and pages:
+        st.dataframe(pd.DataFrame({"page": addresses}), hide_index=True, width="stretch",
                      key=f"pages-{key}", column_config={"page": st.column_config.LinkColumn(
                          "Open the page", display_text=None)})
 
