@@ -34,6 +34,16 @@ st.html("<style>[data-testid='stCaptionContainer'] { opacity: 1 !important; }"
         "{ display: none !important; } }"
         "@media (min-width: 641px) { [class*='st-key-tablenarrow-'] "
         "{ display: none !important; } }"
+        # key tables are plain HTML (ui.widgets.html_table): ruled, text wrapping, the
+        # caption (what the table holds) read by screen readers, not shown twice
+        ".ledger-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }"
+        ".ledger-table th, .ledger-table td { border: 1px solid #D1D5DB; "
+        "padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; }"
+        ".ledger-table td.long { overflow-wrap: anywhere; }"
+        ".ledger-table th { font-weight: 600; background: #F9FAFB; }"
+        ".ledger-table td.num { text-align: right; }"
+        ".ledger-table caption { position: absolute; width: 1px; height: 1px; "
+        "overflow: hidden; clip-path: inset(50%); white-space: nowrap; }"
         "</style>")
 
 PAGES = [

@@ -285,3 +285,17 @@ def test_files_a_session_posted_but_no_uploader_holds_are_released():
     assert sweep_uploads(manager, seen, UPLOAD_GRACE_SECONDS + 1) == 4
     assert list(manager.file_storage["attacker"]) == ["f4"]  # the newest is kept
     assert sum(len(f.data) for f in manager.file_storage["attacker"].values()) == 1_000_000
+
+
+def test_a_key_table_shows_markup_in_its_cells_as_text():
+    import pandas as pd
+
+    from ui.widgets import html_table
+
+    frame = pd.DataFrame({"name <b>": ['<img src=x onerror="alert(1)">',
+                                       "[Verify](https://evil.example/v)"], "n": [1, 2]})
+    table = html_table(frame, 'caption "</caption><script>"')
+    assert "<img" not in table and "<script>" not in table and "<b>" not in table
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in table
+    assert "[Verify](https://evil.example/v)" in table  # plain text: HTML draws no link
+    assert '<td class="num">2</td>' in table  # numbers to the right

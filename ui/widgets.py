@@ -103,23 +103,39 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
 
 def key_table(frame: pd.DataFrame, key: str, narrow: list[str], alt: str,
               labels: dict[str, str] | None = None) -> None:
-    """A small table as HTML (a screen reader reads it as a table, its text copies as
-    text, and the browser loads no grid for it): in full on a wide screen, and only
-    the columns that matter (`narrow`) on a phone, so nothing scrolls sideways
-    (app.py's CSS picks the one shown). `labels` names columns for readers; every
-    cell is escaped, since a table's cells are markdown."""
+    """A small table as plain HTML: a screen reader reads it as a table (its caption,
+    `alt`, says what it holds), its text copies as text, and a browser loads no grid
+    and no Arrow for it. In full on a wide screen, and only the columns that matter
+    (`narrow`) on a phone, so nothing scrolls sideways (app.py's CSS picks the one
+    shown). `labels` names columns for readers."""
     with st.container(key=f"tablewide-{key}"):
-        st.table(readable_cells(frame, labels), hide_index=True, alt=alt)
+        st.html(html_table(frame, alt, labels))
     with st.container(key=f"tablenarrow-{key}"):
-        st.table(readable_cells(frame[narrow], labels), hide_index=True, alt=alt)
+        st.html(html_table(frame[narrow], alt, labels))
 
 
-def readable_cells(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """Every text cell and header escaped (shown as typed), columns named by `labels`."""
+def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None = None) -> str:
+    """Every header and cell escaped (shown as typed, never as markup); whole numbers
+    aligned right."""
     named = frame.rename(columns=labels or {})
-    return pd.DataFrame({plain(name): named[name].map(plain) if named[name].dtype.kind in "OUT"
-                         or pd.api.types.is_string_dtype(named[name]) else named[name]
-                         for name in named.columns})
+    numeric = [pd.api.types.is_numeric_dtype(named[c]) for c in named.columns]
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in named.columns)
+    rows = []
+    for values in named.itertuples(index=False, name=None):
+        cells = "".join(f'<td class="{_cell_class(str(v), right)}">{html.escape(str(v))}</td>'
+                        for v, right in zip(values, numeric, strict=True))
+        rows.append(f"<tr>{cells}</tr>")
+    return (f'<table class="ledger-table"><caption>{html.escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _cell_class(text: str, numeric: bool) -> str:
+    """Numbers to the right; a long cell (an address, a list of rows) may break
+    anywhere, so it never widens the table past the page; short ones break only
+    between words."""
+    if numeric:
+        return "num"
+    return "long" if len(text) > 30 else "text"
 
 
 IMAGE_FORMATS = ("png", "svg")
