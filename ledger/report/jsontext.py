@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -42,35 +43,32 @@ def _write(value: Any, level: int, out: list[str]) -> None:
                              + repr(value))
         out.append(float.__repr__(value))
     elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        if level + 1 >= len(_PAD):
-            raise _Unusual
-        inner = ",\n" + _PAD[level + 1]
-        out.append("{\n" + _PAD[level + 1])
-        first = True
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise _Unusual  # json turns such keys into strings its own way
-            if not first:
-                out.append(inner)
-            first = False
-            out.append(encode_basestring(key) + ": ")
-            _write(item, level + 1, out)
-        out.append("\n" + _PAD[level] + "}")
+        _members("{", "}", _keyed(value), len(value), level, out)
     elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        if level + 1 >= len(_PAD):
-            raise _Unusual
-        inner = ",\n" + _PAD[level + 1]
-        out.append("[\n" + _PAD[level + 1])
-        for i, item in enumerate(value):
-            if i:
-                out.append(inner)
-            _write(item, level + 1, out)
-        out.append("\n" + _PAD[level] + "]")
+        _members("[", "]", (("", item) for item in value), len(value), level, out)
     else:
         raise _Unusual
+
+
+def _keyed(value: dict[Any, Any]) -> Iterator[tuple[str, Any]]:
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise _Unusual  # json turns such keys into strings its own way
+        yield encode_basestring(key) + ": ", item
+
+
+def _members(opening: str, closing: str, members: Iterable[tuple[str, Any]], count: int,
+             level: int, out: list[str]) -> None:
+    """An object's or an array's members (each after its prefix: `"key": ` or nothing),
+    one per line, two spaces deeper than the brackets."""
+    if not count:
+        out.append(opening + closing)
+        return
+    if level + 1 >= len(_PAD):
+        raise _Unusual
+    inner = ",\n" + _PAD[level + 1]
+    out.append(opening + "\n" + _PAD[level + 1])
+    for i, (prefix, item) in enumerate(members):
+        out.append(inner + prefix if i else prefix)
+        _write(item, level + 1, out)
+    out.append("\n" + _PAD[level] + closing)
