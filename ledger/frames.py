@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 
 def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
@@ -22,8 +23,10 @@ def spread(looked_up: list[str], position: np.ndarray, index: pd.Index) -> pd.Se
     """A text column from a few distinct values and each row's position among them
     (-1: an empty cell), assembled by Arrow: a million rows are never boxed one by one
     into Python strings."""
-    import pyarrow as pa
+    return pd.Series(pd.array(spread_arrow(looked_up, position), dtype="str"), index=index)
 
+
+def spread_arrow(looked_up: list[str], position: np.ndarray) -> pa.Array:
+    """`spread`, as an Arrow array (-1 reads as an empty string)."""
     values = pa.array([*looked_up, ""], type=pa.large_string())
-    taken = values.take(np.where(position < 0, len(looked_up), position))
-    return pd.Series(pd.array(taken, dtype="str"), index=index)
+    return values.take(np.where(position < 0, len(looked_up), position))

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -26,6 +25,7 @@ from ledger.cells import (
     tags,
     units,
 )
+from ledger.frames import spread_arrow
 from ledger.links import check_links, check_targets
 from ledger.problems import LedgerError, Problem
 from ledger.textfile import MAX_BYTES, read_csv_bytes
@@ -172,9 +172,7 @@ def _inherit_instrument(frame: pd.DataFrame) -> pd.DataFrame:
     flows = empty & (frame["kind"] == "flow").to_numpy()
     # flows name few distinct sources: look each up once, then spread in Arrow
     position, distinct = pd.factorize(frame["from"])
-    looked_up = pa.array([of_source.get(str(d), "") for d in distinct] + [""],
-                         type=pa.large_string())
-    inherited = looked_up.take(np.where(position < 0, len(distinct), position))
+    inherited = spread_arrow([of_source.get(str(d), "") for d in distinct.tolist()], position)
     own = frame["instrument"].array.__arrow_array__()
     chosen = pc.if_else(pa.array(flows), inherited, own)
     chosen = pc.if_else(pc.equal(chosen, ""), "unknown", chosen)

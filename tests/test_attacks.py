@@ -21,6 +21,7 @@ from ledger.report import render
 from ledger.sandbox import Limits, read_untrusted
 from ledger.scenario import Scenario
 from ledger.schema import read_ledger
+from ui.session import Keys
 
 from .conftest import ROOT, csv_bytes
 
@@ -70,7 +71,7 @@ def test_markdown_in_names_and_links_is_shown_as_text_on_every_page():
     at.file_uploader(key="upload").set_value(("payload.csv", PAYLOAD_LEDGER, "text/csv"))
     at.run()
     at.button(key="use_upload").click().run()
-    at.session_state["availability_stays_open"] = True  # as if opened: a slider per source
+    at.session_state[Keys.AVAILABILITY_STAYS_OPEN] = True  # as if opened: a slider per source
     checked = 0
     for page in ("overview", "flows", "sources", "table", "data", "reports"):
         for text in texts(run_page(at, page)):

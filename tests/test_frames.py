@@ -23,20 +23,19 @@ def _frame(rows: int) -> pd.DataFrame:
     }, index=pd.RangeIndex(5, rows + 5))
 
 
-@pytest.mark.parametrize("rows", [50, 20_000])
-def test_rows_where_is_frame_mask_with_the_same_dtypes_and_labels(rows: int) -> None:
-    frame = _frame(rows)
-    mask = np.random.default_rng(1).random(rows) < 0.8
-    picked = rows_where(frame, mask)
-    pd.testing.assert_frame_equal(picked, frame[mask])
-    assert list(picked.index[:3]) == list(frame.index[mask][:3])
-
-
 def test_rows_where_returns_the_frame_itself_when_every_row_is_kept() -> None:
     frame = _frame(20_000)
     assert rows_where(frame, np.ones(len(frame), dtype=bool)) is frame
     nothing = rows_where(frame, np.zeros(len(frame), dtype=bool))
     assert nothing.empty and list(nothing.columns) == list(frame.columns)
+    assert nothing.dtypes.equals(frame.dtypes)
+
+
+def test_spread_puts_each_rows_value_and_reads_a_missing_position_as_empty() -> None:
+    from ledger.frames import spread
+
+    column = spread(["Europe", "Other"], np.array([1, 0, -1, 1]), pd.RangeIndex(4))
+    assert list(column) == ["Other", "Europe", "", "Other"] and column.dtype == "str"
 
 
 def test_the_allocator_named_in_the_environment_is_left_in_place(

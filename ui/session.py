@@ -39,6 +39,7 @@ class Keys:
         "currency", "fx_mode", "fx_date", "statuses", "shift", "asof", "part", "instruments")
     AVAILABILITY = "avail:"  # + source id
     AVAILABILITY_OPEN = "availability_open"  # the sidebar's sliders are drawn
+    AVAILABILITY_STAYS_OPEN = "availability_stays_open"  # reopened on another page
     PUBLISH_COMMENT, PUBLISH_AUTHOR = "publish_comment", "publish_author"
     SCENARIO_WIDGETS = (CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT, ASOF, PART, INSTRUMENTS)
 

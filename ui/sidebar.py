@@ -61,12 +61,10 @@ def _seed_from_url(rates: RateTable) -> None:
     st.session_state[LINKED_SOURCES] = [source for source, _ in scenario.availability]
 
 
-STAYS_OPEN = "availability_stays_open"
-
-
 def _remember_open() -> None:
     """An expander's own state starts closed on another page: this one reopens there."""
-    st.session_state[STAYS_OPEN] = bool(st.session_state.get(Keys.AVAILABILITY_OPEN))
+    opened = bool(st.session_state.get(Keys.AVAILABILITY_OPEN))
+    st.session_state[Keys.AVAILABILITY_STAYS_OPEN] = opened
 
 
 def reset() -> None:
@@ -139,8 +137,8 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
         box = sidebar.expander(
             f"Availability of each source ({len(sources)}"
             + (f", {changed} changed)" if changed else ")"),
-            expanded=bool(st.session_state.get(STAYS_OPEN)), key=Keys.AVAILABILITY_OPEN,
-            on_change=_remember_open)
+            expanded=bool(st.session_state.get(Keys.AVAILABILITY_STAYS_OPEN)),
+            key=Keys.AVAILABILITY_OPEN, on_change=_remember_open)
         if box.open:
             with box:
                 for key, name in zip(keys, sources["name"], strict=True):
