@@ -101,3 +101,4 @@ if problems:
 page.run()
 uploads.release_unused_uploads()
 uploads.upload_sweeper()
+caches.long_lived_frozen()

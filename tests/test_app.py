@@ -523,3 +523,18 @@ def test_a_link_naming_a_source_that_no_longer_exists_says_so():
                for w in at.sidebar.warning)
     assert metrics(at)["Covered"] == expected_totals(
         Scenario(availability=(("frozen-russian-assets", 0.5),)))["covered"]
+
+
+def test_the_first_run_freezes_what_lives_as_long_as_the_server():
+    import gc
+
+    from ui import caches
+
+    caches.long_lived_frozen.clear()
+    gc.unfreeze()
+    try:
+        at = app()
+        assert not at.exception
+        assert gc.get_freeze_count() > 10_000  # modules, classes, plotly's validators
+    finally:
+        gc.unfreeze()

@@ -46,3 +46,31 @@ def test_the_allocator_named_in_the_environment_is_left_in_place(
     monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
     assert use_jemalloc() == before.backend_name
     assert pa.default_memory_pool().backend_name == before.backend_name
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.itself = self  # a reference cycle: only the collector frees it
+
+
+def test_objects_alive_at_the_freeze_are_out_of_the_collectors_sight_and_new_ones_are_not():
+    import gc
+    import weakref
+
+    from ledger.memory import freeze_long_lived
+
+    gc.unfreeze()
+    try:
+        frozen = _Node()
+        frozen_ref = weakref.ref(frozen)
+        assert freeze_long_lived() == gc.get_freeze_count() > 0
+        made_after = _Node()
+        made_after_ref = weakref.ref(made_after)
+        del frozen, made_after
+        gc.collect(2)  # what Streamlit runs after every script run
+        assert made_after_ref() is None  # collected as before
+        assert frozen_ref() is not None  # not walked: the cost the freeze saves
+    finally:
+        gc.unfreeze()
+    gc.collect()
+    assert frozen_ref() is None

@@ -148,6 +148,13 @@ def test_streamlit_config_keeps_the_security_settings():
     assert server["maxUploadSize"] <= 1000
 
 
+def test_a_served_dashboard_does_not_poll_its_own_source_files():
+    # the polling watcher (no watchdog installed) hashed every module several times a
+    # second while holding the interpreter; a served dashboard never edits its code
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none"
+
+
 def test_an_excel_workbook_gets_a_hint_to_save_as_csv():
     import io
     import zipfile

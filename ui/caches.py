@@ -34,6 +34,16 @@ def allocator() -> str:
 
 
 @st.cache_resource(show_spinner=False)
+def long_lived_frozen() -> int:
+    """Once per server, at the end of its first script run, when everything a page
+    imports is loaded (ledger.memory.freeze_long_lived): the collection Streamlit
+    runs after every run then walks only what runs create."""
+    from ledger.memory import freeze_long_lived
+
+    return freeze_long_lived()
+
+
+@st.cache_resource(show_spinner=False)
 def rates() -> RateTable:
     return default_rates()
 
