@@ -83,7 +83,8 @@ def sources_list(refs: list[str], key: str, pages: bool = True) -> None:
 def with_credit(figure: go.Figure, references: int) -> go.Figure:
     """The chart with its source line printed under it, so the image its toolbar
     downloads (the camera: PNG) carries the finding (its title), the source, the
-    data version and the credit."""
+    data version and the credit. Changes `figure` itself (each is built for one
+    draw): copying it took longer than building it."""
     from ledger.citations import credit_line
     from ui.view import get
 
@@ -91,7 +92,6 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
     if result is None:
         return figure
     text = credit_line(result.data_version, references)
-    figure = go.Figure(figure)
     bottom = (figure.layout.margin.b or 40) + 48
     figure.update_layout(margin=dict(b=bottom), height=(figure.layout.height or 420) + 48)
     figure.add_annotation(text="<br>".join(html.escape(line) for line in text.splitlines()),
