@@ -30,8 +30,8 @@ def has_parts(ledger: Ledger | None) -> bool:
 
 
 def currency_options(rates: RateTable) -> list[str]:
-    others = sorted(c for c in currencies() if c in rates.frame.columns and
-                    rates.frame[c].iloc[-1] == rates.frame[c].iloc[-1]
+    latest = rates.frame.iloc[-1]  # a currency the ECB still quotes has a rate there
+    others = sorted(c for c in currencies() if c in latest.index and latest[c] == latest[c]
                     and c not in FIRST_CURRENCIES)
     return [*FIRST_CURRENCIES, *others]
 
