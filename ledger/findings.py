@@ -75,7 +75,9 @@ def collect_findings(
     # rows as in the ledger: the copies the US→Europe lever appends are left out
     original = ~frame["shifted"].to_numpy(dtype=bool)
     into_need = ((frame["kind"] == "flow") & frame["to"].isin(needs["id"])).to_numpy()
-    unknown = frame[into_need & original & (frame["industry"] == "unknown").to_numpy()]
+    # only the columns a finding reads: taking every column of many rows is the cost
+    unknown = frame.loc[into_need & original & (frame["industry"] == "unknown").to_numpy(),
+                        ["id", "value_low", "value_high"]]
     if len(unknown):
         found.append(_finding("warning", "unknown_industry", unknown["id"],
                               amount=_sum(unknown, "value"), currency=currency))
@@ -85,9 +87,9 @@ def collect_findings(
     unused = sources[sources["allocated_high"] == 0]
     if len(unused):
         found.append(_finding("info", "source_unused", unused["id"]))
-    assumed = frame[original & (frame["status"] == "assumption").to_numpy()]
+    assumed = frame.loc[original & (frame["status"] == "assumption").to_numpy(), "id"]
     if len(assumed):
-        found.append(_finding("info", "assumption", assumed["id"]))
+        found.append(_finding("info", "assumption", assumed))
     time = valued.not_in_force
     counted = time["counted"].astype(str)
     outside = time[counted.isin([OUTSIDE_PART, OUTSIDE_INSTRUMENT]).to_numpy(dtype=bool)]
@@ -181,10 +183,10 @@ def _code_findings(ledger: Ledger, blocs: dict[str, str]) -> list[Finding]:
             found.append(_finding("warning", f"unknown_{column}_code",
                                   frame.loc[unknown.index.unique(), "id"],
                                   codes=sorted(set(unknown))))
-    multi = frame[(frame["kind"] == "source") & donor_codes.eq("multi").groupby(
-        level=0).any().reindex(frame.index, fill_value=False)]
+    multi = frame.loc[((frame["kind"] == "source") & donor_codes.eq("multi").groupby(
+        level=0).any().reindex(frame.index, fill_value=False)).to_numpy(dtype=bool), "id"]
     if len(multi):
-        found.append(_finding("warning", "donor_not_itemised", multi["id"]))
+        found.append(_finding("warning", "donor_not_itemised", multi))
     return found
 
 
