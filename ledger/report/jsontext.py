@@ -43,11 +43,40 @@ def _write(value: Any, level: int, out: list[str]) -> None:
                              + repr(value))
         out.append(float.__repr__(value))
     elif isinstance(value, dict):
-        _members("{", "}", _keyed(value), len(value), level, out)
+        if not _flat(value, level, out):
+            _members("{", "}", _keyed(value), len(value), level, out)
     elif isinstance(value, list | tuple):
         _members("[", "]", (("", item) for item in value), len(value), level, out)
     else:
         raise _Unusual
+
+
+def _flat(value: dict[Any, Any], level: int, out: list[str]) -> bool:
+    """An object of plain strings, numbers, booleans and nulls (a rate, a row) in one
+    piece; False, writing nothing, for anything else."""
+    if not value or level + 1 >= len(_PAD):
+        return False
+    parts = []
+    for key, item in value.items():
+        kind = type(item)
+        if type(key) is not str:
+            return False
+        if kind is str:
+            text = encode_basestring(item)
+        elif kind is float and math.isfinite(item):
+            text = float.__repr__(item)
+        elif kind is int:
+            text = int.__repr__(item)
+        elif item is None:
+            text = "null"
+        elif kind is bool:
+            text = "true" if item else "false"
+        else:
+            return False
+        parts.append(encode_basestring(key) + ": " + text)
+    inner = _PAD[level + 1]
+    out.append("{\n" + inner + (",\n" + inner).join(parts) + "\n" + _PAD[level] + "}")
+    return True
 
 
 def _keyed(value: dict[Any, Any]) -> Iterator[tuple[str, Any]]:
