@@ -352,12 +352,16 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_titles_stay_whole(url, 
             return [document.documentElement.scrollWidth, out.slice(0, 5)];
         }""")
         assert overflow == [390, []]
+        # waiting up to 10 s for the page's settled state (a check at one instant once
+        # caught the page between two renders in the full suite)
+        from playwright.sync_api import expect
+
         if path == "flows":  # the Sankey is a ranked list on a phone
-            assert phone.locator(".st-key-sankey-wide").is_hidden()
-            assert phone.locator(".st-key-sankey-narrow").is_visible()
+            expect(phone.locator(".st-key-sankey-wide")).to_be_hidden(timeout=10_000)
+            expect(phone.locator(".st-key-sankey-narrow")).to_be_visible(timeout=10_000)
         if path == "":  # key tables show the columns that matter
-            assert phone.locator(".st-key-tablewide-findings").is_hidden()
-            assert phone.locator(".st-key-tablenarrow-findings").is_visible()
+            expect(phone.locator(".st-key-tablewide-findings")).to_be_hidden(timeout=10_000)
+            expect(phone.locator(".st-key-tablenarrow-findings")).to_be_visible(timeout=10_000)
 
 
 def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_label(
