@@ -120,8 +120,8 @@ def test_assumed_money_is_drawn_apart_in_every_money_chart(shipped):
 
 
 @pytest.mark.parametrize("part", ["all", "record"])
-def test_a_chart_built_from_plotly_json_is_valid_and_unchanged_when_plotly_checks_it(part):
-    # the Overview's chart skips plotly's per-property checks (ledger.charts._figure):
+def test_charts_built_from_plotly_json_are_valid_and_unchanged_when_plotly_checks_them(part):
+    # the bar charts skip plotly's per-property checks (ledger.charts._figure):
     # checked again here, property by property, it must build and come out the same
     import plotly.graph_objects as go
 
@@ -129,7 +129,9 @@ def test_a_chart_built_from_plotly_json_is_valid_and_unchanged_when_plotly_check
 
     ledger = read_ledger(ROOT / "data" / "funding.csv")
     result = reconcile(ledger, Scenario(fx_date=PINNED.fx_date, part=part))
-    for figure in (charts.coverage_gap(result, reported_result(ledger, result)),
-                   charts.coverage_gap(result)):
-        spec = figure.to_dict()
-        assert go.Figure(spec).to_dict() == spec
+    reported = reported_result(ledger, result)
+    for build in (charts.coverage_gap, charts.sources_chart, charts.industry_split,
+                  charts.industry_by_category, charts.payer_supplier):
+        for figure in (build(result, reported), build(result)):
+            spec = figure.to_dict()
+            assert go.Figure(spec).to_dict() == spec, build.__name__
