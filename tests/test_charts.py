@@ -121,7 +121,7 @@ def test_assumed_money_is_drawn_apart_in_every_money_chart(shipped):
 
 @pytest.mark.parametrize("part", ["all", "record"])
 def test_charts_built_from_plotly_json_are_valid_and_unchanged_when_plotly_checks_them(part):
-    # the bar charts skip plotly's per-property checks (ledger.charts._figure):
+    # every chart skips plotly's per-property checks (ledger.charts._figure):
     # checked again here, property by property, it must build and come out the same
     import plotly.graph_objects as go
 
@@ -129,9 +129,16 @@ def test_charts_built_from_plotly_json_are_valid_and_unchanged_when_plotly_check
 
     ledger = read_ledger(ROOT / "data" / "funding.csv")
     result = reconcile(ledger, Scenario(fx_date=PINNED.fx_date, part=part))
+    from ledger.reconcile import default_rates, gap_history
+
     reported = reported_result(ledger, result)
-    for build in (charts.coverage_gap, charts.sources_chart, charts.industry_split,
-                  charts.industry_by_category, charts.payer_supplier):
-        for figure in (build(result, reported), build(result)):
-            spec = figure.to_dict()
-            assert go.Figure(spec).to_dict() == spec, build.__name__
+    figures = [build(result, given) for build in (
+        charts.coverage_gap, charts.sources_chart, charts.industry_split,
+        charts.industry_by_category, charts.payer_supplier) for given in (reported, None)]
+    figures += [charts.sankey(result, reported=reported), charts.sankey(result, expand=True),
+                charts.years_chart(result),
+                charts.gap_history_chart(gap_history(ledger, result.scenario, default_rates()),
+                                         "EUR")]
+    for figure in figures:
+        spec = figure.to_dict()
+        assert go.Figure(spec).to_dict() == spec, charts.title_of(figure)
