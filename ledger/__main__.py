@@ -86,12 +86,17 @@ def _fail(problems: Sequence[Problem]) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ledger.reconcile import reconcile
+    from ledger.blocs import load_blocs
+    from ledger.reconcile import default_rates
+    from ledger.scenario import Scenario, valuation
 
     ledger = _read(args.file, args.sheet)
     for warning in ledger.warnings:
         print(warning, file=sys.stderr)
-    reconcile(ledger)  # every check `report` runs with the default scenario, rates included
+    # every check `report` runs with the default scenario, rates included: the rates and
+    # blocs it reads, and the valuation (what follows it is arithmetic that cannot fail)
+    load_blocs()
+    valuation(ledger, Scenario(), default_rates())
     counts = ledger.frame["kind"].value_counts()
     print(f"{args.file}: valid — {len(ledger.frame):,} rows "
           f"({counts.get('need', 0):,} needs, {counts.get('source', 0):,} sources, "

@@ -89,17 +89,25 @@ class Valued:
     checks: pd.DataFrame  # the published totals in force (kind check), valued like any row
 
 
-def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
-    """Convert into the reporting currency, then apply the status filter,
-    availability and the US→Europe shift (which needs an `industry_bloc` column)."""
+def valuation(ledger: Ledger, scenario: Scenario, rates: RateTable
+              ) -> tuple[Conversion, dt.date | None]:
+    """One factor per row into the reporting currency, and the valuation date ("date"
+    mode). The only step of a reconciliation that refuses a valid ledger: it raises
+    LedgerError naming the rows whose currency has no rate on their valuation date,
+    so `validate` runs it alone (everything after it is arithmetic)."""
     frame = ledger.frame
     fx_date = None
     if scenario.fx_mode == "date":
         fx_date = scenario.fx_date or rates.latest_date
-    conversion = convert_factors(
-        frame["currency"], frame["date"], scenario.currency, rates, scenario.fx_mode, fx_date,
-        frame["row"],
-    )
+    return convert_factors(frame["currency"], frame["date"], scenario.currency, rates,
+                           scenario.fx_mode, fx_date, frame["row"]), fx_date
+
+
+def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
+    """Convert into the reporting currency, then apply the status filter,
+    availability and the US→Europe shift (which needs an `industry_bloc` column)."""
+    frame = ledger.frame
+    conversion, fx_date = valuation(ledger, scenario, rates)
     frame = frame.assign(
         value_low=frame["low"].to_numpy() * conversion.factor,
         value_high=frame["high"].to_numpy() * conversion.factor,

@@ -8,6 +8,8 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.__main__ import main
 from ledger.reconcile import reconcile
@@ -341,3 +343,34 @@ def test_a_source_given_out_whole_with_the_same_range_is_not_possibly_over_alloc
         "s,source,S,,487,511,m USD,2025-08-05,,,DK;NO;SE,,committed,r,",
         "f,flow,F,military,490,511,m USD,2025-08-05,s,n,,US,committed,r,")))
     assert by_id(part.sources).loc["s", "over_allocated"] == "possible"
+
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), unrated=st.integers(0, 3))
+def test_validate_and_report_accept_and_refuse_the_same_files_with_the_same_lines(
+        tmp_path_factory, seed, unrated):
+    # validate runs only the valuation of a reconciliation (ledger.scenario.valuation):
+    # on ledgers where up to three rows are in a currency with no ECB rate, it must
+    # pass exactly when report passes, and name the same problems
+    import contextlib
+    import io
+    import random
+
+    from .ledgers import ledger_rows, to_csv
+
+    rng = random.Random(seed)
+    rows = ledger_rows(rng, rng.randint(1, 5), rng.randint(1, 4), rng.randint(0, 10), 2)
+    for row in rng.sample(rows, min(unrated, len(rows))):
+        row["unit"] = "bn UAH"
+    folder = tmp_path_factory.mktemp("same")
+    (folder / "ledger.csv").write_bytes(to_csv(rows))
+    outcomes = []
+    for command in (["validate"], ["report", "--out", str(folder / "report.csv")]):
+        errors = io.StringIO()
+        with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
+            code = main([command[0], str(folder / "ledger.csv"), *command[1:]])
+        outcomes.append((code, errors.getvalue().splitlines()))
+    assert outcomes[0][0] == outcomes[1][0] == (1 if unrated else 0)
+    assert outcomes[0][1] == outcomes[1][1]
+    assert all("UAH" in line for line in outcomes[0][1])
