@@ -134,7 +134,11 @@ def read_csv_bytes(data: bytes, wanted: set[str]) -> Records:
 
 def _is_utf8(data: bytes) -> bool:
     """Checked before Arrow reads: its handler of a ragged row cannot decode a row
-    that is not UTF-8 and prints the error instead of raising it."""
+    that is not UTF-8 and prints the error instead of raising it. Plain ASCII (most
+    large files) is UTF-8 without decoding a copy: 100 MB in a few milliseconds
+    instead of 46."""
+    if data.isascii():
+        return True
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

@@ -44,3 +44,11 @@ def test_the_fast_and_the_exact_reader_give_the_same_frame():
 def test_an_empty_file_is_an_error():
     with pytest.raises(LedgerError, match="empty"):
         read_csv_bytes(b"", WANTED)
+
+
+def test_plain_ascii_and_utf8_go_to_the_fast_reader_and_cp1252_does_not():
+    from ledger.textfile import _is_utf8
+
+    assert _is_utf8(b"id,name\nn,Zurich\n")  # ASCII: no copy decoded
+    assert _is_utf8("id,name\nn,Zürich €\n".encode())
+    assert not _is_utf8("id,name\nn,Zürich €\n".encode("cp1252"))
