@@ -199,10 +199,11 @@ def _years(frame: pd.DataFrame, kind: np.ndarray, needs_f: pd.DataFrame,
     def column(name: str, rows: np.ndarray) -> np.ndarray:
         return frame[name].to_numpy()[rows]
 
-    needs = Dated(column("date", kind == "need"), column("end", kind == "need"),
-                  column("value_low", kind == "need").astype(float),
-                  column("value_high", kind == "need").astype(float),
-                  np.arange(int((kind == "need").sum())))
+    is_need = kind == "need"  # once: comparing a million kinds is the cost here
+    needs = Dated(column("date", is_need), column("end", is_need),
+                  column("value_low", is_need).astype(float),
+                  column("value_high", is_need).astype(float),
+                  np.arange(int(is_need.sum())))
     flow_rows = np.flatnonzero(is_flow)[into]
     flows = Dated(frame["date"].to_numpy()[flow_rows], frame["end"].to_numpy()[flow_rows],
                   frame["value_low"].to_numpy(dtype=float)[flow_rows],
