@@ -3,6 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.problems import LedgerError
 from ledger.schema import read_ledger, validate
@@ -215,3 +217,32 @@ def test_slashed_dates_get_one_message_for_the_column_not_one_per_row():
     assert (problem.row, problem.column) == (2, "date")
     assert "40 date(s) written with slashes" in problem.message
     assert "01.02.2025" in problem.message
+
+
+def test_a_column_is_trimmed_unless_no_cell_holds_a_space_a_control_or_a_non_ascii_byte():
+    import pyarrow as pa
+
+    from ledger.cells import _may_need_trim
+
+    def arrow(values: list[str]) -> pd.Series:
+        return pd.Series(pd.array(values, dtype="str"))
+
+    assert not _may_need_trim(arrow(["n1", "flow", "EUR", ""]))
+    for cell in (" n1", "n1 ", "a b", "a\tb", "n1\u00a0", "\x1fn1", "Zürich"):
+        assert _may_need_trim(arrow(["n2", cell]))
+    # a slice of a larger array: only its own cells count
+    sliced = pa.chunked_array([pa.array([" padded", "n1", "n2"], pa.large_string())[1:]])
+    assert not _may_need_trim(pd.Series(pd.arrays.ArrowExtensionArray(sliced)))
+    assert _may_need_trim(pd.Series([" n1"], dtype=object))  # not Arrow: trimmed as before
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(["a", "1", "-", " ", "\t", "\u00a0", "\u2003",
+                                                       "\x1c", "é", "\n"]), max_size=6),
+                min_size=1, max_size=8))
+def test_a_column_left_untrimmed_is_one_trimming_would_not_change(values):
+    from ledger.cells import _may_need_trim
+
+    cells = pd.Series(pd.array(values, dtype="str"))
+    if not _may_need_trim(cells):
+        assert cells.str.strip().equals(cells)
