@@ -65,7 +65,7 @@ class Reconciliation:
     def years(self) -> pd.DataFrame:
         """year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*"""
         given = self._inputs
-        return _years(self.valued.frame, given.kind, given.needs_f, given.codes)
+        return _years(self.valued.frame, given.kinds, given.needs_f, given.codes)
 
     @cached_property
     def sources(self) -> pd.DataFrame:
@@ -74,7 +74,7 @@ class Reconciliation:
         given = self._inputs
         return judge_over_allocation(
             source_use(given.sources_f, self.flows), given.sources_f,
-            native_flow_sums(self.valued.frame, given.kind == "flow", given.codes),
+            native_flow_sums(self.valued.frame, given.kinds.flow, given.codes),
             given.rates)
 
     @cached_property
@@ -101,11 +101,26 @@ class Reconciliation:
 
 
 @dataclass(frozen=True)
+class RowKinds:
+    """Which rows are needs, sources and flows, compared once by Arrow: a million
+    kinds turned into Python strings and compared one by one cost 70 ms a view."""
+
+    need: np.ndarray
+    source: np.ndarray
+    flow: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> RowKinds:
+        kind = frame["kind"]
+        return cls(*((kind == name).to_numpy(dtype=bool) for name in ("need", "source", "flow")))
+
+
+@dataclass(frozen=True)
 class _Inputs:
     ledger: Ledger
     rates: RateTable
     blocs: dict[str, str]
-    kind: np.ndarray
+    kinds: RowKinds
     needs_f: pd.DataFrame
     sources_f: pd.DataFrame
     codes: Codes
@@ -157,12 +172,12 @@ def reconcile_valued(ledger: Ledger, valued: Valued, scenario: Scenario, rates: 
                      blocs: dict[str, str]) -> Reconciliation:
     """Reconcile rows already valued under `scenario` (ledger.scenario.apply)."""
     frame = valued.frame
-    kind = frame["kind"].to_numpy()
+    kinds = RowKinds.of(frame)
     row_columns = ["id", "name", "category", "donor", "donor_bloc", "value_low", "value_high",
                    "full_low", "full_high", "row", "currency", "date", "fx_factor"]
-    needs_f = frame.loc[kind == "need", row_columns]
-    sources_f = frame.loc[kind == "source", row_columns]
-    is_flow = kind == "flow"
+    needs_f = frame.loc[kinds.need, row_columns]
+    sources_f = frame.loc[kinds.source, row_columns]
+    is_flow = kinds.flow
     codes: Codes = {}
     flows = aggregate_flows(frame, is_flow, codes)
     category_of = dict(zip(needs_f["id"], needs_f["category"], strict=True))
@@ -179,14 +194,14 @@ def reconcile_valued(ledger: Ledger, valued: Valued, scenario: Scenario, rates: 
         needs=needs, flows=flows, industry=industry_split(flows_to_need),
         payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix,
         rates_latest=rates.latest_date, data_version=ledger.data_version,
-        _inputs=_Inputs(ledger, rates, blocs, kind, needs_f, sources_f, codes, flows_to_need),
+        _inputs=_Inputs(ledger, rates, blocs, kinds, needs_f, sources_f, codes, flows_to_need),
     )
 
 
-def _years(frame: pd.DataFrame, kind: np.ndarray, needs_f: pd.DataFrame,
+def _years(frame: pd.DataFrame, kinds: RowKinds, needs_f: pd.DataFrame,
            codes: Codes) -> pd.DataFrame:
     """The year-by-year table, from integer codes (a million flows stay arrays)."""
-    is_flow = kind == "flow"
+    is_flow = kinds.flow
     to_code, to_names = codes["to"]
     need_of_name = pd.Index(needs_f["id"]).get_indexer(to_names)  # few distinct targets
     flow_need = need_of_name[to_code] if len(to_code) else np.array([], dtype=np.int64)
@@ -199,7 +214,7 @@ def _years(frame: pd.DataFrame, kind: np.ndarray, needs_f: pd.DataFrame,
     def column(name: str, rows: np.ndarray) -> np.ndarray:
         return frame[name].to_numpy()[rows]
 
-    is_need = kind == "need"  # once: comparing a million kinds is the cost here
+    is_need = kinds.need
     needs = Dated(column("date", is_need), column("end", is_need),
                   column("value_low", is_need).astype(float),
                   column("value_high", is_need).astype(float),
