@@ -1,4 +1,5 @@
-"""Row selection on ledger frames that stays cheap at a million rows."""
+"""Row selection on ledger frames, and reading their Arrow columns, that stay cheap at
+a million rows."""
 
 from __future__ import annotations
 
@@ -30,3 +31,25 @@ def spread_arrow(looked_up: list[str], position: np.ndarray) -> pa.Array:
     """`spread`, as an Arrow array (-1 reads as an empty string)."""
     values = pa.array([*looked_up, ""], type=pa.large_string())
     return values.take(np.where(position < 0, len(looked_up), position))
+
+
+def text_bytes(cells: pd.Series) -> list[np.ndarray] | None:
+    """The bytes of a text column's cells, one array per Arrow chunk, read in place
+    (a million cells in about a millisecond); None when Arrow does not hold it."""
+    to_arrow = getattr(cells.array, "__arrow_array__", None)
+    if to_arrow is None:
+        return None
+    chunked = to_arrow()
+    if isinstance(chunked, pa.Array):
+        chunked = pa.chunked_array([chunked])
+    if chunked.type not in (pa.string(), pa.large_string()):
+        return None
+    width = np.int64 if chunked.type == pa.large_string() else np.int32
+    parts = []
+    for chunk in chunked.chunks:
+        _, offsets, data = chunk.buffers()
+        if not len(chunk) or data is None:
+            continue
+        ends = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        parts.append(np.frombuffer(data, dtype=np.uint8)[ends[0]:ends[-1]])
+    return parts

@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 import pint
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.units import (
     Q_,
@@ -128,3 +130,21 @@ def test_amount_column_reports_each_bad_cell_by_position():
 def test_european_scale_words_are_read_with_or_without_a_dot(text, scale, currency):
     spec = parse_unit(text)
     assert (spec.scale, spec.currency) == (scale, currency)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789.", max_size=8), min_size=1, max_size=12))
+def test_a_column_of_digits_and_points_reads_as_each_cell_alone_reads(cells):
+    # such a column is read by one Arrow cast when it can be (units._digits_and_points):
+    # every value, and every cell refused, as parse_amount reads the cell by itself
+    from ledger.units import AmountError, parse_amount, parse_amount_column
+
+    low, _, errors = parse_amount_column(pd.Series(pd.array(cells, dtype="str")),
+                                         allow_range=False)
+    for pos, cell in enumerate(cells):
+        try:
+            expected, _ = parse_amount(cell, allow_range=False)
+        except (AmountError, ValueError):
+            assert pos in errors
+            continue
+        assert pos not in errors and (low[pos] == expected or np.isnan(expected))
