@@ -83,17 +83,38 @@ def _may_need_trim(cells: pd.Series) -> bool:
 
 def check_ids(c: Cells, ids: pd.Series) -> None:
     c.flag(ids == "", "id", "missing id")
-    c.flag((ids != "") & ~ids.str.fullmatch(_ID.pattern), "id",
-           c.quoted("id", "an id may hold only letters, digits, -, _ and ."))
-    codes, distinct = pd.factorize(ids)  # Arrow's hashing: far faster than duplicated()
-    if len(distinct) == len(ids):
+    if not _only_id_characters(ids):  # else every id that is not empty is well-formed
+        c.flag((ids != "") & ~ids.str.fullmatch(_ID.pattern), "id",
+               c.quoted("id", "an id may hold only letters, digits, -, _ and ."))
+    if _all_distinct(ids):
         return
+    codes, _ = pd.factorize(ids)  # where each repeat is: only when there is one
     _, first_position = np.unique(codes, return_index=True)
     repeat = np.ones(len(ids), dtype=bool)
     repeat[first_position] = False
     first_row = c.rows.to_numpy()[first_position]
     c.flag(repeat & (ids != "").to_numpy(), "id", lambda pos: (
            f"'{ids.iat[pos]}' — duplicate id (first used in row {first_row[codes[pos]]})"))
+
+
+_ID_BYTES = np.zeros(256, dtype=bool)
+_ID_BYTES[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")] = True
+
+
+def _only_id_characters(ids: pd.Series) -> bool:
+    """Whether every byte of every id is one an id may hold (read from Arrow's bytes)."""
+    parts = text_bytes(ids)
+    return parts is not None and all(_ID_BYTES[part].all() for part in parts)
+
+
+def _all_distinct(ids: pd.Series) -> bool:
+    """No id twice, counted by Arrow without coding every row (the usual case)."""
+    import pyarrow.compute as pc
+
+    to_arrow = getattr(ids.array, "__arrow_array__", None)
+    if to_arrow is None:
+        return bool(ids.is_unique)
+    return len(pc.unique(to_arrow())) == len(ids) if len(ids) else True
 
 
 def uses_decimal_comma(c: Cells, columns: list[str]) -> bool:
