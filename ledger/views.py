@@ -129,14 +129,25 @@ def references_behind(result: Reconciliation, chart: str) -> list[str]:
 
 
 def _references_behind(result: Reconciliation, chart: str) -> list[str]:
-    rows = ledger_table(result)
+    """Over the rows of the ledger table (counted, left out by status, checks, not in
+    force), read from the frames it is made of: building the table itself, sorted
+    and formatted, took 180 ms a rerun at 100,000 rows. A copy the US → Europe lever
+    made carries its flow's citation, so it adds none."""
+    valued = result.valued
+    parts = [valued.frame, valued.excluded_by_status, valued.checks, valued.not_in_force]
     kinds = CHART_ROWS[chart]
-    mask = rows["kind"].isin([k for k in kinds if " " not in k]).to_numpy(dtype=bool)
+    needs: list[str] = []
     if "flow into a need" in kinds:
-        needs = rows.loc[rows["kind"] == "need", "id"]
-        mask = mask | ((rows["kind"] == "flow") & rows["to"].isin(needs)).to_numpy(dtype=bool)
-    refs = rows.loc[mask, "ref"]
-    return sorted(r for r in refs.unique() if r)
+        needs = sorted({i for part in parts for i in part.loc[
+            (part["kind"] == "need").to_numpy(dtype=bool), "id"]})
+    refs: set[str] = set()
+    for part in parts:
+        mask = part["kind"].isin([k for k in kinds if " " not in k]).to_numpy(dtype=bool)
+        if needs:
+            mask = mask | ((part["kind"] == "flow") & part["to"].isin(needs)).to_numpy(
+                dtype=bool)
+        refs.update(part.loc[mask, "ref"].unique())
+    return sorted(r for r in refs if r)
 
 
 def _ranges(frame: pd.DataFrame, names: dict[str, str], currency: str) -> dict[str, list[str]]:

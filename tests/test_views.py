@@ -14,7 +14,7 @@ from ledger.scenario import Scenario
 from ledger.schema import read_ledger
 from ledger.views import LEDGER_COLUMNS, filter_ledger, ledger_table
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 DAY = dt.date(2025, 1, 2)
 BN = 1e9
@@ -85,3 +85,23 @@ def test_the_sources_table_names_over_allocation_in_words(result):
     table = sources_table(result).set_index("id")
     assert table.loc["fund", "over-allocation"] == "over-allocated"  # 80 out of 60
     assert table.loc["eu-pool", "over-allocation"] == ""
+
+
+@pytest.mark.parametrize("scenario", [
+    Scenario(), Scenario(part="record"), Scenario(statuses=("disbursed", "committed")),
+    Scenario(shift_us_to_europe=0.5), Scenario(asof=dt.date(2025, 6, 30)),
+    Scenario(availability=(("frozen-assets-reconstruction", 0.5),)),
+])
+def test_the_references_behind_a_chart_are_those_of_its_rows_in_the_ledger_table(scenario):
+    # read from the frames the ledger table is made of; checked against the table
+    from ledger.views import CHART_ROWS, references_behind
+
+    result = reconcile(read_ledger(ROOT / "data" / "funding.csv"), scenario)
+    rows = ledger_table(result)
+    for chart, kinds in CHART_ROWS.items():
+        mask = rows["kind"].isin([k for k in kinds if " " not in k])
+        if "flow into a need" in kinds:
+            needs = rows.loc[rows["kind"] == "need", "id"]
+            mask |= (rows["kind"] == "flow") & rows["to"].isin(needs)
+        expected = sorted(r for r in rows.loc[mask, "ref"].unique() if r)
+        assert references_behind(result, chart) == expected and expected, chart

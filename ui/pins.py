@@ -121,7 +121,11 @@ def banners(current: Current, ledger: Ledger | None, result: Reconciliation | No
                          on_click=_to_current)
     if ledger is None:
         return
-    names = dict(zip(ledger.frame["id"], ledger.frame["name"], strict=False))
+    # the names of the sources the scenario mentions only: a dict of every row's name
+    # cost 30 ms a rerun at 100,000 rows
+    mentioned = ledger.frame["id"].isin([sid for sid, _ in scenario.availability]).to_numpy()
+    names = dict(zip(ledger.frame["id"][mentioned], ledger.frame["name"][mentioned],
+                     strict=True))
     latest_rates = result.rates_latest if result is not None else None
     words = scenario_words(scenario, names, latest_rates)
     if words:
