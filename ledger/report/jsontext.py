@@ -27,21 +27,9 @@ class _Unusual(Exception):
 
 
 def _write(value: Any, level: int, out: list[str]) -> None:
-    if isinstance(value, str):
-        out.append(encode_basestring(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("Out of range float values are not JSON compliant: "
-                             + repr(value))
-        out.append(float.__repr__(value))
+    text = _scalar(value)
+    if text is not None:
+        out.append(text)
     elif isinstance(value, dict):
         if not _flat(value, level, out):
             _members("{", "}", _keyed(value), len(value), level, out)
@@ -51,6 +39,26 @@ def _write(value: Any, level: int, out: list[str]) -> None:
         raise _Unusual
 
 
+def _scalar(value: Any) -> str | None:
+    """A string, number, boolean or null as json writes it; None for anything else."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("Out of range float values are not JSON compliant: "
+                             + repr(value))
+        return float.__repr__(value)
+    return None
+
+
 def _flat(value: dict[Any, Any], level: int, out: list[str]) -> bool:
     """An object of plain strings, numbers, booleans and nulls (a rate, a row) in one
     piece; False, writing nothing, for anything else."""
@@ -58,20 +66,8 @@ def _flat(value: dict[Any, Any], level: int, out: list[str]) -> bool:
         return False
     parts = []
     for key, item in value.items():
-        kind = type(item)
-        if type(key) is not str:
-            return False
-        if kind is str:
-            text = encode_basestring(item)
-        elif kind is float and math.isfinite(item):
-            text = float.__repr__(item)
-        elif kind is int:
-            text = int.__repr__(item)
-        elif item is None:
-            text = "null"
-        elif kind is bool:
-            text = "true" if item else "false"
-        else:
+        text = _scalar(item) if type(key) is str else None
+        if text is None:
             return False
         parts.append(encode_basestring(key) + ": " + text)
     inner = _PAD[level + 1]
