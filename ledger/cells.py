@@ -81,12 +81,14 @@ def _may_need_trim(cells: pd.Series) -> bool:
     return parts is None or any(((part <= 0x20) | (part >= 0x80)).any() for part in parts)
 
 
-def check_ids(c: Cells, ids: pd.Series) -> None:
+def check_ids(c: Cells, ids: pd.Series, distinct: bool | None = None) -> None:
+    """Ids present, well-formed and never twice (`distinct`: whether no id repeats,
+    when the caller counted it already)."""
     c.flag(ids == "", "id", "missing id")
     if not _only_id_characters(ids):  # else every id that is not empty is well-formed
         c.flag((ids != "") & ~ids.str.fullmatch(_ID.pattern), "id",
                c.quoted("id", "an id may hold only letters, digits, -, _ and ."))
-    if _all_distinct(ids):
+    if distinct if distinct is not None else all_distinct(ids):
         return
     codes, _ = pd.factorize(ids)  # where each repeat is: only when there is one
     _, first_position = np.unique(codes, return_index=True)
@@ -107,7 +109,7 @@ def _only_id_characters(ids: pd.Series) -> bool:
     return parts is not None and all(_ID_BYTES[part].all() for part in parts)
 
 
-def _all_distinct(ids: pd.Series) -> bool:
+def all_distinct(ids: pd.Series) -> bool:
     """No id twice, counted by Arrow without coding every row (the usual case)."""
     import pyarrow.compute as pc
 

@@ -12,8 +12,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ledger.background import Background
 from ledger.cells import (
     Cells,
+    all_distinct,
     amounts,
     check_ids,
     codes,
@@ -77,7 +79,8 @@ def read_bytes(source: bytes | str | Path) -> bytes:
 def read_ledger(source: bytes | str | Path) -> Ledger:
     """Read and validate a funding CSV; raise LedgerError with every problem."""
     data = read_bytes(source)
-    records = read_csv_bytes(data, set(COLUMNS) | {"amount"})
+    records = read_csv_bytes(data, set(COLUMNS) | {"amount"})  # Arrow: on both cores
+    digest = Background(hashlib.sha256, data)  # on the second core while cells are checked
     warnings = list(records.warnings)
     raw = records.frame
     rows = pd.Series(records.row_numbers, dtype="int64", name="row")
@@ -89,7 +92,7 @@ def read_ledger(source: bytes | str | Path) -> Ledger:
     return Ledger(
         frame=frame,
         text=raw,
-        data_version=hashlib.sha256(data).hexdigest(),
+        data_version=digest.result().hexdigest(),
         warnings=tuple(warnings + checker.warnings),
         extra_columns=extras,
     )
@@ -122,8 +125,8 @@ def _check(c: Cells) -> pd.DataFrame:
     if not header_ok(c):
         return pd.DataFrame()
     ids = c.cell("id")
+    distinct = Background(all_distinct, ids)  # hashing a million ids: on the second core
     kind = c.cell("kind").str.lower()
-    check_ids(c, ids)
     c.flag(~kind.isin(KINDS), "kind",
            c.quoted("kind", "unknown kind: need, source, flow or check"))
     c.flag(c.cell("name") == "", "name", "missing name")
@@ -156,6 +159,7 @@ def _check(c: Cells) -> pd.DataFrame:
         "instrument": instruments(c, INSTRUMENTS),
         "tags": tags(c),
     })
+    check_ids(c, ids, distinct.result())
     check_links(frame, c.flag, c.quoted)
     check_targets(frame, c.flag, c.quoted)
     return _inherit_instrument(frame)

@@ -267,7 +267,7 @@ def _read_clean(body: bytes, head: str, separator: str, header_index: int,
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body),
+            pa.py_buffer(body),  # read in place: a file object is copied block by block
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=header,
                                            block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=False,
