@@ -54,6 +54,27 @@ class Cells:
                                     index=self.raw.index)
         return self._blank
 
+    def fork(self) -> Cells:
+        """A checker of the same cells with its own problems, for columns checked on
+        another thread; `join` puts what it found back in order."""
+        other = Cells(self.raw, self.rows, self.header_row, self.separator)
+        other._trimmed = self._trimmed  # each thread trims its own columns
+        return other
+
+    def join(self, other: Cells, at: tuple[int, int]) -> None:
+        """The problems and warnings `other` (a fork) found, placed where this checker
+        stood when it forked (`at`: its count of problems and of warnings then), as if
+        its columns had been checked there; past MAX_PROBLEMS only counted."""
+        problems, warnings = at
+        merged = self.problems[:problems] + other.problems + self.problems[problems:]
+        self.more += other.more + max(0, len(merged) - MAX_PROBLEMS)
+        self.problems = merged[:MAX_PROBLEMS]
+        self.warnings[warnings:warnings] = other.warnings
+
+    def mark(self) -> tuple[int, int]:
+        """Where a fork's findings go when it joins (see `join`)."""
+        return len(self.problems), len(self.warnings)
+
     def flag(self, mask: np.ndarray | pd.Series, column: str,
              message: str | Callable[[int], str]) -> None:
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -144,9 +165,10 @@ def amounts(c: Cells) -> tuple[np.ndarray, np.ndarray]:
     amount_errors(c, errors, "low")
     if "high" not in c.raw.columns:
         return low, low.copy()
-    high_text = c.raw["high"].str.strip()
+    high_text = c.cell("high")
     empty = (high_text == "").to_numpy(dtype=bool)
-    high, _, errors = parse_amount_column(high_text.where(~empty, "0"), allow_range=False,
+    high, _, errors = parse_amount_column(high_text.where(~empty, "0") if empty.any()
+                                          else high_text, allow_range=False,
                                           decimal_comma=decimal_comma)
     amount_errors(c, errors, "high")
     high = np.where(empty, low, high)
@@ -180,7 +202,7 @@ def units(c: Cells) -> tuple[pd.Series, np.ndarray]:
         currency[i], scale[i] = spec.currency, spec.scale
     if len(uniques) == 0:
         return pd.Series([], dtype="str"), np.array([])
-    return pd.Series(currency[codes], dtype="str"), scale[codes]
+    return _spread(codes, [str(v) for v in currency]), scale[codes]
 
 
 def dates(c: Cells, column: str = "date", optional: bool = False) -> pd.Series:
@@ -281,11 +303,18 @@ def codes(c: Cells, column: str, required: pd.Series, special: dict[str, str],
         upper = code.upper()
         values.append(special.get(upper, upper))
         readable.append(not code or upper in special or re.fullmatch("[A-Z]{2}", upper))
-    value = _spread(position, values)
     empty = (text == "").to_numpy()
-    if column == "industry":
-        value = value.where(~(empty & required.to_numpy()), "unknown")
+    if column == "industry":  # a flow without one: unknown (by Arrow, not a pandas where)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        unknown = empty & required.to_numpy()
+        value = _spread(position, values)
+        if unknown.any():
+            value = pd.Series(pd.array(pc.if_else(
+                pa.array(unknown), "unknown", value.array.__arrow_array__()), dtype="str"))
     else:
+        value = _spread(position, values)
         c.flag(required.to_numpy() & empty, column,
                f"missing {what} (ISO code, EU, G7 or multi)")
     c.flag(~np.array(readable, dtype=bool)[position], column, c.quoted(

@@ -18,10 +18,11 @@ Quote = Callable[[str, str], Callable[[int], str]]
 def check_links(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
     """Flag (row, column, message) every broken reference between rows."""
     flows = (frame["kind"] == "flow").to_numpy()
-    source_of = kind_of(frame["from"], frame, flows)
-    target_of = kind_of(frame["to"], frame, flows)
-    no_from = (frame["from"] == "").to_numpy()
-    no_to = (frame["to"] == "").to_numpy()
+    kinds = _kinds_by_id(frame, flows)
+    source_of = kind_of(frame["from"], frame, flows, kinds)
+    target_of = kind_of(frame["to"], frame, flows, kinds)
+    no_from = source_of.empty()
+    no_to = target_of.empty()
     flag(flows & no_from, "from", "missing: the id of a source")
     flag(flows & no_to, "to", "missing: the id of a need or source")
     flag(flows & ~no_from & source_of.none(), "from", quoted("from", "no row has this id"))
@@ -35,7 +36,7 @@ def check_links(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
          quoted("from", "is a check: money flows from a source"))
     flag(flows & target_of.among("check"), "to",
          quoted("to", "is a check: money flows to a need or a source"))
-    same = (frame["from"] == frame["to"]).to_numpy()
+    same = source_of.same_as(target_of)
     flag(flows & same & ~no_from, "to", "a flow from a source to itself")
     into_need = flows & target_of.among("need")
     needs_category = (frame["kind"] == "need").to_numpy() | into_need
@@ -104,9 +105,21 @@ class Kinds:
     code per reference into a few distinct kinds, so a million flows cost no more
     than the comparisons of integers."""
 
-    def __init__(self, position: np.ndarray, found: list[str | None]) -> None:
+    def __init__(self, position: np.ndarray, found: list[str | None],
+                 distinct: list[str] | None = None) -> None:
         self._found = np.array([*found, None], dtype=object)  # -1 (a missing cell) → None
         self._position = position
+        self._distinct = distinct if distinct is not None else []
+
+    def empty(self) -> np.ndarray:
+        """Where the reference is an empty cell."""
+        return self._codes(np.array([*(ref == "" for ref in self._distinct), False]))
+
+    def same_as(self, other: Kinds) -> np.ndarray:
+        """Where this reference and `other`'s (same rows) name the same id."""
+        where = {ref: i for i, ref in enumerate(other._distinct)}
+        mapped = np.array([*(where.get(ref, -2) for ref in self._distinct), -3])
+        return mapped[self._position] == other._position
 
     def _codes(self, wanted: np.ndarray) -> np.ndarray:
         return wanted[self._position]
@@ -121,12 +134,21 @@ class Kinds:
         return self._found[self._position[pos]]
 
 
-def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: np.ndarray) -> Kinds:
-    """The kinds of the rows the references name. References name few distinct rows,
-    so each distinct one is looked up once."""
-    position, distinct = pd.factorize(refs)
+def _kinds_by_id(frame: pd.DataFrame, flows: np.ndarray) -> dict[str, str]:
+    """The kind of each row that is not a flow, by its id."""
     targets = frame.loc[~flows, ["id", "kind"]].drop_duplicates("id")
-    kinds = dict(zip(targets["id"], targets["kind"], strict=True))
+    return dict(zip(targets["id"], targets["kind"], strict=True))
+
+
+def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: np.ndarray,
+            kinds: dict[str, str] | None = None) -> Kinds:
+    """The kinds of the rows the references name (`kinds`: those of the rows that
+    are not flows, when the caller has them). References name few distinct rows,
+    so each distinct one is looked up once."""
+    position, uniques = pd.factorize(refs)
+    distinct = [str(ref) for ref in uniques.tolist()]
+    if kinds is None:
+        kinds = _kinds_by_id(frame, flows)
     found = [kinds.get(ref) for ref in distinct]
     unresolved = [i for i, kind in enumerate(found) if kind is None and distinct[i] != ""]
     if unresolved:
@@ -134,4 +156,4 @@ def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: np.ndarray) -> Kinds:
             [distinct[i] for i in unresolved])])
         for i in unresolved:
             found[i] = "flow" if distinct[i] in flow_ids else None
-    return Kinds(position, found)
+    return Kinds(position, found, distinct)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -130,12 +131,19 @@ def _check(c: Cells) -> pd.DataFrame:
     c.flag(~kind.isin(KINDS), "kind",
            c.quoted("kind", "unknown kind: need, source, flow or check"))
     c.flag(c.cell("name") == "", "name", "missing name")
-    low, high = amounts(c)
-    currency, scale = units(c)
-    date = dates(c)
+    # amounts, units and dates are checked on the second core (Arrow's casts and
+    # hashing release the interpreter) while this thread checks the other columns
+    at, numbers = c.mark(), c.fork()
+    valued = Background(_numbers, numbers)
     status = c.cell("status").str.lower()
     c.flag(~status.isin((*STATUSES, "")), "status",
            c.quoted("status", "unknown status: " + ", ".join(STATUSES)))
+    donor = donors(c, kind == "source")
+    industry = codes(c, "industry", kind == "flow", SPECIAL_INDUSTRY, "industry")
+    instrument = instruments(c, INSTRUMENTS)
+    tagged = tags(c)
+    low, high, currency, scale, date, end = valued.result()
+    c.join(numbers, at)
     frame = pd.DataFrame({
         "row": c.rows,
         "id": ids,
@@ -149,20 +157,29 @@ def _check(c: Cells) -> pd.DataFrame:
         "date": date,
         "from": c.cell("from"),
         "to": c.cell("to"),
-        "donor": donors(c, kind == "source"),
-        "industry": codes(c, "industry", kind == "flow", SPECIAL_INDUSTRY, "industry"),
+        "donor": donor,
+        "industry": industry,
         "status": status,
         "ref": c.cell("ref"),
         "note": c.cell("note"),
-        "end": periods(c, date),
+        "end": end,
         "revises": revisions(c, ids, kind, date),
-        "instrument": instruments(c, INSTRUMENTS),
-        "tags": tags(c),
+        "instrument": instrument,
+        "tags": tagged,
     })
     check_ids(c, ids, distinct.result())
     check_links(frame, c.flag, c.quoted)
     check_targets(frame, c.flag, c.quoted)
     return _inherit_instrument(frame)
+
+
+def _numbers(c: Cells) -> tuple[np.ndarray, np.ndarray, pd.Series, np.ndarray, pd.Series,
+                                 pd.Series]:
+    """(low, high, currency, scale, date, end): the columns read as numbers and days."""
+    low, high = amounts(c)
+    currency, scale = units(c)
+    date = dates(c)
+    return low, high, currency, scale, date, periods(c, date)
 
 
 def _inherit_instrument(frame: pd.DataFrame) -> pd.DataFrame:
