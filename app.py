@@ -30,10 +30,7 @@ st.html("<style>[data-testid='stCaptionContainer'] { opacity: 1 !important; }"
         "{ display: none !important; } }"
         "@media (max-width: 640px) { .js-plotly-plot .gtitle { display: none !important; } }"
         # a table in full on a wide screen, its key columns on a phone (ui.widgets)
-        "@media (max-width: 640px) { [class*='st-key-tablewide-'] "
-        "{ display: none !important; } }"
-        "@media (min-width: 641px) { [class*='st-key-tablenarrow-'] "
-        "{ display: none !important; } }"
+        "@media (max-width: 640px) { .ledger-table .wide-only { display: none; } }"
         # key tables are plain HTML (ui.widgets.html_table): ruled, text wrapping, the
         # caption (what the table holds) read by screen readers, not shown twice
         ".ledger-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }"

@@ -61,7 +61,7 @@ def tables(at: AppTest) -> list:
     found = []
     for element in at.get("html"):
         body = element.proto.body
-        if 'class="ledger-table"' not in body:
+        if 'class="ledger-table' not in body:
             continue
         parser = Cells()
         parser.feed(body)

@@ -360,8 +360,10 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_titles_stay_whole(url, 
             expect(phone.locator(".st-key-sankey-wide")).to_be_hidden(timeout=10_000)
             expect(phone.locator(".st-key-sankey-narrow")).to_be_visible(timeout=10_000)
         if path == "":  # key tables show the columns that matter
-            expect(phone.locator(".st-key-tablewide-findings")).to_be_hidden(timeout=10_000)
-            expect(phone.locator(".st-key-tablenarrow-findings")).to_be_visible(timeout=10_000)
+            findings = phone.locator("table.table-findings")
+            expect(findings.locator("th.wide-only").first).to_be_hidden(timeout=10_000)
+            expect(findings.get_by_role("columnheader", name="finding")).to_be_visible(
+                timeout=10_000)
 
 
 def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_label(

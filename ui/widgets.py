@@ -106,27 +106,34 @@ def key_table(frame: pd.DataFrame, key: str, narrow: list[str], alt: str,
     """A small table as plain HTML: a screen reader reads it as a table (its caption,
     `alt`, says what it holds), its text copies as text, and a browser loads no grid
     and no Arrow for it. In full on a wide screen, and only the columns that matter
-    (`narrow`) on a phone, so nothing scrolls sideways (app.py's CSS picks the one
-    shown). `labels` names columns for readers."""
-    with st.container(key=f"tablewide-{key}"):
-        st.html(html_table(frame, alt, labels))
-    with st.container(key=f"tablenarrow-{key}"):
-        st.html(html_table(frame[narrow], alt, labels))
+    (`narrow`) on a phone, so nothing scrolls sideways (app.py's CSS hides the others:
+    one table drawn, not two). `labels` names columns for readers."""
+    st.html(html_table(frame, alt, labels, narrow, key))
 
 
-def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None = None) -> str:
+def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None = None,
+               narrow: list[str] | None = None, key: str = "") -> str:
     """Every header and cell escaped (shown as typed, never as markup); whole numbers
-    aligned right."""
+    aligned right; with `narrow`, the other columns marked `wide-only` (hidden on a
+    phone); with `key`, the table has the class `table-{key}` (for tests)."""
+    wide_only = [narrow is not None and c not in narrow for c in frame.columns]
     named = frame.rename(columns=labels or {})
     numeric = [pd.api.types.is_numeric_dtype(named[c]) for c in named.columns]
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in named.columns)
+    head = "".join(f'<th scope="col"{_WIDE if wide else ""}>{html.escape(str(c))}</th>'
+                   for c, wide in zip(named.columns, wide_only, strict=True))
     rows = []
     for values in named.itertuples(index=False, name=None):
-        cells = "".join(f'<td class="{_cell_class(str(v), right)}">{html.escape(str(v))}</td>'
-                        for v, right in zip(values, numeric, strict=True))
+        cells = "".join(
+            f'<td class="{_cell_class(str(v), right)}{" wide-only" if wide else ""}">'
+            f"{html.escape(str(v))}</td>"
+            for v, right, wide in zip(values, numeric, wide_only, strict=True))
         rows.append(f"<tr>{cells}</tr>")
-    return (f'<table class="ledger-table"><caption>{html.escape(caption)}</caption>'
+    named_class = f" table-{html.escape(key)}" if key else ""
+    return (f'<table class="ledger-table{named_class}"><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+_WIDE = ' class="wide-only"'
 
 
 def _cell_class(text: str, numeric: bool) -> str:
