@@ -54,6 +54,16 @@ class Cells:
                                     index=self.raw.index)
         return self._blank
 
+    def lower(self, column: str) -> pd.Series:
+        """A column's cells, trimmed and lower-cased: lowering a column already in
+        lower case (read from Arrow's bytes: no A–Z, nothing beyond ASCII) is skipped."""
+        cells = self.cell(column)
+        parts = text_bytes(cells)
+        if parts is not None and not any(
+                (((part >= 0x41) & (part <= 0x5A)) | (part >= 0x80)).any() for part in parts):
+            return cells
+        return cells.str.lower()
+
     def fork(self) -> Cells:
         """A checker of the same cells with its own problems, for columns checked on
         another thread; `join` puts what it found back in order."""
@@ -333,7 +343,7 @@ def _spread(position: np.ndarray, values: list[str]) -> pd.Series:
 
 def instruments(c: Cells, known: tuple[str, ...]) -> pd.Series:
     """`instrument`: what kind of money a row is (empty: decided later, `unknown`)."""
-    value = c.cell("instrument").str.lower()
+    value = c.lower("instrument")
     c.flag(~value.isin((*known, "")).to_numpy(), "instrument",
            c.quoted("instrument", "unknown instrument: " + ", ".join(known)))
     return value

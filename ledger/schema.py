@@ -127,7 +127,7 @@ def _check(c: Cells) -> pd.DataFrame:
         return pd.DataFrame()
     ids = c.cell("id")
     distinct = Background(all_distinct, ids)  # hashing a million ids: on the second core
-    kind = c.cell("kind").str.lower()
+    kind = c.lower("kind")
     c.flag(~kind.isin(KINDS), "kind",
            c.quoted("kind", "unknown kind: need, source, flow or check"))
     c.flag(c.cell("name") == "", "name", "missing name")
@@ -135,42 +135,45 @@ def _check(c: Cells) -> pd.DataFrame:
     # hashing release the interpreter) while this thread checks the other columns
     at, numbers = c.mark(), c.fork()
     valued = Background(_numbers, numbers)
-    status = c.cell("status").str.lower()
+    status = c.lower("status")
     c.flag(~status.isin((*STATUSES, "")), "status",
            c.quoted("status", "unknown status: " + ", ".join(STATUSES)))
     donor = donors(c, kind == "source")
     industry = codes(c, "industry", kind == "flow", SPECIAL_INDUSTRY, "industry")
-    instrument = instruments(c, INSTRUMENTS)
     tagged = tags(c)
+    # references between rows read no amount or date: checked while the numbers are
+    refs = pd.DataFrame({"id": ids, "kind": kind, "category": c.lower("category"),
+                         "from": c.cell("from"), "to": c.cell("to"), "tags": tagged})
+    check_links(refs, c.flag, c.quoted)
+    check_targets(refs, c.flag, c.quoted)
+    instrument = _inherited_instrument(refs, instruments(c, INSTRUMENTS))
     low, high, currency, scale, date, end = valued.result()
     c.join(numbers, at)
-    frame = pd.DataFrame({
+    revises = revisions(c, ids, kind, date)
+    check_ids(c, ids, distinct.result())
+    return pd.DataFrame({
         "row": c.rows,
         "id": ids,
         "kind": kind,
         "name": c.cell("name"),
-        "category": c.cell("category").str.lower(),
+        "category": refs["category"],
         "low": low * scale,
         "high": high * scale,
         "currency": currency,
         "unit": c.cell("unit"),
         "date": date,
-        "from": c.cell("from"),
-        "to": c.cell("to"),
+        "from": refs["from"],
+        "to": refs["to"],
         "donor": donor,
         "industry": industry,
         "status": status,
         "ref": c.cell("ref"),
         "note": c.cell("note"),
         "end": end,
-        "revises": revisions(c, ids, kind, date),
+        "revises": revises,
         "instrument": instrument,
         "tags": tagged,
     })
-    check_ids(c, ids, distinct.result())
-    check_links(frame, c.flag, c.quoted)
-    check_targets(frame, c.flag, c.quoted)
-    return _inherit_instrument(frame)
 
 
 def _numbers(c: Cells) -> tuple[np.ndarray, np.ndarray, pd.Series, np.ndarray, pd.Series,
@@ -182,22 +185,21 @@ def _numbers(c: Cells) -> tuple[np.ndarray, np.ndarray, pd.Series, np.ndarray, p
     return low, high, currency, scale, date, periods(c, date)
 
 
-def _inherit_instrument(frame: pd.DataFrame) -> pd.DataFrame:
-    """A flow with no instrument of its own carries its source's; rows with none are
-    `unknown`."""
-    empty = (frame["instrument"] == "").to_numpy()
+def _inherited_instrument(refs: pd.DataFrame, own: pd.Series) -> pd.Series:
+    """Each row's instrument: a flow with none of its own carries its source's (`refs`:
+    the rows' id, kind and from); rows with none are `unknown`."""
+    empty = (own == "").to_numpy()
     if not empty.any():
-        return frame
-    is_source = (frame["kind"] == "source").to_numpy()
-    of_source = dict(zip(frame["id"][is_source], frame["instrument"][is_source], strict=True))
-    flows = empty & (frame["kind"] == "flow").to_numpy()
+        return own
+    is_source = (refs["kind"] == "source").to_numpy()
+    of_source = dict(zip(refs["id"][is_source], own[is_source], strict=True))
+    flows = empty & (refs["kind"] == "flow").to_numpy()
     # flows name few distinct sources: look each up once, then spread in Arrow
-    position, distinct = pd.factorize(frame["from"])
+    position, distinct = pd.factorize(refs["from"])
     inherited = spread_arrow([of_source.get(str(d), "") for d in distinct.tolist()], position)
-    own = frame["instrument"].array.__arrow_array__()
-    chosen = pc.if_else(pa.array(flows), inherited, own)
+    chosen = pc.if_else(pa.array(flows), inherited, own.array.__arrow_array__())
     chosen = pc.if_else(pc.equal(chosen, ""), "unknown", chosen)
-    return frame.assign(instrument=pd.array(chosen, dtype=frame["instrument"].dtype))
+    return pd.Series(pd.array(chosen, dtype=own.dtype), index=own.index)
 
 
 def template_csv() -> bytes:

@@ -76,3 +76,16 @@ def test_every_bad_cell_is_listed_or_counted_whichever_thread_found_it(
     assert caught.value.total == bad
     listed = [p for p in caught.value.problems if p.row is not None]
     assert len(listed) == min(bad, MAX_PROBLEMS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("abzAZ09 _-;éÉİß\u00a0"), max_size=6),
+                min_size=1, max_size=30))
+def test_a_column_lowered_or_left_as_it_is_reads_as_str_lower_reads_it(cells):
+    # a column with no A-Z and nothing beyond ASCII is left as it is; any other is
+    # lowered: either way each cell is what pandas' str.lower (after the trim) makes
+    # of it (Arrow's lowering: 'İ' → 'i')
+    raw = pd.DataFrame({"kind": cells}, dtype="str")
+    c = Cells(raw, pd.Series(np.arange(2, len(cells) + 2)), 1, ",")
+    expected = raw["kind"].str.strip().str.lower().tolist()
+    assert c.lower("kind").tolist() == expected
