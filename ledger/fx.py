@@ -189,16 +189,15 @@ def convert_factors(
     the rows whose currency has no rate on or before their valuation date."""
     n = len(currency)
     _check_options(target, table, mode, on)
-    if mode == "date":
-        day = np.datetime64(on or table.latest_date, "D")
-        valued = np.full(n, day)
-    else:
-        valued = row_date.to_numpy(dtype="datetime64[D]")
     # few currencies and dates: factorize each, then combine into one integer key
     currency_code, currency_names = pd.factorize(currency)
-    date_code, dates = pd.factorize(valued)
+    if mode == "date":  # one valuation date for every row
+        dates = np.array([np.datetime64(on or table.latest_date, "D")])
+        date_code = np.zeros(n, dtype=np.int64)
+    else:
+        date_code, dates = pd.factorize(row_date.to_numpy(dtype="datetime64[D]"))
     key = currency_code.astype(np.int64) * max(len(dates), 1) + date_code
-    distinct, codes = np.unique(key, return_inverse=True)
+    distinct, codes = _distinct_keys(key, len(currency_names) * max(len(dates), 1))
     names = np.asarray(currency_names, dtype=object)
     of_currency = distinct // max(len(dates), 1)
     uniq = pd.DataFrame({
@@ -227,6 +226,18 @@ def convert_factors(
         row_rate_date=uniq["rate_date"].to_numpy()[codes],
         row_key=codes,
     )
+
+
+def _distinct_keys(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """What `np.unique(key, return_inverse=True)` returns, for keys known to lie in
+    [0, size): counted instead of sorted (a million keys in a few milliseconds)."""
+    if len(key) and key.min() < 0:  # a missing value (-1): sorted as before
+        distinct, codes = np.unique(key, return_inverse=True)
+        return distinct, codes
+    present = np.bincount(key, minlength=size) > 0
+    distinct = np.flatnonzero(present)
+    position = np.cumsum(present) - 1
+    return distinct, position[key] if len(key) else np.zeros(0, dtype=np.int64)
 
 
 def _check_options(target: str, table: RateTable, mode: FxMode, on: dt.date | None) -> None:

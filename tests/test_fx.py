@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from currency_converter import CurrencyConverter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.fx import convert_factors, convert_quantity, rate_table
 from ledger.problems import LedgerError
@@ -78,3 +80,17 @@ def test_a_to_b_to_a_returns_the_amount():
     back = convert_quantity(there, "GBP", day, table)
     assert back.magnitude == pytest.approx(123.45, rel=1e-12)
     assert str(back.units) == "GBP"
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=200), st.integers(0, 5))
+def test_distinct_keys_counted_are_what_sorting_finds(keys, spare):
+    # keys in [0, size): the distinct keys ascending and each key's position among
+    # them, as np.unique(return_inverse=True) gives them
+    from ledger.fx import _distinct_keys
+
+    key = np.array(keys, dtype=np.int64)
+    distinct, codes = _distinct_keys(key, 41 + spare)
+    expected, inverse = np.unique(key, return_inverse=True)
+    assert distinct.tolist() == expected.tolist()
+    assert codes.tolist() == inverse.tolist()
