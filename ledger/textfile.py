@@ -283,8 +283,8 @@ def _read_clean(body: bytes, head: str, separator: str, header_index: int,
         raise LedgerError([Problem(None, None, f"{table.num_rows:,} rows: at most {MAX_ROWS:,}")])
     if irregular or table.num_rows == 0:
         return None
-    blank = None
-    for column in table.columns:
+    blank = None  # rows empty in every column so far; None once no row can be
+    for number, column in enumerate(table.columns):
         # bytes first (a character is at least one byte, and counting them is ten times
         # cheaper); characters only when the bytes could exceed the limit
         lengths = pc.binary_length(column)
@@ -292,9 +292,12 @@ def _read_clean(body: bytes, head: str, separator: str, header_index: int,
         if longest is not None and longest > MAX_CELL_CHARS and pc.max(
                 pc.utf8_length(column)).as_py() > MAX_CELL_CHARS:
             return None
-        empty = pc.equal(lengths, 0)
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if blank is not None and pc.any(blank).as_py():
+        if number == 0 or blank is not None:
+            empty = pc.equal(lengths, 0)
+            blank = empty if number == 0 else pc.and_(blank, empty)
+            if not pc.any(blank).as_py():
+                blank = None  # a row with a cell is not blank, whatever follows
+    if blank is not None:
         return None  # blank rows: the exact reader skips them and keeps the numbering
     warnings = []
     if separator != ",":

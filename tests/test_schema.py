@@ -127,6 +127,16 @@ def test_blank_rows_are_skipped_but_rows_keep_spreadsheet_numbers():
     assert found == [(3, "low")]
 
 
+def test_a_row_of_empty_cells_is_skipped_and_one_with_a_cell_past_the_first_is_read():
+    # row 3 is only separators (a blank spreadsheet row): skipped, numbering kept;
+    # row 5 has no id but a name: read, and its missing id reported
+    found = problems_of(csv_bytes("a,need,A,military,1,,bn EUR,2025-01-02,,,,,,,",
+                                  ",,,,,,,,,,,,,,",
+                                  "n,need,N,military,x,,bn EUR,2025-01-02,,,,,,,",
+                                  ",need,M,military,1,,bn EUR,2025-01-02,,,,,,,"))
+    assert found == [(4, "low"), (5, "id")]
+
+
 def test_quoted_newline_counts_as_one_spreadsheet_row():
     found = problems_of(csv_bytes('n,need,"two\nlines",military,1,,bn EUR,2025-01-02,,,,,,,',
                                   "m,need,M,military,bad,,bn EUR,2025-01-02,,,,,,,"))
