@@ -53,3 +53,28 @@ def text_bytes(cells: pd.Series) -> list[np.ndarray] | None:
         ends = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
         parts.append(np.frombuffer(data, dtype=np.uint8)[ends[0]:ends[-1]])
     return parts
+
+
+def edge_bytes(cells: pd.Series) -> list[np.ndarray] | None:
+    """The first and the last byte of every cell that is not empty, read in place from
+    Arrow's buffers; None when Arrow does not hold the column as text."""
+    to_arrow = getattr(cells.array, "__arrow_array__", None)
+    if to_arrow is None:
+        return None
+    chunked = to_arrow()
+    if isinstance(chunked, pa.Array):
+        chunked = pa.chunked_array([chunked])
+    if chunked.type not in (pa.string(), pa.large_string()):
+        return None
+    width = np.int64 if chunked.type == pa.large_string() else np.int32
+    parts = []
+    for chunk in chunked.chunks:
+        _, offsets, data = chunk.buffers()
+        if not len(chunk) or data is None:
+            continue
+        ends = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        starts, stops = ends[:-1], ends[1:]
+        filled = np.greater(stops, starts)
+        raw = np.frombuffer(data, dtype=np.uint8)
+        parts += [raw[starts[filled]], raw[stops[filled] - 1]]
+    return parts
