@@ -173,7 +173,8 @@ def _check(c: Cells) -> pd.DataFrame:
         "revises": revises,
         "instrument": instrument,
         "tags": tagged,
-    })
+    }, copy=False)  # each column kept as it is: stacking the numbers into blocks
+    # copied 40 MB per million rows (copy-on-write keeps the frame safe from its inputs)
 
 
 def _numbers(c: Cells) -> tuple[np.ndarray, np.ndarray, pd.Series, np.ndarray, pd.Series,
