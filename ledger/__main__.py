@@ -105,14 +105,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from ledger.assumed import reported_result
+    from ledger.assumed import with_reported
     from ledger.reconcile import reconcile
     from ledger.report import render
 
     scenario = _scenario(args)
     ledger = _read(args.file, args.sheet)
     result = reconcile(ledger, scenario)
-    output = render(result, args.format, reported=reported_result(ledger, result))
+    output = render(result, args.format, reported=with_reported(ledger, result))
     if args.out:
         args.out.write_bytes(output)
     else:

@@ -28,6 +28,8 @@ from ledger.timeline import STAGES, Dated, years_table
 from ledger.whopays import donor_composition, industry_split, payer_supplier
 from ledger.whopays import industry_by_category as by_category
 
+_LAZY_PARTS = ("years", "sources", "industry_by_category", "checks", "instruments", "findings")
+
 __all__ = ["Interval", "Reconciliation", "aggregate_flows", "reconcile", "row_blocs"]
 
 
@@ -60,6 +62,11 @@ class Reconciliation:
     @property
     def blocs(self) -> dict[str, str]:
         return self._inputs.blocs
+
+    def compute_parts(self) -> None:
+        """Compute now every table that is otherwise computed on first use."""
+        for name in _LAZY_PARTS:
+            getattr(self, name)
 
     @cached_property
     def years(self) -> pd.DataFrame:

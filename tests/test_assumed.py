@@ -119,3 +119,30 @@ def test_with_a_lever_set_the_reported_view_is_reconciled_again():
                         shift_us_to_europe=0.3)
     result = reconcile(_SHIPPED, scenario)
     _same(reported_result(_SHIPPED, result), _full(_SHIPPED, result))
+
+
+# The command line computes the reported view on a second core while the view's own
+# parts are computed (ledger.assumed.with_reported): the same figures, every part done.
+def test_every_lazy_part_of_a_reconciliation_is_listed_for_compute_parts():
+    from functools import cached_property
+
+    from ledger.reconcile import _LAZY_PARTS, Reconciliation
+
+    lazy = {name for name, value in vars(Reconciliation).items()
+            if isinstance(value, cached_property)}
+    assert lazy == set(_LAZY_PARTS)
+
+
+@pytest.mark.parametrize("scenario", [
+    Scenario(), Scenario(fx_mode="row-date", currency="USD"), Scenario(part="article"),
+    Scenario(shift_us_to_europe=0.3), Scenario(part="record")])
+def test_the_reported_view_computed_beside_the_parts_equals_the_one_computed_alone(scenario):
+    from ledger.assumed import with_reported
+    from ledger.reconcile import _LAZY_PARTS
+
+    for _ in range(3):  # two threads reading the same frames: the same figures each time
+        result = reconcile(_SHIPPED, scenario)
+        beside = with_reported(_SHIPPED, result)
+        assert all(name in vars(result) for name in _LAZY_PARTS)  # computed, not pending
+        _same(beside, reported_result(_SHIPPED, reconcile(_SHIPPED, scenario)))
+        assert (beside is result) == (not uses_assumptions(result))
