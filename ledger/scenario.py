@@ -146,31 +146,33 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
     replaced by a revision in force. Flows into or out of a replaced row move to the
     row that replaced it (the end of the chain). Returns (in force, the others with
     a `reason`)."""
-    reasons = pd.Series("", index=frame.index, dtype=object)
+    after = np.zeros(len(frame), dtype=bool)  # masks, not a million reasons compared
     if asof is not None:
         later = frame["date"].to_numpy() > np.datetime64(asof)
         gone = set(frame.loc[later, "id"])
         refers = (frame["kind"] == "flow").to_numpy() & (
             frame["from"].isin(gone).to_numpy() | frame["to"].isin(gone).to_numpy())
-        reasons[later | refers] = AFTER_ASOF
-    current = reasons == ""
-    revising = frame[current & (frame["revises"] != "")]
+        after = later | refers
+    current = ~after
+    revising = frame[current & (frame["revises"] != "").to_numpy()]
     replaced_by = dict(zip(revising["revises"], revising["id"], strict=False))
+    superseded = np.zeros(len(frame), dtype=bool)
+    by: pd.Series | None = None
     if replaced_by:
-        superseded = current & frame["id"].isin(replaced_by)
-        reasons[superseded] = "no (superseded by " + frame.loc[superseded, "id"].map(
-            replaced_by).astype(str) + ")"
+        superseded = current & frame["id"].isin(replaced_by).to_numpy()
+        by = frame.loc[superseded, "id"].map(replaced_by).astype(str)
         latest = {old: _end_of_chain(old, replaced_by) for old in replaced_by}
         flows = (frame["kind"] == "flow").to_numpy()  # a check keeps naming what it checks
         frame = frame.assign(**{end: frame[end].where(~flows, frame[end].map(latest)
                                                       .fillna(frame[end])).astype(str)
                                 for end in ("from", "to")})
-    kept = (reasons == "").to_numpy()
+    kept = current & ~superseded
     if kept.all():
         return frame, frame.iloc[0:0].assign(counted=pd.Series([], dtype=object))
-    return rows_where(frame, kept), rows_where(frame, ~kept).assign(
-        counted=reasons[~kept].to_numpy())
-
+    reasons = np.full(int((~kept).sum()), AFTER_ASOF, dtype=object)
+    if by is not None:
+        reasons[superseded[~kept]] = ("no (superseded by " + by + ")").to_numpy()
+    return rows_where(frame, kept), rows_where(frame, ~kept).assign(counted=reasons)
 
 
 def _end_of_chain(row: str, replaced_by: dict[str, str]) -> str:

@@ -190,3 +190,23 @@ def test_the_gap_on_a_day_is_the_same_from_the_command_line_and_the_dashboard(tm
     from ledger.formatting import money_range
 
     assert {m.label: m.value for m in at.metric}["Gap"] == money_range(*gap, "EUR")
+
+
+def test_rows_out_of_force_say_why_superseded_or_after_the_as_of_date():
+    # n2 revises n1 (both known on 2025-03-01); the flow f is dated after that day:
+    # in force are n2, s and the flow g; n1 is superseded by n2, f is after the date
+    from ledger.scenario import in_force
+
+    ledger = read_ledger(csv_bytes(
+        "n1,need,Old,military,10,,bn EUR,2025-01-01,,,,,estimate,r,,,",
+        "n2,need,New,military,12,,bn EUR,2025-02-01,,,,,estimate,r,,,n1",
+        "s,source,S,,5,,bn EUR,2025-01-01,,,EU,,pledged,r,,,",
+        "g,flow,G,military,1,,bn EUR,2025-01-05,s,n1,,US,committed,r,,,",
+        "f,flow,F,military,2,,bn EUR,2025-04-01,s,n2,,US,committed,r,,,",
+        header="id,kind,name,category,low,high,unit,date,from,to,donor,industry,status,ref,"
+               "note,end,revises"))
+    kept, others = in_force(ledger.frame, dt.date(2025, 3, 1))
+    assert list(kept["id"]) == ["n2", "s", "g"]
+    assert list(kept["to"]) == ["", "", "n2"]  # g's need was replaced: it counts for n2
+    assert dict(zip(others["id"], others["counted"], strict=True)) == {
+        "n1": "no (superseded by n2)", "f": "no (after the as-of date)"}
