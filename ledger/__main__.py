@@ -239,4 +239,7 @@ def exit_now(code: int) -> None:
 
 
 if __name__ == "__main__":
+    from ledger.memory import keep_freed_memory
+
+    keep_freed_memory()  # a process that ends with the command: memory kept for reuse
     exit_now(main())

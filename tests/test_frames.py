@@ -9,6 +9,8 @@ import pytest
 from ledger.frames import rows_where
 from ledger.memory import use_jemalloc
 
+from .conftest import ROOT
+
 
 def _frame(rows: int) -> pd.DataFrame:
     rng = np.random.default_rng(7)
@@ -74,3 +76,41 @@ def test_objects_alive_at_the_freeze_are_out_of_the_collectors_sight_and_new_one
         gc.unfreeze()
     gc.collect()
     assert frozen_ref() is None
+
+
+_HELD_AFTER_FREE = """
+import ctypes, sys
+import numpy as np
+from ledger.memory import keep_freed_memory
+
+class Mallinfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+        "uordblks", "fordblks", "keepcost")]
+
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = Mallinfo2
+if sys.argv[1] == "keep":
+    assert keep_freed_memory()
+block = np.ones(50_000_000 // 8)  # 50 MB, then freed
+del block
+print(libc.mallinfo2().fordblks)  # bytes free but held by the process
+"""
+
+
+def test_the_command_line_keeps_freed_memory_for_reuse_instead_of_handing_it_back(tmp_path):
+    # a 50 MB array freed: by default glibc hands it back to the system (nothing free
+    # is held); after keep_freed_memory the process keeps it for the next array
+    import subprocess
+    import sys
+
+    script = tmp_path / "held.py"
+    script.write_text(_HELD_AFTER_FREE)
+
+    def held(mode: str) -> int:
+        run = subprocess.run([sys.executable, str(script), mode], capture_output=True,
+                             text=True, check=True, cwd=ROOT)
+        return int(run.stdout)
+
+    assert held("keep") >= 50_000_000
+    assert held("default") < 10_000_000
