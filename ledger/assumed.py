@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from ledger.background import Background
+from ledger.background import Background, worth_a_thread
 from ledger.frames import rows_where
 from ledger.fx import RateTable
 from ledger.insights import coverage_share, european_money_in_us_industry
@@ -81,7 +81,8 @@ def with_reported(ledger: Ledger, result: Reconciliation,
     if not uses_assumptions(result):
         result.compute_parts()
         return result
-    pending = Background(reported_result, ledger, result, rates)
+    pending = Background(reported_result, ledger, result, rates,
+                         threaded=worth_a_thread(len(result.valued.frame)))
     result.compute_parts()
     return pending.result()
 

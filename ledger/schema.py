@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ledger.background import Background
+from ledger.background import Background, worth_a_thread
 from ledger.cells import (
     Cells,
     all_distinct,
@@ -81,7 +81,8 @@ def read_ledger(source: bytes | str | Path) -> Ledger:
     """Read and validate a funding CSV; raise LedgerError with every problem."""
     data = read_bytes(source)
     records = read_csv_bytes(data, set(COLUMNS) | {"amount"})  # Arrow: on both cores
-    digest = Background(hashlib.sha256, data)  # on the second core while cells are checked
+    digest = Background(hashlib.sha256, data,  # on the second core while cells are checked
+                        threaded=worth_a_thread(len(records.row_numbers)))
     warnings = list(records.warnings)
     raw = records.frame
     rows = pd.Series(records.row_numbers, dtype="int64", name="row")
@@ -126,7 +127,8 @@ def _check(c: Cells) -> pd.DataFrame:
     if not header_ok(c):
         return pd.DataFrame()
     ids = c.cell("id")
-    distinct = Background(all_distinct, ids)  # hashing a million ids: on the second core
+    threaded = worth_a_thread(len(ids))
+    distinct = Background(all_distinct, ids, threaded=threaded)  # on the second core
     kind = c.lower("kind")
     c.flag(~kind.isin(KINDS), "kind",
            c.quoted("kind", "unknown kind: need, source, flow or check"))
@@ -134,7 +136,7 @@ def _check(c: Cells) -> pd.DataFrame:
     # amounts, units and dates are checked on the second core (Arrow's casts and
     # hashing release the interpreter) while this thread checks the other columns
     at, numbers = c.mark(), c.fork()
-    valued = Background(_numbers, numbers)
+    valued = Background(_numbers, numbers, threaded=threaded)
     status = c.lower("status")
     c.flag(~status.isin((*STATUSES, "")), "status",
            c.quoted("status", "unknown status: " + ", ".join(STATUSES)))

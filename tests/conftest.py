@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,3 +28,17 @@ def csv_bytes(*rows: str, header: str | None = None) -> bytes:
     head = header or (
         "id,kind,name,category,low,high,unit,date,from,to,donor,industry,status,ref,note")
     return ("\n".join([head, *rows]) + "\n").encode("utf-8")
+
+
+@contextlib.contextmanager
+def threads_always() -> Iterator[None]:
+    """Work over any number of rows goes to a second core (ledger.background), as for
+    a large ledger: tests of small ledgers exercise the threaded path."""
+    import ledger.background as background
+
+    before = background.PARALLEL_ROWS
+    background.PARALLEL_ROWS = 0
+    try:
+        yield
+    finally:
+        background.PARALLEL_ROWS = before

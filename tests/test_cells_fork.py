@@ -13,7 +13,7 @@ from ledger.cells import Cells
 from ledger.problems import MAX_PROBLEMS, LedgerError, Problem
 from ledger.schema import read_ledger
 
-from .conftest import csv_bytes
+from .conftest import ROOT, csv_bytes, threads_always
 
 
 def checker(rows: int = 3) -> Cells:
@@ -68,11 +68,12 @@ def test_every_bad_cell_is_listed_or_counted_whichever_thread_found_it(
         day = "2025-13-01" if i < dates else "2025-01-01"
         rows.append(f"n{i},need,Need {i},military,{low},,bn EUR,{day},,,,,{status},ref,")
     bad = amounts + statuses + dates
-    if not bad:
-        assert len(read_ledger(csv_bytes(*rows)).frame) == len(rows)
-        return
-    with pytest.raises(LedgerError) as caught:
-        read_ledger(csv_bytes(*rows))
+    with threads_always():  # as for a large ledger, whatever this one's size
+        if not bad:
+            assert len(read_ledger(csv_bytes(*rows)).frame) == len(rows)
+            return
+        with pytest.raises(LedgerError) as caught:
+            read_ledger(csv_bytes(*rows))
     assert caught.value.total == bad
     listed = [p for p in caught.value.problems if p.row is not None]
     assert len(listed) == min(bad, MAX_PROBLEMS)
@@ -89,3 +90,19 @@ def test_a_column_lowered_or_left_as_it_is_reads_as_str_lower_reads_it(cells):
     c = Cells(raw, pd.Series(np.arange(2, len(cells) + 2)), 1, ",")
     expected = raw["kind"].str.strip().str.lower().tolist()
     assert c.lower("kind").tolist() == expected
+
+
+def test_a_small_ledger_and_the_same_ledger_read_on_two_cores_are_the_same(shipped):
+    # under PARALLEL_ROWS the columns are checked in one thread; forced onto threads,
+    # every column, problem and the data version come out the same
+    alone = read_ledger(shipped)
+    with threads_always():
+        threaded = read_ledger(shipped)
+    assert threaded.data_version == alone.data_version
+    pd.testing.assert_frame_equal(threaded.frame, alone.frame)
+    bad = (ROOT / "tests" / "data" / "errors_many.csv").read_bytes()
+    with pytest.raises(LedgerError) as one:
+        read_ledger(bad)
+    with threads_always(), pytest.raises(LedgerError) as two:
+        read_ledger(bad)
+    assert two.value.problems == one.value.problems
