@@ -106,10 +106,10 @@ class Kinds:
     than the comparisons of integers."""
 
     def __init__(self, position: np.ndarray, found: list[str | None],
-                 distinct: list[str] | None = None) -> None:
+                 distinct: list[str]) -> None:
         self._found = np.array([*found, None], dtype=object)  # -1 (a missing cell) → None
         self._position = position
-        self._distinct = distinct if distinct is not None else []
+        self._distinct = distinct  # the distinct references, in the order of `found`
 
     def empty(self) -> np.ndarray:
         """Where the reference is an empty cell."""

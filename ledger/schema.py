@@ -81,7 +81,7 @@ def read_ledger(source: bytes | str | Path) -> Ledger:
     """Read and validate a funding CSV; raise LedgerError with every problem."""
     data = read_bytes(source)
     records = read_csv_bytes(data, set(COLUMNS) | {"amount"})  # Arrow: on both cores
-    digest = Background(hashlib.sha256, data,  # on the second core while cells are checked
+    digest = Background(hashlib.sha256, data,  # hashed while the cells are checked
                         threaded=worth_a_thread(len(records.row_numbers)))
     warnings = list(records.warnings)
     raw = records.frame
@@ -128,13 +128,14 @@ def _check(c: Cells) -> pd.DataFrame:
         return pd.DataFrame()
     ids = c.cell("id")
     threaded = worth_a_thread(len(ids))
-    distinct = Background(all_distinct, ids, threaded=threaded)  # on the second core
+    distinct = Background(all_distinct, ids, threaded=threaded)  # hashing a million ids
     kind = c.lower("kind")
     c.flag(~kind.isin(KINDS), "kind",
            c.quoted("kind", "unknown kind: need, source, flow or check"))
     c.flag(c.cell("name") == "", "name", "missing name")
-    # amounts, units and dates are checked on the second core (Arrow's casts and
-    # hashing release the interpreter) while this thread checks the other columns
+    # in a large ledger, amounts, units and dates are checked on the second core
+    # (Arrow's casts and hashing release the interpreter) while this thread checks
+    # the other columns
     at, numbers = c.mark(), c.fork()
     valued = Background(_numbers, numbers, threaded=threaded)
     status = c.lower("status")

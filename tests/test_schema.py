@@ -60,6 +60,22 @@ def test_flow_to_unknown_id_is_an_error():
     assert found == [(3, "to")]
 
 
+def test_a_flow_to_its_own_source_and_one_without_a_source_are_errors():
+    # row 4 flows from s to s; row 5 names no source; row 6 (s to n) and row 7 (t to s,
+    # a different source) are fine
+    _, problems = validate(csv_bytes(
+        "n,need,N,military,10,,bn EUR,2025-01-02,,,,,estimate,r,",
+        "s,source,S,,5,,bn EUR,2025-01-02,,,EU,,pledged,r,",
+        "self,flow,Self,military,1,,bn EUR,2025-01-02,s,s,,US,committed,r,",
+        "none,flow,None,military,1,,bn EUR,2025-01-02,,n,,US,committed,r,",
+        "ok,flow,Ok,military,1,,bn EUR,2025-01-02,s,n,,US,committed,r,",
+        "t,source,T,,5,,bn EUR,2025-01-02,,,EU,,pledged,r,",
+        "ok2,flow,Ok2,military,1,,bn EUR,2025-01-02,t,s,,US,committed,r,"))
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (4, "to", "a flow from a source to itself"),
+        (5, "from", "missing: the id of a source")]
+
+
 def test_flow_from_a_need_is_an_error():
     found = problems_of(csv_bytes(
         "n,need,N,military,1,,bn EUR,2025-01-02,,,,,,,",
