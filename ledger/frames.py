@@ -33,9 +33,10 @@ def spread_arrow(looked_up: list[str], position: np.ndarray) -> pa.Array:
     return values.take(np.where(position < 0, len(looked_up), position))
 
 
-def text_bytes(cells: pd.Series) -> list[np.ndarray] | None:
-    """The bytes of a text column's cells, one array per Arrow chunk, read in place
-    (a million cells in about a millisecond); None when Arrow does not hold it."""
+def _text_buffers(cells: pd.Series) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Per Arrow chunk of a text column: the offsets of its cells (one more than the
+    cells) and the whole data buffer, both read in place; None when Arrow does not
+    hold the column as text."""
     to_arrow = getattr(cells.array, "__arrow_array__", None)
     if to_arrow is None:
         return None
@@ -45,36 +46,34 @@ def text_bytes(cells: pd.Series) -> list[np.ndarray] | None:
     if chunked.type not in (pa.string(), pa.large_string()):
         return None
     width = np.int64 if chunked.type == pa.large_string() else np.int32
-    parts = []
+    buffers = []
     for chunk in chunked.chunks:
         _, offsets, data = chunk.buffers()
         if not len(chunk) or data is None:
             continue
         ends = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
-        parts.append(np.frombuffer(data, dtype=np.uint8)[ends[0]:ends[-1]])
-    return parts
+        buffers.append((ends, np.frombuffer(data, dtype=np.uint8)))
+    return buffers
+
+
+def text_bytes(cells: pd.Series) -> list[np.ndarray] | None:
+    """The bytes of a text column's cells, one array per Arrow chunk, read in place
+    (a million cells in about a millisecond); None when Arrow does not hold it."""
+    buffers = _text_buffers(cells)
+    if buffers is None:
+        return None
+    return [raw[ends[0]:ends[-1]] for ends, raw in buffers]
 
 
 def edge_bytes(cells: pd.Series) -> list[np.ndarray] | None:
     """The first and the last byte of every cell that is not empty, read in place from
     Arrow's buffers; None when Arrow does not hold the column as text."""
-    to_arrow = getattr(cells.array, "__arrow_array__", None)
-    if to_arrow is None:
+    buffers = _text_buffers(cells)
+    if buffers is None:
         return None
-    chunked = to_arrow()
-    if isinstance(chunked, pa.Array):
-        chunked = pa.chunked_array([chunked])
-    if chunked.type not in (pa.string(), pa.large_string()):
-        return None
-    width = np.int64 if chunked.type == pa.large_string() else np.int32
     parts = []
-    for chunk in chunked.chunks:
-        _, offsets, data = chunk.buffers()
-        if not len(chunk) or data is None:
-            continue
-        ends = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+    for ends, raw in buffers:
         starts, stops = ends[:-1], ends[1:]
         filled = np.greater(stops, starts)
-        raw = np.frombuffer(data, dtype=np.uint8)
         parts += [raw[starts[filled]], raw[stops[filled] - 1]]
     return parts
