@@ -111,6 +111,9 @@ def key_table(frame: pd.DataFrame, key: str, narrow: list[str], alt: str,
     st.html(html_table(frame, alt, labels, narrow, key))
 
 
+_WIDE = ' class="wide-only"'  # a column a phone leaves out (app.py's CSS)
+
+
 def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None = None,
                narrow: list[str] | None = None, key: str = "") -> str:
     """Every header and cell escaped (shown as typed, never as markup); whole numbers
@@ -131,9 +134,6 @@ def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None 
     named_class = f" table-{html.escape(key)}" if key else ""
     return (f'<table class="ledger-table{named_class}"><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
-
-
-_WIDE = ' class="wide-only"'
 
 
 def _cell_class(text: str, numeric: bool) -> str:
