@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.donors import DonorError, normalised, parse_donors
-from ledger.frames import edge_bytes, text_bytes
+from ledger.frames import edge_bytes, every_byte, text_bytes
 from ledger.problems import MAX_PROBLEMS, Problem
 from ledger.units import UnitError, parse_amount_column, parse_unit
 
@@ -58,11 +58,7 @@ class Cells:
         """A column's cells, trimmed and lower-cased: lowering a column already in
         lower case (read from Arrow's bytes: no A–Z, nothing beyond ASCII) is skipped."""
         cells = self.cell(column)
-        parts = text_bytes(cells)
-        if parts is not None and not any(
-                (((part >= 0x41) & (part <= 0x5A)) | (part >= 0x80)).any() for part in parts):
-            return cells
-        return cells.str.lower()
+        return cells if every_byte(text_bytes(cells), _caseless) else cells.str.lower()
 
     def fork(self) -> Cells:
         """A checker of the same cells with its own problems, for columns checked on
@@ -111,27 +107,28 @@ def _may_need_trim(cells: pd.Series) -> bool:
     ids in about a millisecond), then, if so, the first and last byte of each cell
     (names and notes hold spaces between words; stripping them cost 15–20 ms per
     million cells)."""
-    parts = text_bytes(cells)
-    if parts is None:
-        return True
-    if not any(_spacelike(part).any() for part in parts):
-        return False
-    edges = edge_bytes(cells)
-    return edges is None or any(_spacelike(edge).any() for edge in edges)
+    return not (every_byte(text_bytes(cells), _unspaced)
+                or every_byte(edge_bytes(cells), _unspaced))
 
 
-def _spacelike(part: np.ndarray) -> np.ndarray:
-    return (part <= 0x20) | (part >= 0x80)
+def _unspaced(part: np.ndarray) -> np.ndarray:
+    """Printable ASCII: no space, control, or byte of a Unicode space."""
+    return (part > 0x20) & (part < 0x80)
 
 
-def check_ids(c: Cells, ids: pd.Series, distinct: bool | None = None) -> None:
+def _caseless(part: np.ndarray) -> np.ndarray:
+    """Bytes lower-casing leaves as they are: ASCII but A–Z."""
+    return (part < 0x80) & ((part < 0x41) | (part > 0x5A))
+
+
+def check_ids(c: Cells, ids: pd.Series, distinct: bool) -> None:
     """Ids present, well-formed and never twice (`distinct`: whether no id repeats,
-    when the caller counted it already)."""
+    counted by `all_distinct`)."""
     c.flag(ids == "", "id", "missing id")
     if not _only_id_characters(ids):  # else every id that is not empty is well-formed
         c.flag((ids != "") & ~ids.str.fullmatch(_ID.pattern), "id",
                c.quoted("id", "an id may hold only letters, digits, -, _ and ."))
-    if distinct if distinct is not None else all_distinct(ids):
+    if distinct:
         return
     codes, _ = pd.factorize(ids)  # where each repeat is: only when there is one
     _, first_position = np.unique(codes, return_index=True)
@@ -148,8 +145,7 @@ _ID_BYTES[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_
 
 def _only_id_characters(ids: pd.Series) -> bool:
     """Whether every byte of every id is one an id may hold (read from Arrow's bytes)."""
-    parts = text_bytes(ids)
-    return parts is not None and all(_ID_BYTES[part].all() for part in parts)
+    return every_byte(text_bytes(ids), _ID_BYTES.__getitem__)
 
 
 def all_distinct(ids: pd.Series) -> bool:

@@ -3,6 +3,8 @@ a million rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -77,3 +79,11 @@ def edge_bytes(cells: pd.Series) -> list[np.ndarray] | None:
         filled = np.greater(stops, starts)
         parts += [raw[starts[filled]], raw[stops[filled] - 1]]
     return parts
+
+
+def every_byte(parts: list[np.ndarray] | None,
+               allowed: Callable[[np.ndarray], np.ndarray]) -> bool:
+    """Whether there are bytes to judge (`text_bytes`, `edge_bytes`: None when Arrow
+    does not hold the column) and `allowed` (a mask over an array of bytes: compare
+    ranges, or index a table of 256) holds for each."""
+    return parts is not None and all(allowed(part).all() for part in parts)

@@ -141,14 +141,12 @@ def _kinds_by_id(frame: pd.DataFrame, flows: np.ndarray) -> dict[str, str]:
 
 
 def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: np.ndarray,
-            kinds: dict[str, str] | None = None) -> Kinds:
+            kinds: dict[str, str]) -> Kinds:
     """The kinds of the rows the references name (`kinds`: those of the rows that
-    are not flows, when the caller has them). References name few distinct rows,
-    so each distinct one is looked up once."""
+    are not flows, `_kinds_by_id`). References name few distinct rows, so each
+    distinct one is looked up once."""
     position, uniques = pd.factorize(refs)
     distinct = [str(ref) for ref in uniques.tolist()]
-    if kinds is None:
-        kinds = _kinds_by_id(frame, flows)
     found = [kinds.get(ref) for ref in distinct]
     unresolved = [i for i, kind in enumerate(found) if kind is None and distinct[i] != ""]
     if unresolved:

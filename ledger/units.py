@@ -272,12 +272,10 @@ def _digits_and_points(cells: pd.Series) -> bool:
     """Whether Arrow holds the column and its cells hold nothing but digits and
     decimal points (no null): then a cell Arrow's cast accepts is a plain decimal,
     and the cast reads it as the pattern below would."""
-    from ledger.frames import text_bytes
+    from ledger.frames import every_byte, text_bytes
 
-    parts = text_bytes(cells)
-    if parts is None or cells.hasnans:
-        return False
-    return not any((((part < 0x30) | (part > 0x39)) & (part != 0x2E)).any() for part in parts)
+    return not cells.hasnans and every_byte(
+        text_bytes(cells), lambda part: ((part >= 0x30) & (part <= 0x39)) | (part == 0x2E))
 
 
 def _clip(text: str, limit: int = 40) -> str:

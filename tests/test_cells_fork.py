@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ledger.cells import Cells
@@ -82,6 +82,10 @@ def test_every_bad_cell_is_listed_or_counted_whichever_thread_found_it(
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from("abzAZ09 _-;éÉİß\u00a0"), max_size=6),
                 min_size=1, max_size=30))
+@example(["Z"])
+@example(["A", "a"])
+@example(["@[`{"])  # the neighbours of A–Z and a–z: nothing to lower
+@example(["n1", "flow"])
 def test_a_column_lowered_or_left_as_it_is_reads_as_str_lower_reads_it(cells):
     # a column with no A-Z and nothing beyond ASCII is left as it is; any other is
     # lowered: either way each cell is what pandas' str.lower (after the trim) makes
