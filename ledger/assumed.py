@@ -5,7 +5,9 @@ the assumed part is the difference, bound by bound."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from ledger.background import Background, worth_a_thread
@@ -13,7 +15,7 @@ from ledger.frames import rows_where
 from ledger.fx import RateTable
 from ledger.insights import coverage_share, european_money_in_us_industry
 from ledger.intervals import Interval
-from ledger.reconcile import Reconciliation, reconcile, reconcile_valued
+from ledger.reconcile import Reconciliation, reconcile, reconcile_fewer_flows
 from ledger.scenario import Scenario, Valued
 from ledger.schema import STATUSES, Ledger
 
@@ -68,22 +70,27 @@ def reported_result(ledger: Ledger, result: Reconciliation,
         return result
     scenario = reported_scenario(result.scenario)
     if levers_off(result.scenario):
-        return reconcile_valued(ledger, without_assumptions(result.valued), scenario,
-                                result.rates, result.blocs)
+        fewer = without_assumptions(result.valued)
+        return reconcile_fewer_flows(result, ~fewer.left_out, fewer, scenario)
     return reconcile(ledger, scenario, rates)
 
 
 def with_reported(ledger: Ledger, result: Reconciliation,
                   rates: RateTable | None = None) -> Reconciliation:
-    """`reported_result`, computed on the second core while this thread computes every
-    part of `result` (a report reads them all): the two only read the frames they
-    share. 1,000,000 flows: 1.2–1.7 s one after the other, 0.8–0.9 s side by side."""
-    if not uses_assumptions(result):
-        result.compute_parts()
-        return result
-    pending = Background(reported_result, ledger, result, rates,
-                         threaded=worth_a_thread(len(result.valued.frame)))
-    result.compute_parts()
+    """`reported_result`, and every part of `result` (a report reads them all), on two
+    cores for a large ledger: the second computes the reported view and then the
+    findings (the largest part), while this thread computes the other parts; they only
+    read what they share. 1,000,000 flows: the reported view 0.11 s (its rows are not
+    taken), the parts 0.48 s one after the other."""
+    assumed = uses_assumptions(result)
+
+    def second_core() -> Reconciliation:
+        reported = reported_result(ledger, result, rates) if assumed else result
+        result.compute_parts(only=("findings",))
+        return reported
+
+    pending = Background(second_core, threaded=worth_a_thread(len(result.valued.frame)))
+    result.compute_parts(but=("findings",))
     return pending.result()
 
 
@@ -93,17 +100,42 @@ def levers_off(scenario: Scenario) -> bool:
         share == 1.0 for _, share in scenario.availability)
 
 
-def without_assumptions(valued: Valued) -> Valued:
+def without_assumptions(valued: Valued) -> WithoutAssumptions:
     """The valued rows less the assumption flows, which join those the status filter
     left out (in the ledger's order, as the filter leaves them)."""
     frame = valued.frame
-    drop = ((frame["kind"] == "flow") & (frame["status"] == ASSUMED)).to_numpy()
-    excluded = rows_where(frame, drop).reset_index(drop=True)
-    if len(valued.excluded_by_status):
-        excluded = pd.concat([valued.excluded_by_status, excluded], ignore_index=True
-                             ).sort_values("row", kind="stable", ignore_index=True)
-    return replace(valued, frame=rows_where(frame, ~drop).reset_index(drop=True),
-                   excluded_by_status=excluded)
+    return WithoutAssumptions(
+        valued, ((frame["kind"] == "flow") & (frame["status"] == ASSUMED)).to_numpy())
+
+
+class WithoutAssumptions(Valued):
+    """`valued` less the rows where `left_out`, each frame taken from `valued`'s on
+    first use: the reported half of a report reads only totals, which are reconciled
+    from `valued`'s own rows (ledger.reconcile.reconcile_fewer_flows), and taking
+    800,000 rows of 31 columns costs 0.3–0.8 s at a million flows."""
+
+    def __init__(self, valued: Valued, left_out: np.ndarray) -> None:
+        # the fields that do not change are shared; `frame` and `excluded_by_status`
+        # are computed below (Valued is frozen: set as its own __init__ would)
+        for name in ("conversion", "fx_date", "not_in_force", "checks"):
+            object.__setattr__(self, name, getattr(valued, name))
+        object.__setattr__(self, "whole", valued)
+        object.__setattr__(self, "left_out", left_out)
+
+    whole: Valued
+    left_out: np.ndarray
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        return rows_where(self.whole.frame, ~self.left_out).reset_index(drop=True)
+
+    @cached_property
+    def excluded_by_status(self) -> pd.DataFrame:
+        excluded = rows_where(self.whole.frame, self.left_out).reset_index(drop=True)
+        if len(self.whole.excluded_by_status):
+            excluded = pd.concat([self.whole.excluded_by_status, excluded], ignore_index=True
+                                 ).sort_values("row", kind="stable", ignore_index=True)
+        return excluded
 
 
 def splits(result: Reconciliation, reported: Reconciliation) -> Splits:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 Codes = dict[str, tuple[np.ndarray, np.ndarray]]
+FLOW_KEYS = ("from", "to", "industry_bloc")  # what flows are summed by
 
 
 def aggregate_flows(frame: pd.DataFrame, is_flow: np.ndarray,
@@ -14,9 +15,14 @@ def aggregate_flows(frame: pd.DataFrame, is_flow: np.ndarray,
     """Flows summed by (from, to, industry bloc): every total below is a sum over
     these groups, and a million flows fall into a few thousand of them."""
     cache = {} if cache is None else cache
-    codes = {c: _factorized(frame, c, is_flow, cache) for c in ("from", "to", "industry_bloc")}
+    codes = {c: _factorized(frame, c, is_flow, cache) for c in FLOW_KEYS}
     values = {b: frame[b].to_numpy()[is_flow] for b in ("value_low", "value_high")}
-    return _group_sums(codes, values)
+    return flow_sums(codes, values)
+
+
+def flow_sums(codes: Codes, values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """`aggregate_flows` from the flows' codes (FLOW_KEYS) and their value_low/high."""
+    return _group_sums({c: codes[c] for c in FLOW_KEYS}, values)
 
 
 def native_flow_sums(frame: pd.DataFrame, is_flow: np.ndarray,

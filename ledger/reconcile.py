@@ -16,7 +16,7 @@ from ledger.blocs import load_blocs
 from ledger.checks import check_findings, evaluate
 from ledger.donors import bloc_shares
 from ledger.findings import SEVERITY_ORDER, Finding, collect_findings
-from ledger.flowsums import Codes, aggregate_flows, native_flow_sums, sum_by
+from ledger.flowsums import FLOW_KEYS, Codes, aggregate_flows, flow_sums, native_flow_sums, sum_by
 from ledger.frames import spread
 from ledger.fx import RateTable, rate_table
 from ledger.intervals import Interval
@@ -63,10 +63,16 @@ class Reconciliation:
     def blocs(self) -> dict[str, str]:
         return self._inputs.blocs
 
-    def compute_parts(self) -> None:
-        """Compute now every table that is otherwise computed on first use."""
+    def compute_parts(self, only: tuple[str, ...] = _LAZY_PARTS,
+                      but: tuple[str, ...] = ()) -> None:
+        """Compute now the tables that are otherwise computed on first use: every one,
+        those named in `only`, or all `but` those named."""
+        unknown = (set(only) | set(but)) - set(_LAZY_PARTS)
+        if unknown:
+            raise ValueError(f"no such part: {', '.join(sorted(unknown))}")
         for name in _LAZY_PARTS:
-            getattr(self, name)
+            if name in only and name not in but:
+                getattr(self, name)
 
     @cached_property
     def years(self) -> pd.DataFrame:
@@ -175,18 +181,51 @@ def reconcile(
     return reconcile_valued(ledger, apply(with_blocs, scenario, rates), scenario, rates, blocs)
 
 
+_ROW_COLUMNS = ["id", "name", "category", "donor", "donor_bloc", "value_low", "value_high",
+                "full_low", "full_high", "row", "currency", "date", "fx_factor"]
+
+
 def reconcile_valued(ledger: Ledger, valued: Valued, scenario: Scenario, rates: RateTable,
                      blocs: dict[str, str]) -> Reconciliation:
     """Reconcile rows already valued under `scenario` (ledger.scenario.apply)."""
     frame = valued.frame
     kinds = RowKinds.of(frame)
-    row_columns = ["id", "name", "category", "donor", "donor_bloc", "value_low", "value_high",
-                   "full_low", "full_high", "row", "currency", "date", "fx_factor"]
-    needs_f = frame.loc[kinds.need, row_columns]
-    sources_f = frame.loc[kinds.source, row_columns]
-    is_flow = kinds.flow
     codes: Codes = {}
-    flows = aggregate_flows(frame, is_flow, codes)
+    flows = aggregate_flows(frame, kinds.flow, codes)
+    return _reconciled(ledger, valued, scenario, rates, blocs, kinds,
+                       frame.loc[kinds.need, _ROW_COLUMNS], frame.loc[kinds.source, _ROW_COLUMNS],
+                       codes, flows)
+
+
+def reconcile_fewer_flows(view: Reconciliation, keep: np.ndarray, valued: Valued,
+                          scenario: Scenario) -> Reconciliation:
+    """`view` with only the flows where `keep` (a mask over `view.valued.frame`'s rows,
+    holding on every need and source): what `reconcile_valued(valued)` gives when
+    `valued.frame` is those rows, computed from what `view` holds — its row kinds,
+    needs, sources and the codes of its flows' ends — so `valued.frame` is not read
+    (a `Valued` may take its rows only when a table asks for them)."""
+    given = view._inputs
+    if not (keep[given.kinds.need].all() and keep[given.kinds.source].all()):
+        raise ValueError("only flows may be left out")
+    kinds = RowKinds(given.kinds.need[keep], given.kinds.source[keep], given.kinds.flow[keep])
+    flow_kept = keep[given.kinds.flow]
+    # the codes of the remaining flows among the view's distinct values: every table
+    # reads a code through its value, and groups come in the order the flows do
+    codes: Codes = {column: (given.codes[column][0][flow_kept], given.codes[column][1])
+                    for column in FLOW_KEYS}
+    frame = view.valued.frame
+    values = {b: frame[b].to_numpy()[given.kinds.flow][flow_kept]
+              for b in ("value_low", "value_high")}
+    position = np.cumsum(keep) - 1  # each kept row's position among the kept rows
+    return _reconciled(given.ledger, valued, scenario, given.rates, given.blocs, kinds,
+                       given.needs_f.set_axis(position[given.kinds.need]),
+                       given.sources_f.set_axis(position[given.kinds.source]),
+                       codes, flow_sums(codes, values))
+
+
+def _reconciled(ledger: Ledger, valued: Valued, scenario: Scenario, rates: RateTable,
+                blocs: dict[str, str], kinds: RowKinds, needs_f: pd.DataFrame,
+                sources_f: pd.DataFrame, codes: Codes, flows: pd.DataFrame) -> Reconciliation:
     category_of = dict(zip(needs_f["id"], needs_f["category"], strict=True))
     position, targets = pd.factorize(flows["to"])  # few distinct targets
     flows = flows.assign(category=spread([category_of.get(t, "") for t in targets.tolist()],
