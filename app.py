@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.assumed import reported_scenario, uses_assumptions
 from ledger.formatting import use_locale
 from ledger.problems import LedgerError
 from ui import caches, pins, uploads, view
@@ -74,8 +73,7 @@ if ledger is not None:
     try:
         with st.spinner("Reconciling…", show_time=True):
             result = caches.result_for(current, ledger, scenario)
-            reported = (caches.result_for(current, ledger, reported_scenario(scenario))
-                        if uses_assumptions(result) else result)
+            reported = caches.reported_for(current, ledger, result)
     except LedgerError as exc:
         problems = exc.problems
 st.sidebar.caption(f"Data: {plain(current.label)} · version {current.digest[:12]}")

@@ -88,9 +88,15 @@ def frame_bytes(*frames: pd.DataFrame | None) -> int:
 
 
 def object_bytes(value: Any) -> int:
-    """Memory of a Ledger or a Reconciliation: the frames it holds."""
+    """Memory of a Ledger or a Reconciliation: the frames it holds. A view counting no
+    assumption derived from another view's rows (ledger.assumed.WithoutAssumptions)
+    holds that view's rows, and may take most of them: counted in full."""
+    from ledger.assumed import WithoutAssumptions
+
     frames = [v for v in vars(value).values() if isinstance(v, pd.DataFrame)]
     for inner in vars(value).values():
         if hasattr(inner, "__dataclass_fields__"):
             frames.extend(v for v in vars(inner).values() if isinstance(v, pd.DataFrame))
+        if isinstance(inner, WithoutAssumptions):
+            frames.append(inner.whole.frame)
     return frame_bytes(*frames) + 4096

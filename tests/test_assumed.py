@@ -204,3 +204,16 @@ def test_the_reported_view_computed_beside_the_parts_equals_the_one_computed_alo
         assert all(name in vars(result) for name in _LAZY_PARTS)  # computed, not pending
         _same(beside, reported_result(_SHIPPED, reconcile(_SHIPPED, scenario)))
         assert (beside is result) == (not uses_assumptions(result))
+
+
+def test_a_reported_view_derived_from_a_views_rows_weighs_those_rows_in_the_servers_cache():
+    # it holds the view's rows (and may take most of them): a cache that let the view
+    # go would otherwise keep them uncounted
+    from ledger.cache import frame_bytes, object_bytes
+
+    result = reconcile(_SHIPPED)
+    derived = reported_result(_SHIPPED, result)
+    assert "frame" not in vars(derived.valued)
+    assert object_bytes(derived) >= frame_bytes(
+        result.valued.frame, derived.needs, derived.flows, derived.industry,
+        derived.payer_supplier)

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from ledger.assumed import reported_result, uses_assumptions
 from ledger.cache import SizedCache, budget_bytes, object_bytes
 from ledger.fx import RateTable
 from ledger.paths import shipped_ledger
@@ -68,6 +69,23 @@ def result_for(current: Current, ledger: Ledger, scenario: Scenario) -> Reconcil
             ("result", ledger.data_version, repr(scenario)),
             lambda: reconcile(ledger, scenario, rates()))
     return session.own_result(ledger, scenario, rates())
+
+
+def reported_for(current: Current, ledger: Ledger, result: Reconciliation) -> Reconciliation:
+    """`result` counting no assumption (ledger.assumed.reported_result: with no lever
+    after the status filter, derived from `result`'s own rows at a fraction of a new
+    reconciliation), kept beside it; `result` itself when it counts none."""
+    if not uses_assumptions(result):
+        return result
+    key = repr(result.scenario)
+
+    def build() -> Reconciliation:
+        return reported_result(ledger, result, rates())
+
+    if current.shared:
+        return shared_cache().get(  # type: ignore[no-any-return]
+            ("reported", ledger.data_version, key), build)
+    return session.own_kept(f"reported:{ledger.data_version}:{key}", build)
 
 
 def history_for(current: Current, ledger: Ledger, scenario: Scenario) -> pd.DataFrame:

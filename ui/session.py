@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,11 +94,17 @@ def own_upload(data: bytes) -> Ledger:
 
 def own_result(ledger: Ledger, scenario: Scenario, rates: Any) -> Reconciliation:
     """A reconciliation of this session's upload, kept for its last few scenarios."""
+    return own_kept(f"{ledger.data_version}:{scenario!r}",
+                    lambda: reconcile(ledger, scenario, rates))
+
+
+def own_kept(key: str, build: Callable[[], Reconciliation]) -> Reconciliation:
+    """A reconciliation of this session's upload by `key`, built once: the last few
+    are kept."""
     results: OrderedDict[str, Reconciliation] = st.session_state.setdefault(
         Keys.OWN_RESULTS, OrderedDict())
-    key = f"{ledger.data_version}:{scenario!r}"
     if key not in results:
-        results[key] = reconcile(ledger, scenario, rates)
+        results[key] = build()
         while len(results) > OWN_RESULTS_KEPT:
             results.popitem(last=False)
     results.move_to_end(key)
