@@ -58,6 +58,11 @@ class Ledger:
     data_version: str
     warnings: tuple[Problem, ...] = ()
     extra_columns: tuple[str, ...] = field(default=())
+    # what is derived from this ledger alone, whatever the view (ledger.findings:
+    # identical flows, unknown codes), kept with it; a copy made by
+    # dataclasses.replace starts empty
+    derived: dict[object, object] = field(default_factory=dict, init=False, compare=False,
+                                          repr=False)
 
     def of_kind(self, kind: str) -> pd.DataFrame:
         return self.frame[self.frame["kind"] == kind]

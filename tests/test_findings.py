@@ -55,3 +55,44 @@ def test_findings_come_errors_first_then_warnings_then_information():
 
 def test_every_code_is_unique():
     assert len(CODES) == len(set(CODES))
+
+
+# What is found in the ledger itself (identical flows, codes not in the bloc table) is
+# the same in every view: found once per ledger and bloc table.
+SAME_TWICE = csv_bytes(
+    "n,need,Arms,military,10,,bn EUR,2025-01-02,,,,,estimate,r,",
+    "s,source,Money,,20,,bn EUR,2025-01-02,,,EU,,committed,r,",
+    "f1,flow,Order,military,2,,bn EUR,2025-01-02,s,n,,US,committed,r,",
+    "f2,flow,Order again,military,2,,bn EUR,2025-01-02,s,n,,US,committed,r,",
+    "f3,flow,Order,military,3,,bn EUR,2025-01-02,s,n,,XX,committed,r,",
+)
+
+
+def test_findings_about_the_ledger_itself_are_found_once_and_hold_in_every_view(monkeypatch):
+    from dataclasses import replace
+
+    from ledger import findings
+    from ledger.blocs import load_blocs
+    from ledger.findings import ledger_findings
+
+    looked = []
+    hashing = findings._duplicate_flows
+    monkeypatch.setattr(findings, "_duplicate_flows",
+                        lambda ledger: looked.append(1) or hashing(ledger))
+    ledger = read_ledger(SAME_TWICE)
+    views = [reconcile(ledger, Scenario(fx_date=DAY, currency=c)) for c in ("EUR", "USD")]
+    for view in views:
+        found = {f.code: f for f in view.findings}
+        assert found["duplicate_flow"].rows == ("f1", "f2")
+        assert found["unknown_industry_code"].rows == ("f3",)
+    assert len(looked) == 1  # the second view read what the first found
+    first = ledger_findings(ledger, load_blocs())
+    assert ledger_findings(ledger, load_blocs()) == first
+    assert len(ledger.derived) == 1  # one bloc table, kept once
+    # another bloc table that knows XX: found again for it, XX no longer unknown
+    codes = [f.code for f in ledger_findings(ledger, load_blocs() | {"XX": "Other"})]
+    assert "unknown_industry_code" not in codes and "duplicate_flow" in codes
+    # a copy with other rows finds for itself
+    copy = replace(ledger, frame=ledger.frame.iloc[:3])  # f2 left out
+    assert copy.derived == {}
+    assert "duplicate_flow" not in [f.code for f in ledger_findings(copy, load_blocs())]
