@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -186,11 +187,26 @@ def test_a_file_that_needs_too_much_memory_is_refused_with_a_clear_message():
     assert "more than 0.1 GB of memory" in caught.value.problems[0].message
 
 
-def test_a_valid_upload_checked_in_the_worker_equals_one_read_here():
-    data = (ROOT / "data" / "funding.csv").read_bytes()
+@pytest.mark.parametrize("name", ["data/funding.csv",
+                                  "tests/data/semicolon_decimal_comma.csv"])
+def test_a_valid_upload_checked_in_the_worker_equals_one_read_here(name):
+    # the worker hands its frames over as Arrow files: the same cells, dtypes and
+    # index, and the same warnings (a semicolon file with decimal commas has two)
+    data = (ROOT / name).read_bytes()
     there, here = read_untrusted(data), read_ledger(data)
     assert there.data_version == here.data_version
-    assert there.frame.equals(here.frame)
+    pd.testing.assert_frame_equal(there.frame, here.frame)
+    pd.testing.assert_frame_equal(there.text, here.text)
+    assert (there.warnings, there.extra_columns) == (here.warnings, here.extra_columns)
+
+
+def test_a_ledger_with_a_column_of_its_own_comes_back_from_the_worker_whole():
+    data = csv_bytes("n,need,N,military,10,,bn EUR,2025-01-02,,,,,,,, kept as typed ",
+                     header="id,kind,name,category,low,high,unit,date,from,to,donor,"
+                     "industry,status,ref,note,remark")
+    there, here = read_untrusted(data), read_ledger(data)
+    assert there.extra_columns == here.extra_columns == ("remark",)
+    pd.testing.assert_frame_equal(there.text, here.text)
 
 
 def test_a_file_with_many_errors_per_row_lists_a_thousand_and_counts_the_rest():
