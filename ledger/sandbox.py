@@ -60,6 +60,17 @@ def _pool_context() -> Any:
     return _context
 
 
+def warm() -> None:
+    """Start the process workers are forked from, which loads the reader in the
+    background (about 0.3 s): a page that takes uploads calls this when it is shown,
+    so the first upload does not wait for it."""
+    from multiprocessing import forkserver
+
+    _pool_context()
+    with _plain_main():
+        forkserver.ensure_running()
+
+
 def _work(folder: str, conn: Connection) -> None:
     """In the worker: do the task on the upload in the folder, leave the result
     there (a file moves hundreds of megabytes far faster than a pipe). Tasks: read

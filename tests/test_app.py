@@ -538,3 +538,17 @@ def test_the_first_run_freezes_what_lives_as_long_as_the_server():
         assert gc.get_freeze_count() > 10_000  # modules, classes, plotly's validators
     finally:
         gc.unfreeze()
+
+
+def test_opening_the_data_page_starts_the_process_that_checks_uploads():
+    # the first upload then does not wait about 0.3 s for it to start and load the reader
+    from multiprocessing import forkserver
+
+    from ui import caches
+
+    forkserver._forkserver._stop()
+    caches.sandbox_warmed.clear()
+    app("methodology")
+    assert forkserver._forkserver._forkserver_pid is None
+    app("data")
+    assert forkserver._forkserver._forkserver_pid is not None

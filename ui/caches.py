@@ -45,6 +45,16 @@ def long_lived_frozen() -> int:
 
 
 @st.cache_resource(show_spinner=False)
+def sandbox_warmed() -> bool:
+    """Once per server, when a page that takes uploads is first shown: the process
+    that checks uploads is started (ledger.sandbox.warm)."""
+    from ledger.sandbox import warm
+
+    warm()
+    return True
+
+
+@st.cache_resource(show_spinner=False)
 def rates() -> RateTable:
     return default_rates()
 

@@ -25,6 +25,7 @@ from ui.view import get, problems_frame
 from ui.widgets import plain
 
 view = get()
+caches.sandbox_warmed()  # the first upload then does not wait for the checking process
 st.title("Data")
 flash = session.take_flash()
 if flash:
