@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ledger.diff import diff
 from ledger.schema import read_ledger
 
@@ -53,3 +56,19 @@ def test_a_column_with_no_space_at_any_cells_end_is_not_copied_to_be_trimmed():
     plain = pd.Series(["a b", "c"], dtype="str")
     assert trimmed(plain) is plain
     assert list(trimmed(pd.Series([" a b", "c\t"], dtype="str"))) == ["a b", "c"]
+
+
+# Which ids are new and which are gone, whichever side is longer (the shorter one is
+# hashed): the same as comparing sets.
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([f"r{i}" for i in range(12)]), unique=True),
+       st.lists(st.sampled_from([f"r{i}" for i in range(12)]), unique=True))
+def test_added_and_removed_ids_are_those_only_one_side_has(new, old):
+    import pandas as pd
+
+    from ledger.diff import _matched
+
+    added, removed = _matched(pd.Index(new, dtype="str"), pd.Index(old, dtype="str"))
+    assert [i for i, a in zip(new, added, strict=True) if a] == [i for i in new if i not in old]
+    assert [i for i, r in zip(old, removed, strict=True) if r] == [
+        i for i in old if i not in new]
