@@ -274,3 +274,13 @@ def test_a_column_left_untrimmed_is_one_trimming_would_not_change(values):
     cells = pd.Series(pd.array(values, dtype="str"))
     if not _may_need_trim(cells):
         assert cells.str.strip().equals(cells)
+
+
+def test_the_rows_of_a_kind_are_taken_once_per_ledger_and_are_those_rows():
+    from .conftest import ROOT
+
+    ledger = read_ledger(ROOT / "data" / "funding.csv")
+    sources = ledger.of_kind("source")
+    assert sources is ledger.of_kind("source")  # the sidebar reads them every run
+    assert list(sources.index) == list(ledger.frame.index[ledger.frame["kind"] == "source"])
+    assert set(ledger.of_kind("need")["kind"]) == {"need"}
