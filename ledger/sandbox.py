@@ -163,13 +163,16 @@ def _write_ledger(folder: str, ledger: Ledger) -> None:
 
 
 def _read_ledger(folder: str) -> Ledger:
-    """The ledger `_write_ledger` left: its frames mapped from the files, not copied
-    (the mapping outlives the folder), with the dtypes and index they had."""
+    """The ledger `_write_ledger` left: its frames mapped from the files, not copied,
+    with the dtypes and index they had. The mapping outlives the folder and the file
+    (closed here: a session's upload holds no file descriptor)."""
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
-    frames = {name: ipc.open_file(pa.memory_map(str(Path(folder, f"{name}.arrow")))
-                                  ).read_all().to_pandas() for name in _FRAMES}
+    frames = {}
+    for name in _FRAMES:
+        with pa.memory_map(str(Path(folder, f"{name}.arrow"))) as source:
+            frames[name] = ipc.open_file(source).read_all().to_pandas()
     with open(Path(folder, "ledger.pickle"), "rb") as rest:
         data_version, warnings, extra_columns = pickle.load(rest)
     return Ledger(frames["frame"], frames["text"], data_version, warnings, extra_columns)

@@ -316,3 +316,16 @@ def test_a_key_table_shows_markup_in_its_cells_as_text():
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in table
     assert "[Verify](https://evil.example/v)" in table  # plain text: HTML draws no link
     assert '<td class="num">2</td>' in table  # numbers to the right
+
+
+def test_an_upload_read_in_the_worker_leaves_no_file_open_here():
+    # its frames are mapped from files the worker wrote; a session holding the upload
+    # must not hold a descriptor for it (hundreds of sessions would run out)
+    import os
+
+    data = (ROOT / "data" / "funding.csv").read_bytes()
+    read_untrusted(data)  # the checking process started, its descriptors open
+    before = len(os.listdir("/proc/self/fd"))
+    kept = [read_untrusted(data) for _ in range(3)]
+    assert len(os.listdir("/proc/self/fd")) == before
+    assert all(ledger.frame.equals(kept[0].frame) for ledger in kept)
