@@ -154,7 +154,7 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
             frame["from"].isin(gone).to_numpy() | frame["to"].isin(gone).to_numpy())
         after = later | refers
     current = ~after
-    revising = frame[current & (frame["revises"] != "").to_numpy()]
+    revising = rows_where(frame, current & (frame["revises"] != "").to_numpy())
     replaced_by = dict(zip(revising["revises"], revising["id"], strict=False))
     superseded = np.zeros(len(frame), dtype=bool)
     by: pd.Series | None = None
