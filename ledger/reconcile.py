@@ -63,6 +63,11 @@ class Reconciliation:
     def blocs(self) -> dict[str, str]:
         return self._inputs.blocs
 
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger this view was reconciled from."""
+        return self._inputs.ledger
+
     def compute_parts(self, only: tuple[str, ...] = _LAZY_PARTS,
                       but: tuple[str, ...] = ()) -> None:
         """Compute now the tables that are otherwise computed on first use: every one,

@@ -105,3 +105,19 @@ def test_the_references_behind_a_chart_are_those_of_its_rows_in_the_ledger_table
             mask |= (rows["kind"] == "flow") & rows["to"].isin(needs)
         expected = sorted(r for r in rows.loc[mask, "ref"].unique() if r)
         assert references_behind(result, chart) == expected and expected, chart
+
+
+def test_the_references_behind_a_chart_are_found_once_per_ledger(monkeypatch):
+    # every row of the ledger stands behind its chart in every view (counted, left
+    # out or not in force): a new view reads what the first found
+    from ledger import views
+
+    found = []
+    reading = views._references_behind
+    monkeypatch.setattr(views, "_references_behind",
+                        lambda frame, chart: found.append(chart) or reading(frame, chart))
+    ledger = read_ledger(ROOT / "data" / "funding.csv")
+    first = views.references_behind(reconcile(ledger), "coverage-gap")
+    other = views.references_behind(reconcile(ledger, Scenario(part="record", currency="USD")),
+                                    "coverage-gap")
+    assert first == other and found == ["coverage-gap"]
