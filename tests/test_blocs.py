@@ -30,3 +30,23 @@ def test_an_unknown_bloc_names_its_row(tmp_path):
     with pytest.raises(LedgerError) as caught:
         load_blocs(path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(3, "bloc")]
+
+
+def test_the_blocs_of_a_ledgers_rows_are_found_once_per_bloc_table(monkeypatch):
+    # the same in every view: a new view reads what the first found; another bloc
+    # table is looked up afresh
+    from ledger import reconcile as rec
+    from ledger.schema import read_ledger
+
+    from .conftest import ROOT
+
+    looked = []
+    looking = rec._donor_bloc_of
+    monkeypatch.setattr(rec, "_donor_bloc_of",
+                        lambda donors, blocs: looked.append(1) or looking(donors, blocs))
+    ledger = read_ledger(ROOT / "data" / "funding.csv")
+    first = rec.reconcile(ledger)
+    again = rec.reconcile(ledger, rec.Scenario(currency="USD"))
+    assert len(looked) == 1 and first.needs["id"].tolist() == again.needs["id"].tolist()
+    donor, _ = rec.row_blocs(ledger, load_blocs() | {"US": "Elsewhere"})
+    assert len(looked) == 2 and "Elsewhere" in set(donor)
