@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -152,10 +152,8 @@ def ledger_findings(ledger: Ledger, blocs: dict[str, str]) -> list[Finding]:
     table — the same in every view: computed once per ledger and bloc table, so a
     change of currency or filter does not hash every flow again (100,000 flows:
     15–20 ms a view)."""
-    key = ("findings", tuple(sorted(blocs.items())))
-    if key not in ledger.derived:
-        ledger.derived[key] = (*_duplicate_flows(ledger), *_code_findings(ledger, blocs))
-    return list(cast(tuple[Finding, ...], ledger.derived[key]))
+    return list(ledger.kept(("findings", tuple(sorted(blocs.items()))), lambda: (
+        *_duplicate_flows(ledger), *_code_findings(ledger, blocs))))
 
 
 def _duplicate_flows(ledger: Ledger) -> list[Finding]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,9 @@ _ID = re.compile(r"[A-Za-z0-9_.\-]+")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class Ledger:
     """A validated ledger: one row per entry, amounts in whole units of the row's
@@ -65,13 +69,18 @@ class Ledger:
     derived: dict[object, object] = field(default_factory=dict, init=False, compare=False,
                                           repr=False)
 
+    def kept(self, key: object, build: Callable[[], T]) -> T:
+        """`build()` once per ledger and `key`, then kept with it (`derived`): for
+        what depends on the ledger alone, whatever the view."""
+        if key not in self.derived:
+            self.derived[key] = build()
+        return cast(T, self.derived[key])
+
     def of_kind(self, kind: str) -> pd.DataFrame:
         """The rows of one kind (taken once per ledger: the sidebar reads the sources
         on every run, and taking them from a million rows cost 75 ms)."""
-        key = ("of_kind", kind)
-        if key not in self.derived:
-            self.derived[key] = self.frame[(self.frame["kind"] == kind).to_numpy()]
-        return cast(pd.DataFrame, self.derived[key])
+        return self.kept(("of_kind", kind),
+                         lambda: self.frame[(self.frame["kind"] == kind).to_numpy()])
 
 
 def read_bytes(source: bytes | str | Path) -> bytes:

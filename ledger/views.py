@@ -4,7 +4,7 @@ and the report writers alike, so a page and a report sheet cannot disagree."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -130,10 +130,8 @@ def references_behind(result: Reconciliation, chart: str) -> list[str]:
     flow's citation) — so found once per ledger and kept with it: a million rows
     took 70 ms a view."""
     ledger = result.ledger
-    key = ("references", chart)
-    if key not in ledger.derived:
-        ledger.derived[key] = _references_behind(ledger.frame, chart)
-    return list(cast(tuple[str, ...], ledger.derived[key]))
+    return list(ledger.kept(("references", chart),
+                            lambda: _references_behind(ledger.frame, chart)))
 
 
 def _references_behind(frame: pd.DataFrame, chart: str) -> tuple[str, ...]:
