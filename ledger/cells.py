@@ -328,17 +328,16 @@ def codes(c: Cells, column: str, required: pd.Series, special: dict[str, str],
         values.append(special.get(upper, upper))
         readable.append(not code or upper in special or re.fullmatch("[A-Z]{2}", upper))
     empty = (text == "").to_numpy()
+    value = _spread(position, values)
     if column == "industry":  # a flow without one: unknown (by Arrow, not a pandas where)
         import pyarrow as pa
         import pyarrow.compute as pc
 
         unknown = empty & required.to_numpy()
-        value = _spread(position, values)
         if unknown.any():
             value = pd.Series(pd.array(pc.if_else(
                 pa.array(unknown), "unknown", value.array.__arrow_array__()), dtype="str"))
     else:
-        value = _spread(position, values)
         c.flag(required.to_numpy() & empty, column,
                f"missing {what} (ISO code, EU, G7 or multi)")
     c.flag(~np.array(readable, dtype=bool)[position], column, c.quoted(

@@ -63,9 +63,8 @@ class Ledger:
     data_version: str
     warnings: tuple[Problem, ...] = ()
     extra_columns: tuple[str, ...] = field(default=())
-    # what is derived from this ledger alone, whatever the view (its rows of a kind;
-    # ledger.findings: identical flows, unknown codes), kept with it; a copy made by
-    # dataclasses.replace starts empty
+    # what is derived from this ledger alone, whatever the view, kept with it (`kept`);
+    # a copy made by dataclasses.replace starts empty
     derived: dict[object, object] = field(default_factory=dict, init=False, compare=False,
                                           repr=False)
 
