@@ -1,7 +1,9 @@
 """In a real browser (Playwright driving Debian's Chromium), side by side in one run:
 the dashboard against a minimal Streamlit app with one plotly chart (bench/
-minimal_app.py), both served by `streamlit run` on this machine. Two timings, each
-the median of N, the two apps taking turns:
+minimal_app.py), both served by `streamlit run` on this machine, and beside them the
+Overview's chart and its *Show* control alone (bench/chart_only_app.py: what they
+cost by themselves, the least the dashboard could be for the lever). Two timings,
+each the median of N, the apps taking turns:
 
   open     a new session (a new browser context) from navigation until every chart
            of the landing page is drawn and the script has finished;
@@ -75,9 +77,10 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     apps = {"dashboard (app.py)": ("app.py", ("Public record only", "Everything")),
-            "minimal app": ("bench/minimal_app.py", ("second", "first"))}
+            "minimal app": ("bench/minimal_app.py", ("second", "first")),
+            "chart only": ("bench/chart_only_app.py", ("Public record only", "Everything"))}
     env = {"LEDGER_DATA_DIR": tempfile.mkdtemp(prefix="ledger-bench-browser-")}
-    with dashboards(2, env, scripts=[script for script, _ in apps.values()]) as urls, \
+    with dashboards(len(apps), env, scripts=[script for script, _ in apps.values()]) as urls, \
             sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         charts: dict[str, int] = {}
@@ -98,19 +101,22 @@ def main() -> None:
         browser.close()
     print(f"Chromium {CHROMIUM}, both servers on this machine, medians of {args.repeat} "
           "sessions (lever: 2 changes per session)")
-    ours, floor = apps
+    ours, floor, least = apps
     for label, table in (("open: navigation → every chart drawn", opened),
                          ("lever: click → first chart updated", levered)):
         a, b = statistics.median(table[ours]), statistics.median(table[floor])
         print(f"  {label:40s} dashboard {a:5.2f} s ({charts[ours]} charts), minimal app "
               f"{b:5.2f} s: {a / b:.2f}× (target ≤ 1.5×)")
-        print(f"    dashboard {[round(t, 2) for t in table[ours]]}")
-        print(f"    minimal   {[round(t, 2) for t in table[floor]]}")
+        c = statistics.median(table[least])
+        print(f"    the Overview's chart and Show alone (bench/chart_only_app.py) {c:5.2f} s: "
+              f"{c / b:.2f}×")
+        print(f"    dashboard  {[round(t, 2) for t in table[ours]]}")
+        print(f"    minimal    {[round(t, 2) for t in table[floor]]}")
+        print(f"    chart only {[round(t, 2) for t in table[least]]}")
     for label, start in (("first change in a page", 0), ("second change", 1)):
-        a = statistics.median(levered[ours][start::2])
-        b = statistics.median(levered[floor][start::2])
+        a, b, c = (statistics.median(levered[name][start::2]) for name in (ours, floor, least))
         print(f"    lever, {label:22s} dashboard {a:5.2f} s, minimal app {b:5.2f} s: "
-              f"{a / b:.2f}×")
+              f"{a / b:.2f}×; chart only {c:5.2f} s: {c / b:.2f}×")
 
 
 if __name__ == "__main__":
