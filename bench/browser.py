@@ -99,7 +99,7 @@ def main() -> None:
                 levered[name].append(change_lever(page, labels[1], charts[name]))
                 page.context.close()
         browser.close()
-    print(f"Chromium {CHROMIUM}, both servers on this machine, medians of {args.repeat} "
+    print(f"Chromium {CHROMIUM}, every server on this machine, medians of {args.repeat} "
           "sessions (lever: 2 changes per session)")
     ours, floor, least = apps
     for label, table in (("open: navigation → every chart drawn", opened),
