@@ -9,9 +9,9 @@ import streamlit as st
 
 from ledger.assumed import reported_result
 from ledger.charts import coverage_gap
-from ledger.parts import PARTS
+from ledger.parts import PARTS, Part
 from ledger.paths import shipped_ledger
-from ledger.reconcile import reconcile
+from ledger.reconcile import Reconciliation, reconcile
 from ledger.scenario import Scenario
 from ledger.schema import Ledger, read_ledger
 from ui.sidebar import PART_LABELS
@@ -22,10 +22,16 @@ def _ledger() -> Ledger:
     return read_ledger(shipped_ledger())
 
 
+@st.cache_resource
+def _views(part: Part) -> tuple[Reconciliation, Reconciliation]:
+    """The view and the view counting no assumption, kept for every session as the
+    dashboard keeps them: a change of *Show* redraws, it does not reconcile."""
+    ledger = _ledger()
+    result = reconcile(ledger, Scenario(part=part))
+    return result, reported_result(ledger, result)
+
+
 st.set_page_config(layout="wide")  # as the dashboard
-ledger = _ledger()
 part = st.sidebar.radio("Show", PARTS, format_func=PART_LABELS.get, key="part")
-result = reconcile(ledger, Scenario(part=part))
 st.title("Overview")
-st.plotly_chart(coverage_gap(result, reported_result(ledger, result)), width="stretch",
-                key="chart-coverage-gap")
+st.plotly_chart(coverage_gap(*_views(part)), width="stretch", key="chart-coverage-gap")
