@@ -6,6 +6,7 @@ goes here (ui.session keeps it)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -74,11 +75,8 @@ def ledger_of(current: Current) -> Ledger:
 
 
 def result_for(current: Current, ledger: Ledger, scenario: Scenario) -> Reconciliation:
-    if current.shared:
-        return shared_cache().get(  # type: ignore[no-any-return]
-            ("result", ledger.data_version, repr(scenario)),
-            lambda: reconcile(ledger, scenario, rates()))
-    return session.own_result(ledger, scenario, rates())
+    return _kept_for(current, ("result", ledger.data_version, repr(scenario)),
+                     lambda: reconcile(ledger, scenario, rates()))
 
 
 def reported_for(current: Current, ledger: Ledger, result: Reconciliation) -> Reconciliation:
@@ -87,15 +85,17 @@ def reported_for(current: Current, ledger: Ledger, result: Reconciliation) -> Re
     reconciliation), kept beside it; `result` itself when it counts none."""
     if not uses_assumptions(result):
         return result
-    key = repr(result.scenario)
+    return _kept_for(current, ("reported", ledger.data_version, repr(result.scenario)),
+                     lambda: reported_result(ledger, result, rates()))
 
-    def build() -> Reconciliation:
-        return reported_result(ledger, result, rates())
 
+def _kept_for(current: Current, key: tuple[str, str, str],
+              build: Callable[[], Reconciliation]) -> Reconciliation:
+    """A view of the ledger in force, built once: for every session in the server's
+    memory-bounded cache when the ledger is shared, else among this session's own."""
     if current.shared:
-        return shared_cache().get(  # type: ignore[no-any-return]
-            ("reported", ledger.data_version, key), build)
-    return session.own_kept(f"reported:{ledger.data_version}:{key}", build)
+        return shared_cache().get(key, build)  # type: ignore[no-any-return]
+    return session.own_kept(":".join(key), build)
 
 
 def history_for(current: Current, ledger: Ledger, scenario: Scenario) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from ledger.reconcile import Reconciliation, reconcile
+from ledger.reconcile import Reconciliation
 from ledger.sandbox import read_untrusted
 from ledger.scenario import Scenario
 from ledger.schema import Ledger
@@ -90,12 +90,6 @@ def own_upload(data: bytes) -> Ledger:
     st.session_state.pop(Keys.OWN_RESULTS, None)
     st.session_state.pop(Keys.OWN_HISTORY, None)
     return ledger
-
-
-def own_result(ledger: Ledger, scenario: Scenario, rates: Any) -> Reconciliation:
-    """A reconciliation of this session's upload, kept for its last few scenarios."""
-    return own_kept(f"{ledger.data_version}:{scenario!r}",
-                    lambda: reconcile(ledger, scenario, rates))
 
 
 def own_kept(key: str, build: Callable[[], Reconciliation]) -> Reconciliation:
