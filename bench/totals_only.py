@@ -13,15 +13,13 @@ from pathlib import Path
 
 
 def main(path: str) -> None:
-    from ledger.__main__ import exit_now
-    from ledger.intake import read_any
+    from ledger.__main__ import _read, exit_now  # the report's own read
     from ledger.memory import keep_freed_memory, use_jemalloc
     from ledger.reconcile import reconcile
-    from ledger.schema import read_bytes
 
     keep_freed_memory()  # as `python -m ledger` does
     use_jemalloc()
-    result = reconcile(read_any(read_bytes(Path(path))))
+    result = reconcile(_read(Path(path)))
     for name in ("need", "covered", "gap"):
         low, high = result.totals[name]
         print(f"{name} {low:,.2f}–{high:,.2f} {result.currency}")
