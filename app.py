@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.formatting import use_locale
-from ledger.problems import LedgerError
+from ledger.api import LedgerError, use_locale
 from ui import caches, pins, uploads, view
 from ui.sidebar import scenario_controls
 from ui.widgets import IMAGE_FORMATS, plain

@@ -52,9 +52,9 @@ def naive_versus_bulk(rows: int = 10_000) -> tuple[float, float]:
     import pandas as pd
 
     from bench.synthetic import csv_bytes
-    from ledger.fx import convert_factors, convert_quantity, rate_table
-    from ledger.schema import read_ledger
-    from ledger.units import Q_
+    from ledger.money.fx import convert_factors, convert_quantity, rate_table
+    from ledger.money.units import Q_
+    from ledger.reading.schema import read_ledger
 
     frame = read_ledger(csv_bytes(rows)).frame
     table = rate_table()

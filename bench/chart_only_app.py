@@ -7,13 +7,13 @@ themselves."""
 
 import streamlit as st
 
-from ledger.assumed import reported_result
-from ledger.charts import coverage_gap
-from ledger.parts import PARTS, Part
-from ledger.paths import shipped_ledger
-from ledger.reconcile import Reconciliation, reconcile
-from ledger.scenario import Scenario
-from ledger.schema import Ledger, read_ledger
+from ledger.core.paths import shipped_ledger
+from ledger.present.charts import coverage_gap
+from ledger.reading.schema import Ledger, read_ledger
+from ledger.rules.assumed import reported_result
+from ledger.rules.reconcile import Reconciliation, reconcile
+from ledger.rules.scenario import Scenario
+from ledger.rules.scope import PARTS, Part
 from ui.sidebar import PART_LABELS
 
 

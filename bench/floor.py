@@ -15,7 +15,7 @@ def main(path: str) -> None:
     import pyarrow.compute as pc
     import pyarrow.csv as pv
 
-    from ledger.fx import rate_table
+    from ledger.money.fx import rate_table
 
     table = pv.read_csv(path, convert_options=pv.ConvertOptions(
         column_types={"low": "float64", "high": "float64"}, strings_can_be_null=False))

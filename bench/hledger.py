@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def journal(ledger_csv: Path) -> str:
     """The ledger's flows into needs as hledger transactions at their low amount."""
-    from ledger.fx import rate_table
-    from ledger.schema import read_ledger
+    from ledger.money.fx import rate_table
+    from ledger.reading.schema import read_ledger
 
     frame = read_ledger(ledger_csv).frame
     needs = set(frame.loc[frame["kind"] == "need", "id"])

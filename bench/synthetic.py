@@ -15,7 +15,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from ledger.schema import COLUMNS
+from ledger.reading.schema import COLUMNS
 
 CURRENCIES = np.array(["EUR", "USD", "GBP", "JPY", "CHF", "PLN"])
 SCALES = np.array(["", "thousand ", "mn ", "bn "])

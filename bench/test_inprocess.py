@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from bench.synthetic import csv_bytes
-from ledger.fx import convert_factors
-from ledger.reconcile import default_rates, reconcile
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
+from ledger.money.fx import convert_factors
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import default_rates, reconcile
+from ledger.rules.scenario import Scenario
 
 SIZES = [10_000, 100_000]
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 def main(path: str) -> None:
     from ledger.__main__ import _read, exit_now  # the report's own read
-    from ledger.memory import keep_freed_memory, use_jemalloc
-    from ledger.reconcile import reconcile
+    from ledger.rules.reconcile import reconcile
+    from ledger.runtime.memory import keep_freed_memory, use_jemalloc
 
     keep_freed_memory()  # as `python -m ledger` does
     use_jemalloc()

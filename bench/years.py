@@ -19,10 +19,10 @@ def main() -> None:
     parser.add_argument("--flows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    import ledger.reconcile as reconcile_module
+    import ledger.rules.reconcile as reconcile_module
     from bench.synthetic import csv_bytes
-    from ledger.report import render
-    from ledger.schema import read_ledger
+    from ledger.present.report import render
+    from ledger.reading.schema import read_ledger
 
     data = csv_bytes(args.flows)
     with_years = reconcile_module._years

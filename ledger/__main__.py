@@ -12,12 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ledger.problems import LedgerError, Problem
-from ledger.report import FORMATS
-from ledger.schema import Ledger
+from ledger.api import FORMATS, Ledger, LedgerError, Problem
 
 if TYPE_CHECKING:
-    from ledger.scenario import Scenario
+    from ledger.api import Scenario
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,9 +84,7 @@ def _fail(problems: Sequence[Problem]) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ledger.blocs import load_blocs
-    from ledger.reconcile import default_rates
-    from ledger.scenario import Scenario, valuation
+    from ledger.api import Scenario, default_rates, load_blocs, valuation
 
     ledger = _read(args.file, args.sheet)
     for warning in ledger.warnings:
@@ -105,9 +101,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from ledger.assumed import with_reported
-    from ledger.reconcile import reconcile
-    from ledger.report import render
+    from ledger.api import reconcile, render, with_reported
 
     scenario = _scenario(args)
     ledger = _read(args.file, args.sheet)
@@ -125,7 +119,7 @@ def _scenario(args: argparse.Namespace) -> Scenario:
     from dataclasses import replace
     from urllib.parse import parse_qsl, urlsplit
 
-    from ledger.scenario import Scenario, from_query
+    from ledger.api import Scenario, from_query
 
     scenario = Scenario()
     if args.scenario:
@@ -148,16 +142,14 @@ def _scenario(args: argparse.Namespace) -> Scenario:
 
 def _read(path: Path, sheet: str | None = None) -> Ledger:
     """A funding CSV, or a table that converts to one with no mapping work."""
-    from ledger.intake import read_any
-    from ledger.schema import read_bytes
+    from ledger.api import read_any, read_bytes
 
     return read_any(read_bytes(path), sheet)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from ledger.intake import checked
-    from ledger.mapping import parse
-    from ledger.schema import read_bytes
+    from ledger.api import checked, read_bytes
+    from ledger.api import parse_mapping as parse
 
     mapping = parse(args.mapping.read_bytes()) if args.mapping else None
     # every problem, in the table's terms, before anything is written
@@ -175,18 +167,18 @@ def _import(args: argparse.Namespace) -> int:
 
 def _ledger_at(where: str) -> Ledger:
     """A file (CSV or workbook), or the id of a stored version (`3` or `v3`)."""
-    from ledger.schema import read_ledger
+    from ledger.api import read_ledger
 
     path = Path(where)
     if path.exists() or not re.fullmatch(r"v?\d+", where):
         return _read(path)
-    from ledger.store import Store
+    from ledger.api import Store
 
     return read_ledger(Store().content(int(where.lstrip("v"))))
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from ledger.diff import diff
+    from ledger.api import diff
 
     result = diff(_ledger_at(args.a), _ledger_at(args.b))
     print("\n".join(result.lines()))
@@ -195,8 +187,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _rates(args: argparse.Namespace) -> int:
-    from ledger.fx import ecb_file, ecb_rates
-    from ledger.rates_update import update
+    from ledger.api import ecb_file, ecb_rates
+    from ledger.api import update_rates as update
 
     if args.action == "update":
         _, said = update(args.url)
@@ -210,7 +202,7 @@ def _rates(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from ledger.memory import use_jemalloc
+    from ledger.api import use_jemalloc
 
     use_jemalloc()
     commands = {"validate": _validate, "report": _report, "diff": _diff, "rates": _rates,
@@ -239,7 +231,7 @@ def exit_now(code: int) -> None:
 
 
 if __name__ == "__main__":
-    from ledger.memory import keep_freed_memory
+    from ledger.api import keep_freed_memory
 
     keep_freed_memory()  # a process that ends with the command: memory kept for reuse
     exit_now(main())

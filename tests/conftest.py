@@ -32,9 +32,9 @@ def csv_bytes(*rows: str, header: str | None = None) -> bytes:
 
 @contextlib.contextmanager
 def threads_always() -> Iterator[None]:
-    """Work over any number of rows goes to a second core (ledger.background), as for
+    """Work over any number of rows goes to a second core (ledger.runtime.background), as for
     a large ledger: tests of small ledgers exercise the threaded path."""
-    import ledger.background as background
+    import ledger.runtime.background as background
 
     before = background.PARALLEL_ROWS
     background.PARALLEL_ROWS = 0

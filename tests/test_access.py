@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ledger.access import MAX_DELAY_SECONDS, EditorGate
+from ledger.storage.access import MAX_DELAY_SECONDS, EditorGate
 
 
 def gate(secret: str | None = "s3cret") -> tuple[EditorGate, list[float]]:
@@ -61,7 +61,7 @@ def test_parallel_guesses_from_one_client_wait_one_after_another():
 
 
 def test_a_ceiling_per_minute_holds_when_every_guess_comes_from_a_new_address():
-    from ledger.access import Outcome
+    from ledger.storage.access import Outcome
 
     now = [0.0]
     editor = EditorGate("s3cret", sleep=lambda s: None, clock=lambda: now[0], per_minute=5)
@@ -73,7 +73,7 @@ def test_a_ceiling_per_minute_holds_when_every_guess_comes_from_a_new_address():
 
 
 def test_the_delay_decays_and_a_right_secret_waits_it_out_then_resets_the_streak():
-    from ledger.access import DECAY_SECONDS
+    from ledger.storage.access import DECAY_SECONDS
 
     now = [0.0]
     waits: list[float] = []
@@ -89,7 +89,7 @@ def test_the_delay_decays_and_a_right_secret_waits_it_out_then_resets_the_streak
 
 
 def test_behind_trusted_proxies_the_address_they_added_is_used_not_the_clients_claim():
-    from ledger.access import client_from_forwarded
+    from ledger.storage.access import client_from_forwarded
 
     # the client sent "X-Forwarded-For: 1.2.3.4"; our nginx appended what it saw
     assert client_from_forwarded("1.2.3.4, 203.0.113.7", 1) == "203.0.113.7"

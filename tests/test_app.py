@@ -7,10 +7,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ledger.formatting import money_range
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario, from_query
-from ledger.schema import read_ledger
+from ledger.present.formatting import money_range
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario, from_query
 
 from .conftest import DATA, ROOT
 
@@ -135,7 +135,7 @@ def test_shift_lever_moves_the_industry_split_and_not_the_totals():
     at.run()
     shifted = reconcile(read_ledger(ROOT / "data" / "funding.csv"),
                         Scenario(shift_us_to_europe=0.5))
-    from ledger.insights import european_money_in_us_industry
+    from ledger.rules.headline import european_money_in_us_industry
 
     assert at.metric[0].value == money_range(*european_money_in_us_industry(shifted), "EUR")
 
@@ -221,7 +221,7 @@ def upload_update(at: AppTest) -> None:
 
 
 def test_a_wrong_secret_publishes_nothing_and_the_right_one_publishes(monkeypatch):
-    from ledger.store import Store
+    from ledger.storage.store import Store
 
     monkeypatch.setenv("LEDGER_EDITOR_SECRET", "right-horse-battery")
     at = app("data")
@@ -246,7 +246,7 @@ def test_without_a_secret_publishing_is_off_and_says_how_to_turn_it_on():
 
 
 def test_history_compares_and_restores_versions(monkeypatch):
-    from ledger.store import Store
+    from ledger.storage.store import Store
 
     monkeypatch.setenv("LEDGER_EDITOR_SECRET", "restore-me")
     Store().publish(UPDATE.read_bytes(), "update")
@@ -265,7 +265,7 @@ def test_ledger_page_and_excel_ledger_sheet_hold_the_same_values():
 
     import openpyxl
 
-    from ledger.report import render
+    from ledger.present.report import render
 
     query = {"status": "pledged,committed", "shift": "20"}
     at = app("table", query=query)
@@ -317,7 +317,7 @@ def test_the_as_of_lever_gives_the_gap_as_it_stood_that_day():
 def test_the_sidebar_states_the_rates_last_day_and_warns_when_they_are_old():
     import datetime as dt
 
-    from ledger.fx import staleness
+    from ledger.money.fx import staleness
     from ui.caches import rates
 
     at = app()
@@ -390,8 +390,8 @@ def test_a_workbook_is_mapped_with_a_saved_mapping_and_then_checked_like_any_upl
     at.button(key="map_check").click().run()
     assert not at.exception
     assert any("16 added, 62 removed" in i.value for i in at.info)
-    from ledger.intake import convert
-    from ledger.mapping import parse
+    from ledger.reading.intake import convert
+    from ledger.reading.mapping import parse
 
     saved = parse((ROOT / "data/mappings/pledges.json").read_bytes())
     made = convert((ROOT / "data/examples/pledges.xlsx").read_bytes(), mapping=saved).csv
@@ -409,7 +409,7 @@ def test_a_kiel_workbook_needs_no_mapping_on_the_data_page():
     at.button(key="map_check").click().run()
     assert any("36 added" in i.value for i in at.info)  # 24 entries, 9 donors, 3 types
     # the page's mapping makes the same ledger as the command line with no mapping
-    from ledger.intake import convert
+    from ledger.reading.intake import convert
 
     assert at.session_state["_mapped"][1] == convert(kiel_workbook()).csv
 
@@ -459,7 +459,7 @@ def test_the_link_to_this_view_pins_the_data_version_and_the_rate_date():
 
 
 def test_a_link_to_an_older_version_shows_it_and_says_a_newer_one_exists(monkeypatch):
-    from ledger.store import Store
+    from ledger.storage.store import Store
 
     Store().publish(UPDATE.read_bytes(), "update")  # version 2
     at = app(query={"v": "1"})

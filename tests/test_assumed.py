@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.assumed import reported_result, splits, uses_assumptions
-from ledger.reconcile import reconcile
-from ledger.report import render
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
+from ledger.present.report import render
+from ledger.reading.schema import read_ledger
+from ledger.rules.assumed import reported_result, splits, uses_assumptions
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .conftest import csv_bytes, threads_always
 
@@ -76,7 +76,7 @@ _STATUSES = ("estimate", "pledged", "committed", "disbursed", "assumption")
 
 
 def _full(ledger, result):
-    from ledger.assumed import reported_scenario
+    from ledger.rules.assumed import reported_scenario
 
     return reconcile(ledger, reported_scenario(result.scenario), result.rates)
 
@@ -148,8 +148,8 @@ def test_the_reported_view_takes_no_row_until_a_table_asks_for_them():
 
 
 def test_only_flows_may_be_left_out_of_a_view_reconciled_again():
-    from ledger.assumed import without_assumptions
-    from ledger.reconcile import reconcile_fewer_flows
+    from ledger.rules.assumed import without_assumptions
+    from ledger.rules.reconcile import reconcile_fewer_flows
 
     ledger = read_ledger(ONLY_ASSUMED)
     result = reconcile(ledger)
@@ -179,11 +179,11 @@ def test_with_a_lever_set_the_reported_view_is_reconciled_again():
 
 
 # The command line computes the reported view on a second core while the view's own
-# parts are computed (ledger.assumed.with_reported): the same figures, every part done.
+# parts are computed (ledger.rules.assumed.with_reported): the same figures, every part done.
 def test_every_lazy_part_of_a_reconciliation_is_listed_for_compute_parts():
     from functools import cached_property
 
-    from ledger.reconcile import _LAZY_PARTS, Reconciliation
+    from ledger.rules.reconcile import _LAZY_PARTS, Reconciliation
 
     lazy = {name for name, value in vars(Reconciliation).items()
             if isinstance(value, cached_property)}
@@ -194,8 +194,8 @@ def test_every_lazy_part_of_a_reconciliation_is_listed_for_compute_parts():
     Scenario(), Scenario(fx_mode="row-date", currency="USD"), Scenario(part="article"),
     Scenario(shift_us_to_europe=0.3), Scenario(part="record")])
 def test_the_reported_view_computed_beside_the_parts_equals_the_one_computed_alone(scenario):
-    from ledger.assumed import with_reported
-    from ledger.reconcile import _LAZY_PARTS
+    from ledger.rules.assumed import with_reported
+    from ledger.rules.reconcile import _LAZY_PARTS
 
     for _ in range(3):  # two threads reading the same frames: the same figures each time
         result = reconcile(_SHIPPED, scenario)
@@ -209,7 +209,7 @@ def test_the_reported_view_computed_beside_the_parts_equals_the_one_computed_alo
 def test_a_reported_view_derived_from_a_views_rows_weighs_those_rows_in_the_servers_cache():
     # it holds the view's rows (and may take most of them): a cache that let the view
     # go would otherwise keep them uncounted
-    from ledger.cache import frame_bytes, object_bytes
+    from ledger.runtime.cache import frame_bytes, object_bytes
 
     result = reconcile(_SHIPPED)
     derived = reported_result(_SHIPPED, result)

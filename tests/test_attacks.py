@@ -14,14 +14,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ledger.cache import SizedCache
-from ledger.csvout import frame_csv, neutralise, text_table_csv
-from ledger.problems import MAX_PROBLEMS, LedgerError
-from ledger.reconcile import reconcile
-from ledger.report import render
-from ledger.sandbox import Limits, read_untrusted
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
+from ledger.core.problems import MAX_PROBLEMS, LedgerError
+from ledger.present.csvout import frame_csv, neutralise, text_table_csv
+from ledger.present.report import render
+from ledger.reading.sandbox import Limits, read_untrusted
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
+from ledger.runtime.cache import SizedCache
 from ui.session import Keys
 
 from .conftest import ROOT, csv_bytes

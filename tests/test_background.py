@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from ledger.background import Background
+from ledger.runtime.background import Background
 
 
 def test_background_returns_the_value_computed_on_another_thread():
@@ -37,7 +37,7 @@ def test_small_work_is_done_in_the_calling_thread_and_still_raises_at_result():
 
 
 def test_work_goes_to_a_second_core_from_the_size_where_it_pays():
-    from ledger.background import PARALLEL_ROWS, worth_a_thread
+    from ledger.runtime.background import PARALLEL_ROWS, worth_a_thread
 
     assert not worth_a_thread(62) and not worth_a_thread(PARALLEL_ROWS - 1)
     assert worth_a_thread(PARALLEL_ROWS) and worth_a_thread(1_000_000)

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from ledger.blocs import load_blocs
-from ledger.problems import LedgerError
+from ledger.core.problems import LedgerError
+from ledger.reading.blocs import load_blocs
 
 
 def test_shipped_blocs_group_europe_and_keep_namibia():
@@ -35,8 +35,8 @@ def test_an_unknown_bloc_names_its_row(tmp_path):
 def test_the_blocs_of_a_ledgers_rows_are_found_once_per_bloc_table(monkeypatch):
     # the same in every view: a new view reads what the first found; another bloc
     # table is looked up afresh
-    from ledger import reconcile as rec
-    from ledger.schema import read_ledger
+    from ledger.reading.schema import read_ledger
+    from ledger.rules import reconcile as rec
 
     from .conftest import ROOT
 

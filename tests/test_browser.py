@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger.formatting import money_range
-from ledger.reconcile import reconcile
-from ledger.report import render
-from ledger.schema import read_ledger
+from ledger.present.formatting import money_range
+from ledger.present.report import render
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
 from tools.browser import CHROMIUM, browser_page, dashboard, wait_for_app
 
 from .conftest import DATA, ROOT
@@ -368,7 +368,7 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_titles_stay_whole(url, 
 
 def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_label(
         tmp_path):
-    from ledger.assumed import reported_result
+    from ledger.rules.assumed import reported_result
 
     ledger = read_ledger(ROOT / "data" / "funding.csv")
     result = reconcile(ledger)

@@ -1,4 +1,4 @@
-"""Columns checked on a second thread (ledger.cells.Cells.fork/join): their problems
+"""Columns checked on a second thread (ledger.reading.cells.Cells.fork/join): their problems
 land where a single thread would have put them, and none is lost past the cap."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ledger.cells import Cells
-from ledger.problems import MAX_PROBLEMS, LedgerError, Problem
-from ledger.schema import read_ledger
+from ledger.core.problems import MAX_PROBLEMS, LedgerError, Problem
+from ledger.reading.cells import Cells
+from ledger.reading.schema import read_ledger
 
 from .conftest import ROOT, csv_bytes, threads_always
 

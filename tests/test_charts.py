@@ -4,12 +4,12 @@ import datetime as dt
 
 import pytest
 
-from ledger import charts
-from ledger.formatting import money_range
-from ledger.insights import european_money_in_us_industry
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
+from ledger.present import charts
+from ledger.present.formatting import money_range
+from ledger.reading.schema import read_ledger
+from ledger.rules.headline import european_money_in_us_industry
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .conftest import DATA, ROOT
 
@@ -97,7 +97,7 @@ def test_the_sources_chart_turns_logarithmic_when_sources_are_orders_apart(shipp
 
 
 def test_assumed_money_is_drawn_apart_in_every_money_chart(shipped):
-    from ledger.assumed import reported_result
+    from ledger.rules.assumed import reported_result
 
     ledger = read_ledger(shipped)
     result = reconcile(ledger)
@@ -121,15 +121,15 @@ def test_assumed_money_is_drawn_apart_in_every_money_chart(shipped):
 
 @pytest.mark.parametrize("part", ["all", "record"])
 def test_charts_built_from_plotly_json_are_valid_and_unchanged_when_plotly_checks_them(part):
-    # every chart skips plotly's per-property checks (ledger.charts._figure):
+    # every chart skips plotly's per-property checks (ledger.present.charts._figure):
     # checked again here, property by property, it must build and come out the same
     import plotly.graph_objects as go
 
-    from ledger.assumed import reported_result
+    from ledger.rules.assumed import reported_result
 
     ledger = read_ledger(ROOT / "data" / "funding.csv")
     result = reconcile(ledger, Scenario(fx_date=PINNED.fx_date, part=part))
-    from ledger.reconcile import default_rates, gap_history
+    from ledger.rules.reconcile import default_rates, gap_history
 
     reported = reported_result(ledger, result)
     figures = [build(result, given) for build in (

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.__main__ import main
-from ledger.problems import LedgerError
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario, from_query, to_query
-from ledger.schema import read_ledger
-from ledger.wording import message
+from ledger.core.problems import LedgerError
+from ledger.present.wording import message
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario, from_query, to_query
 
 from .conftest import ROOT
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ledger.citations import ARTICLE, address, full_reference, how_to_cite
-from ledger.reconcile import reconcile
-from ledger.schema import read_ledger
-from ledger.views import references
+from ledger.present.citations import ARTICLE, address, full_reference, how_to_cite
+from ledger.present.views import references
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
 
 from .conftest import ROOT
 

@@ -7,9 +7,9 @@ import sys
 import pytest
 
 from ledger.__main__ import main
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .conftest import DATA, ROOT
 
@@ -114,7 +114,7 @@ def test_a_process_writes_its_whole_report_and_its_exit_code_before_it_leaves():
 
 
 def test_diff_takes_stored_version_ids(capsys):
-    from ledger.store import Store
+    from ledger.storage.store import Store
 
     Store().publish((ROOT / "data" / "examples" / "update-urc.csv").read_bytes())
     assert main(["diff", "1", "v2"]) == 0

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ledger.problems import LedgerError
+from ledger.core.problems import LedgerError
 
 from .conftest import ROOT
 
@@ -44,7 +44,7 @@ def test_the_systemd_units_run_the_app_on_localhost_and_the_rates_update_daily()
 # rates update ---------------------------------------------------------------------
 
 def shipped_csv() -> str:
-    from ledger.fx import ecb_file
+    from ledger.money.fx import ecb_file
 
     with zipfile.ZipFile(ecb_file()) as archive:
         return archive.read(archive.namelist()[0]).decode("utf-8")
@@ -95,7 +95,7 @@ class Server:
 @pytest.fixture
 def fresh_rates(tmp_path, monkeypatch):
     """A data directory of its own, and the in-process rate caches emptied."""
-    from ledger import fx
+    from ledger.money import fx
 
     monkeypatch.setenv("LEDGER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -105,8 +105,8 @@ def fresh_rates(tmp_path, monkeypatch):
 
 
 def test_a_good_history_is_kept_and_takes_precedence(fresh_rates):
-    from ledger.fx import ecb_file, ecb_rates
-    from ledger.rates_update import update
+    from ledger.money.fx import ecb_file, ecb_rates
+    from ledger.money.rates_update import update
 
     before = ecb_rates().index.max()
     with Server(zipped(with_a_new_day(shipped_csv()))) as server:
@@ -123,8 +123,8 @@ def test_a_good_history_is_kept_and_takes_precedence(fresh_rates):
     (lambda body: Server(b"<html>maintenance</html>"), "not a complete zip"),
 ])
 def test_a_broken_download_leaves_the_rates_in_force(fresh_rates, server, why):
-    from ledger.fx import ecb_file, ecb_rates
-    from ledger.rates_update import update
+    from ledger.money.fx import ecb_file, ecb_rates
+    from ledger.money.rates_update import update
 
     in_force, latest = ecb_file(), ecb_rates().index.max()
     with server(zipped(with_a_new_day(shipped_csv()))) as serving, \
@@ -138,7 +138,7 @@ def test_a_broken_download_leaves_the_rates_in_force(fresh_rates, server, why):
 
 
 def test_a_history_that_loses_a_currency_or_goes_back_in_time_is_refused(fresh_rates):
-    from ledger.rates_update import update
+    from ledger.money.rates_update import update
 
     text = shipped_csv()
     header, rest = text.split("\n", 1)

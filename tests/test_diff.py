@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.diff import diff
-from ledger.schema import read_ledger
+from ledger.reading.schema import read_ledger
+from ledger.storage.diff import diff
 
 from .conftest import csv_bytes
 
@@ -51,7 +51,7 @@ def test_cells_are_compared_trimmed_so_spaces_at_their_ends_are_no_change():
 def test_a_column_with_no_space_at_any_cells_end_is_not_copied_to_be_trimmed():
     import pandas as pd
 
-    from ledger.cells import trimmed
+    from ledger.reading.cells import trimmed
 
     plain = pd.Series(["a b", "c"], dtype="str")
     assert trimmed(plain) is plain
@@ -66,7 +66,7 @@ def test_a_column_with_no_space_at_any_cells_end_is_not_copied_to_be_trimmed():
 def test_added_and_removed_ids_are_those_only_one_side_has(new, old):
     import pandas as pd
 
-    from ledger.diff import _matched
+    from ledger.storage.diff import _matched
 
     added, removed = _matched(pd.Index(new, dtype="str"), pd.Index(old, dtype="str"))
     assert [i for i, a in zip(new, added, strict=True) if a] == [i for i in new if i not in old]

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 import re
 
-from ledger.reconcile import reconcile
-from ledger.report import CSV_COLUMNS, JSON_FIELDS, render
-from ledger.schema import COLUMNS, read_ledger
+from ledger.present.report import CSV_COLUMNS, JSON_FIELDS, render
+from ledger.reading.schema import COLUMNS, read_ledger
+from ledger.rules.reconcile import reconcile
 
 from .conftest import ROOT
 
@@ -53,7 +53,7 @@ def test_readme_starts_with_the_two_commands():
 
 
 def test_readme_lists_exactly_the_finding_codes():
-    from ledger.findings import CODES
+    from ledger.rules.findings import CODES
 
     documented = [row[0] for row in table_after("Findings (JSON `code`):")]
     assert documented == list(CODES)
@@ -78,7 +78,7 @@ def test_readme_documents_exactly_the_command_line_options():
 
 
 def test_readme_documents_exactly_the_link_parameters():
-    from ledger.scenario import Scenario, to_query
+    from ledger.rules.scenario import Scenario, to_query
 
     every_lever = Scenario(currency="USD", fx_date=dt.date(2025, 1, 2), statuses=("pledged",),
                            availability=(("a", 0.5),), shift_us_to_europe=0.2,

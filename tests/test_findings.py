@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from ledger.findings import CODES, MAX_ROWS_NAMED, Finding
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
+from ledger.reading.schema import read_ledger
+from ledger.rules.findings import CODES, MAX_ROWS_NAMED, Finding
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .conftest import csv_bytes
 
@@ -71,9 +71,9 @@ SAME_TWICE = csv_bytes(
 def test_findings_about_the_ledger_itself_are_found_once_and_hold_in_every_view(monkeypatch):
     from dataclasses import replace
 
-    from ledger import findings
-    from ledger.blocs import load_blocs
-    from ledger.findings import ledger_findings
+    from ledger.reading.blocs import load_blocs
+    from ledger.rules import findings
+    from ledger.rules.findings import ledger_findings
 
     looked = []
     hashing = findings._duplicate_flows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.formatting import money, money_range, percent, percent_range, use_locale
+from ledger.present.formatting import money, money_range, percent, percent_range, use_locale
 
 
 @pytest.mark.parametrize("value, currency, shown", [

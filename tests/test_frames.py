@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ledger.frames import rows_where
-from ledger.memory import use_jemalloc
+from ledger.core.frames import rows_where
+from ledger.runtime.memory import use_jemalloc
 
 from .conftest import ROOT
 
@@ -34,7 +34,7 @@ def test_rows_where_returns_the_frame_itself_when_every_row_is_kept() -> None:
 
 
 def test_spread_puts_each_rows_value_and_reads_a_missing_position_as_empty() -> None:
-    from ledger.frames import spread
+    from ledger.core.frames import spread
 
     column = spread(["Europe", "Other"], np.array([1, 0, -1, 1]), pd.RangeIndex(4))
     assert list(column) == ["Other", "Europe", "", "Other"] and column.dtype == "str"
@@ -59,7 +59,7 @@ def test_objects_alive_at_the_freeze_are_out_of_the_collectors_sight_and_new_one
     import gc
     import weakref
 
-    from ledger.memory import freeze_long_lived
+    from ledger.runtime.memory import freeze_long_lived
 
     gc.unfreeze()
     try:
@@ -81,7 +81,7 @@ def test_objects_alive_at_the_freeze_are_out_of_the_collectors_sight_and_new_one
 _HELD_AFTER_FREE = """
 import ctypes, sys
 import numpy as np
-from ledger.memory import keep_freed_memory
+from ledger.runtime.memory import keep_freed_memory
 
 class Mallinfo2(ctypes.Structure):
     _fields_ = [(name, ctypes.c_size_t) for name in (

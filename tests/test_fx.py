@@ -9,9 +9,9 @@ from currency_converter import CurrencyConverter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.fx import convert_factors, convert_quantity, rate_table
-from ledger.problems import LedgerError
-from ledger.units import Q_
+from ledger.core.problems import LedgerError
+from ledger.money.fx import convert_factors, convert_quantity, rate_table
+from ledger.money.units import Q_
 
 from .conftest import DATA
 
@@ -87,7 +87,7 @@ def test_a_to_b_to_a_returns_the_amount():
 def test_distinct_keys_counted_are_what_sorting_finds(keys, spare):
     # keys in [0, size): the distinct keys ascending and each key's position among
     # them, as np.unique(return_inverse=True) gives them
-    from ledger.fx import _distinct_keys
+    from ledger.money.fx import _distinct_keys
 
     key = np.array(keys, dtype=np.int64)
     distinct, codes = _distinct_keys(key, 41 + spare)

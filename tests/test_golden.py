@@ -12,11 +12,11 @@ import re
 import openpyxl
 import pytest
 
-from ledger.reconcile import reconcile
-from ledger.report import render
-from ledger.report.html import to_html
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
+from ledger.present.report import render
+from ledger.present.report.html import to_html
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .conftest import DATA
 
@@ -48,7 +48,7 @@ def normalised(result, fmt: str, reported=None) -> str:
                          [("json", "json"), ("csv", "csv"), ("xlsx", "xlsx.txt"),
                           ("html", "html")])
 def test_shipped_ledger_report_matches_golden_file(shipped, fmt, suffix):
-    from ledger.assumed import reported_result
+    from ledger.rules.assumed import reported_result
 
     ledger = read_ledger(shipped)
     result = reconcile(ledger, PINNED)

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.__main__ import main
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
-from ledger.wording import message
+from ledger.present.wording import message
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .conftest import ROOT, csv_bytes
 
@@ -73,7 +73,7 @@ def test_coverage_of_a_need_with_a_wide_range_stays_at_most_full():
 
 
 def test_gap_report_total_row_carries_the_honest_gap_and_coverage():
-    from ledger.report import gap_table
+    from ledger.present.report import gap_table
 
     total = gap_table(reconcile(read_ledger(TWO_NEEDS), Scenario(fx_date=DAY))).iloc[-1]
     assert (total.gap_low, total.gap_high) == (90 * BN, 100 * BN)
@@ -96,7 +96,7 @@ def test_a_certain_surplus_is_a_warning_naming_the_need():
 
 
 def test_headline_quotes_the_gap_and_says_a_surplus_fills_no_other_gap():
-    from ledger.insights import headline
+    from ledger.present.insights import headline
 
     text = headline(reconcile(read_ledger(TWO_NEEDS), Scenario(fx_date=DAY)))
     assert "€90–100 bn" in text and "33–40 %" in text
@@ -192,7 +192,7 @@ def test_a_joint_package_splits_its_money_by_donor_shares():
     ("DE;Germany", "not a donor code"), ("DE:0;FR:0", "sum to zero"),
 ])
 def test_an_unreadable_donor_list_is_an_error_naming_row_and_column(cell, why):
-    from ledger.problems import LedgerError
+    from ledger.core.problems import LedgerError
 
     with pytest.raises(LedgerError) as caught:
         read_ledger(csv_bytes(f'j,source,Joint,,100,,bn EUR,2025-01-02,,,"{cell}",,,,'))
@@ -295,7 +295,7 @@ def test_industry_split_per_category_and_among_known_industry():
 # 10. A dashboard link reproduces its view headless ---------------------------
 
 def test_report_with_a_dashboard_link_equals_report_with_the_same_levers(shipped, tmp_path):
-    from ledger.scenario import from_query
+    from ledger.rules.scenario import from_query
 
     link = "http://localhost:8501/?currency=USD&shift=20&avail=frozen-russian-assets:50"
     assert main(["report", str(shipped), "--scenario", link, "--out",
@@ -322,7 +322,7 @@ def test_options_given_with_a_link_override_it(shipped, tmp_path):
 
 
 def test_every_report_format_carries_the_link(shipped):
-    from ledger.report import render
+    from ledger.present.report import render
 
     result = reconcile(read_ledger(shipped), Scenario(currency="USD"))
     assert b"currency=USD" in render(result, "html")
@@ -350,7 +350,7 @@ def test_a_source_given_out_whole_with_the_same_range_is_not_possibly_over_alloc
 @given(seed=st.integers(0, 2**32 - 1), unrated=st.integers(0, 3))
 def test_validate_and_report_accept_and_refuse_the_same_files_with_the_same_lines(
         tmp_path_factory, seed, unrated):
-    # validate runs only the valuation of a reconciliation (ledger.scenario.valuation):
+    # validate runs only the valuation of a reconciliation (ledger.rules.scenario.valuation):
     # on ledgers where up to three rows are in a currency with no ECB rate, it must
     # pass exactly when report passes, and name the same problems
     import contextlib

@@ -1,5 +1,5 @@
 """Hostile and messy input: each corpus file in tests/data/bad/ gives its expected
-outcome through ledger.schema, the command line and an upload in the app."""
+outcome through ledger.reading.schema, the command line and an upload in the app."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from ledger.__main__ import main
-from ledger.problems import LedgerError
-from ledger.schema import read_ledger, validate
-from ledger.textfile import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS
+from ledger.core.problems import LedgerError
+from ledger.reading.schema import read_ledger, validate
+from ledger.reading.textfile import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS
 
 from .conftest import DATA, ROOT
 
@@ -167,7 +167,7 @@ def test_an_excel_workbook_gets_a_hint_to_save_as_csv():
 
 
 def test_too_many_rows_are_refused_on_the_fast_path(monkeypatch):
-    from ledger import textfile
+    from ledger.reading import textfile
 
     monkeypatch.setattr(textfile, "MAX_ROWS", 2)
     with pytest.raises(LedgerError, match="at most 2"):

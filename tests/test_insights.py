@@ -6,15 +6,11 @@ import datetime as dt
 
 import pytest
 
-from ledger.insights import (
-    european_money_in_us_industry,
-    headline,
-    largest_gap,
-    largest_source_reach,
-)
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
+from ledger.present.insights import headline, largest_gap, largest_source_reach
+from ledger.reading.schema import read_ledger
+from ledger.rules.headline import european_money_in_us_industry
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .conftest import DATA, csv_bytes
 

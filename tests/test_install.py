@@ -35,7 +35,7 @@ def test_an_installed_copy_run_elsewhere_reports_with_the_shipped_data(tmp_path)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    where = run("-c", "import ledger, ledger.paths as p; print(ledger.__file__); "
+    where = run("-c", "import ledger, ledger.core.paths as p; print(ledger.__file__); "
                       "print(p.shipped_ledger()); print(p.bloc_map())").split()
     assert all(str(venv) in line for line in where), where
     report = json.loads(run("-m", "ledger", "report", where[1], "--format", "json"))

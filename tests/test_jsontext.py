@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.report.jsontext import dumps
+from ledger.present.report.jsontext import dumps
 
 
 def reference(value: object) -> str:

@@ -12,11 +12,11 @@ import json
 import pytest
 
 from ledger.__main__ import main
-from ledger.intake import convert, peek, read_any
-from ledger.mapping import identity, parse
-from ledger.problems import LedgerError
-from ledger.reconcile import reconcile
-from ledger.schema import read_ledger
+from ledger.core.problems import LedgerError
+from ledger.reading.intake import convert, peek, read_any
+from ledger.reading.mapping import identity, parse
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
 
 from .conftest import ROOT
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.fx import RateTable, convert_quantity, rate_table
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
-from ledger.units import Q_
+from ledger.money.fx import RateTable, convert_quantity, rate_table
+from ledger.money.units import Q_
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .ledgers import CURRENCIES, ledgers, to_csv
 
@@ -184,7 +184,7 @@ def test_total_coverage_is_the_exact_range_of_the_covered_share(parts):
     # at the covered amount: try every such corner
     import itertools
 
-    from ledger.intervals import covered_share
+    from ledger.rules.intervals import covered_share
 
     c_lo = np.array([p[0] for p in parts])
     c_hi = c_lo + np.array([p[1] for p in parts])

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
-from ledger.wording import message
+from ledger.present.wording import message
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .conftest import DATA, csv_bytes
 

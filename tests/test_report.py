@@ -9,12 +9,12 @@ import re
 import openpyxl
 import pytest
 
-from ledger.formatting import money_range
-from ledger.reconcile import reconcile
-from ledger.report import FORMULA_START, render
-from ledger.report.html import to_html
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
+from ledger.present.formatting import money_range
+from ledger.present.report import FORMULA_START, render
+from ledger.present.report.html import to_html
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .conftest import DATA
 

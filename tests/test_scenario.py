@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ledger.problems import LedgerError
-from ledger.scenario import Scenario, from_query, to_query
+from ledger.core.problems import LedgerError
+from ledger.rules.scenario import Scenario, from_query, to_query
 
 
 def test_a_scenario_round_trips_through_its_link():

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.problems import LedgerError
-from ledger.schema import read_ledger, validate
+from ledger.core.problems import LedgerError
+from ledger.reading.schema import read_ledger, validate
 
 from .conftest import DATA, csv_bytes
 
@@ -196,7 +196,7 @@ def test_flow_naming_another_flow_is_an_error():
 
 def test_fast_and_exact_readers_give_the_same_frame(monkeypatch):
     from bench.synthetic import csv_bytes as synthetic
-    from ledger import textfile
+    from ledger.reading import textfile
 
     data = synthetic(3000, seed=7)
     fast = read_ledger(data).frame
@@ -248,7 +248,7 @@ def test_slashed_dates_get_one_message_for_the_column_not_one_per_row():
 def test_a_column_is_trimmed_unless_no_cell_starts_or_ends_with_a_space_a_control_or_non_ascii():
     import pyarrow as pa
 
-    from ledger.cells import _may_need_trim
+    from ledger.reading.cells import _may_need_trim
 
     def arrow(values: list[str]) -> pd.Series:
         return pd.Series(pd.array(values, dtype="str"))
@@ -269,7 +269,7 @@ def test_a_column_is_trimmed_unless_no_cell_starts_or_ends_with_a_space_a_contro
                                                        "\x1c", "é", "\n"]), max_size=6),
                 min_size=1, max_size=8))
 def test_a_column_left_untrimmed_is_one_trimming_would_not_change(values):
-    from ledger.cells import _may_need_trim
+    from ledger.reading.cells import _may_need_trim
 
     cells = pd.Series(pd.array(values, dtype="str"))
     if not _may_need_trim(cells):

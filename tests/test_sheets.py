@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from ledger.__main__ import main
-from ledger.intake import convert, read_any
-from ledger.problems import LedgerError
-from ledger.schema import read_ledger
-from ledger.sheets import kind_of, read_table, sheets
+from ledger.core.problems import LedgerError
+from ledger.reading.intake import convert, read_any
+from ledger.reading.schema import read_ledger
+from ledger.reading.sheets import kind_of, read_table, sheets
 
 from .conftest import ROOT
 
@@ -221,8 +221,8 @@ def test_our_header_below_a_title_is_found():
 def test_the_template_workbook_has_dropdowns_and_reads_back():
     import openpyxl
 
-    from ledger.schema import COLUMNS, template_csv
-    from ledger.template import template_xlsx
+    from ledger.reading.schema import COLUMNS, template_csv
+    from ledger.reading.template import template_xlsx
 
     data = template_xlsx()
     book = openpyxl.load_workbook(io.BytesIO(data))

@@ -8,10 +8,10 @@ import json
 import pytest
 
 from ledger.__main__ import main
-from ledger.parts import has_tag
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
+from ledger.rules.scope import has_tag
 
 from .conftest import ROOT
 

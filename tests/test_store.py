@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ledger.problems import LedgerError
-from ledger.store import Store, database_url, metadata
+from ledger.core.problems import LedgerError
+from ledger.storage.store import Store, database_url, metadata
 
 from .conftest import DATA, ROOT
 
@@ -166,7 +166,7 @@ def test_a_process_killed_mid_publish_leaves_the_previous_version_current(url, t
 def test_a_draft_is_kept_under_an_unguessable_token_and_expires(tmp_path, monkeypatch):
     import datetime as dt
 
-    from ledger import store as store_module
+    from ledger.storage import store as store_module
 
     store = store_module.Store(f"sqlite:///{tmp_path / 'd.sqlite3'}", seed=None)
     token = store.save_draft(b"id,kind\n", "mine")

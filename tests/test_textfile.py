@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.problems import LedgerError
-from ledger.textfile import decode, read_csv_bytes
+from ledger.core.problems import LedgerError
+from ledger.reading.textfile import decode, read_csv_bytes
 
 WANTED = {"id", "kind", "name", "low", "unit", "date"}
 
@@ -47,7 +47,7 @@ def test_an_empty_file_is_an_error():
 
 
 def test_plain_ascii_and_utf8_go_to_the_fast_reader_and_cp1252_does_not():
-    from ledger.textfile import _is_utf8
+    from ledger.reading.textfile import _is_utf8
 
     assert _is_utf8(b"id,name\nn,Zurich\n")  # ASCII: no copy decoded
     assert _is_utf8("id,name\nn,Zürich €\n".encode())

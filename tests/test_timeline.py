@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.problems import LedgerError
-from ledger.reconcile import reconcile
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
-from ledger.timeline import year_shares
+from ledger.core.problems import LedgerError
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
+from ledger.rules.timeline import year_shares
 
 from .conftest import csv_bytes
 
@@ -130,7 +130,7 @@ def test_a_bad_revision_or_period_is_an_error_naming_row_and_column(rows, column
 
 
 def test_the_link_carries_the_as_of_date():
-    from ledger.scenario import from_query, to_query
+    from ledger.rules.scenario import from_query, to_query
 
     scenario = Scenario(asof=dt.date(2025, 1, 1))
     assert to_query(scenario) == {"asof": "2025-01-01"}
@@ -143,8 +143,8 @@ def test_the_yearly_table_is_the_same_in_json_excel_and_html():
 
     import openpyxl
 
-    from ledger.formatting import money_range
-    from ledger.report import render
+    from ledger.present.formatting import money_range
+    from ledger.present.report import render
 
     result = reconcile(ledger(*RDNA), Scenario(currency="USD", fx_date=DAY))
     table = years(result)
@@ -160,7 +160,7 @@ def test_the_yearly_table_is_the_same_in_json_excel_and_html():
         assert row[header.index("gap_low")] == pytest.approx(table.loc[row[0], "gap_low"])
     import csv
 
-    from ledger.csvout import frame_csv
+    from ledger.present.csvout import frame_csv
 
     chart_data = list(csv.DictReader(io.StringIO(frame_csv(result.years).decode())))
     for row in chart_data:  # the Timeline page's "Chart data (CSV)"
@@ -187,7 +187,7 @@ def test_the_gap_on_a_day_is_the_same_from_the_command_line_and_the_dashboard(tm
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["asof"] = "2025-08-18"
     at.run()
-    from ledger.formatting import money_range
+    from ledger.present.formatting import money_range
 
     assert {m.label: m.value for m in at.metric}["Gap"] == money_range(*gap, "EUR")
 
@@ -195,7 +195,7 @@ def test_the_gap_on_a_day_is_the_same_from_the_command_line_and_the_dashboard(tm
 def test_rows_out_of_force_say_why_superseded_or_after_the_as_of_date():
     # n2 revises n1 (both known on 2025-03-01); the flow f is dated after that day:
     # in force are n2, s and the flow g; n1 is superseded by n2, f is after the date
-    from ledger.scenario import in_force
+    from ledger.rules.scenario import in_force
 
     ledger = read_ledger(csv_bytes(
         "n1,need,Old,military,10,,bn EUR,2025-01-01,,,,,estimate,r,,,",

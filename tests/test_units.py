@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.units import (
+from ledger.money.units import (
     Q_,
     AmountError,
     UnitError,
@@ -137,7 +137,7 @@ def test_european_scale_words_are_read_with_or_without_a_dot(text, scale, curren
 def test_a_column_of_digits_and_points_reads_as_each_cell_alone_reads(cells):
     # such a column is read by one Arrow cast when it can be (units._digits_and_points):
     # every value, and every cell refused, as parse_amount reads the cell by itself
-    from ledger.units import AmountError, parse_amount, parse_amount_column
+    from ledger.money.units import AmountError, parse_amount, parse_amount_column
 
     low, _, errors = parse_amount_column(pd.Series(pd.array(cells, dtype="str")),
                                          allow_range=False)

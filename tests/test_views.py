@@ -1,4 +1,4 @@
-"""Tables built once in ledger.views, for the pages and the reports alike."""
+"""Tables built once in ledger.present.views, for the pages and the reports alike."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import io
 import openpyxl
 import pytest
 
-from ledger.reconcile import reconcile
-from ledger.report import render
-from ledger.scenario import Scenario
-from ledger.schema import read_ledger
-from ledger.views import LEDGER_COLUMNS, filter_ledger, ledger_table
+from ledger.present.report import render
+from ledger.present.views import LEDGER_COLUMNS, filter_ledger, ledger_table
+from ledger.reading.schema import read_ledger
+from ledger.rules.reconcile import reconcile
+from ledger.rules.scenario import Scenario
 
 from .conftest import DATA, ROOT
 
@@ -69,7 +69,7 @@ def test_filter_matches_id_name_citation_and_note_in_any_case(result):
 
 
 def test_the_references_behind_a_chart_are_those_of_its_rows():
-    from ledger.views import references_behind
+    from ledger.present.views import references_behind
 
     ledger = read_ledger(DATA / "passthrough.csv")
     result = reconcile(ledger, Scenario(fx_date=DAY))
@@ -80,7 +80,7 @@ def test_the_references_behind_a_chart_are_those_of_its_rows():
 
 
 def test_the_sources_table_names_over_allocation_in_words(result):
-    from ledger.views import sources_table
+    from ledger.present.views import sources_table
 
     table = sources_table(result).set_index("id")
     assert table.loc["fund", "over-allocation"] == "over-allocated"  # 80 out of 60
@@ -94,7 +94,7 @@ def test_the_sources_table_names_over_allocation_in_words(result):
 ])
 def test_the_references_behind_a_chart_are_those_of_its_rows_in_the_ledger_table(scenario):
     # read from the frames the ledger table is made of; checked against the table
-    from ledger.views import CHART_ROWS, references_behind
+    from ledger.present.views import CHART_ROWS, references_behind
 
     result = reconcile(read_ledger(ROOT / "data" / "funding.csv"), scenario)
     rows = ledger_table(result)
@@ -110,7 +110,7 @@ def test_the_references_behind_a_chart_are_those_of_its_rows_in_the_ledger_table
 def test_the_references_behind_a_chart_are_found_once_per_ledger(monkeypatch):
     # every row of the ledger stands behind its chart in every view (counted, left
     # out or not in force): a new view reads what the first found
-    from ledger import views
+    from ledger.present import views
 
     found = []
     reading = views._references_behind

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ledger.findings import CODES, Finding
-from ledger.wording import SENTENCES, findings_table, message
+from ledger.present.wording import SENTENCES, findings_table, message
+from ledger.rules.findings import CODES, Finding
 
 
 def test_every_code_has_a_sentence():

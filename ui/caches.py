@@ -12,14 +12,24 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ledger.assumed import reported_result, uses_assumptions
-from ledger.cache import SizedCache, budget_bytes, object_bytes
-from ledger.fx import RateTable
-from ledger.paths import shipped_ledger
-from ledger.reconcile import Reconciliation, default_rates, gap_history, reconcile
-from ledger.scenario import Scenario
-from ledger.schema import Ledger, read_ledger
-from ledger.store import Store, database_url
+from ledger.api import (
+    Ledger,
+    RateTable,
+    Reconciliation,
+    Scenario,
+    SizedCache,
+    Store,
+    budget_bytes,
+    database_url,
+    default_rates,
+    gap_history,
+    object_bytes,
+    read_ledger,
+    reconcile,
+    reported_result,
+    shipped_ledger,
+    uses_assumptions,
+)
 from ui import session
 from ui.session import Current, digest_of
 
@@ -28,9 +38,9 @@ log = logging.getLogger("ledger.dashboard")
 
 @st.cache_resource(show_spinner=False)
 def allocator() -> str:
-    """Arrow's jemalloc pool for the server (ledger.memory): a lower peak on large
+    """Arrow's jemalloc pool for the server (ledger.runtime.memory): a lower peak on large
     ledgers, and memory handed back to the system after a large upload."""
-    from ledger.memory import use_jemalloc
+    from ledger.api import use_jemalloc
 
     return use_jemalloc()
 
@@ -38,9 +48,9 @@ def allocator() -> str:
 @st.cache_resource(show_spinner=False)
 def long_lived_frozen() -> int:
     """Once per server, at the end of its first script run, when everything a page
-    imports is loaded (ledger.memory.freeze_long_lived): the collection Streamlit
+    imports is loaded (ledger.runtime.memory.freeze_long_lived): the collection Streamlit
     runs after every run then walks only what runs create."""
-    from ledger.memory import freeze_long_lived
+    from ledger.api import freeze_long_lived
 
     return freeze_long_lived()
 
@@ -48,8 +58,8 @@ def long_lived_frozen() -> int:
 @st.cache_resource(show_spinner=False)
 def sandbox_warmed() -> bool:
     """Once per server, when a page that takes uploads is first shown: the process
-    that checks uploads is started (ledger.sandbox.warm)."""
-    from ledger.sandbox import warm
+    that checks uploads is started (ledger.reading.sandbox.warm)."""
+    from ledger.api import warm_sandbox as warm
 
     warm()
     return True
@@ -80,7 +90,7 @@ def result_for(current: Current, ledger: Ledger, scenario: Scenario) -> Reconcil
 
 
 def reported_for(current: Current, ledger: Ledger, result: Reconciliation) -> Reconciliation:
-    """`result` counting no assumption (ledger.assumed.reported_result: with no lever
+    """`result` counting no assumption (ledger.rules.assumed.reported_result: with no lever
     after the status filter, derived from `result`'s own rows at a fraction of a new
     reconciliation), kept beside it; `result` itself when it counts none."""
     if not uses_assumptions(result):

@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from ledger.access import EditorGate, client_from_forwarded
+from ledger.api import EditorGate, client_from_forwarded
 
 
 def secret() -> str:

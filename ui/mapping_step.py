@@ -12,10 +12,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ledger import mapping as mp
-from ledger.problems import LedgerError
-from ledger.sandbox import convert_untrusted, peek_untrusted
-from ledger.schema import INSTRUMENTS, KINDS, REQUIRED, STATUSES
+from ledger.api import (
+    INSTRUMENTS,
+    KINDS,
+    REQUIRED,
+    STATUSES,
+    LedgerError,
+    convert_untrusted,
+    peek_untrusted,
+)
+from ledger.api import mapping as mp
 from ui.session import digest_of
 from ui.view import problems_frame
 from ui.widgets import plain
@@ -35,7 +41,7 @@ PREVIEW_ROWS = 10
 def needs_mapping(data: bytes) -> bool:
     """A workbook always goes through this step; a CSV only when its header row is
     not ours (judged on the first lines, so a large CSV of ours is read once)."""
-    from ledger.sheets import kind_of
+    from ledger.api import kind_of
 
     try:
         if kind_of(data) != "csv":

@@ -8,10 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from ledger.reconcile import Reconciliation
-from ledger.scenario import Scenario, to_query
-from ledger.schema import Ledger
-from ledger.wording import scenario_words
+from ledger.api import Ledger, Reconciliation, Scenario, scenario_words, to_query
 from ui import caches, session
 from ui.session import Current, Keys
 from ui.widgets import plain

@@ -12,10 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from ledger.reconcile import Reconciliation
-from ledger.sandbox import read_untrusted
-from ledger.scenario import Scenario
-from ledger.schema import Ledger
+from ledger.api import Ledger, Reconciliation, Scenario, read_untrusted
 
 OWN_RESULTS_KEPT = 3  # reconciliations of a session's own upload, most recent first
 
@@ -33,7 +30,7 @@ class Keys:
     UPLOAD_SEEN = "_upload_seen"  # when each posted file was first seen
     SEEDED = "_seeded"  # the link's scenario became the widgets' values
     LINK_NOTES = "_url_notes"  # what the link got wrong
-    DRAFT = "_draft"  # the token under which this session's upload is kept (ledger.store)
+    DRAFT = "_draft"  # the token under which this session's upload is kept (ledger.storage.store)
     # widgets
     UPLOAD = "upload"
     CURRENCY, FX_MODE, FX_DATE, STATUSES, SHIFT, ASOF, PART, INSTRUMENTS = (

@@ -7,11 +7,21 @@ import datetime as dt
 
 import streamlit as st
 
-from ledger.fx import RateTable, staleness
-from ledger.parts import ARTICLE_TAG, PARTS, RECORD_TAG, has_tag
-from ledger.scenario import Scenario, from_query, to_query
-from ledger.schema import INSTRUMENTS, STATUSES, Ledger
-from ledger.units import currencies
+from ledger.api import (
+    ARTICLE_TAG,
+    INSTRUMENTS,
+    PARTS,
+    RECORD_TAG,
+    STATUSES,
+    Ledger,
+    RateTable,
+    Scenario,
+    currencies,
+    from_query,
+    has_tag,
+    staleness,
+    to_query,
+)
 from ui.session import Keys
 from ui.widgets import plain
 

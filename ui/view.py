@@ -7,10 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from ledger.problems import Problem
-from ledger.reconcile import Reconciliation
-from ledger.scenario import Scenario
-from ledger.schema import Ledger
+from ledger.api import Ledger, Problem, Reconciliation, Scenario
 from ui.session import Current, Keys
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ledger.csvout import frame_csv
+from ledger.api import frame_csv
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 # Streamlit's markdown turns bare addresses into links after escapes are resolved
@@ -36,7 +36,7 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
     """A chart, its finding in words (the text alternative: the title states the
     finding), a switch to read its data as a table, its sources and a download of
     its data."""
-    from ledger.charts import title_of
+    from ledger.api import title_of
 
     with st.container(key=f"charttitle-{key}"):
         st.markdown(f"**{plain(title_of(figure))}**")
@@ -67,7 +67,7 @@ def sources_list(refs: list[str], key: str, pages: bool = True) -> None:
     """Every reference in full (never cut; the article named where its endnotes
     stand) and the pages' addresses to open. The text is shown as typed; only an
     http(s) address becomes a link, and it is shown as the address it opens."""
-    from ledger.citations import address, full_reference
+    from ledger.api import address, full_reference
 
     if not refs:
         st.caption("No citations on these rows.")
@@ -85,7 +85,7 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
     downloads (the camera: PNG) carries the finding (its title), the source, the
     data version and the credit. Changes `figure` itself (each is built for one
     draw): copying it took longer than building it."""
-    from ledger.citations import credit_line
+    from ledger.api import credit_line
     from ui.view import get
 
     result = get().result

@@ -9,14 +9,18 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from ledger.access import Outcome
-from ledger.csvout import text_table_csv
-from ledger.diff import Diff, diff
-from ledger.formatting import money_range
-from ledger.problems import LedgerError
-from ledger.schema import Ledger, template_csv
-from ledger.template import template_xlsx
-from ledger.textfile import MAX_BYTES
+from ledger.api import (
+    MAX_BYTES,
+    Diff,
+    Ledger,
+    LedgerError,
+    Outcome,
+    diff,
+    money_range,
+    template_csv,
+    template_xlsx,
+    text_table_csv,
+)
 from ui import caches, editor, session
 from ui.mapping_step import mapped_upload, needs_mapping
 from ui.pins import keep_draft

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.assumed import splits
-from ledger.charts import (
+from ledger.api import (
     SANKEY_SHOWN,
+    european_money_in_us_industry,
+    flows_table,
     industry_by_category,
     industry_split,
+    money_range,
     payer_supplier,
+    ranked_flows,
+    references_behind,
     sankey,
+    splits,
 )
-from ledger.formatting import money_range
-from ledger.insights import european_money_in_us_industry
-from ledger.views import flows_table, ranked_flows, references_behind
 from ui.view import need_result, reported_result
 from ui.widgets import chart
 

@@ -6,9 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from ledger.citations import ARTICLE, LICENCE
-from ledger.fx import staleness
-from ledger.schema import STATUSES
+from ledger.api import ARTICLE, LICENCE, STATUSES, staleness
 from ui.view import get
 
 view = get()

@@ -6,14 +6,20 @@ import datetime as dt
 
 import streamlit as st
 
-from ledger.assumed import splits
-from ledger.charts import coverage_gap
-from ledger.citations import LICENCE, how_to_cite
-from ledger.formatting import money_range, percent_range
-from ledger.insights import coverage_share, headline
-from ledger.report import gap_table
-from ledger.views import checks_table, references_behind
-from ledger.wording import findings_table
+from ledger.api import (
+    LICENCE,
+    checks_table,
+    coverage_gap,
+    coverage_share,
+    findings_table,
+    gap_table,
+    headline,
+    how_to_cite,
+    money_range,
+    percent_range,
+    references_behind,
+    splits,
+)
 from ui.pins import link_to_view
 from ui.view import get, need_result, reported_result
 from ui.widgets import chart, key_table, plain

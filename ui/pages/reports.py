@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.report import FORMATS, MIME, render
+from ledger.api import FORMATS, MIME, render
 from ui.view import need_result, reported_result
 
 ledger, result = need_result()

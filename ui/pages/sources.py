@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.charts import sources_chart
-from ledger.views import instruments_table, references_behind, sources_table
+from ledger.api import instruments_table, references_behind, sources_chart, sources_table
 from ui.view import need_result, reported_result
 from ui.widgets import chart, key_table
 

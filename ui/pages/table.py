@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.schema import KINDS
-from ledger.views import COUNTED, filter_ledger, ledger_table
+from ledger.api import COUNTED, KINDS, filter_ledger, ledger_table
 from ui.view import need_result
 
 MAX_SHOWN = 20_000

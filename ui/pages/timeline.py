@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.charts import gap_history_chart, years_chart
-from ledger.views import references_behind, years_readable
+from ledger.api import gap_history_chart, references_behind, years_chart, years_readable
 from ui import caches
 from ui.view import get, need_result
 from ui.widgets import chart, key_table

@@ -1,0 +1,215 @@
+"""The one entry point of the domain for the dashboard (`ui/`, `app.py`) and the
+command line (`ledger/__main__.py`): every name they use, found here by what it does.
+
+Names load on first use (PEP 562), so `from ledger.api import read_ledger` costs the
+reading modules only, not the store, the charts or the report writers: a command
+starts as fast as it did when it imported its modules directly. Where a name would
+say less than it means out of its module, it is given a longer one here
+(`parse_mapping`, `update_rates`, `warm_sandbox`). Modules are exported whole where
+a page uses many of their names (`mapping`)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# name here -> (module, name there); grouped by room (docs/ARCHITECTURE.md)
+_EXPORTS: dict[str, tuple[str, str]] = {
+    # core: errors and shipped files
+    "LedgerError": ("ledger.core.problems", "LedgerError"),
+    "Problem": ("ledger.core.problems", "Problem"),
+    "shipped_ledger": ("ledger.core.paths", "shipped_ledger"),
+    # runtime: caches and memory
+    "SizedCache": ("ledger.runtime.cache", "SizedCache"),
+    "budget_bytes": ("ledger.runtime.cache", "budget_bytes"),
+    "object_bytes": ("ledger.runtime.cache", "object_bytes"),
+    "freeze_long_lived": ("ledger.runtime.memory", "freeze_long_lived"),
+    "keep_freed_memory": ("ledger.runtime.memory", "keep_freed_memory"),
+    "use_jemalloc": ("ledger.runtime.memory", "use_jemalloc"),
+    # money: currencies and rates
+    "currencies": ("ledger.money.units", "currencies"),
+    "RateTable": ("ledger.money.fx", "RateTable"),
+    "ecb_file": ("ledger.money.fx", "ecb_file"),
+    "ecb_rates": ("ledger.money.fx", "ecb_rates"),
+    "staleness": ("ledger.money.fx", "staleness"),
+    "update_rates": ("ledger.money.rates_update", "update"),
+    # reading: bytes to a checked Ledger
+    "Ledger": ("ledger.reading.schema", "Ledger"),
+    "read_ledger": ("ledger.reading.schema", "read_ledger"),
+    "read_bytes": ("ledger.reading.schema", "read_bytes"),
+    "template_csv": ("ledger.reading.schema", "template_csv"),
+    "INSTRUMENTS": ("ledger.reading.schema", "INSTRUMENTS"),
+    "KINDS": ("ledger.reading.schema", "KINDS"),
+    "REQUIRED": ("ledger.reading.schema", "REQUIRED"),
+    "STATUSES": ("ledger.reading.schema", "STATUSES"),
+    "MAX_BYTES": ("ledger.reading.textfile", "MAX_BYTES"),
+    "kind_of": ("ledger.reading.sheets", "kind_of"),
+    "load_blocs": ("ledger.reading.blocs", "load_blocs"),
+    "template_xlsx": ("ledger.reading.template", "template_xlsx"),
+    "read_any": ("ledger.reading.intake", "read_any"),
+    "checked": ("ledger.reading.intake", "checked"),
+    "mapping": ("ledger.reading.mapping", ""),
+    "parse_mapping": ("ledger.reading.mapping", "parse"),
+    "read_untrusted": ("ledger.reading.sandbox", "read_untrusted"),
+    "peek_untrusted": ("ledger.reading.sandbox", "peek_untrusted"),
+    "convert_untrusted": ("ledger.reading.sandbox", "convert_untrusted"),
+    "warm_sandbox": ("ledger.reading.sandbox", "warm"),
+    # storage: versions, editors, differences
+    "Store": ("ledger.storage.store", "Store"),
+    "database_url": ("ledger.storage.store", "database_url"),
+    "EditorGate": ("ledger.storage.access", "EditorGate"),
+    "Outcome": ("ledger.storage.access", "Outcome"),
+    "client_from_forwarded": ("ledger.storage.access", "client_from_forwarded"),
+    "Diff": ("ledger.storage.diff", "Diff"),
+    "diff": ("ledger.storage.diff", "diff"),
+    # rules: the scenario and every figure
+    "Scenario": ("ledger.rules.scenario", "Scenario"),
+    "from_query": ("ledger.rules.scenario", "from_query"),
+    "to_query": ("ledger.rules.scenario", "to_query"),
+    "valuation": ("ledger.rules.scenario", "valuation"),
+    "ARTICLE_TAG": ("ledger.rules.scope", "ARTICLE_TAG"),
+    "RECORD_TAG": ("ledger.rules.scope", "RECORD_TAG"),
+    "PARTS": ("ledger.rules.scope", "PARTS"),
+    "has_tag": ("ledger.rules.scope", "has_tag"),
+    "Reconciliation": ("ledger.rules.reconcile", "Reconciliation"),
+    "reconcile": ("ledger.rules.reconcile", "reconcile"),
+    "default_rates": ("ledger.rules.reconcile", "default_rates"),
+    "gap_history": ("ledger.rules.reconcile", "gap_history"),
+    "reported_result": ("ledger.rules.assumed", "reported_result"),
+    "splits": ("ledger.rules.assumed", "splits"),
+    "uses_assumptions": ("ledger.rules.assumed", "uses_assumptions"),
+    "with_reported": ("ledger.rules.assumed", "with_reported"),
+    "coverage_share": ("ledger.rules.headline", "coverage_share"),
+    "european_money_in_us_industry": ("ledger.rules.headline",
+                                      "european_money_in_us_industry"),
+    # present: tables, words, charts, files
+    "SANKEY_SHOWN": ("ledger.present.charts", "SANKEY_SHOWN"),
+    "coverage_gap": ("ledger.present.charts", "coverage_gap"),
+    "gap_history_chart": ("ledger.present.charts", "gap_history_chart"),
+    "industry_by_category": ("ledger.present.charts", "industry_by_category"),
+    "industry_split": ("ledger.present.charts", "industry_split"),
+    "payer_supplier": ("ledger.present.charts", "payer_supplier"),
+    "sankey": ("ledger.present.charts", "sankey"),
+    "sources_chart": ("ledger.present.charts", "sources_chart"),
+    "title_of": ("ledger.present.charts", "title_of"),
+    "years_chart": ("ledger.present.charts", "years_chart"),
+    "COUNTED": ("ledger.present.views", "COUNTED"),
+    "checks_table": ("ledger.present.views", "checks_table"),
+    "filter_ledger": ("ledger.present.views", "filter_ledger"),
+    "flows_table": ("ledger.present.views", "flows_table"),
+    "instruments_table": ("ledger.present.views", "instruments_table"),
+    "ledger_table": ("ledger.present.views", "ledger_table"),
+    "ranked_flows": ("ledger.present.views", "ranked_flows"),
+    "references_behind": ("ledger.present.views", "references_behind"),
+    "sources_table": ("ledger.present.views", "sources_table"),
+    "years_readable": ("ledger.present.views", "years_readable"),
+    "headline": ("ledger.present.insights", "headline"),
+    "findings_table": ("ledger.present.wording", "findings_table"),
+    "scenario_words": ("ledger.present.wording", "scenario_words"),
+    "money_range": ("ledger.present.formatting", "money_range"),
+    "percent_range": ("ledger.present.formatting", "percent_range"),
+    "use_locale": ("ledger.present.formatting", "use_locale"),
+    "ARTICLE": ("ledger.present.citations", "ARTICLE"),
+    "LICENCE": ("ledger.present.citations", "LICENCE"),
+    "address": ("ledger.present.citations", "address"),
+    "credit_line": ("ledger.present.citations", "credit_line"),
+    "full_reference": ("ledger.present.citations", "full_reference"),
+    "how_to_cite": ("ledger.present.citations", "how_to_cite"),
+    "frame_csv": ("ledger.present.csvout", "frame_csv"),
+    "text_table_csv": ("ledger.present.csvout", "text_table_csv"),
+    "FORMATS": ("ledger.present.report", "FORMATS"),
+    "MIME": ("ledger.present.report", "MIME"),
+    "gap_table": ("ledger.present.report", "gap_table"),
+    "render": ("ledger.present.report", "render"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'ledger.api' has no attribute {name!r}") from None
+    module = importlib.import_module(module_name)
+    value = getattr(module, attribute) if attribute else module
+    globals()[name] = value  # found once; later look-ups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported plainly
+    from ledger.core.paths import shipped_ledger
+    from ledger.core.problems import LedgerError, Problem
+    from ledger.money.fx import RateTable, ecb_file, ecb_rates, staleness
+    from ledger.money.rates_update import update as update_rates
+    from ledger.money.units import currencies
+    from ledger.present.charts import (
+        SANKEY_SHOWN,
+        coverage_gap,
+        gap_history_chart,
+        industry_by_category,
+        industry_split,
+        payer_supplier,
+        sankey,
+        sources_chart,
+        title_of,
+        years_chart,
+    )
+    from ledger.present.citations import (
+        ARTICLE,
+        LICENCE,
+        address,
+        credit_line,
+        full_reference,
+        how_to_cite,
+    )
+    from ledger.present.csvout import frame_csv, text_table_csv
+    from ledger.present.formatting import money_range, percent_range, use_locale
+    from ledger.present.insights import headline
+    from ledger.present.report import FORMATS, MIME, gap_table, render
+    from ledger.present.views import (
+        COUNTED,
+        checks_table,
+        filter_ledger,
+        flows_table,
+        instruments_table,
+        ledger_table,
+        ranked_flows,
+        references_behind,
+        sources_table,
+        years_readable,
+    )
+    from ledger.present.wording import findings_table, scenario_words
+    from ledger.reading import mapping
+    from ledger.reading.blocs import load_blocs
+    from ledger.reading.intake import checked, read_any
+    from ledger.reading.mapping import parse as parse_mapping
+    from ledger.reading.sandbox import convert_untrusted, peek_untrusted, read_untrusted
+    from ledger.reading.sandbox import warm as warm_sandbox
+    from ledger.reading.schema import (
+        INSTRUMENTS,
+        KINDS,
+        REQUIRED,
+        STATUSES,
+        Ledger,
+        read_bytes,
+        read_ledger,
+        template_csv,
+    )
+    from ledger.reading.sheets import kind_of
+    from ledger.reading.template import template_xlsx
+    from ledger.reading.textfile import MAX_BYTES
+    from ledger.rules.assumed import reported_result, splits, uses_assumptions, with_reported
+    from ledger.rules.headline import coverage_share, european_money_in_us_industry
+    from ledger.rules.reconcile import Reconciliation, default_rates, gap_history, reconcile
+    from ledger.rules.scenario import Scenario, from_query, to_query, valuation
+    from ledger.rules.scope import ARTICLE_TAG, PARTS, RECORD_TAG, has_tag
+    from ledger.runtime.cache import SizedCache, budget_bytes, object_bytes
+    from ledger.runtime.memory import freeze_long_lived, keep_freed_memory, use_jemalloc
+    from ledger.storage.access import EditorGate, Outcome, client_from_forwarded
+    from ledger.storage.diff import Diff, diff
+    from ledger.storage.store import Store, database_url

@@ -1,0 +1,549 @@
+"""Plotly figure builders: frames in, figures out, no Streamlit.
+
+One colour per bloc across every chart (Okabe–Ito, safe for colour-blind
+readers). Text from the ledger is escaped: plotly renders a subset of HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ledger.present.formatting import money_range, percent_range
+from ledger.present.insights import largest_gap, leading_industry_by_category
+from ledger.rules import intervals as iv
+from ledger.rules.headline import european_money_in_us_industry
+from ledger.rules.reconcile import Reconciliation
+
+BLOC_COLOURS = {
+    "Europe": "#0072B2",
+    "United States": "#D55E00",
+    "Ukraine": "#009E73",
+    "Other": "#CC79A7",
+    "Unknown": "#999999",
+}
+NEED_COLOUR = "#56B4E9"
+COVERED_COLOUR = "#009E73"
+OVER_COLOUR = "#D55E00"
+BN = 1e9
+FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+
+
+def safe(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+TITLE_CHARS = 44  # a title (the finding) wraps to stay whole on a phone
+
+
+def title_of(fig: go.Figure) -> str:
+    """A chart's title (its finding) as one line of text, for captions and tests."""
+    return html.unescape(str(fig.layout.title.text or "")).replace("<br>", " ")
+
+
+def _layout_spec(title: str, legend_entries: int, height: int = 420) -> dict[str, Any]:
+    """The layout every chart shares, as plotly's own JSON. The legend sits between
+    the title and the plot: room for as many rows as it needs (about three entries a
+    row at the dashboard's width), never over the title. Margins grow to the tick
+    labels whatever template a process has made the default (importing streamlit
+    changes plotly's), so no label is ever cut."""
+    lines = textwrap.wrap(title, TITLE_CHARS) or [""]
+    top = 60 + 24 * max(0, math.ceil(legend_entries / 3) - 1) + 20 * (len(lines) - 1)
+    return {
+        "title": {"text": "<br>".join(safe(line) for line in lines), "x": 0,
+                  "xanchor": "left", "font": {"size": 16}, "y": 1.0, "yref": "container",
+                  "yanchor": "top", "pad": {"t": 12}},
+        "font": dict(FONT), "height": height + top - 60,
+        "margin": {"l": 10, "r": 10, "t": top, "b": 40},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right",
+                   "x": 1},
+        "plot_bgcolor": "white",
+        "xaxis": {"gridcolor": "#eeeeee", "zerolinecolor": "#bbbbbb", "automargin": True},
+        "yaxis": {"gridcolor": "#eeeeee", "automargin": True},
+    }
+
+
+def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], title: str,
+            height: int) -> go.Figure:
+    """A figure from plotly's JSON, built without plotly's per-property checks
+    (tests/test_charts.py checks every such figure is valid and unchanged when
+    checked): built property by property, the Overview's chart took 12 ms of a
+    rerun's 50, the Flows page's four charts 83 ms."""
+    entries = sum(trace.get("type") != "sankey" and trace.get("showlegend") is not False
+                  for trace in traces)
+    spec = _layout_spec(title, entries, height)
+    for axis in ("xaxis", "yaxis"):
+        spec[axis] |= layout.pop(axis, {})
+    return go.Figure({"data": traces, "layout": spec | layout}, _validate=False)
+
+
+def _whisker_spec(name: str, labels: list[str], low: pd.Series, high: pd.Series,
+                  colour: str | list[str], currency: str, horizontal: bool = True,
+                  **extra: object) -> dict[str, Any]:
+    """A bar to the low end with a whisker to the high end, as plotly's JSON."""
+    ranges = [money_range(lo, hi, currency) for lo, hi in zip(low, high, strict=True)]
+    error = {"type": "data", "symmetric": False, "array": ((high - low) / BN).tolist(),
+             "arrayminus": [0] * len(low), "color": "#333333", "thickness": 1.5, "width": 6}
+    values = (low / BN).tolist()
+    spec: dict[str, Any] = {"type": "bar", "name": name, "marker": {"color": colour},
+                            "customdata": ranges,
+                            "hovertemplate": "%{customdata}<extra>" + safe(name) + "</extra>"}
+    if horizontal:
+        spec |= {"y": labels, "x": values, "orientation": "h", "error_x": error}
+    else:
+        spec |= {"x": labels, "y": values, "error_y": error}
+    return spec | extra
+
+
+def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
+                 ) -> go.Figure:
+    """Need and covered per need: bars to the low end, whiskers to the high end. With
+    `reported` (the view without assumptions), covered is split: what is reported
+    solid, what is assumed hatched on top of it."""
+    needs = result.needs.sort_values("need_high")
+    labels = [safe(n) for n in needs["name"]]
+    c = result.currency
+    bars = [_whisker_spec("Need", labels, needs["need_low"], needs["need_high"], NEED_COLOUR,
+                          c, offsetgroup="need")]
+    if reported is not None and reported is not result:
+        own = reported.needs.set_index("id").reindex(needs["id"])
+        base = own["covered_low"].fillna(0.0).to_numpy()
+        assumed_low = (needs["covered_low"].to_numpy() - base).clip(min=0)
+        bars.append({
+            "type": "bar", "y": labels, "x": (base / BN).tolist(), "orientation": "h",
+            "name": "Covered, reported", "marker": {"color": COVERED_COLOUR},
+            "offsetgroup": "covered",
+            "customdata": [money_range(lo, hi, c) for lo, hi in zip(
+                own["covered_low"].fillna(0.0), own["covered_high"].fillna(0.0),
+                strict=True)],
+            "hovertemplate": "%{customdata}<extra>reported</extra>"})
+        assumed = _whisker_spec("Covered, assumed", labels,
+                                pd.Series(needs["covered_low"].to_numpy()),
+                                pd.Series(needs["covered_high"].to_numpy()), "#FFFFFF", c,
+                                offsetgroup="covered")
+        assumed |= {"x": (assumed_low / BN).tolist(), "base": (base / BN).tolist(),
+                    "marker": {"color": "#FFFFFF",
+                               "line": {"color": COVERED_COLOUR, "width": 1.5},
+                               "pattern": {"shape": "/", "fgcolor": COVERED_COLOUR}}}
+        bars.append(assumed)
+    else:
+        bars.append(_whisker_spec("Covered", labels, needs["covered_low"],
+                                  needs["covered_high"], COVERED_COLOUR, c,
+                                  offsetgroup="covered"))
+    top = largest_gap(result.needs)
+    title = "No needs in this ledger" if top is None else (
+        f"{top['name']} has the largest gap: "
+        f"{money_range(top['uncovered_low'], top['uncovered_high'], c)}")
+    return _figure(bars, {"barmode": "group",
+                          "xaxis": {"title": {"text": f"bn {c} (bar: low, whisker: high)"}}},
+                   title, height=max(300, 120 + 70 * len(needs)))
+
+
+LOG_SPAN = 100  # largest / smallest source from which the Sources chart uses a log axis
+
+
+def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
+                  ) -> go.Figure:
+    """Available against allocated per source. An assumed source, and an allocation
+    that is (partly) assumed, are hatched and say so in their label."""
+    sources = result.sources.sort_values("available_high")
+    c = result.currency
+    frame = result.valued.frame
+    assumed_source = set(frame.loc[(frame["kind"] == "source").to_numpy()
+                                   & (frame["status"] == "assumption").to_numpy(), "id"])
+    other = _other(result, reported, "sources")
+    real = (other.set_index("id")["allocated_high"].reindex(sources["id"]).fillna(0.0)
+            .to_numpy() if other is not None else sources["allocated_high"].to_numpy())
+    allocated = sources["allocated_high"].to_numpy()
+    share_assumed = [0.0 if a <= 0 else max(0.0, 1 - r / a) for a, r in zip(
+        allocated, real, strict=True)]
+    labels = [safe(n) + (" (assumed)" if sid in assumed_source else "")
+              + (" ⚠ over-allocated" if o == "yes" else " ⚠ possibly over" if
+                 o == "possible" else "")
+              for n, sid, o in zip(sources["name"], sources["id"], sources["over_allocated"],
+                                   strict=True)]
+    allocated_colours = [OVER_COLOUR if o != "no" else COVERED_COLOUR
+                         for o in sources["over_allocated"]]
+    available = _whisker_spec("Available", labels, sources["available_low"],
+                              sources["available_high"], NEED_COLOUR, c)
+    given = _whisker_spec("Allocated", labels, sources["allocated_low"],
+                          sources["allocated_high"], allocated_colours, c)
+    available["marker"] |= {"pattern": {
+        "shape": ["/" if sid in assumed_source else "" for sid in sources["id"]],
+        "fgcolor": "#FFFFFF"}}
+    given["marker"] |= {"pattern": {"shape": ["/" if s > 1e-9 else "" for s in share_assumed],
+                                    "fgcolor": "#FFFFFF"}}
+    given["customdata"] = [r + (", assumed" if s > 0.999 else ", partly assumed"
+                                if s > 1e-9 else "")
+                           for r, s in zip(given["customdata"], share_assumed, strict=True)]
+    traces = [available, given]
+    if any(s > 1e-9 for s in share_assumed) or assumed_source:
+        traces.append({"type": "bar", "x": [None], "y": [None], "orientation": "h",
+                       "name": "hatched: assumed",
+                       "marker": {"color": "#FFFFFF", "line": {"color": "#555555", "width": 1},
+                                  "pattern": {"shape": "/", "fgcolor": "#555555"}}})
+    over = int((sources["over_allocated"] != "no").sum())
+    title = (f"{over} source(s) may be over-allocated" if over else
+             "Every source covers what is allocated from it")
+    xaxis: dict[str, Any] = {"title": {"text": f"bn {c}"}}
+    positive = sources["available_low"][sources["available_low"] > 0]
+    if len(positive) and positive.max() / positive.min() >= LOG_SPAN:
+        # magnitudes three orders apart: on a linear axis the small sources vanish
+        xaxis = {"type": "log", "title": {"text": f"bn {c}, log scale"}}
+        title += " (log scale)"
+    return _figure(traces, {"barmode": "group", "xaxis": xaxis}, title,
+                   height=max(300, 120 + 70 * len(sources)))
+
+
+def industry_split(result: Reconciliation, reported: Reconciliation | None = None
+                   ) -> go.Figure:
+    """Whose industry gets the orders, all categories; assumed money hatched."""
+    industry = result.industry
+    c = result.currency
+    other = _other(result, reported, "industry")
+    if other is None:
+        bars = [
+            _whisker_spec(row.bloc, [safe(row.bloc)], pd.Series([row.amount_low]),
+                          pd.Series([row.amount_high]), BLOC_COLOURS.get(row.bloc, "#777777"),
+                          c, horizontal=False, showlegend=False)
+            for row in industry.itertuples()
+        ]
+    else:
+        bars = _bars_per_industry(industry.assign(where=industry["bloc"]), "bloc", "where", c,
+                                  horizontal=False, reported=other.assign(where=other["bloc"]))
+        for bar in bars:  # one bloc per place: the reported and assumed parts overlay
+            bar.pop("offsetgroup", None)
+    known = industry[industry["bloc"] != "Unknown"]
+    unknown = industry[industry["bloc"] == "Unknown"]
+    if industry.empty:
+        title = "No flows into needs"
+    elif known.empty:
+        title = "Whose industry gets the orders is not known for any flow"
+    else:
+        top = known.loc[known["amount_high"].idxmax()]
+        title = (f"{top['bloc']} industry gets the largest known share of orders: "
+                 f"{percent_range(top['share_low'], top['share_high'])}")
+        if not unknown.empty:
+            share = percent_range(unknown["share_low"].iloc[0], unknown["share_high"].iloc[0])
+            title += f" ({share} to industry not known)"
+    return _figure(bars, {"barmode": "overlay", "yaxis": {"title": {"text": f"bn {c}"}}},
+                   title, height=380)
+
+
+def _bars_per_industry(frame: pd.DataFrame, bloc_column: str, label_column: str,
+                       currency: str, horizontal: bool,
+                       reported: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """One whisker bar series per industry bloc, in the bloc's colour. With
+    `reported` (the same table counting no assumption), each bar is split: what is
+    reported solid, what is assumed hatched on top, with its own legend entry."""
+    bars = []
+    for bloc, part in frame.groupby(bloc_column, sort=True):
+        colour = BLOC_COLOURS.get(str(bloc), "#777777")
+        labels = [safe(x) for x in part[label_column]]
+        if reported is None:
+            bars.append(_whisker_spec(f"orders to {bloc}", labels, part["amount_low"],
+                                      part["amount_high"], colour, currency,
+                                      horizontal=horizontal))
+            continue
+        own = reported[reported[bloc_column] == bloc].set_index(label_column).reindex(
+            part[label_column])
+        base = own["amount_low"].fillna(0.0).to_numpy()
+        extra = (part["amount_low"].to_numpy() - base).clip(min=0)
+        solid = {"type": "bar", "name": f"orders to {bloc}", "marker": {"color": colour},
+                 "offsetgroup": str(bloc),
+                 "customdata": [money_range(lo, hi, currency) for lo, hi in zip(
+                     own["amount_low"].fillna(0.0), own["amount_high"].fillna(0.0),
+                     strict=True)],
+                 "hovertemplate": "%{customdata}<extra>reported</extra>",
+                 **({"y": labels, "x": (base / BN).tolist(), "orientation": "h"}
+                    if horizontal else {"x": labels, "y": (base / BN).tolist()})}
+        hatched = _whisker_spec(f"orders to {bloc}, assumed", labels,
+                                pd.Series(part["amount_low"].to_numpy()),
+                                pd.Series(part["amount_high"].to_numpy()), "#FFFFFF", currency,
+                                horizontal=horizontal, offsetgroup=str(bloc))
+        hatched |= {"base": (base / BN).tolist(),
+                    "marker": {"color": "#FFFFFF", "line": {"color": colour, "width": 1.5},
+                               "pattern": {"shape": "/", "fgcolor": colour}},
+                    "x" if horizontal else "y": (extra / BN).tolist()}
+        bars += [solid, hatched] if extra.any() else [_whisker_spec(
+            f"orders to {bloc}", labels, part["amount_low"], part["amount_high"], colour,
+            currency, horizontal=horizontal, offsetgroup=str(bloc))]
+    return bars
+
+
+def industry_by_category(result: Reconciliation, reported: Reconciliation | None = None
+                         ) -> go.Figure:
+    """Per need category, whose industry gets the orders (the article's claim is about
+    the armament programme, not about reconstruction); assumed money hatched."""
+    table = result.industry_by_category
+    c = result.currency
+    bars = _bars_per_industry(table, "bloc", "category", c, horizontal=True,
+                              reported=_other(result, reported, "industry_by_category"))
+    top = leading_industry_by_category(result)
+    if table.empty:
+        title = "No flows into needs"
+    elif top is None:
+        title = "Whose industry gets the orders is not known in any category"
+    else:
+        title = (f"{str(top['category']).capitalize()}: {top['bloc']} industry gets "
+                 f"{percent_range(top['share_low'], top['share_high'])} of the orders, "
+                 f"{percent_range(top['share_of_known_low'], top['share_of_known_high'])} "
+                 f"of those whose industry is known")
+    return _figure(bars, {"barmode": "group",
+                          "xaxis": {"title": {"text": f"bn {c} (bar: low, whisker: high)"}}},
+                   title, height=max(300, 140 + 90 * table["category"].nunique()))
+
+
+def _other(result: Reconciliation, reported: Reconciliation | None,
+           table: str) -> pd.DataFrame | None:
+    """The reported view's table, when it differs from the view's."""
+    if reported is None or reported is result:
+        return None
+    frame: pd.DataFrame = getattr(reported, table)
+    return frame
+
+
+def payer_supplier(result: Reconciliation, reported: Reconciliation | None = None
+                   ) -> go.Figure:
+    """Grouped bars: who pays (x) and whose industry gets the orders (colour);
+    assumed money hatched."""
+    c = result.currency
+    bars = _bars_per_industry(result.payer_supplier, "industry_bloc", "donor_bloc", c,
+                              horizontal=False,
+                              reported=_other(result, reported, "payer_supplier"))
+    eu_us = european_money_in_us_industry(result)
+    title = f"European money spent in US industry: {money_range(*eu_us, c)}"
+    return _figure(bars, {"barmode": "group",
+                          "xaxis": {"title": {"text": "who pays (donor bloc)"}},
+                          "yaxis": {"title": {"text": f"bn {c}"}}}, title, height=400)
+
+
+SANKEY_SHOWN = 10  # sources drawn one by one; the smaller ones share a node
+COLUMNS_X = {"donor": 0.001, "source": 0.28, "need": 0.56, "industry": 0.999}
+LABEL_CHARS = 28  # a longer name is cut (in full on hover) so labels keep to their column
+NOT_ALLOCATED = "Not allocated"
+
+
+def sankey_groups(result: Reconciliation, expand: bool = False) -> dict[str, str]:
+    """Source id → the node it is drawn in: itself, or "others" for the smaller
+    sources beyond the SANKEY_SHOWN largest (a pool, which money flows into, is
+    always drawn on its own)."""
+    sources = result.sources
+    if expand or len(sources) <= SANKEY_SHOWN:
+        return {sid: sid for sid in sources["id"]}
+    fed = set(result.flows.loc[result.flows["to"].isin(sources["id"]), "to"])
+    size = iv.midpoint(sources["available_low"], sources["available_high"])
+    order = sources.assign(size=size).sort_values("size", ascending=False, kind="stable")
+    keep = set(order["id"].head(SANKEY_SHOWN)) | fed
+    return {sid: sid if sid in keep else "others" for sid in sources["id"]}
+
+
+def sankey(result: Reconciliation, expand: bool = False,
+           reported: Reconciliation | None = None) -> go.Figure:
+    """Donor bloc → source → need (or "not allocated") → industry bloc; widths are
+    range midpoints. Beyond the SANKEY_SHOWN largest sources the rest share one
+    node unless `expand`; columns are fixed so no label sits over another. With
+    `reported` (the view counting no assumption), the assumed part of each flow is
+    its own band, named "assumed" on hover (plotly draws no pattern on a band)."""
+    c = result.currency
+    sources = result.sources
+    group = sankey_groups(result, expand)
+    grouped = sorted(sid for sid, g in group.items() if g == "others")
+    names = dict(zip(sources["id"], sources["name"], strict=True)) | dict(
+        zip(result.needs["id"], result.needs["name"], strict=True))
+    names["others"] = f"{len(grouped)} smaller sources"
+    need_ids = set(result.needs["id"])
+    nodes: dict[tuple[str, str], int] = {}
+    labels: list[str] = []
+    full: list[str] = []
+    colours: list[str] = []
+    layers: list[str] = []
+    links: dict[tuple[int, int, str, bool], list[float]] = {}
+
+    def node(layer: str, key: str, label: str, colour: str) -> int:
+        if (layer, key) not in nodes:
+            nodes[(layer, key)] = len(labels)
+            full.append(safe(label))
+            labels.append(safe(label if len(label) <= LABEL_CHARS
+                               else label[:LABEL_CHARS - 1].rstrip() + "…"))
+            colours.append(colour)
+            layers.append(layer)
+        return nodes[(layer, key)]
+
+    def link(a: int, b: int, low: float, high: float, colour: str,
+             assumed: bool = False) -> None:
+        if high > 0:
+            total = links.setdefault((a, b, colour, assumed), [0.0, 0.0])
+            total[0] += low
+            total[1] += high
+
+    real: dict[tuple[str, str, str], tuple[float, float]] = {}
+    if reported is not None and reported is not result:
+        flows = reported.flows
+        for origin, to, bloc, low, high in zip(flows["from"], flows["to"],
+                                               flows["industry_bloc"], flows["value_low"],
+                                               flows["value_high"], strict=True):
+            real[(str(origin), str(to), str(bloc))] = (float(low), float(high))
+
+    def source_node(sid: str) -> int:
+        key = group.get(sid, sid)
+        return node("source", key, names.get(key, key), "#888888")
+
+    mix = result.donor_mix
+    for row in sources.itertuples():
+        shares = mix.loc[row.id] if row.id in mix.index else pd.Series({"Other": 1.0})
+        for bloc, share in shares[shares > 0].items():  # a joint package splits by donor
+            colour = BLOC_COLOURS.get(str(bloc), "#777777")
+            link(node("donor", str(bloc), f"{bloc} (donor)", colour), source_node(row.id),
+                 row.own_low * share, row.own_high * share, _fade(colour))
+    for row in result.flows.rename(columns={"from": "origin"}).itertuples():
+        target = row.to
+        parts = [(row.value_low, row.value_high, False)]
+        if real:  # what is reported of this flow, and what is assumed on top of it
+            low, high = real.get((str(row.origin), str(target), str(row.industry_bloc)),
+                                 (0.0, 0.0))
+            parts = [(low, high, False), (max(row.value_low - low, 0.0),
+                                          max(row.value_high - high, 0.0), True)]
+        for low, high, assumed in parts:
+            if target in need_ids:
+                to_node = node("need", target, names.get(target, target), NEED_COLOUR)
+                bloc = row.industry_bloc or "Unknown"
+                colour = BLOC_COLOURS.get(bloc, "#777777")
+                link(to_node, node("industry", bloc, f"{bloc} (industry)", colour),
+                     low, high, _fade(colour), assumed)
+            else:
+                to_node = source_node(target)
+            link(source_node(row.origin), to_node, low, high, "rgba(120,120,120,0.35)",
+                 assumed)
+    spare = sources[sources["headroom_high"] > 0]
+    for row in spare.itertuples():  # money no flow takes ends in its own node
+        link(source_node(row.id), node("need", NOT_ALLOCATED, NOT_ALLOCATED, "#CCCCCC"),
+             max(row.headroom_low, 0.0), row.headroom_high, "rgba(200,200,200,0.5)")
+    a = [key[0] for key in links]
+    b = [key[1] for key in links]
+    link_colours = [key[2] for key in links]
+    assumed_links = [key[3] for key in links]
+    bounds = list(links.values())
+    mids = [iv.midpoint(lo, hi) / BN for lo, hi in bounds]
+    per_column = max((layers.count(layer) for layer in COLUMNS_X), default=1)
+    height = max(520, 380 + 20 * per_column)
+    x, y = _sankey_positions(layers, a, b, mids,
+                             {nodes[k] for k in nodes if k[1] == NOT_ALLOCATED},
+                             gap=20 / (height - 100))
+    diagram = {
+        "type": "sankey", "arrangement": "fixed",
+        "node": {"label": labels, "color": colours, "pad": 14, "thickness": 16, "x": x,
+                 "y": y, "customdata": full, "hovertemplate": "%{customdata}<extra></extra>"},
+        "link": {"source": a, "target": b, "value": mids, "color": link_colours,
+                 "customdata": [money_range(lo, hi, c) + (", assumed" if x else "")
+                                for (lo, hi), x in zip(bounds, assumed_links, strict=True)],
+                 "hovertemplate": "%{customdata}<extra></extra>"},
+    }
+    title = "Who pays, through which source, for what, and whose industry gets the orders"
+    if grouped:
+        title += f" ({len(grouped)} smaller sources drawn together)"
+    if any(assumed_links):
+        title += "; each flow's assumed part is its own band, named on hover"
+    return _figure([diagram], {}, title, height=height)
+
+
+def _sankey_positions(layers: list[str], a: list[int], b: list[int], widths: list[float],
+                      last: set[int], gap: float) -> tuple[list[float], list[float]]:
+    """Each node's column by its layer, and its place in the column: largest first
+    (the nodes in `last` at the bottom), stacked by size with a gap, centres in (0, 1)."""
+    out = [0.0] * len(layers)
+    into = [0.0] * len(layers)
+    for i, j, w in zip(a, b, widths, strict=True):
+        out[i] += w
+        into[j] += w
+    size = [max(o, n) for o, n in zip(out, into, strict=True)]
+    x = [COLUMNS_X[layer] for layer in layers]
+    y = [0.5] * len(layers)
+    for layer in COLUMNS_X:
+        members = sorted((k for k, kind in enumerate(layers) if kind == layer),
+                         key=lambda k: (k in last, -size[k]))
+        total = sum(size[k] for k in members) or 1.0
+        room = max(0.1, 1.0 - gap * (len(members) - 1))
+        top = 0.0
+        for k in members:
+            share = size[k] / total * room
+            y[k] = min(max(top + share / 2, 0.001), 0.999)
+            top += share + gap
+    return x, y
+
+
+def _fade(hex_colour: str, alpha: float = 0.45) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+STAGE_COLOURS = {"disbursed": "#009E73", "committed": "#56B4E9", "pledged": "#E69F00",
+                 "assumed or estimated": "#BBBBBB"}
+STAGE_PATTERNS = {"disbursed": "", "committed": ".", "pledged": "/", "assumed or estimated": "x"}
+
+
+def years_chart(result: Reconciliation) -> go.Figure:
+    """Per year: money by stage, stacked (low ends), against the need falling due
+    (a marker with a whisker to its high end); the title states the year that
+    lacks most."""
+    years = result.years
+    c = result.currency
+    if years.empty:
+        return _figure([], {}, "No dated figures", height=420)
+    labels = [str(int(y)) for y in years["year"]]
+    staged = sum(years[f"{stage}_low"] for stage in ("pledged", "committed", "disbursed"))
+    low = {stage: years[f"{stage}_low"] for stage in ("pledged", "committed", "disbursed")}
+    low["assumed or estimated"] = (years["covered_low"] - staged).clip(lower=0)
+    traces: list[dict[str, Any]] = [
+        {"type": "bar", "name": stage, "x": labels, "y": (low[stage] / BN).tolist(),
+         "marker": {"color": STAGE_COLOURS[stage], "pattern": {"shape": STAGE_PATTERNS[stage]}},
+         "hovertemplate": "%{y:.1f} bn<extra>" + stage + "</extra>"}
+        for stage in ("disbursed", "committed", "pledged", "assumed or estimated")]
+    traces.append({
+        "type": "scatter", "name": "need falling due", "x": labels,
+        "y": (years["need_low"] / BN).tolist(), "mode": "markers",
+        "marker": {"symbol": "diamond", "size": 11, "color": "#333333"},
+        "error_y": {"type": "data", "symmetric": False,
+                    "array": ((years["need_high"] - years["need_low"]) / BN).tolist(),
+                    "arrayminus": [0] * len(years)},
+        "customdata": [money_range(lo, hi, c) for lo, hi in
+                       zip(years["need_low"], years["need_high"], strict=True)],
+        "hovertemplate": "need %{customdata}<extra></extra>"})
+    worst = years.loc[years["gap_high"].idxmax()]
+    title = (f"{int(worst['year'])} lacks the most: "
+             f"{money_range(worst['gap_low'], worst['gap_high'], c)} not covered by money "
+             "dated that year")
+    return _figure(traces, {"barmode": "stack", "xaxis": {"type": "category"},
+                            "yaxis": {"title": {"text": f"bn {c} (bars: low ends, by status)"}}},
+                   title, height=420)
+
+
+def gap_history_chart(history: pd.DataFrame, currency: str) -> go.Figure:
+    """The total gap as known on each day a row changed it: a step line (low and high
+    ends); hovering a step names the rows dated that day."""
+    c = currency
+    if history.empty:
+        return _figure([], {}, "No dated figures", height=420)
+    x = [d.isoformat() for d in history["date"]]
+    hover = [f"{safe(r)}<br>{money_range(lo, hi, c)}" for r, lo, hi in
+             zip(history["rows"], history["gap_low"], history["gap_high"], strict=True)]
+    traces = [
+        {"type": "scatter", "name": "gap, high end", "x": x,
+         "y": (history["gap_high"] / BN).tolist(),
+         "line": {"shape": "hv", "color": OVER_COLOUR, "dash": "dash"}, "mode": "lines",
+         "customdata": hover, "hovertemplate": "%{x}: %{customdata}<extra></extra>"},
+        {"type": "scatter", "name": "gap, low end", "x": x,
+         "y": (history["gap_low"] / BN).tolist(),
+         "line": {"shape": "hv", "color": OVER_COLOUR}, "mode": "lines+markers",
+         "customdata": hover, "hovertemplate": "%{x}: %{customdata}<extra></extra>"},
+    ]
+    first, last = history.iloc[0], history.iloc[-1]
+    title = (f"The gap as known: {money_range(first['gap_low'], first['gap_high'], c)} on "
+             f"{first['date']}, {money_range(last['gap_low'], last['gap_high'], c)} on "
+             f"{last['date']}")
+    return _figure(traces, {"yaxis": {"title": {"text": f"bn {c}"}}}, title, height=380)

@@ -1,0 +1,74 @@
+"""Plain sentences that state what a reconciliation shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ledger.present.formatting import money_range, percent, percent_range
+from ledger.rules.headline import coverage_share
+from ledger.rules.reconcile import Reconciliation
+
+
+def largest_source_reach(result: Reconciliation) -> tuple[str, float] | None:
+    """The largest source at full availability and the most of the needs it could cover."""
+    sources = result.sources
+    need_low = result.totals["need"][0]
+    if sources.empty or need_low <= 0:
+        return None
+    top = sources.loc[sources["full_high"].idxmax()]
+    return str(top["name"]), float(top["full_high"]) / need_low
+
+
+def headline(result: Reconciliation) -> str:
+    """One sentence with the main finding, computed."""
+    c = result.currency
+    need, gap = result.totals["need"], result.totals["gap"]
+    if need[1] == 0:
+        return "This ledger has no needs to cover."
+    share = coverage_share(result)
+    surplus = result.totals["surplus"]
+    sentence = showing(result) + (
+        f"Needs of {money_range(*need, c)} are covered {percent_range(*share)}, "
+        f"leaving a gap of {money_range(*gap, c)}.")
+    if surplus[1] > 0:
+        sentence += (f" A further {money_range(*surplus, c)} exceeds what some needs "
+                     f"require; it does not fill other needs' gaps.")
+    reach = largest_source_reach(result)
+    if reach and reach[1] < 1:
+        name, at_most = reach
+        sentence += (f" Even fully mobilised, the largest source ({name}) would cover at most "
+                     f"{percent(at_most)} of the needs.")
+    return sentence
+
+
+def showing(result: Reconciliation) -> str:
+    """Which part of the ledger the figures are of ("" for a ledger without parts)."""
+    from ledger.rules.scope import ARTICLE_TAG, PART_WORDS, RECORD_TAG, has_tag
+
+    part = result.scenario.part
+    if part == "all":
+        frame = result.valued.frame
+        if not (has_tag(frame["tags"], ARTICLE_TAG).any()
+                or has_tag(frame["tags"], RECORD_TAG).any()):
+            return ""
+    words = PART_WORDS[part]
+    return f"Showing {words}. "
+
+
+def largest_gap(needs: pd.DataFrame) -> pd.Series | None:
+    """The need that lacks the most (uncovered, at the high end)."""
+    if needs.empty:
+        return None
+    return needs.loc[needs["uncovered_high"].idxmax()]
+
+
+def leading_industry_by_category(result: Reconciliation) -> pd.Series | None:
+    """In the category with the most money to known industry, the bloc that gets the
+    most of it (with its share of all orders and of those whose industry is known)."""
+    table = result.industry_by_category
+    known = table[table["bloc"] != "Unknown"]
+    if known.empty:
+        return None
+    category = known.groupby("category")["amount_high"].sum().idxmax()
+    part = known[known["category"] == category]
+    return part.loc[part["amount_high"].idxmax()]

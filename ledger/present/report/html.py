@@ -1,0 +1,158 @@
+"""The HTML gap report: one self-contained file (plotly.js inlined, so it opens
+offline), every value escaped, print CSS for a clean "Save as PDF"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from ledger.present import charts, views
+from ledger.present.formatting import money_range, percent_range
+from ledger.present.insights import headline
+from ledger.present.report.data import provenance, rates_table
+from ledger.present.wording import findings_table
+from ledger.rules.assumed import splits
+from ledger.rules.headline import coverage_share, european_money_in_us_industry
+from ledger.rules.reconcile import Reconciliation
+
+CSS = """
+body { font-family: "Source Sans Pro", "Helvetica Neue", Arial, sans-serif; color: #1f2933;
+       max-width: 1100px; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.8rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; font-size: 1.3rem;
+     border-bottom: 2px solid #0072B2; padding-bottom: .2rem; }
+.lead { font-size: 1.1rem; font-weight: 600; }
+.metrics { display: flex; gap: 1rem; flex-wrap: wrap; margin: 1rem 0; }
+.metric { border: 1px solid #d0d7de; border-radius: 8px; padding: .6rem 1rem; min-width: 10rem; }
+.metric .label { font-size: .85rem; color: #52606d; } .metric .value { font-size: 1.5rem; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left;
+         vertical-align: top; }
+th { background: #e8eef4; } td.num { text-align: right; white-space: nowrap; }
+.chart { margin: 1rem 0; } .muted { color: #52606d; font-size: .85rem; }
+.error { color: #b00020; } .warning { color: #8a5a00; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  h2 { break-after: avoid; } .chart, table, .metrics { break-inside: avoid; }
+  tr { break-inside: avoid; } a { color: inherit; text-decoration: none; }
+  @page { size: A4; margin: 15mm; }
+}
+"""
+PLOTLY_PLACEHOLDER = "/* plotly.js */"
+FIGURE_WIDTH = 680  # px: the printable width of A4 with 15 mm margins
+
+
+def _table(frame: pd.DataFrame, numeric: Iterable[str] = ()) -> str:
+    numeric = set(numeric)
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = "".join(
+            f'<td class="num">{escape(str(v))}</td>' if c in numeric else
+            f"<td>{escape(str(v))}</td>"
+            for c, v in zip(frame.columns, values, strict=True))
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _figure(fig: go.Figure, div_id: str) -> str:
+    # fits an A4 page when printed; plotly's own template, whatever the process made the
+    # default (the dashboard's streamlit import sets its own), so a report downloaded
+    # from the dashboard is the one the command line writes
+    fig.layout.template = pio.templates["plotly"]  # replaced, not merged into the default
+    fig.update_layout(width=FIGURE_WIDTH, autosize=False)
+    body = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
+                       config={"displaylogo": False, "responsive": False})
+    return f'<div class="chart">{body}</div>'
+
+
+def scenario_line(result: Reconciliation) -> str:
+    """The view in a few words, for the first page: what differs from the default."""
+    from ledger.present.wording import scenario_words
+
+    names = dict(zip(result.sources["id"], result.sources["name"], strict=False))
+    words = scenario_words(result.scenario, names, result.rates_latest)
+    rates = (f"rates of {result.fx_date}" if result.fx_date else "each amount at its "
+             "own date's rate")
+    return "; ".join([*words, rates] if words else [f"the default view, {rates}"])
+
+
+def to_html(result: Reconciliation, generated_at: dt.datetime, *,
+            inline_plotly: bool = True, reported: Reconciliation | None = None) -> bytes:
+    c = result.currency
+    need, covered, gap = result.totals["need"], result.totals["covered"], result.totals["gap"]
+    metrics = [("Need", money_range(*need, c)), ("Covered", money_range(*covered, c)),
+               ("Gap", money_range(*gap, c)), ("Coverage", percent_range(*coverage_share(result))),
+               ("Surplus, not counted against other gaps",
+                money_range(*result.totals["surplus"], c)),
+               ("European money in US industry",
+                money_range(*european_money_in_us_industry(result), c))]
+    notice = ""
+    if reported is not None and reported is not result:
+        split = splits(result, reported)
+        if split.covered.rests_on_assumptions:
+            notice = (f'<p class="lead">These figures rest on assumptions: '
+                      f"{escape(money_range(*split.covered.assumed, c))} of the "
+                      f"{escape(money_range(*split.covered.total, c))} covered comes from rows "
+                      "marked assumption (illustrative, reported by no one). Counting only "
+                      f"what is reported: covered {escape(money_range(*split.covered.reported, c))}"
+                      f", gap {escape(money_range(*split.gap.reported, c))}, coverage "
+                      f"{escape(percent_range(*split.coverage.reported))}; European money in US "
+                      f"industry {escape(money_range(*split.europe_to_us.reported, c))}.</p>")
+    findings = findings_table(result.findings)
+    plotly_js = get_plotlyjs() if inline_plotly else PLOTLY_PLACEHOLDER
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Ukraine funding ledger — gap report</title>",
+        f"<style>{CSS}</style>", f'<script type="text/javascript">{plotly_js}</script>',
+        "</head><body>",
+        "<h1>Ukraine funding ledger — gap report</h1>",
+        f'<p class="muted">In {escape(c)} · data version {escape(result.data_version[:12])} · '
+        f"generated {escape(generated_at.isoformat())} UTC</p>",
+        f'<p class="lead">{escape(headline(result))}</p>', notice,
+        f'<p><strong>Scenario:</strong> {escape(scenario_line(result))}</p>',
+        '<div class="metrics">' + "".join(
+            f'<div class="metric"><div class="label">{escape(label)}</div>'
+            f'<div class="value">{escape(value)}</div></div>' for label, value in metrics)
+        + "</div>",
+        "<h2>Coverage gap per need</h2>",
+        _figure(charts.coverage_gap(result, reported), "coverage-gap"),
+        _table(views.needs_table(result)),
+        "<h2>Who pays, and whose industry gets the orders</h2>",
+        _figure(charts.industry_by_category(result, reported), "industry-by-category"),
+        _table(views.industry_by_category_table(result)),
+        _figure(charts.sankey(result, reported=reported), "sankey"),
+        _figure(charts.industry_split(result, reported), "industry-split"),
+        _table(views.industry_table(result)),
+        _figure(charts.payer_supplier(result, reported), "payer-supplier"),
+        _table(views.payer_supplier_table(result)),
+        "<h2>Year by year</h2>",
+        '<p class="muted">Needs falling due and money dated in each year (a figure with an '
+        "end date spread evenly by day); the gap is what each need lacks that year, added "
+        "up; the cumulative gap, what it lacks by the end of the year.</p>",
+        _table(views.years_readable(result)),
+        "<h2>Checks: published totals against the ledger</h2>",
+        '<p class="muted">Each published figure is judged in its own currency at its own '
+        "date; it holds when its range and the ledger's overlap.</p>",
+        _table(views.checks_table(result).drop(columns=["id", "article"])) if len(result.checks)
+        else "<p>No published totals to check in this ledger.</p>",
+        "<h2>Sources</h2>", _figure(charts.sources_chart(result, reported), "sources"),
+        _table(views.sources_table(result)),
+        "<h3>Money by instrument</h3>", _table(views.instruments_table(result)),
+        "<h2>Findings</h2>", _table(findings) if len(findings) else "<p>Nothing to flag.</p>",
+        "<h2>References</h2>", _table(views.references(result)),
+        "<h2>How this report was made</h2>",
+        _table(pd.DataFrame(provenance(result, generated_at.date()), columns=["", "value"])),
+        "<h3>Exchange rates used (units per euro)</h3>",
+        _table(rates_table(result), numeric=("per_eur", f"factor_to_{c}")),
+        '<p class="muted">Ranges are low–high. Charts: bars to the low end, whiskers to the '
+        "high end; Sankey widths are range midpoints.</p>",
+        "</body></html>",
+    ]
+    return "\n".join(parts).encode("utf-8")

@@ -1,0 +1,203 @@
+"""The Excel gap report (xlsxwriter): Summary with a native chart, one sheet per
+table, the ledger with citations, rates used and references.
+
+Safe by construction: formulas and URLs are never made from strings, and text
+cells a spreadsheet could run are neutralised with a leading `'`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+
+from ledger.present.formatting import money_range, percent_range, symbol
+from ledger.present.insights import headline
+from ledger.present.report.data import (
+    gap_table,
+    neutralise,
+    provenance,
+    rates_table,
+)
+from ledger.present.views import checks_table, ledger_table, references
+from ledger.present.wording import findings_table
+from ledger.rules.headline import coverage_share, european_money_in_us_industry
+from ledger.rules.reconcile import Reconciliation
+
+SHEETS = ("Summary", "Needs", "Sources", "Industry", "Payer × Supplier", "Findings", "Ledger",
+          "FX rates", "References")
+
+
+class _Book:
+    def __init__(self, result: Reconciliation):
+        self.buffer = io.BytesIO()
+        self.book = xlsxwriter.Workbook(self.buffer, {
+            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "nan_inf_to_errors": False,
+        })
+        sign = symbol(result.currency).replace('"', "").strip()
+        self.money = self.book.add_format({"num_format": f'"{sign} "#,##0.00,,," bn"'})
+        self.whole = self.book.add_format({"num_format": "#,##0.00"})
+        self.ratio = self.book.add_format({"num_format": "0.0%"})
+        self.rate = self.book.add_format({"num_format": "0.000000"})
+        self.head = self.book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1,
+                                          "text_wrap": True, "valign": "top"})
+        self.bold = self.book.add_format({"bold": True})
+        self.title = self.book.add_format({"bold": True, "font_size": 14})
+        self.wrap = self.book.add_format({"text_wrap": True, "valign": "top"})
+
+    def cell(self, sheet: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
+        if isinstance(value, str):
+            sheet.write_string(row, col, neutralise(value), fmt)
+        elif value is None or (isinstance(value, float) and not math.isfinite(value)):
+            sheet.write_blank(row, col, None, fmt)
+        else:
+            sheet.write_number(row, col, float(value), fmt)  # type: ignore[arg-type]
+
+    def table(self, name: str, frame: pd.DataFrame, formats: dict[str, Any] | None = None,
+              widths: dict[str, int] | None = None) -> Any:
+        sheet = self.book.add_worksheet(name)
+        formats = formats or {}
+        for col, column in enumerate(frame.columns):
+            sheet.write_string(0, col, str(column), self.head)
+            width = (widths or {}).get(column, max(10, min(40, len(str(column)) + 2)))
+            sheet.set_column(col, col, width, formats.get(column))
+        for row, values in enumerate(frame.itertuples(index=False), start=1):
+            for col, (column, value) in enumerate(zip(frame.columns, values, strict=True)):
+                self.cell(sheet, row, col, value, formats.get(column))
+        sheet.freeze_panes(1, 0)
+        if len(frame):
+            sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+        return sheet
+
+
+def to_xlsx(result: Reconciliation, generated_at: dt.datetime,
+            reported: Reconciliation | None = None) -> bytes:
+    b = _Book(result)
+    c = result.currency
+    summary = b.book.add_worksheet("Summary")
+    needs = gap_table(result)
+    money_cols = {k: b.money for k in needs.columns if k.endswith(("_low", "_high"))
+                  and not k.startswith("coverage")}
+    ratio_cols = {"coverage_low": b.ratio, "coverage_high": b.ratio}
+    b.table("Needs", needs, money_cols | ratio_cols, {"name": 36, "id": 22})
+    sources = result.sources.drop(columns=["row"])
+    b.table("Sources", sources, {k: b.money for k in sources.columns if k.endswith(
+        ("_low", "_high"))}, {"name": 36, "id": 22})
+    b.table("Industry", result.industry, {"amount_low": b.money, "amount_high": b.money} |
+            {k: b.ratio for k in result.industry.columns if "share" in k})
+    ratios = {k: b.ratio for k in result.industry_by_category.columns if "share" in k}
+    b.table("Industry by category", result.industry_by_category,
+            {"amount_low": b.money, "amount_high": b.money} | ratios)
+    b.table("Years", result.years, {k: b.money for k in result.years.columns if k != "year"})
+    checks = result.checks
+    if len(checks):
+        b.table("Checks", pd.DataFrame({
+            "id": checks["id"], "check": checks["name"], "checks": checks["to"],
+            "date": checks["date"].dt.date.astype(str), "published_low": checks["published_low"],
+            "published_high": checks["published_high"], "ledger_low": checks["ledger_low"],
+            "ledger_high": checks["ledger_high"], "outcome": checks_table(result)["outcome"],
+            "source": checks["ref"]}),
+            {k: b.money for k in ("published_low", "published_high", "ledger_low",
+                                  "ledger_high")} | {"source": b.wrap},
+            {"id": 26, "check": 40, "checks": 22, "outcome": 40, "source": 60})
+    b.table("Instruments", result.instruments,
+            {k: b.money for k in result.instruments.columns if k != "instrument"})
+    b.table("Payer × Supplier", result.payer_supplier,
+            {"amount_low": b.money, "amount_high": b.money}, {"donor_bloc": 16,
+                                                              "industry_bloc": 16})
+    b.table("Findings", findings_table(result.findings), {"finding": b.wrap},
+            {"finding": 70, "rows": 40, "code": 24})
+    b.table("Ledger", ledger_table(result),
+            {"low": b.whole, "high": b.whole, "value_low": b.money, "value_high": b.money,
+             "ref": b.wrap, "note": b.wrap},
+            {"id": 22, "name": 36, "ref": 50, "note": 50, "value_low": 14, "value_high": 14})
+    b.table("FX rates", rates_table(result), {"per_eur": b.rate, f"factor_to_{c}": b.rate})
+    b.table("References", references(result), {"ref": b.wrap, "rows": b.wrap},
+            {"ref": 80, "rows": 40})
+    _summary(b, summary, result, generated_at, len(needs), reported)
+    b.book.set_properties({"title": "Ukraine funding ledger: gap report",
+                           "comments": f"data version {result.data_version}"})
+    b.book.close()
+    return b.buffer.getvalue()
+
+
+def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.datetime,
+             need_rows: int, reported: Reconciliation | None = None) -> None:
+    c = result.currency
+    sheet.set_column(0, 0, 44)
+    sheet.set_column(1, 2, 18, b.money)
+    sheet.set_column(3, 3, 60)
+    sheet.write_string(0, 0, "Ukraine funding ledger — gap report", b.title)
+    sheet.write_string(1, 0, neutralise(headline(result)))
+    sheet.write_string(3, 0, "Headline", b.head)
+    sheet.write_string(3, 1, f"low ({c})", b.head)
+    sheet.write_string(3, 2, f"high ({c})", b.head)
+    sheet.write_string(3, 3, "as read", b.head)
+    lines = [("Need", result.totals["need"]), ("Covered", result.totals["covered"]),
+             ("Gap (what each need lacks, added up)", result.totals["gap"]),
+             ("Surplus (not counted against other gaps)", result.totals["surplus"]),
+             ("Net gap (need − covered)", result.totals["net_gap"]),
+             ("European money spent in US industry", european_money_in_us_industry(result))]
+    if reported is not None and reported is not result:
+        from ledger.rules.assumed import splits
+
+        split = splits(result, reported)
+        lines += [("Covered, reported (no assumption)", split.covered.reported),
+                  ("Covered, assumed", split.covered.assumed),
+                  ("Gap counting only what is reported", split.gap.reported),
+                  ("European money in US industry, reported", split.europe_to_us.reported)]
+    for row, (label, (low, high)) in enumerate(lines, start=4):
+        sheet.write_string(row, 0, label, b.bold)
+        b.cell(sheet, row, 1, low, b.money)
+        b.cell(sheet, row, 2, high, b.money)
+        sheet.write_string(row, 3, money_range(low, high, c))
+    share = coverage_share(result)
+    row = 4 + len(lines)
+    sheet.write_string(row, 0, "Coverage", b.bold)
+    b.cell(sheet, row, 1, share[0], b.ratio)
+    b.cell(sheet, row, 2, share[1], b.ratio)
+    sheet.write_string(row, 3, percent_range(*share))
+    row += 2
+    sheet.write_string(row, 0, "How this report was made", b.head)
+    sheet.write_string(row, 1, "", b.head)
+    made = [*provenance(result, generated_at.date()),
+            ("Generated at (UTC)", generated_at.isoformat())]
+    for label, value in made:
+        row += 1
+        sheet.write_string(row, 0, label, b.bold)
+        sheet.write_string(row, 1, neutralise(value))
+    sheet.freeze_panes(1, 0)
+    _gap_chart(b, sheet, need_rows, row + 2, c, result.needs)
+
+
+def _gap_chart(b: _Book, sheet: Any, need_rows: int, at_row: int, currency: str,
+               needs: pd.DataFrame | None = None) -> None:
+    """A native bar chart of need and covered per need, from the Needs sheet: bars to
+    the low end, an error bar up to the high end (ranges, as every figure)."""
+    if need_rows <= 1:
+        return
+    chart = b.book.add_chart({"type": "bar"})
+    last = need_rows - 1  # the Needs sheet's last row before TOTAL (header is row 0)
+    for column, name, colour in ((3, "Need", "#56B4E9"), (5, "Covered", "#009E73")):
+        series: dict[str, Any] = {
+            "name": name + " (bar: low end; line: up to high end)",
+            "categories": ["Needs", 1, 1, last, 1],
+            "values": ["Needs", 1, column, last, column],
+            "fill": {"color": colour},
+        }
+        if needs is not None:
+            key = "need" if column == 3 else "covered"
+            spread = (needs[f"{key}_high"] - needs[f"{key}_low"]).astype(float).tolist()
+            series["x_error_bars"] = {"type": "custom", "plus_values": spread,
+                                      "minus_values": [0] * len(spread),
+                                      "end_style": 1, "direction": "plus"}
+        chart.add_series(series)
+    chart.set_title({"name": "Coverage gap per need"})
+    chart.set_x_axis({"name": f"{currency}", "num_format": '#,##0,,," bn"'})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 760, "height": 120 + 50 * need_rows})
+    sheet.insert_chart(at_row, 0, chart)

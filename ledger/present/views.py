@@ -1,0 +1,269 @@
+"""Tables a person sees, built once from a reconciliation and used by the pages
+and the report writers alike, so a page and a report sheet cannot disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from ledger.present.formatting import money_range, percent_range
+from ledger.rules.findings import OverAllocation
+from ledger.rules.reconcile import Reconciliation
+from ledger.rules.scope import ARTICLE_TAG
+
+LEDGER_COLUMNS = ("row", "id", "kind", "name", "category", "low", "high", "currency", "date",
+                  "value_low", "value_high", "from", "to", "donor", "industry", "status",
+                  "instrument", "tags", "counted", "ref", "note")
+T = TypeVar("T")
+COUNTED = "yes"
+LEFT_OUT_BY_STATUS = "no (status filter)"
+A_CHECK = "no (a published total: checks, never counts)"
+
+
+def _memo(result: Reconciliation, name: str, build: Callable[[], T]) -> T:
+    """Built once per reconciliation (results are immutable and shared by reruns)."""
+    kept = result.__dict__.get("_views")
+    if kept is None:
+        kept = {}
+        object.__setattr__(result, "_views", kept)  # frozen dataclass: a private slot
+    if name not in kept:
+        kept[name] = build()
+    return kept[name]
+
+
+def ledger_table(result: Reconciliation) -> pd.DataFrame:
+    """Every row of the ledger in spreadsheet order — flows the status filter left
+    out included, marked in `counted` — with its value in the reporting currency
+    after the levers (a flow part of which the US → Europe shift moved is shown
+    whole: the part kept and the part moved)."""
+    return _memo(result, "ledger", lambda: _ledger_table(result))
+
+
+def _ledger_table(result: Reconciliation) -> pd.DataFrame:
+    valued = result.valued.frame
+    shifted = valued["shifted"].to_numpy(dtype=bool)
+    rows = valued[~shifted]
+    low = rows["value_low"].to_numpy(dtype=float).copy()
+    high = rows["value_high"].to_numpy(dtype=float).copy()
+    if shifted.any():  # the moved part keeps the spreadsheet row of its flow
+        moved = valued[shifted].groupby("row")[["value_low", "value_high"]].sum()
+        at = pd.Index(rows["row"]).get_indexer(moved.index)
+        low[at] += moved["value_low"].to_numpy()
+        high[at] += moved["value_high"].to_numpy()
+    counted = rows.assign(value_low=low, value_high=high, counted=COUNTED)
+    left_out = result.valued.excluded_by_status.assign(counted=LEFT_OUT_BY_STATUS)
+    checks = result.valued.checks.assign(counted=A_CHECK)
+    frame = pd.concat([counted, left_out, checks, result.valued.not_in_force],
+                      ignore_index=True)
+    frame = frame.sort_values("row", kind="stable")
+    table = {column: frame[column].to_numpy() for column in LEDGER_COLUMNS if column != "date"}
+    table["date"] = frame["date"].dt.strftime("%Y-%m-%d").to_numpy()
+    return pd.DataFrame({column: table[column] for column in LEDGER_COLUMNS})
+
+
+def filter_ledger(table: pd.DataFrame, query: str = "", kinds: list[str] | None = None,
+                  categories: list[str] | None = None) -> pd.DataFrame:
+    """Rows whose id, name, citation or note contain `query` (any case), of the
+    given kinds and categories (None: all). An empty result keeps its columns."""
+    mask = np.ones(len(table), dtype=bool)
+    if kinds is not None:
+        mask &= table["kind"].isin(kinds).to_numpy()
+    if categories:
+        mask &= table["category"].isin(categories).to_numpy()
+    if query:
+        text = query.lower()
+        hit = np.zeros(len(table), dtype=bool)
+        for column in ("id", "name", "ref", "note"):
+            hit |= table[column].str.lower().str.contains(text, regex=False).to_numpy(
+                dtype=bool)
+        mask &= hit
+    return table[mask]
+
+
+def references(result: Reconciliation) -> pd.DataFrame:
+    """Each distinct citation and the rows that rely on it."""
+    rows = ledger_table(result)
+    cited = rows[rows["ref"] != ""]
+    grouped = cited.groupby("ref", sort=True)["id"].agg(lambda ids: ", ".join(ids))
+    return pd.DataFrame({"ref": grouped.index.to_numpy(), "rows": grouped.to_numpy()})
+
+
+OVER_ALLOCATION_WORDS = {OverAllocation.CERTAIN.value: "over-allocated",
+                         OverAllocation.POSSIBLE.value: "possibly over-allocated",
+                         OverAllocation.NO.value: ""}
+
+
+def sources_table(result: Reconciliation) -> pd.DataFrame:
+    """Each source as read: available, allocated and headroom as ranges, and
+    over-allocation in words (never by colour alone)."""
+    sources = result.sources
+    return pd.DataFrame({
+        "id": sources["id"], "source": sources["name"], "donor": sources["donor"],
+        "bloc": sources["donor_bloc"],
+        **_ranges(sources, {"available": "available", "allocated": "allocated",
+                            "headroom": "headroom"}, result.currency),
+        "over-allocation": sources["over_allocated"].map(OVER_ALLOCATION_WORDS),
+    })
+
+
+def flows_table(result: Reconciliation) -> pd.DataFrame:
+    """Flows summed by (from, to, industry bloc), as the Sankey draws them."""
+    return result.flows[["from", "to", "industry_bloc", "category", "value_low",
+                         "value_high"]]
+
+
+CHART_ROWS = {  # which rows stand behind each chart
+    "coverage-gap": ("need", "flow into a need"),
+    "industry": ("flow",),
+    "flows": ("source", "flow"),
+    "sources": ("source", "flow"),
+}
+
+
+def references_behind(result: Reconciliation, chart: str) -> list[str]:
+    """The distinct citations of the rows a chart is drawn from, over the rows of the
+    ledger table: counted, left out by status, checks and not in force — every row
+    of the ledger, whatever the view (a copy the US → Europe lever made carries its
+    flow's citation) — so found once per ledger and kept with it: a million rows
+    took 70 ms a view."""
+    ledger = result.ledger
+    return list(ledger.kept(("references", chart),
+                            lambda: _references_behind(ledger.frame, chart)))
+
+
+def _references_behind(frame: pd.DataFrame, chart: str) -> tuple[str, ...]:
+    kinds = CHART_ROWS[chart]
+    mask = frame["kind"].isin([k for k in kinds if " " not in k]).to_numpy(dtype=bool)
+    if "flow into a need" in kinds:
+        needs = frame.loc[(frame["kind"] == "need").to_numpy(dtype=bool), "id"]
+        mask = mask | ((frame["kind"] == "flow") & frame["to"].isin(needs)).to_numpy(dtype=bool)
+    return tuple(sorted(r for r in frame.loc[mask, "ref"].unique() if r))
+
+
+def _ranges(frame: pd.DataFrame, names: dict[str, str], currency: str) -> dict[str, list[str]]:
+    return {label: [money_range(lo, hi, currency) for lo, hi in
+                    zip(frame[f"{key}_low"], frame[f"{key}_high"], strict=True)]
+            for key, label in names.items()}
+
+
+def _shares(frame: pd.DataFrame, key: str) -> list[str]:
+    return ["" if pd.isna(lo) else percent_range(lo, hi)
+            for lo, hi in zip(frame[f"{key}_low"], frame[f"{key}_high"], strict=True)]
+
+
+def needs_table(result: Reconciliation) -> pd.DataFrame:
+    """Each need as read: need, covered, gap (signed) and what it lacks, coverage."""
+    needs = result.needs
+    return pd.DataFrame({"id": needs["id"], "name": needs["name"], "category": needs["category"],
+                         **_ranges(needs, {"need": "need", "covered": "covered", "gap": "gap",
+                                           "uncovered": "uncovered"}, result.currency),
+                         "coverage": _shares(needs, "coverage")})
+
+
+def industry_table(result: Reconciliation) -> pd.DataFrame:
+    industry = result.industry
+    return pd.DataFrame({"bloc": industry["bloc"],
+                         **_ranges(industry, {"amount": "amount"}, result.currency),
+                         "share": _shares(industry, "share"),
+                         "share of known industry": _shares(industry, "share_of_known")})
+
+
+def industry_by_category_table(result: Reconciliation) -> pd.DataFrame:
+    table = result.industry_by_category
+    return pd.DataFrame({"category": table["category"], "bloc": table["bloc"],
+                         **_ranges(table, {"amount": "amount"}, result.currency),
+                         "share": _shares(table, "share"),
+                         "share of known industry": _shares(table, "share_of_known")})
+
+
+def payer_supplier_table(result: Reconciliation) -> pd.DataFrame:
+    payer = result.payer_supplier
+    return pd.DataFrame({"who pays": payer["donor_bloc"], "whose industry": payer["industry_bloc"],
+                         **_ranges(payer, {"amount": "amount"}, result.currency)})
+
+
+YEAR_COLUMNS = ("need", "pledged", "committed", "disbursed", "covered", "gap", "cumulative_gap")
+
+
+def years_readable(result: Reconciliation) -> pd.DataFrame:
+    """The year-by-year table as read: each figure a range."""
+    years = result.years
+    if years.empty:
+        return pd.DataFrame(columns=["year", *YEAR_COLUMNS])
+    return pd.DataFrame({"year": years["year"].astype(int),
+                         **_ranges(years, {c: c.replace("_", " ") for c in YEAR_COLUMNS},
+                                   result.currency)})
+
+
+def check_verdict(holds: object, off_low: float, off_high: float) -> str:
+    """A check's outcome in words: holds, off by how much, or not in this view."""
+    if holds is None or (isinstance(holds, float) and pd.isna(holds)):
+        return "not in this view"
+    if holds:
+        return "holds"
+    low, high = sorted(abs(x) * 100 for x in (off_low, off_high))
+    span = f"{low:.0f} %" if round(low) == round(high) else f"{low:.0f}–{high:.0f} %"
+    return f"no: the ledger is {span} {'less' if off_low < 0 else 'more'}"
+
+
+def checks_table(result: Reconciliation) -> pd.DataFrame:
+    """Each published total against the ledger, as read: both figures in the check's
+    own currency (where it is judged), the outcome, and the page it comes from."""
+    checks = result.checks
+    columns = ["check", "published", "ledger", "outcome", "checks", "source", "id", "article"]
+    if checks.empty:
+        return pd.DataFrame(columns=columns)
+    ledger = [("" if pd.isna(lo) else money_range(lo, hi, cur, exact=True))
+              for lo, hi, cur in zip(
+        checks["native_ledger_low"], checks["native_ledger_high"], checks["currency"],
+        strict=True)]
+    return pd.DataFrame({
+        "check": checks["name"],
+        "checks": checks["to"],
+        "published": [money_range(lo, hi, cur, exact=True) for lo, hi, cur in zip(
+            checks["native_published_low"], checks["native_published_high"],
+            checks["currency"], strict=True)],
+        "ledger": ledger,
+        "outcome": [check_verdict(h, lo, hi) for h, lo, hi in zip(
+            checks["holds"], checks["off_low"], checks["off_high"], strict=True)],
+        "source": checks["ref"],
+        "id": checks["id"],
+        "article": [ARTICLE_TAG in str(t).split(";") for t in checks["tags"]],
+    })[columns]
+
+
+INSTRUMENT_WORDS = {"grant": "grants", "loan": "loans (repaid)", "guarantee": "guarantees",
+                    "in-kind": "in kind (equipment, services)", "unknown": "not stated"}
+
+
+def instruments_table(result: Reconciliation) -> pd.DataFrame:
+    """Money by instrument as read: the sources' own money and what flows into needs."""
+    table = result.instruments
+    if table.empty:
+        return pd.DataFrame(columns=["instrument", "money", "into needs"])
+    return pd.DataFrame({"instrument": table["instrument"].map(INSTRUMENT_WORDS)
+                         .fillna(table["instrument"]),
+                         **_ranges(table, {"amount": "money", "to_needs": "into needs"},
+                                   result.currency)})
+
+
+def ranked_flows(result: Reconciliation, shown: int = 30) -> pd.DataFrame:
+    """The Sankey as a ranked list, for a narrow screen: each flow (summed as the
+    Sankey draws it) by its midpoint, largest first, in three columns."""
+    flows = result.flows
+    names = dict(zip(result.sources["id"], result.sources["name"], strict=True)) | dict(
+        zip(result.needs["id"], result.needs["name"], strict=True))
+    mid = (flows["value_low"].to_numpy(dtype=float) + flows["value_high"].to_numpy(
+        dtype=float)) / 2
+    order = np.argsort(-mid, kind="stable")[:shown]
+    picked = flows.iloc[order]
+    return pd.DataFrame({
+        "from → to": [f"{names.get(a, a)} → {names.get(b, b)}"
+                      for a, b in zip(picked["from"], picked["to"], strict=True)],
+        "amount": [money_range(lo, hi, result.currency) for lo, hi in zip(
+            picked["value_low"], picked["value_high"], strict=True)],
+        "industry": picked["industry_bloc"].replace("", "—").to_numpy(),
+    })

@@ -1,0 +1,157 @@
+"""References between rows: where each flow comes from and goes to, the category
+a flow into a need carries, and cycles of flows between sources."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ledger.core.graph import cycle_edges
+
+Message = str | Callable[[int], str]
+Flag = Callable[[np.ndarray | pd.Series, str, Message], None]
+Quote = Callable[[str, str], Callable[[int], str]]
+
+
+def check_links(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
+    """Flag (row, column, message) every broken reference between rows."""
+    flows = (frame["kind"] == "flow").to_numpy()
+    kinds = _kinds_by_id(frame, flows)
+    source_of = kind_of(frame["from"], frame, flows, kinds)
+    target_of = kind_of(frame["to"], frame, flows, kinds)
+    no_from = source_of.empty()
+    no_to = target_of.empty()
+    flag(flows & no_from, "from", "missing: the id of a source")
+    flag(flows & no_to, "to", "missing: the id of a need or source")
+    flag(flows & ~no_from & source_of.none(), "from", quoted("from", "no row has this id"))
+    flag(flows & ~no_to & target_of.none(), "to", quoted("to", "no row has this id"))
+    flag(flows & source_of.among("need", "flow"), "from",
+         lambda pos: f"'{frame['from'].iat[pos]}' is a {source_of.at(pos)}: "
+         "money flows from a source")
+    flag(flows & target_of.among("flow"), "to",
+         quoted("to", "is a flow: money flows to a need or a source"))
+    flag(flows & source_of.among("check"), "from",
+         quoted("from", "is a check: money flows from a source"))
+    flag(flows & target_of.among("check"), "to",
+         quoted("to", "is a check: money flows to a need or a source"))
+    same = source_of.same_as(target_of)
+    flag(flows & same & ~no_from, "to", "a flow from a source to itself")
+    into_need = flows & target_of.among("need")
+    needs_category = (frame["kind"] == "need").to_numpy() | into_need
+    flag(needs_category & (frame["category"] == "").to_numpy(), "category",
+         "missing category (e.g. military, reconstruction)")
+    between = flows & source_of.among("source") & target_of.among("source") & ~same
+    edges = frame.loc[between, ["from", "to"]]
+    # as plain lists (iterating Arrow-backed columns goes value by value), each pair once
+    pairs = list(zip(edges["from"].tolist(), edges["to"].tolist(), strict=True))
+    in_cycle: set = cycle_edges(list(dict.fromkeys(pairs)))
+    if in_cycle:
+        members = np.array([edge in in_cycle for edge in pairs], dtype=bool)
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[np.flatnonzero(between)[members]] = True
+        flag(mask, "to", lambda pos: (
+            f"'{frame['to'].iat[pos]}' — flows form a cycle through "
+            + " → ".join(sorted({a for a, _ in in_cycle}))))
+
+
+def check_targets(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
+    """A check names one row (`to` = its id) or a tag (`#tag`) whose rows are all of
+    one kind; it never has a `from`."""
+    checks = (frame["kind"] == "check").to_numpy()
+    if not checks.any():
+        return
+    to = frame["to"]
+    flag(checks & (to == "").to_numpy(), "to",
+         "missing: the id of the row checked, or #tag for the rows with that tag")
+    flag(checks & (frame["from"] != "").to_numpy(), "from",
+         "a check has no from: it names what it checks in to")
+    by_tag = tagged_kinds(frame)
+    ids = dict(zip(frame["id"], frame["kind"], strict=False))
+    for pos in np.flatnonzero(checks):
+        target = str(to.iat[pos])
+        if not target:
+            continue
+        if target.startswith("#"):
+            kinds = by_tag.get(target[1:].lower(), set())
+            why = ("no row carries this tag" if not kinds else
+                   "rows of several kinds carry this tag (" + ", ".join(sorted(kinds))
+                   + "): a check sums rows of one kind" if len(kinds) > 1 else "")
+        else:
+            kind = ids.get(target)
+            why = ("no row has this id" if kind is None else
+                   "is a check: a check names a need, source or flow" if kind == "check"
+                   else "")
+        if why:
+            mask = np.zeros(len(frame), dtype=bool)
+            mask[pos] = True
+            flag(mask, "to", quoted("to", why))
+
+
+def tagged_kinds(frame: pd.DataFrame) -> dict[str, set[str]]:
+    """Each tag and the kinds of the rows (checks aside) that carry it."""
+    carrying = frame[(frame["tags"] != "").to_numpy() & (frame["kind"] != "check").to_numpy()]
+    found: dict[str, set[str]] = {}
+    pairs = carrying[["tags", "kind"]].drop_duplicates()
+    for text, kind in zip(pairs["tags"], pairs["kind"], strict=True):
+        for tag in str(text).split(";"):
+            found.setdefault(tag, set()).add(str(kind))
+    return found
+
+
+class Kinds:
+    """The kind of the row each reference names (None where none does), kept as one
+    code per reference into a few distinct kinds, so a million flows cost no more
+    than the comparisons of integers."""
+
+    def __init__(self, position: np.ndarray, found: list[str | None],
+                 distinct: list[str]) -> None:
+        self._found = np.array([*found, None], dtype=object)  # -1 (a missing cell) → None
+        self._position = position
+        self._distinct = distinct  # the distinct references, in the order of `found`
+
+    def empty(self) -> np.ndarray:
+        """Where the reference is an empty cell."""
+        return self._codes(np.array([*(ref == "" for ref in self._distinct), False]))
+
+    def same_as(self, other: Kinds) -> np.ndarray:
+        """Where this reference and `other`'s (same rows) name the same id."""
+        where = {ref: i for i, ref in enumerate(other._distinct)}
+        mapped = np.array([*(where.get(ref, -2) for ref in self._distinct), -3])
+        return mapped[self._position] == other._position
+
+    def _codes(self, wanted: np.ndarray) -> np.ndarray:
+        return wanted[self._position]
+
+    def none(self) -> np.ndarray:
+        return self._codes(np.array([kind is None for kind in self._found], dtype=bool))
+
+    def among(self, *kinds: str) -> np.ndarray:
+        return self._codes(np.array([kind in kinds for kind in self._found], dtype=bool))
+
+    def at(self, pos: int) -> str | None:
+        return self._found[self._position[pos]]
+
+
+def _kinds_by_id(frame: pd.DataFrame, flows: np.ndarray) -> dict[str, str]:
+    """The kind of each row that is not a flow, by its id."""
+    targets = frame.loc[~flows, ["id", "kind"]].drop_duplicates("id")
+    return dict(zip(targets["id"], targets["kind"], strict=True))
+
+
+def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: np.ndarray,
+            kinds: dict[str, str]) -> Kinds:
+    """The kinds of the rows the references name (`kinds`: those of the rows that
+    are not flows, `_kinds_by_id`). References name few distinct rows, so each
+    distinct one is looked up once."""
+    position, uniques = pd.factorize(refs)
+    distinct = [str(ref) for ref in uniques.tolist()]
+    found = [kinds.get(ref) for ref in distinct]
+    unresolved = [i for i, kind in enumerate(found) if kind is None and distinct[i] != ""]
+    if unresolved:
+        flow_ids = set(frame.loc[flows, "id"][frame.loc[flows, "id"].isin(
+            [distinct[i] for i in unresolved])])
+        for i in unresolved:
+            found[i] = "flow" if distinct[i] in flow_ids else None
+    return Kinds(position, found, distinct)

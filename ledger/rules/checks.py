@@ -1,0 +1,144 @@
+"""Published totals (rows of kind `check`) against the ledger. A check names a row
+(a need: its need; a source: its available amount; a flow: its amount) or a tag
+(the own amounts of every row with it, dated on or before the check's date). It
+is judged in the check's own currency at the check's own date, so exchange
+movement never makes one hold or fail; it holds when the two intervals overlap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ledger.money.fx import RateTable, cross_factors
+from ledger.rules.findings import Finding
+from ledger.rules.scenario import SHIFTED_SUFFIX, Valued
+from ledger.rules.scope import has_tag
+
+CHECK_COLUMNS = (
+    "id", "name", "to", "ref", "date", "currency", "published_low", "published_high",
+    "ledger_low", "ledger_high", "holds", "off_low", "off_high",
+    "native_published_low", "native_published_high", "native_ledger_low",
+    "native_ledger_high", "what", "tags",
+)
+_TOLERANCE = 1e-9  # relative: sums of floats that agree to nine digits agree
+
+
+def evaluate(valued: Valued, rates: RateTable) -> pd.DataFrame:
+    """One row per check: the published figure and the ledger's, in the reporting
+    currency and in the check's own; `holds` (True, False, or None when what it
+    checks is not in the view); `off_*` the share by which the ledger is off
+    (negative: less than published). The rows each check sums are found with
+    array masks, and all their rates are looked up in one call."""
+    checks = valued.checks
+    if checks.empty:
+        return pd.DataFrame(columns=list(CHECK_COLUMNS))
+    superseded = valued.not_in_force[valued.not_in_force["counted"].astype(str)
+                                     .str.startswith("no (superseded").to_numpy(dtype=bool)]
+    rows = _Rows(pd.concat([valued.frame, superseded], ignore_index=True), len(valued.frame))
+    picked: list[np.ndarray] = []
+    whats: list[str] = []
+    for check in checks.itertuples(index=False):
+        found, what = rows.contributing(check)
+        picked.append(found)
+        whats.append(what)
+    owner = np.repeat(np.arange(len(checks)), [len(p) for p in picked])
+    every = np.concatenate(picked) if picked else np.array([], dtype=np.int64)
+    factor = cross_factors(rows.currency[every],
+                           checks["currency"].to_numpy(dtype=object)[owner],
+                           checks["date"].to_numpy(dtype="datetime64[D]")[owner], rates)
+    factor = np.where(np.isnan(factor), 0.0, factor)
+    low = np.bincount(owner, rows.native_low[every] * factor, minlength=len(checks))
+    high = np.bincount(owner, rows.native_high[every] * factor, minlength=len(checks))
+    records = []
+    for i, check in enumerate(checks.itertuples(index=False)):
+        published = (float(check.low), float(check.high))
+        ledger = None if len(picked[i]) == 0 else (float(low[i]), float(high[i]))
+        records.append(_record(check, published, ledger, whats[i]))
+    return pd.DataFrame.from_records(records, columns=list(CHECK_COLUMNS))
+
+
+class _Rows:
+    """The rows in the view (the first `in_view`), then the superseded ones, as
+    arrays: what a check sums, in native amounts after the levers."""
+
+    def __init__(self, frame: pd.DataFrame, in_view: int):
+        self.in_view = in_view
+        self.id = frame["id"].str.removesuffix(SHIFTED_SUFFIX).to_numpy(dtype=object)
+        self.kind = frame["kind"].to_numpy(dtype=object)
+        self.to = frame["to"].to_numpy(dtype=object)
+        self.date = frame["date"].to_numpy(dtype="datetime64[D]")
+        self.currency = frame["currency"].to_numpy(dtype=object)
+        fx = frame["fx_factor"].to_numpy(dtype=float)
+        self.native_low = frame["value_low"].to_numpy(dtype=float) / fx
+        self.native_high = frame["value_high"].to_numpy(dtype=float) / fx
+        self.tags = frame["tags"]
+        self.view = np.arange(len(frame)) < in_view
+        self._tagged: dict[str, np.ndarray] = {}
+
+    def contributing(self, check: object) -> tuple[np.ndarray, str]:
+        target = str(check.to)  # type: ignore[attr-defined]
+        if target.startswith("#"):
+            tag = target[1:].lower()
+            if tag not in self._tagged:
+                self._tagged[tag] = has_tag(self.tags, tag) & (self.kind != "check")
+            stamp = pd.Timestamp(check.date)  # type: ignore[attr-defined]
+            mask = self._tagged[tag] & self.view & (self.date <= stamp.to_datetime64())
+            when = stamp.strftime("%-d %b %Y")
+            return np.flatnonzero(mask), f"rows tagged {tag} dated on or before {when} sum to"
+        own = np.flatnonzero(self.view & (self.id == target))
+        if len(own) == 0:
+            return np.flatnonzero(~self.view & (self.id == target)), f"{target} (superseded) is"
+        if self.kind[own[0]] == "source":
+            inflows = np.flatnonzero(self.view & (self.kind == "flow") & (self.to == target))
+            return np.concatenate([own, inflows]), f"{target} has available"
+        return own, f"{target} is"
+
+
+def _record(check: object, published: tuple[float, float],
+            ledger: tuple[float, float] | None, what: str) -> dict[str, object]:
+    factor = float(check.fx_factor)  # type: ignore[attr-defined]
+    holds = None
+    off = (np.nan, np.nan)
+    if ledger is not None:
+        slack = _TOLERANCE * max(abs(published[1]), abs(ledger[1]), 1.0)
+        holds = bool(ledger[0] <= published[1] + slack and published[0] <= ledger[1] + slack)
+        if not holds:
+            off = _off(published, ledger)
+    return {
+        "id": check.id, "name": check.name, "to": check.to,  # type: ignore[attr-defined]
+        "ref": check.ref, "date": check.date,  # type: ignore[attr-defined]
+        "currency": check.currency,  # type: ignore[attr-defined]
+        "published_low": published[0] * factor, "published_high": published[1] * factor,
+        "ledger_low": np.nan if ledger is None else ledger[0] * factor,
+        "ledger_high": np.nan if ledger is None else ledger[1] * factor,
+        "holds": holds, "off_low": off[0], "off_high": off[1],
+        "native_published_low": published[0], "native_published_high": published[1],
+        "native_ledger_low": np.nan if ledger is None else ledger[0],
+        "native_ledger_high": np.nan if ledger is None else ledger[1],
+        "what": what, "tags": check.tags,  # type: ignore[attr-defined]
+    }
+
+
+def _off(published: tuple[float, float], ledger: tuple[float, float]) -> tuple[float, float]:
+    """By how much the ledger misses, as a share of the published figure: (ledger −
+    published) / published, bound by bound toward each other (−0.11, −0.16 reads
+    "11–16 % less")."""
+    def share(part: float, whole: float) -> float:
+        return part / whole if whole else float("nan")
+    if ledger[1] < published[0]:
+        return (share(ledger[1] - published[0], published[0]),
+                share(ledger[0] - published[1], published[1]))
+    return (share(ledger[0] - published[1], published[1]),
+            share(ledger[1] - published[0], published[0]))
+
+
+def check_findings(checks: pd.DataFrame) -> list[Finding]:
+    """A warning for each check that does not hold, with both figures in the check's
+    own currency and how far off the ledger is."""
+    failed = checks[checks["holds"].eq(False).to_numpy(dtype=bool)] if len(checks) else checks
+    return [Finding("warning", "check_failed", (str(c.id), str(c.to).lstrip("#")), 1, {
+        "name": c.name, "currency": c.currency, "what": c.what,
+        "published": (c.native_published_low, c.native_published_high),
+        "ledger": (c.native_ledger_low, c.native_ledger_high),
+        "off": (c.off_low, c.off_high),
+    }) for c in failed.itertuples(index=False)]

@@ -1,0 +1,95 @@
+"""Rows added, removed and changed (field by field) between two ledgers, by id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ledger.reading.cells import trimmed
+from ledger.reading.schema import COLUMNS, Ledger
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str
+    column: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Diff:
+    added: list[str]
+    removed: list[str]
+    changed: list[Change]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def lines(self) -> list[str]:
+        out = [f"+ {i}" for i in self.added] + [f"- {i}" for i in self.removed]
+        out += [f"~ {c.id}: {c.column}: '{c.before}' → '{c.after}'" for c in self.changed]
+        return out or ["no differences"]
+
+    def summary(self) -> str:
+        ids = len({c.id for c in self.changed})
+        return (f"{len(self.added):,} added, {len(self.removed):,} removed, "
+                f"{ids:,} changed ({len(self.changed):,} fields)")
+
+
+def _cells(ledger: Ledger) -> pd.DataFrame:
+    text = ledger.text.copy()
+    if "amount" in text.columns and "low" not in text.columns:
+        text["low"] = text["amount"]
+    columns = [c for c in (*COLUMNS, *ledger.extra_columns) if c in text.columns]
+    cells = pd.DataFrame({c: trimmed(text[c]) for c in columns}, index=text.index)
+    return cells.set_index(cells["id"])
+
+
+def _matched(new: pd.Index, old: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """(whether each new id is not among the old ones, whether each old id is not
+    among the new ones), through Arrow, hashing the shorter side only: a million ids
+    against a few dozen take milliseconds (pandas turns large string sets into Python
+    lists; hashing the million took 0.1 s)."""
+    if len(new) < len(old):
+        removed, added = _matched(old, new)
+        return added, removed
+    position = pc.index_in(_arrow(new), value_set=_arrow(old))  # where in old, or null
+    found = np.zeros(len(old), dtype=bool)
+    found[position.drop_null().to_numpy()] = True
+    return ~position.is_valid().to_numpy(zero_copy_only=False), ~found
+
+
+def _arrow(ids: pd.Index) -> pa.Array | pa.ChunkedArray:
+    held = getattr(ids.array, "_pa_array", None)  # an Arrow string index, read in place
+    return held if held is not None else pa.array(ids.astype(str), pa.large_string())
+
+
+def diff(before: Ledger, after: Ledger) -> Diff:
+    """Compare by id (ids are unique in a valid ledger); fields compared as the
+    cells read, trimmed. Column-wise, so a million rows compare in a second."""
+    old, new = _cells(before), _cells(after)
+    is_added, is_removed = _matched(new.index, old.index)
+    new_common = new[~is_added]
+    old_common = old.reindex(new_common.index)
+    columns = list(dict.fromkeys([*new.columns, *old.columns]))
+    found: list[tuple[int, int, Change]] = []
+    for order, column in enumerate(c for c in columns if c != "id"):
+        empty = pd.Series("", index=new_common.index, dtype="str")
+        after_values = new_common[column] if column in new.columns else empty
+        before_values = old_common[column] if column in old.columns else empty
+        differs = np.flatnonzero(after_values.ne(before_values).to_numpy(dtype=bool))
+        ids = new_common.index[differs]
+        found.extend(
+            (int(pos), order, Change(str(key), column, str(b), str(a)))
+            for pos, key, b, a in zip(differs, ids, before_values.iloc[differs],
+                                      after_values.iloc[differs], strict=True))
+    found.sort(key=lambda item: (item[0], item[1]))
+    # ids as Python text in one step (a million added rows: one at a time took 0.6 s)
+    return Diff(new.index[is_added].astype(str).tolist(),
+                old.index[is_removed].astype(str).tolist(), [change for _, _, change in found])
