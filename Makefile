@@ -3,16 +3,19 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: install install-test compile run test lint bench clean
+.PHONY: install install-test compile run test check lint bench clean constraints
 
-$(VENV)/.installed: pyproject.toml
+# Every install goes through constraints.txt: the versions the tests last passed with.
+PIP := $(PY) -m pip install --quiet -c constraints.txt
+
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PIP) -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml constraints.txt
+	$(PIP) -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -35,15 +38,37 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-# The store tests run against PostgreSQL too when it is installed (tools/start-postgres.sh
-# starts a throwaway server on 127.0.0.1); CI installs it, see .ci/run.
-test: lint
-	@if [ -z "$$LEDGER_TEST_DATABASE_URL" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  export LEDGER_TEST_DATABASE_URL=$$(bash tools/start-postgres.sh); \
-	fi; $(PY) -m pytest
+# The quick loop: lint, types, and every test that needs no browser, no PostgreSQL
+# and no long property run (markers in pyproject.toml), on every core. About a minute
+# on a 2-core machine; `make test` runs everything, one test at a time.
+check: lint
+	$(PY) -m pytest -q -n auto -m "not browser and not postgres and not slow"
 
-$(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+# Everything. The store tests run against PostgreSQL too when it is installed:
+# tools/start-postgres.sh starts this checkout's own throwaway server on 127.0.0.1,
+# and it is stopped when the tests end, passed or failed. CI installs it (.ci/run).
+test: lint
+	@started=""; \
+	if [ -z "$$LEDGER_TEST_DATABASE_URL" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  LEDGER_TEST_DATABASE_URL=$$(bash tools/start-postgres.sh) || exit 1; \
+	  export LEDGER_TEST_DATABASE_URL; started=1; \
+	fi; \
+	$(PY) -m pytest; status=$$?; \
+	if [ -n "$$started" ]; then bash tools/stop-postgres.sh; fi; \
+	exit $$status
+
+# Write constraints.txt anew from a fresh environment with every extra installed.
+constraints:
+	rm -rf /tmp/ledger-constraints-venv
+	$(PYTHON) -m venv /tmp/ledger-constraints-venv
+	/tmp/ledger-constraints-venv/bin/pip install --quiet -e '.[test,bench]'
+	/tmp/ledger-constraints-venv/bin/pip freeze --exclude-editable \
+	  | grep -v '^-e' > constraints.body
+	{ sed -n '1,3p' constraints.txt; cat constraints.body; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt; rm -f constraints.body
+
+$(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml constraints.txt
+	$(PIP) -e '.[test,bench]'
 	touch $@
 
 # Timings print figures; nothing here passes or fails on time.

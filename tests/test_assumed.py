@@ -100,6 +100,7 @@ def _same(derived, full) -> None:
        part=st.sampled_from(["all", "record", "article"]),
        statuses=st.one_of(st.none(), st.lists(st.sampled_from(_STATUSES), unique=True)),
        asof=st.one_of(st.none(), st.dates(dt.date(2024, 6, 1), dt.date(2026, 6, 1))))
+@pytest.mark.slow
 def test_the_reported_view_derived_from_the_valued_rows_equals_a_new_reconciliation(
         currency, row_date, part, statuses, asof):
     scenario = Scenario(currency=currency, fx_mode="row-date" if row_date else "date",

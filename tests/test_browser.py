@@ -18,7 +18,7 @@ from ledger.present.formatting import money_range
 from ledger.present.report import render
 from ledger.reading.schema import read_ledger
 from ledger.rules.reconcile import reconcile
-from tools.browser import CHROMIUM, browser_page, dashboard, wait_for_app
+from tools.browser import CHROMIUM, browser_page, dashboard, patience, wait_for_app
 
 from .conftest import DATA, ROOT
 
@@ -74,9 +74,9 @@ def test_upload_round_trip_changes_the_overview(url, page):
     page.goto(f"{url}/data")
     wait_for_app(page)
     upload(page, ROOT / "data" / "examples" / "update-urc.csv")
-    page.get_by_text("6 added, 0 removed, 0 changed").wait_for(timeout=20_000)
+    page.get_by_text("6 added, 0 removed, 0 changed").wait_for(timeout=patience(20_000))
     page.get_by_role("button", name="Use for my session").click()
-    page.get_by_text("your upload (68 rows").first.wait_for(timeout=20_000)
+    page.get_by_text("your upload (68 rows").first.wait_for(timeout=patience(20_000))
     page.get_by_role("link", name="Overview").click()
     wait_for_app(page)
     gap = page.locator('[data-testid="stMetricValue"]').first.inner_text()
@@ -90,14 +90,14 @@ def test_a_broken_upload_lists_problems_in_the_browser(url, page):
     page.goto(f"{url}/data")
     wait_for_app(page)
     upload(page, DATA / "errors_many.csv")
-    page.get_by_text("This file cannot be used").wait_for(timeout=20_000)
+    page.get_by_text("This file cannot be used").wait_for(timeout=patience(20_000))
     page.get_by_text("Nothing has changed").wait_for()
 
 
 def click_download(page, name: str):
     """Click a download button once the app is idle; return the download."""
     wait_for_app(page)
-    with page.expect_download(timeout=30_000) as download:
+    with page.expect_download(timeout=patience(30_000)) as download:
         page.get_by_role("button", name=name).click()
     return download.value
 
@@ -138,7 +138,7 @@ def test_markup_in_an_upload_shows_as_text_and_runs_no_script(url, page):
     wait_for_app(page)
     upload(page, DATA / "xss.csv")
     page.get_by_role("button", name="Use for my session").click()
-    page.get_by_text("your upload (3 rows").first.wait_for(timeout=20_000)
+    page.get_by_text("your upload (3 rows").first.wait_for(timeout=patience(20_000))
     for title in ("Flows", "Sources", "Ledger", "Reports", "Data", "Overview"):
         page.get_by_role("link", name=title).click()  # same session: the upload stays in use
         wait_for_app(page)
@@ -146,7 +146,7 @@ def test_markup_in_an_upload_shows_as_text_and_runs_no_script(url, page):
     assert page.dialogs == []
     assert page.locator("img[src=x]").count() == 0
     # the need's name is drawn as literal text in the chart's axis labels
-    page.wait_for_selector("svg.main-svg text", timeout=20_000)
+    page.wait_for_selector("svg.main-svg text", timeout=patience(20_000))
     headline = page.get_by_text("Even fully mobilised").first.inner_text()
     assert "(**bold** <b>source</b>)" in headline
     assert page.locator("svg text", has_text="<img src=x onerror=alert(1)>").count() >= 1
@@ -169,7 +169,7 @@ def test_markdown_in_names_and_links_loads_nothing_from_outside_and_draws_no_lin
     wait_for_app(page)
     upload(page, DATA / "markdown.csv")
     page.get_by_role("button", name="Use for my session").click()
-    page.get_by_text("your upload (3 rows").first.wait_for(timeout=20_000)
+    page.get_by_text("your upload (3 rows").first.wait_for(timeout=patience(20_000))
     wait_for_app(page)
     page.get_by_text("Availability of each source").click()  # its sliders are drawn once open
     page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').nth(1).wait_for()
@@ -187,9 +187,9 @@ def test_markdown_in_names_and_links_loads_nothing_from_outside_and_draws_no_lin
 def test_the_timeline_draws_the_step_chart_of_the_gap_as_known(url, page):
     page.goto(f"{url}/timeline")
     wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot", timeout=patience(30_000))
     title = page.locator("svg text.gtitle", has_text="The gap as known")
-    title.first.wait_for(timeout=30_000)
+    title.first.wait_for(timeout=patience(30_000))
     plot = page.locator(".js-plotly-plot").nth(1)
     assert plot.locator("path.js-line").count() >= 2  # the low and the high end
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -255,14 +255,14 @@ def test_everything_works_from_the_keyboard(url, page):
     # an upload
     open_by_keyboard(page, "Data")
     tab_to(page, "el.tagName === 'BUTTON' && el.closest('[data-testid=stFileUploader]')")
-    with page.expect_file_chooser(timeout=10_000) as chooser:
+    with page.expect_file_chooser(timeout=patience(10_000)) as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(ROOT / "data" / "examples" / "update-urc.csv"))
-    page.get_by_text("6 added, 0 removed").first.wait_for(timeout=30_000)
+    page.get_by_text("6 added, 0 removed").first.wait_for(timeout=patience(30_000))
     # a report
     open_by_keyboard(page, "Reports")
     tab_to(page, "el.tagName === 'BUTTON' && el.textContent.includes('Download JSON')")
-    with page.expect_download(timeout=30_000) as download:
+    with page.expect_download(timeout=patience(30_000)) as download:
         page.keyboard.press("Enter")
     assert json.loads(Path(download.value.path()).read_text())["currency"] == "USD"
 
@@ -272,9 +272,9 @@ def test_a_workbook_is_mapped_in_the_browser_and_the_mapping_downloads(url, page
     wait_for_app(page)
     inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     inputs.first.set_input_files(str(ROOT / "data" / "examples" / "pledges.xlsx"))
-    page.get_by_text("Map your table to a funding ledger").wait_for(timeout=30_000)
+    page.get_by_text("Map your table to a funding ledger").wait_for(timeout=patience(30_000))
     wait_for_app(page)
-    page.get_by_text("Still to map").first.wait_for(timeout=20_000)  # nothing guessed
+    page.get_by_text("Still to map").first.wait_for(timeout=patience(20_000))  # nothing guessed
     inputs.nth(1).set_input_files(str(ROOT / "data" / "mappings" / "pledges.json"))
     page.wait_for_timeout(500)
     wait_for_app(page)
@@ -283,7 +283,7 @@ def test_a_workbook_is_mapped_in_the_browser_and_the_mapping_downloads(url, page
     saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert saved["rows"] == "entries" and saved["columns"]["donor"]["countries"] is True
     page.get_by_role("button", name="Check every row with this mapping").click()
-    page.get_by_text("16 added, 62 removed").first.wait_for(timeout=30_000)
+    page.get_by_text("16 added, 62 removed").first.wait_for(timeout=patience(30_000))
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "mapping.png"), full_page=True)
 
@@ -311,7 +311,7 @@ def test_a_chart_downloads_as_an_image_with_its_source_line(url, page):
     wait_for_app(page)
     chart = page.locator(".js-plotly-plot").first
     credit = chart.locator(".annotation-text").first
-    credit.wait_for(state="attached", timeout=20_000)  # drawn once the chart has settled
+    credit.wait_for(state="attached", timeout=patience(20_000))  # drawn once the chart has settled
     assert "Source: Ukraine funding ledger" in (chart.text_content() or "")
     chart.hover()
     with page.expect_download() as download:
@@ -357,13 +357,13 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_titles_stay_whole(url, 
         from playwright.sync_api import expect
 
         if path == "flows":  # the Sankey is a ranked list on a phone
-            expect(phone.locator(".st-key-sankey-wide")).to_be_hidden(timeout=10_000)
-            expect(phone.locator(".st-key-sankey-narrow")).to_be_visible(timeout=10_000)
+            expect(phone.locator(".st-key-sankey-wide")).to_be_hidden(timeout=patience(10_000))
+            expect(phone.locator(".st-key-sankey-narrow")).to_be_visible(timeout=patience(10_000))
         if path == "":  # key tables show the columns that matter
             findings = phone.locator("table.table-findings")
-            expect(findings.locator("th.wide-only").first).to_be_hidden(timeout=10_000)
+            expect(findings.locator("th.wide-only").first).to_be_hidden(timeout=patience(10_000))
             expect(findings.get_by_role("columnheader", name="finding")).to_be_visible(
-                timeout=10_000)
+                timeout=patience(10_000))
 
 
 def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_label(
@@ -383,7 +383,7 @@ def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_
             const plots = [...document.querySelectorAll('.js-plotly-plot')];
             return plots.length > 0 && plots.every(p => p._fullLayout
                 && p.querySelector('.main-svg'));
-        }""", timeout=30_000)
+        }""", timeout=patience(30_000))
         outside = """() => {
             const width = document.documentElement.clientWidth, out = [];
             for (const t of document.querySelectorAll('svg text')) {
@@ -395,7 +395,7 @@ def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_
         # plotly grows a chart's margins to its labels after the first draw; if it
         # never does, the assertion below names what stays cut
         with contextlib.suppress(Exception):
-            paper.wait_for_function(f"({outside})().length === 0", timeout=20_000)
+            paper.wait_for_function(f"({outside})().length === 0", timeout=patience(20_000))
         assert paper.evaluate(outside) == []
         page_one = a4_height - 2 * margin
         for fact in ("Showing everything", "rest on assumptions", "Scenario:",

@@ -182,6 +182,7 @@ def test_part_and_instrument_travel_in_links_and_reach_the_command_line(capsys):
     assert [c["holds"] for c in report["checks"]] == [True]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.tuples(st.integers(1, 500), st.integers(0, 300)),
        st.tuples(st.integers(1, 500), st.integers(0, 300)))

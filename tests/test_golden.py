@@ -60,6 +60,7 @@ def test_shipped_ledger_report_matches_golden_file(shipped, fmt, suffix):
     assert output == golden.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_two_processes_write_byte_identical_reports(shipped, fmt):
     # separate interpreters, so hash seeds and set orders differ between the runs

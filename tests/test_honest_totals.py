@@ -346,6 +346,7 @@ def test_a_source_given_out_whole_with_the_same_range_is_not_possibly_over_alloc
 
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), unrated=st.integers(0, 3))
 def test_validate_and_report_accept_and_refuse_the_same_files_with_the_same_lines(

@@ -108,13 +108,14 @@ def test_a_file_over_the_size_cap_is_refused_before_reading(tmp_path):
         read_ledger(path)
 
 
-FUZZ = settings(max_examples=150, deadline=2000,
+FUZZ = settings(max_examples=150, deadline=None,  # the suite's timeout guards a hang
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SHIPPED = (ROOT / "data" / "funding.csv").read_bytes()
 MUTATIONS = [b"", b",", b'"', b"\n", b";", b"\r\n", b"-", "–".encode(), b"\x00", b"e9", b"NaN",
              b"\xff", b"bn", b" "]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.binary(max_size=4000))
 def test_arbitrary_bytes_raise_nothing_but_ledger_errors(data):
@@ -128,6 +129,7 @@ def test_arbitrary_bytes_raise_nothing_but_ledger_errors(data):
 @given(st.lists(st.tuples(st.integers(0, len(SHIPPED)), st.integers(0, 40),
                           st.sampled_from(MUTATIONS)),
                 max_size=6))
+@pytest.mark.slow
 def test_near_valid_files_raise_nothing_but_ledger_errors(edits):
     data = bytearray(SHIPPED)
     for at, cut, insert in edits:

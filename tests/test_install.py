@@ -9,9 +9,12 @@ import site
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT, csv_bytes
 
 
+@pytest.mark.slow
 def test_an_installed_copy_run_elsewhere_reports_with_the_shipped_data(tmp_path):
     venv, wheels = tmp_path / "venv", tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

@@ -19,6 +19,7 @@ from .ledgers import CURRENCIES, ledgers, to_csv
 
 SCENARIO = Scenario(fx_date=dt.date(2025, 6, 2))
 RATES = rate_table()
+pytestmark = pytest.mark.slow  # every test here is a property over random ledgers
 PROPERTY = settings(max_examples=40, deadline=None)
 
 

@@ -33,7 +33,7 @@ def variant(n: int) -> bytes:
     return changed
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return database_url({"LEDGER_DATA_DIR": str(tmp_path)})
@@ -93,6 +93,7 @@ def _publish_after_go(url: str, n: int, go: str) -> None:
     Store(url, seed=None).publish(variant(n), f"writer {n}")
 
 
+@pytest.mark.slow
 def test_eight_processes_publishing_at_once_give_eight_versions(url, tmp_path):
     store = Store(url)
     go = tmp_path / "go"
@@ -117,6 +118,7 @@ def _open_after_go(url: str, go: str) -> None:
     Store(url).close()  # migrates the schema and seeds version 1
 
 
+@pytest.mark.slow
 def test_servers_starting_together_on_an_empty_store_both_come_up_ten_times(url, tmp_path):
     # what two app servers do on their first request: open the store, migrate, seed
     spawn = multiprocessing.get_context("spawn")
@@ -145,6 +147,7 @@ def _publish_then_hang(url: str, flag: str) -> None:
     Store(url, seed=None).publish(UPDATE, "never committed", before_commit=stall)
 
 
+@pytest.mark.slow
 def test_a_process_killed_mid_publish_leaves_the_previous_version_current(url, tmp_path):
     Store(url)  # version 1
     flag = tmp_path / "inside-transaction"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tools.browser import CHROMIUM, browser_page, dashboard, dashboards, wait_for_app
+from tools.browser import CHROMIUM, browser_page, dashboard, dashboards, patience, wait_for_app
 
 from .conftest import ROOT
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 PG_URL = os.environ.get("LEDGER_TEST_DATABASE_URL", "")
 if not PG_URL or not Path(CHROMIUM).exists():
     if os.environ.get("REQUIRE_BROWSER") and os.environ.get("REQUIRE_POSTGRES"):
@@ -55,15 +55,15 @@ def test_a_version_published_on_one_server_is_served_by_the_other(team_database,
         wait_for_app(on_a)
         on_a.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
             str(ROOT / "data" / "examples" / "update-urc.csv"))
-        on_a.get_by_text("6 added, 0 removed").first.wait_for(timeout=30_000)
+        on_a.get_by_text("6 added, 0 removed").first.wait_for(timeout=patience(30_000))
         on_a.get_by_text("Publish for everyone (editors)").click()
         on_a.get_by_label("Editor secret").fill("team-secret")
         on_a.get_by_role("button", name="Publish", exact=True).click()
-        on_a.get_by_text("Published as version 2").wait_for(timeout=30_000)
+        on_a.get_by_text("Published as version 2").wait_for(timeout=patience(30_000))
         on_b.get_by_role("link", name="Flows").click()  # B's next rerun, same session
         # the click starts a rerun: wait for its page, not for the idle page before it
         on_b.locator('[data-testid="stSidebar"]').get_by_text(
-            "published version 2").first.wait_for(timeout=30_000)
+            "published version 2").first.wait_for(timeout=patience(30_000))
         wait_for_app(on_b)
         assert "published version 2" in data_label(on_b)
 

@@ -99,9 +99,27 @@ def browser_page(width: int = 1400, height: int = 1000, locale: str = "en-GB"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
+def patience(milliseconds: int) -> int:
+    """A wait scaled by how busy the machine is: `milliseconds` on an idle machine,
+    more in proportion to the load per core (a clean clone on a busy 2-core machine
+    runs the whole suite beside other work; a fixed 30 s wait failed there once).
+    LEDGER_TEST_PATIENCE multiplies it further (default 1)."""
+    try:
+        load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except (AttributeError, OSError):  # no load average on this platform
+        load = 1.0
+    try:
+        extra = float(os.environ.get("LEDGER_TEST_PATIENCE", "") or 1)
+    except ValueError:
+        extra = 1.0
+    return int(milliseconds * max(1.0, load) * max(extra, 1.0))
+
+
 def wait_for_app(page: object, timeout_ms: int = 30_000) -> None:
     """Until the page title is drawn and the script has finished running: Streamlit
-    1.67 marks its root element with the script's state."""
+    1.67 marks its root element with the script's state. The wait grows with the
+    machine's load (`patience`)."""
+    timeout_ms = patience(timeout_ms)
     page.wait_for_selector("h1", timeout=timeout_ms)  # type: ignore[attr-defined]
     page.wait_for_selector(IDLE, timeout=timeout_ms)  # type: ignore[attr-defined]
     # elements of the run before are faded ("stale") until the new run redraws them:

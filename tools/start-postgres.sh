@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL on 127.0.0.1 for the store tests (Debian's `postgresql`
-# package) and print its URL. Idempotent: reuses a running server.
+# package) and print its URL. Each checkout has its own server (folder and port derived
+# from the checkout's path), so two checkouts' test runs never share a database;
+# tools/stop-postgres.sh stops it, and `make test` does so when it is done.
+# Idempotent: reuses this checkout's running server.
 set -euo pipefail
-PORT=${LEDGER_TEST_PG_PORT:-55432}
-DIR=${LEDGER_TEST_PG_DIR:-/tmp/ledger-test-pg}
+HERE=$(cd "$(dirname "$0")/.." && pwd -P)
+TAG=$(printf '%s' "$HERE" | cksum | cut -d' ' -f1)
+PORT=${LEDGER_TEST_PG_PORT:-$((20000 + TAG % 20000))}
+DIR=${LEDGER_TEST_PG_DIR:-/tmp/ledger-test-pg-$TAG}
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$BIN" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
 AS=()

@@ -79,13 +79,13 @@ def shared_cache() -> SizedCache[Any]:
 def ledger_of(current: Current) -> Ledger:
     """The parsed ledger; raises LedgerError for invalid content."""
     if current.shared:
-        return shared_cache().get(("ledger", current.digest),  # type: ignore[no-any-return]
+        return shared_cache().get(("ledger", current.digest),
                                   lambda: read_ledger(current.data))
     return session.own_upload(current.data)
 
 
 def result_for(current: Current, ledger: Ledger, scenario: Scenario) -> Reconciliation:
-    return _kept_for(current, ("result", ledger.data_version, repr(scenario)),
+    return _view_for(current, ("result", ledger.data_version, repr(scenario)),
                      lambda: reconcile(ledger, scenario, rates()))
 
 
@@ -95,17 +95,17 @@ def reported_for(current: Current, ledger: Ledger, result: Reconciliation) -> Re
     reconciliation), kept beside it; `result` itself when it counts none."""
     if not uses_assumptions(result):
         return result
-    return _kept_for(current, ("reported", ledger.data_version, repr(result.scenario)),
+    return _view_for(current, ("reported", ledger.data_version, repr(result.scenario)),
                      lambda: reported_result(ledger, result, rates()))
 
 
-def _kept_for(current: Current, key: tuple[str, str, str],
+def _view_for(current: Current, key: tuple[str, str, str],
               build: Callable[[], Reconciliation]) -> Reconciliation:
     """A view of the ledger in force, built once: for every session in the server's
     memory-bounded cache when the ledger is shared, else among this session's own."""
     if current.shared:
-        return shared_cache().get(key, build)  # type: ignore[no-any-return]
-    return session.own_kept(":".join(key), build)
+        return shared_cache().get(key, build)
+    return session.own_view(":".join(key), build)
 
 
 def history_for(current: Current, ledger: Ledger, scenario: Scenario) -> pd.DataFrame:
@@ -115,7 +115,7 @@ def history_for(current: Current, ledger: Ledger, scenario: Scenario) -> pd.Data
 
     base = replace(scenario, asof=None)
     if current.shared:
-        return shared_cache().get(  # type: ignore[no-any-return]
+        return shared_cache().get(
             ("history", ledger.data_version, repr(base)),
             lambda: gap_history(ledger, base, rates()))
     return session.own_history(ledger, base, lambda: gap_history(ledger, base, rates()))

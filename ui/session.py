@@ -81,7 +81,7 @@ def own_upload(data: bytes) -> Ledger:
     digest = digest_of(data)
     kept = st.session_state.get(Keys.OWN_LEDGER)
     if kept is not None and kept[0] == digest:
-        return kept[1]  # type: ignore[no-any-return]
+        return kept[1]
     ledger = read_untrusted(data)
     st.session_state[Keys.OWN_LEDGER] = (digest, ledger)
     st.session_state.pop(Keys.OWN_RESULTS, None)
@@ -89,7 +89,7 @@ def own_upload(data: bytes) -> Ledger:
     return ledger
 
 
-def own_kept(key: str, build: Callable[[], Reconciliation]) -> Reconciliation:
+def own_view(key: str, build: Callable[[], Reconciliation]) -> Reconciliation:
     """A reconciliation of this session's upload by `key`, built once: the last few
     are kept."""
     results: OrderedDict[str, Reconciliation] = st.session_state.setdefault(
@@ -117,7 +117,7 @@ def flash(message: str) -> None:
 
 
 def take_flash() -> str | None:
-    return st.session_state.pop(Keys.FLASH, None)  # type: ignore[no-any-return]
+    return st.session_state.pop(Keys.FLASH, None)
 
 
 def store_down(down: bool) -> None:

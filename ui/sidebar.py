@@ -159,7 +159,7 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
     sidebar.button("Reset scenario", on_click=reset, key="reset")
     scenario = Scenario(
         currency=currency,
-        fx_mode=fx_mode,
+        fx_mode="row-date" if fx_mode == "row-date" else "date",
         fx_date=None if fx_date == rates.latest_date else fx_date,
         statuses=None if set(statuses) == set(STATUSES) else tuple(
             s for s in STATUSES if s in statuses),

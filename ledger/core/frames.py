@@ -22,15 +22,15 @@ def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     return frame[mask]
 
 
-def spread(looked_up: list[str], position: np.ndarray, index: pd.Index) -> pd.Series:
+def text_from_codes(looked_up: list[str], position: np.ndarray, index: pd.Index) -> pd.Series:
     """A text column from a few distinct values and each row's position among them
     (-1: an empty cell), assembled by Arrow: a million rows are never boxed one by one
     into Python strings."""
-    return pd.Series(pd.array(spread_arrow(looked_up, position), dtype="str"), index=index)
+    return pd.Series(pd.array(arrow_text_from_codes(looked_up, position), dtype="str"), index=index)
 
 
-def spread_arrow(looked_up: list[str], position: np.ndarray) -> pa.Array:
-    """`spread`, as an Arrow array (-1 reads as an empty string)."""
+def arrow_text_from_codes(looked_up: list[str], position: np.ndarray) -> pa.Array:
+    """`text_from_codes`, as an Arrow array (-1 reads as an empty string)."""
     values = pa.array([*looked_up, ""], type=pa.large_string())
     return values.take(np.where(position < 0, len(looked_up), position))
 

@@ -130,7 +130,7 @@ def references_behind(result: Reconciliation, chart: str) -> list[str]:
     flow's citation) — so found once per ledger and kept with it: a million rows
     took 70 ms a view."""
     ledger = result.ledger
-    return list(ledger.kept(("references", chart),
+    return list(ledger.once(("references", chart),
                             lambda: _references_behind(ledger.frame, chart)))
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ledger.core.frames import spread_arrow
+from ledger.core.frames import arrow_text_from_codes
 from ledger.core.problems import LedgerError, Problem
 from ledger.reading.cells import (
     Cells,
@@ -63,12 +63,12 @@ class Ledger:
     data_version: str
     warnings: tuple[Problem, ...] = ()
     extra_columns: tuple[str, ...] = field(default=())
-    # what is derived from this ledger alone, whatever the view, kept with it (`kept`);
+    # what is derived from this ledger alone, whatever the view, kept with it (`once`);
     # a copy made by dataclasses.replace starts empty
     derived: dict[object, object] = field(default_factory=dict, init=False, compare=False,
                                           repr=False)
 
-    def kept(self, key: object, build: Callable[[], T]) -> T:
+    def once(self, key: object, build: Callable[[], T]) -> T:
         """`build()` once per ledger and `key`, then kept with it (`derived`): for
         what depends on the ledger alone, whatever the view."""
         if key not in self.derived:
@@ -78,7 +78,7 @@ class Ledger:
     def of_kind(self, kind: str) -> pd.DataFrame:
         """The rows of one kind (taken once per ledger: the sidebar reads the sources
         on every run, and taking them from a million rows cost 75 ms)."""
-        return self.kept(("of_kind", kind),
+        return self.once(("of_kind", kind),
                          lambda: self.frame[(self.frame["kind"] == kind).to_numpy()])
 
 
@@ -219,7 +219,8 @@ def _inherited_instrument(refs: pd.DataFrame, own: pd.Series) -> pd.Series:
     flows = empty & (refs["kind"] == "flow").to_numpy()
     # flows name few distinct sources: look each up once, then spread in Arrow
     position, distinct = pd.factorize(refs["from"])
-    inherited = spread_arrow([of_source.get(str(d), "") for d in distinct.tolist()], position)
+    looked_up = [of_source.get(str(d), "") for d in distinct.tolist()]
+    inherited = arrow_text_from_codes(looked_up, position)
     chosen = pc.if_else(pa.array(flows), inherited, own.array.__arrow_array__())
     chosen = pc.if_else(pc.equal(chosen, ""), "unknown", chosen)
     return pd.Series(pd.array(chosen, dtype=own.dtype), index=own.index)

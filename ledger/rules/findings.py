@@ -152,7 +152,7 @@ def ledger_findings(ledger: Ledger, blocs: dict[str, str]) -> list[Finding]:
     table — the same in every view: computed once per ledger and bloc table, so a
     change of currency or filter does not hash every flow again (100,000 flows:
     15–20 ms a view)."""
-    return list(ledger.kept(("findings", tuple(sorted(blocs.items()))), lambda: (
+    return list(ledger.once(("findings", tuple(sorted(blocs.items()))), lambda: (
         *_duplicate_flows(ledger), *_code_findings(ledger, blocs))))
 
 

@@ -11,7 +11,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ledger.core.frames import spread
+from ledger.core.frames import text_from_codes
 from ledger.core.paths import user_rates
 from ledger.money.fx import RateTable, rate_table
 from ledger.reading.blocs import load_blocs
@@ -90,7 +90,7 @@ class Reconciliation:
     def years(self) -> pd.DataFrame:
         """year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*"""
         given = self._inputs
-        return _years(self.valued.frame, given.kinds, given.needs_f, given.codes)
+        return _years(self.valued.frame, given.kinds, given.need_rows, given.codes)
 
     @cached_property
     def sources(self) -> pd.DataFrame:
@@ -98,7 +98,7 @@ class Reconciliation:
         (and in which currency) a source may give out more than it has."""
         given = self._inputs
         return judge_over_allocation(
-            source_use(given.sources_f, self.flows), given.sources_f,
+            source_use(given.source_rows, self.flows), given.source_rows,
             native_flow_sums(self.valued.frame, given.kinds.flow, given.codes),
             given.rates)
 
@@ -115,7 +115,7 @@ class Reconciliation:
     @cached_property
     def instruments(self) -> pd.DataFrame:
         """instrument, available_*, allocated_* over sources."""
-        return by_instrument(self.valued.frame, self._inputs.needs_f["id"])
+        return by_instrument(self.valued.frame, self._inputs.need_rows["id"])
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -146,8 +146,8 @@ class _Inputs:
     rates: RateTable
     blocs: dict[str, str]
     kinds: RowKinds
-    needs_f: pd.DataFrame
-    sources_f: pd.DataFrame
+    need_rows: pd.DataFrame
+    source_rows: pd.DataFrame
     codes: Codes
     flows_to_need: pd.DataFrame
 
@@ -158,14 +158,14 @@ def row_blocs(ledger: Ledger, blocs: dict[str, str]) -> tuple[pd.Series, pd.Seri
     same in every view: found once per ledger and bloc table (30 ms at a million
     rows)."""
     frame = ledger.frame
-    return ledger.kept(("row blocs", tuple(sorted(blocs.items()))), lambda: (
+    return ledger.once(("row blocs", tuple(sorted(blocs.items()))), lambda: (
         _donor_bloc_of(frame["donor"], blocs), _bloc_of(frame["industry"], blocs)))
 
 
 def _bloc_of(codes: pd.Series, blocs: dict[str, str]) -> pd.Series:
     """Look each distinct code up once (a column holds few), then spread."""
     position, uniques = pd.factorize(codes)
-    return spread([blocs.get(code, "Other") if code else "" for code in uniques.tolist()],
+    return text_from_codes([blocs.get(code, "Other") if code else "" for code in uniques.tolist()],
                   position, codes.index)
 
 
@@ -177,7 +177,7 @@ def _donor_bloc_of(donors: pd.Series, blocs: dict[str, str]) -> pd.Series:
     for text, mix in zip(uniques, shares, strict=True):  # the largest share first
         order = [i for i in np.argsort(-mix, kind="stable") if mix[i] > 0]
         names.append(" + ".join(columns[i] for i in order) if text else "")
-    return spread(names, position, donors.index)
+    return text_from_codes(names, position, donors.index)
 
 
 def reconcile(
@@ -233,38 +233,38 @@ def reconcile_fewer_flows(view: Reconciliation, keep: np.ndarray, valued: Valued
               for b in ("value_low", "value_high")}
     position = np.cumsum(keep) - 1  # each kept row's position among the kept rows
     return _reconciled(given.ledger, valued, scenario, given.rates, given.blocs, kinds,
-                       given.needs_f.set_axis(position[given.kinds.need]),
-                       given.sources_f.set_axis(position[given.kinds.source]),
+                       given.need_rows.set_axis(position[given.kinds.need]),
+                       given.source_rows.set_axis(position[given.kinds.source]),
                        codes, flow_sums(codes, values))
 
 
 def _reconciled(ledger: Ledger, valued: Valued, scenario: Scenario, rates: RateTable,
-                blocs: dict[str, str], kinds: RowKinds, needs_f: pd.DataFrame,
-                sources_f: pd.DataFrame, codes: Codes, flows: pd.DataFrame) -> Reconciliation:
-    category_of = dict(zip(needs_f["id"], needs_f["category"], strict=True))
+                blocs: dict[str, str], kinds: RowKinds, need_rows: pd.DataFrame,
+                source_rows: pd.DataFrame, codes: Codes, flows: pd.DataFrame) -> Reconciliation:
+    category_of = dict(zip(need_rows["id"], need_rows["category"], strict=True))
     position, targets = pd.factorize(flows["to"])  # few distinct targets
-    flows = flows.assign(category=spread([category_of.get(t, "") for t in targets.tolist()],
-                                         position, flows.index))
-    flows_to_need = flows[flows["to"].isin(needs_f["id"]).to_numpy()]
+    categories = [category_of.get(t, "") for t in targets.tolist()]
+    flows = flows.assign(category=text_from_codes(categories, position, flows.index))
+    flows_to_need = flows[flows["to"].isin(need_rows["id"]).to_numpy()]
 
-    needs = _needs(needs_f, flows_to_need)
-    mix = bloc_shares(sources_f.set_index("id")["donor"], blocs)
-    composition = donor_composition(sources_f, flows, mix)
+    needs = _needs(need_rows, flows_to_need)
+    mix = bloc_shares(source_rows.set_index("id")["donor"], blocs)
+    composition = donor_composition(source_rows, flows, mix)
     return Reconciliation(
         currency=scenario.currency, scenario=scenario, valued=valued, totals=_totals(needs),
         needs=needs, flows=flows, industry=industry_split(flows_to_need),
         payer_supplier=payer_supplier(flows_to_need, composition), donor_mix=mix,
         rates_latest=rates.latest_date, data_version=ledger.data_version,
-        _inputs=_Inputs(ledger, rates, blocs, kinds, needs_f, sources_f, codes, flows_to_need),
+        _inputs=_Inputs(ledger, rates, blocs, kinds, need_rows, source_rows, codes, flows_to_need),
     )
 
 
-def _years(frame: pd.DataFrame, kinds: RowKinds, needs_f: pd.DataFrame,
+def _years(frame: pd.DataFrame, kinds: RowKinds, need_rows: pd.DataFrame,
            codes: Codes) -> pd.DataFrame:
     """The year-by-year table, from integer codes (a million flows stay arrays)."""
     is_flow = kinds.flow
     to_code, to_names = codes["to"]
-    need_of_name = pd.Index(needs_f["id"]).get_indexer(to_names)  # few distinct targets
+    need_of_name = pd.Index(need_rows["id"]).get_indexer(to_names)  # few distinct targets
     flow_need = need_of_name[to_code] if len(to_code) else np.array([], dtype=np.int64)
     into = flow_need >= 0
     status_all, status_names = pd.factorize(frame["status"])  # Arrow's hashing, all rows
@@ -293,24 +293,24 @@ def default_rates() -> RateTable:
     return rate_table(user_rates())
 
 
-def _needs(needs_f: pd.DataFrame, flows_to_need: pd.DataFrame) -> pd.DataFrame:
-    need_low = needs_f["value_low"].to_numpy(dtype=float)
-    need_high = needs_f["value_high"].to_numpy(dtype=float)
-    cov_low, cov_high = sum_by(flows_to_need, "to", pd.Index(needs_f["id"]))
+def _needs(need_rows: pd.DataFrame, flows_to_need: pd.DataFrame) -> pd.DataFrame:
+    need_low = need_rows["value_low"].to_numpy(dtype=float)
+    need_high = need_rows["value_high"].to_numpy(dtype=float)
+    cov_low, cov_high = sum_by(flows_to_need, "to", pd.Index(need_rows["id"]))
     gap_low, gap_high = iv.difference(need_low, need_high, cov_low, cov_high)
     uncovered = iv.positive_part(gap_low, gap_high)
     surplus = iv.negative_part(gap_low, gap_high)
     coverage = iv.ratio(cov_low, cov_high, need_low, need_high)
     return pd.DataFrame({
-        "id": needs_f["id"].to_numpy(), "name": needs_f["name"].to_numpy(),
-        "category": needs_f["category"].to_numpy(),
+        "id": need_rows["id"].to_numpy(), "name": need_rows["name"].to_numpy(),
+        "category": need_rows["category"].to_numpy(),
         "need_low": need_low, "need_high": need_high,
         "covered_low": cov_low, "covered_high": cov_high,
         "gap_low": gap_low, "gap_high": gap_high,
         "uncovered_low": uncovered[0], "uncovered_high": uncovered[1],
         "surplus_low": surplus[0], "surplus_high": surplus[1],
         "coverage_low": coverage[0], "coverage_high": coverage[1],
-        "row": needs_f["row"].to_numpy(),
+        "row": need_rows["row"].to_numpy(),
     })
 
 
@@ -346,11 +346,11 @@ def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
         valued = apply(with_blocs, replace(scenario, asof=when), rates)
         frame = valued.frame
         kind = frame["kind"].to_numpy()
-        needs_f = frame.loc[kind == "need", ["id", "name", "category", "value_low",
+        need_rows = frame.loc[kind == "need", ["id", "name", "category", "value_low",
                                              "value_high", "row"]]
-        into = (kind == "flow") & frame["to"].isin(needs_f["id"]).to_numpy()
+        into = (kind == "flow") & frame["to"].isin(need_rows["id"]).to_numpy()
         flows = frame.loc[into, ["to", "value_low", "value_high"]]
-        totals = _totals(_needs(needs_f, flows))
+        totals = _totals(_needs(need_rows, flows))
         named = ledger.frame.loc[dates == day, "id"]
         rows.append({"date": when, "gap_low": totals["gap"][0], "gap_high": totals["gap"][1],
                      "need_low": totals["need"][0], "need_high": totals["need"][1],

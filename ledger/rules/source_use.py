@@ -12,36 +12,37 @@ from ledger.rules.findings import OverAllocation
 from ledger.rules.flowsums import sum_by
 
 
-def source_use(sources_f: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
-    index = pd.Index(sources_f["id"])
+def source_use(source_rows: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    index = pd.Index(source_rows["id"])
     in_low, in_high = sum_by(flows[flows["to"].isin(index)], "to", index)
     out_low, out_high = sum_by(flows, "from", index)
-    avail_low = sources_f["value_low"].to_numpy(dtype=float) + in_low
-    avail_high = sources_f["value_high"].to_numpy(dtype=float) + in_high
+    avail_low = source_rows["value_low"].to_numpy(dtype=float) + in_low
+    avail_high = source_rows["value_high"].to_numpy(dtype=float) + in_high
     headroom = iv.difference(avail_low, avail_high, out_low, out_high)
     return pd.DataFrame({
-        "id": index.to_numpy(), "name": sources_f["name"].to_numpy(),
-        "donor": sources_f["donor"].to_numpy(), "donor_bloc": sources_f["donor_bloc"].to_numpy(),
-        "own_low": sources_f["value_low"].to_numpy(dtype=float),
-        "own_high": sources_f["value_high"].to_numpy(dtype=float),
-        "full_low": sources_f["full_low"].to_numpy(dtype=float),  # before the levers
-        "full_high": sources_f["full_high"].to_numpy(dtype=float),
+        "id": index.to_numpy(), "name": source_rows["name"].to_numpy(),
+        "donor": source_rows["donor"].to_numpy(),
+        "donor_bloc": source_rows["donor_bloc"].to_numpy(),
+        "own_low": source_rows["value_low"].to_numpy(dtype=float),
+        "own_high": source_rows["value_high"].to_numpy(dtype=float),
+        "full_low": source_rows["full_low"].to_numpy(dtype=float),  # before the levers
+        "full_high": source_rows["full_high"].to_numpy(dtype=float),
         "available_low": avail_low, "available_high": avail_high,
         "allocated_low": out_low, "allocated_high": out_high,
         "headroom_low": headroom[0], "headroom_high": headroom[1],
-        "row": sources_f["row"].to_numpy(),
+        "row": source_rows["row"].to_numpy(),
     })
 
 
-def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame,
+def judge_over_allocation(sources: pd.DataFrame, source_rows: pd.DataFrame,
                           native: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
     """Over-allocation is a fact about the data, not about the valuation: each source's
     own amount and every flow in or out are taken in the source's own currency at the
     source's own date, in both FX modes. Where a rate for that is missing, the
     reporting-currency figures decide."""
-    index = pd.Index(sources_f["id"].to_numpy())
-    currency = sources_f["currency"].to_numpy(dtype=object)
-    day = sources_f["date"].to_numpy(dtype="datetime64[D]")
+    index = pd.Index(source_rows["id"].to_numpy())
+    currency = source_rows["currency"].to_numpy(dtype=object)
+    day = source_rows["date"].to_numpy(dtype="datetime64[D]")
     position = index.get_indexer(native["id"].to_numpy(dtype=object))  # -1: a need
     end = native["end"].to_numpy(dtype=object)
     flow_currency = native["currency"].to_numpy(dtype=object)
@@ -54,8 +55,8 @@ def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame,
         return (np.bincount(at, weights=low[keep] * factor, minlength=len(index)),
                 np.bincount(at, weights=high[keep] * factor, minlength=len(index)))
 
-    own_low = sources_f["value_low"].to_numpy(dtype=float) / sources_f["fx_factor"].to_numpy()
-    own_high = sources_f["value_high"].to_numpy(dtype=float) / sources_f["fx_factor"].to_numpy()
+    own_low = source_rows["value_low"].to_numpy(dtype=float) / source_rows["fx_factor"].to_numpy()
+    own_high = source_rows["value_high"].to_numpy(dtype=float) / source_rows["fx_factor"].to_numpy()
     in_low, in_high = in_source_currency("to")
     out_low, out_high = in_source_currency("from")
     avail_low, avail_high = own_low + in_low, own_high + in_high
@@ -73,7 +74,7 @@ def judge_over_allocation(sources: pd.DataFrame, sources_f: pd.DataFrame,
                               OverAllocation.POSSIBLE.value, OverAllocation.NO.value))
     return sources.assign(
         over_allocated=state,
-        judged_in=np.where(native, sources_f["currency"].to_numpy(dtype=object), ""),
+        judged_in=np.where(native, source_rows["currency"].to_numpy(dtype=object), ""),
         judged_available_low=avail_low, judged_available_high=avail_high,
         judged_allocated_low=out_low, judged_allocated_high=out_high,
     )

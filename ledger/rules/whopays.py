@@ -48,7 +48,7 @@ def industry_by_category(flows_to_need: pd.DataFrame) -> pd.DataFrame:
         "industry_bloc": "bloc", "value_low": "amount_low", "value_high": "amount_high"})
 
 
-def donor_composition(sources_f: pd.DataFrame, flows: pd.DataFrame,
+def donor_composition(source_rows: pd.DataFrame, flows: pd.DataFrame,
                        mix: pd.DataFrame) -> pd.DataFrame:
     """Each source's money by original donor bloc, as shares (rows sum to 1).
 
@@ -57,10 +57,10 @@ def donor_composition(sources_f: pd.DataFrame, flows: pd.DataFrame,
     midpoints of the ranges, so that each donor's part of a flow is the same
     fraction of its low and of its high.
     """
-    ids = list(sources_f["id"])
+    ids = list(source_rows["id"])
     where = {sid: i for i, sid in enumerate(ids)}
-    own_mid = iv.midpoint(sources_f["value_low"].to_numpy(dtype=float),
-                          sources_f["value_high"].to_numpy(dtype=float))
+    own_mid = iv.midpoint(source_rows["value_low"].to_numpy(dtype=float),
+                          source_rows["value_high"].to_numpy(dtype=float))
     own = mix.reindex(ids).to_numpy(dtype=float) * own_mid[:, None]
     home = mix.reindex(ids).to_numpy(dtype=float)
     between = flows[flows["to"].isin(ids).to_numpy() & flows["from"].isin(ids).to_numpy()]

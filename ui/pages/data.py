@@ -120,6 +120,7 @@ if upload is not None and data is not None and needs_mapping(data):
 if upload is not None and data is not None:
     with st.status(f"Checking {len(data) / 1e6:,.1f} MB…", expanded=False) as progress:
         st.write("Reading and validating every row…")
+        ledger: Ledger | None
         try:  # kept in this session, so "Use for my session" parses nothing again
             ledger = session.own_upload(data)
             problems = list(ledger.warnings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from ledger.api import FORMATS, MIME, render
@@ -23,10 +25,17 @@ DESCRIPTIONS = {
             "payer × supplier, findings, rates and scenario",
 }
 stem = f"gap-report-{result.data_version[:8]}-{result.currency}"
+
+
+def _report(fmt: str) -> Callable[[], bytes]:
+    """The report in `fmt`, made only when its button is clicked."""
+    return lambda: render(result, fmt, reported=reported)
+
+
 for fmt in FORMATS:
     left, right = st.columns([3, 1])
     left.write(DESCRIPTIONS.get(fmt, fmt))
     right.download_button(f"Download {fmt.upper()}",
-                          data=lambda fmt=fmt: render(result, fmt, reported=reported),
+                          data=_report(fmt),
                           file_name=f"{stem}.{fmt}", mime=MIME[fmt], key=f"report-{fmt}",
                           on_click="ignore")

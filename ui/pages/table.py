@@ -32,7 +32,7 @@ if (shown_rows["counted"] != COUNTED).any():  # rows that count for nothing: gre
                "(a published total that checks the ledger, left out by the status or "
                "instrument filter or the part shown, replaced by a revision, or dated "
                "after the as-of date).")
-    shown_rows = shown_rows.style.apply(  # type: ignore[assignment]
+    shown_rows = shown_rows.style.apply(
         lambda row: ["color: #8a8a8a" if row["counted"] != COUNTED else ""] * len(row), axis=1)
 st.dataframe(
     shown_rows, hide_index=True, width="stretch",
