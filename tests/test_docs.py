@@ -102,3 +102,37 @@ def test_readme_documents_exactly_the_environment_variables_the_product_reads():
         ROOT / "Makefile"))
     for name in set(re.findall(r"LEDGER_[A-Z_]+", README)):
         assert name in anywhere, f"the README mentions {name}, which nothing reads"
+
+
+def test_the_architecture_page_names_every_module_of_the_domain_and_the_pages():
+    page = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    missing = []
+    for path in [*ROOT.glob("ledger/**/*.py"), *ROOT.glob("ui/**/*.py")]:
+        if path.name == "__init__.py" and path.parent.name != "report":
+            continue
+        relative = path.relative_to(ROOT)
+        shown = (str(relative.relative_to("ledger")) if relative.parts[0] == "ledger"
+                 else str(relative))
+        if path.parent == ROOT / "ledger":
+            shown = f"ledger/{path.name}"
+        if f"`{shown}`" not in page:
+            missing.append(shown)
+    assert missing == []
+
+
+def test_every_function_the_architecture_page_names_for_a_rule_exists():
+    import importlib
+
+    page = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    rules = page.split("## Where each rule is", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"`((?:rules|money|reading|present)\.[a-z_]+(?:\.[A-Za-z_]+)?)`", rules)
+    assert len(named) > 20
+    for dotted in named:
+        module, _, name = dotted.rpartition(".")
+        try:
+            target = importlib.import_module(f"ledger.{dotted}")
+            assert target
+            continue
+        except ModuleNotFoundError:
+            pass
+        assert hasattr(importlib.import_module(f"ledger.{module}"), name), dotted
