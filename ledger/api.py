@@ -83,7 +83,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "european_money_in_us_industry": ("ledger.rules.headline",
                                       "european_money_in_us_industry"),
     # present: tables, words, charts, files
-    "SANKEY_SHOWN": ("ledger.present.charts", "SANKEY_SHOWN"),
+    "SANKEY_SHOWN": ("ledger.present.sankey", "SANKEY_SHOWN"),
     "coverage_gap": ("ledger.present.charts", "coverage_gap"),
     "gap_history_chart": ("ledger.present.charts", "gap_history_chart"),
     "industry_by_category": ("ledger.present.charts", "industry_by_category"),
@@ -104,6 +104,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "sources_table": ("ledger.present.views", "sources_table"),
     "years_readable": ("ledger.present.views", "years_readable"),
     "headline": ("ledger.present.insights", "headline"),
+    "headline_block": ("ledger.present.headline", "headline_block"),
     "findings_table": ("ledger.present.wording", "findings_table"),
     "scenario_words": ("ledger.present.wording", "scenario_words"),
     "money_range": ("ledger.present.formatting", "money_range"),
@@ -148,7 +149,6 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.money.rates_update import update as update_rates
     from ledger.money.units import currencies
     from ledger.present.charts import (
-        SANKEY_SHOWN,
         coverage_gap,
         gap_history_chart,
         industry_by_category,
@@ -169,8 +169,10 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     )
     from ledger.present.csvout import frame_csv, text_table_csv
     from ledger.present.formatting import money_range, percent_range, use_locale
+    from ledger.present.headline import headline_block
     from ledger.present.insights import headline
     from ledger.present.report import FORMATS, MIME, gap_table, render
+    from ledger.present.sankey import SANKEY_SHOWN
     from ledger.present.views import (
         COUNTED,
         checks_table,

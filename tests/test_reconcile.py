@@ -130,3 +130,25 @@ def test_shipped_ledger_frozen_assets_could_cover_at_most_two_fifths(shipped):
     need_low = result.totals["need"][0]
     frozen = by_id(result.sources).loc["frozen-russian-assets"]
     assert 0.39 < frozen.available_high / need_low < 0.41
+
+
+def test_coverage_of_an_uncovered_need_that_may_be_zero_is_zero_not_missing():
+    # need 0–0.1 bn, nothing in: at any need above zero the share is 0 / need = 0, so
+    # coverage is [0, 0]; before, the high end was 0 / 0 = NaN (found by hypothesis
+    # once it could draw zeros)
+    ledger = read_ledger(csv_bytes(
+        "n,need,N,military,0,0.1,bn EUR,2025-01-02,,,,,,,",
+        "s,source,S,,5,,bn EUR,2025-01-02,,,EU,,,,",
+    ))
+    assert reconcile(ledger, Scenario(fx_date=DAY)).totals["coverage"] == (0.0, 0.0)
+
+
+def test_coverage_of_needs_that_are_all_zero_is_no_number_at_either_end():
+    # need exactly 0: a share of nothing; both ends NaN (JSON null), never one alone
+    ledger = read_ledger(csv_bytes(
+        "n,need,N,military,0,,bn EUR,2025-01-02,,,,,,,",
+        "s,source,S,,5,,bn EUR,2025-01-02,,,EU,,,,",
+        "f,flow,F,military,1,,bn EUR,2025-01-02,s,n,,US,,,",
+    ))
+    low, high = reconcile(ledger, Scenario(fx_date=DAY)).totals["coverage"]
+    assert low != low and high != high  # NaN

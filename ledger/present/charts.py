@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from ledger.present.formatting import money_range, percent_range
 from ledger.present.insights import largest_gap, leading_industry_by_category
+from ledger.present.sankey import NOT_ALLOCATED, sankey_view
 from ledger.rules import intervals as iv
 from ledger.rules.headline import european_money_in_us_industry
 from ledger.rules.reconcile import Reconciliation
@@ -323,133 +324,61 @@ def payer_supplier(result: Reconciliation, reported: Reconciliation | None = Non
                           "yaxis": {"title": {"text": f"bn {c}"}}}, title, height=400)
 
 
-SANKEY_SHOWN = 10  # sources drawn one by one; the smaller ones share a node
 COLUMNS_X = {"donor": 0.001, "source": 0.28, "need": 0.56, "industry": 0.999}
 LABEL_CHARS = 28  # a longer name is cut (in full on hover) so labels keep to their column
-NOT_ALLOCATED = "Not allocated"
-
-
-def sankey_groups(result: Reconciliation, expand: bool = False) -> dict[str, str]:
-    """Source id → the node it is drawn in: itself, or "others" for the smaller
-    sources beyond the SANKEY_SHOWN largest (a pool, which money flows into, is
-    always drawn on its own)."""
-    sources = result.sources
-    if expand or len(sources) <= SANKEY_SHOWN:
-        return {sid: sid for sid in sources["id"]}
-    fed = set(result.flows.loc[result.flows["to"].isin(sources["id"]), "to"])
-    size = iv.midpoint(sources["available_low"], sources["available_high"])
-    order = sources.assign(size=size).sort_values("size", ascending=False, kind="stable")
-    keep = set(order["id"].head(SANKEY_SHOWN)) | fed
-    return {sid: sid if sid in keep else "others" for sid in sources["id"]}
+NODE_COLOURS = {"source": "#888888", "need": NEED_COLOUR}
+LINK_COLOURS = {"flow": "rgba(120,120,120,0.35)", "spare": "rgba(200,200,200,0.5)"}
 
 
 def sankey(result: Reconciliation, expand: bool = False,
            reported: Reconciliation | None = None) -> go.Figure:
-    """Donor bloc → source → need (or "not allocated") → industry bloc; widths are
-    range midpoints. Beyond the SANKEY_SHOWN largest sources the rest share one
-    node unless `expand`; columns are fixed so no label sits over another. With
-    `reported` (the view counting no assumption), the assumed part of each flow is
-    its own band, named "assumed" on hover (plotly draws no pattern on a band)."""
-    c = result.currency
-    sources = result.sources
-    group = sankey_groups(result, expand)
-    grouped = sorted(sid for sid, g in group.items() if g == "others")
-    names = dict(zip(sources["id"], sources["name"], strict=True)) | dict(
-        zip(result.needs["id"], result.needs["name"], strict=True))
-    names["others"] = f"{len(grouped)} smaller sources"
-    need_ids = set(result.needs["id"])
-    nodes: dict[tuple[str, str], int] = {}
-    labels: list[str] = []
-    full: list[str] = []
-    colours: list[str] = []
-    layers: list[str] = []
-    links: dict[tuple[int, int, str, bool], list[float]] = {}
-
-    def node(layer: str, key: str, label: str, colour: str) -> int:
-        if (layer, key) not in nodes:
-            nodes[(layer, key)] = len(labels)
-            full.append(safe(label))
-            labels.append(safe(label if len(label) <= LABEL_CHARS
-                               else label[:LABEL_CHARS - 1].rstrip() + "…"))
-            colours.append(colour)
-            layers.append(layer)
-        return nodes[(layer, key)]
-
-    def link(a: int, b: int, low: float, high: float, colour: str,
-             assumed: bool = False) -> None:
-        if high > 0:
-            total = links.setdefault((a, b, colour, assumed), [0.0, 0.0])
-            total[0] += low
-            total[1] += high
-
-    real: dict[tuple[str, str, str], tuple[float, float]] = {}
-    if reported is not None and reported is not result:
-        flows = reported.flows
-        for origin, to, bloc, low, high in zip(flows["from"], flows["to"],
-                                               flows["industry_bloc"], flows["value_low"],
-                                               flows["value_high"], strict=True):
-            real[(str(origin), str(to), str(bloc))] = (float(low), float(high))
-
-    def source_node(sid: str) -> int:
-        key = group.get(sid, sid)
-        return node("source", key, names.get(key, key), "#888888")
-
-    mix = result.donor_mix
-    for row in sources.itertuples():
-        shares = mix.loc[row.id] if row.id in mix.index else pd.Series({"Other": 1.0})
-        for bloc, share in shares[shares > 0].items():  # a joint package splits by donor
-            colour = BLOC_COLOURS.get(str(bloc), "#777777")
-            link(node("donor", str(bloc), f"{bloc} (donor)", colour), source_node(row.id),
-                 row.own_low * share, row.own_high * share, _fade(colour))
-    for row in result.flows.rename(columns={"from": "origin"}).itertuples():
-        target = row.to
-        parts = [(row.value_low, row.value_high, False)]
-        if real:  # what is reported of this flow, and what is assumed on top of it
-            low, high = real.get((str(row.origin), str(target), str(row.industry_bloc)),
-                                 (0.0, 0.0))
-            parts = [(low, high, False), (max(row.value_low - low, 0.0),
-                                          max(row.value_high - high, 0.0), True)]
-        for low, high, assumed in parts:
-            if target in need_ids:
-                to_node = node("need", target, names.get(target, target), NEED_COLOUR)
-                bloc = row.industry_bloc or "Unknown"
-                colour = BLOC_COLOURS.get(bloc, "#777777")
-                link(to_node, node("industry", bloc, f"{bloc} (industry)", colour),
-                     low, high, _fade(colour), assumed)
-            else:
-                to_node = source_node(target)
-            link(source_node(row.origin), to_node, low, high, "rgba(120,120,120,0.35)",
-                 assumed)
-    spare = sources[sources["headroom_high"] > 0]
-    for row in spare.itertuples():  # money no flow takes ends in its own node
-        link(source_node(row.id), node("need", NOT_ALLOCATED, NOT_ALLOCATED, "#CCCCCC"),
-             max(row.headroom_low, 0.0), row.headroom_high, "rgba(200,200,200,0.5)")
-    a = [key[0] for key in links]
-    b = [key[1] for key in links]
-    link_colours = [key[2] for key in links]
-    assumed_links = [key[3] for key in links]
-    bounds = list(links.values())
-    mids = [iv.midpoint(lo, hi) / BN for lo, hi in bounds]
+    """Donor bloc → source → need (or "not allocated") → industry bloc, as
+    `present.sankey.sankey_view` builds it; widths are range midpoints. Beyond the
+    SANKEY_SHOWN largest sources the rest share one node unless `expand`; columns are
+    fixed so no label sits over another. With `reported` (the view counting no
+    assumption), the assumed part of each flow is its own band, named "assumed" on
+    hover (plotly draws no pattern on a band)."""
+    view = sankey_view(result, expand, reported)
+    nodes, links = view.nodes, view.links
+    full = [safe(label) for label in nodes["label"]]
+    labels = [safe(label if len(label) <= LABEL_CHARS
+                   else label[:LABEL_CHARS - 1].rstrip() + "…") for label in nodes["label"]]
+    colours = [_node_colour(layer, key) for layer, key in zip(nodes["layer"], nodes["key"],
+                                                             strict=True)]
+    link_colours = [LINK_COLOURS.get(kind) or _fade(BLOC_COLOURS.get(bloc, "#777777"))
+                    for kind, bloc in zip(links["kind"], links["bloc"], strict=True)]
+    mids = (iv.midpoint(links["low"], links["high"]) / BN).tolist()
+    layers = nodes["layer"].tolist()
     per_column = max((layers.count(layer) for layer in COLUMNS_X), default=1)
     height = max(520, 380 + 20 * per_column)
-    x, y = _sankey_positions(layers, a, b, mids,
-                             {nodes[k] for k in nodes if k[1] == NOT_ALLOCATED},
+    x, y = _sankey_positions(layers, links["source"].tolist(), links["target"].tolist(), mids,
+                             set(nodes.index[nodes["key"] == NOT_ALLOCATED]),
                              gap=20 / (height - 100))
     diagram = {
         "type": "sankey", "arrangement": "fixed",
         "node": {"label": labels, "color": colours, "pad": 14, "thickness": 16, "x": x,
                  "y": y, "customdata": full, "hovertemplate": "%{customdata}<extra></extra>"},
-        "link": {"source": a, "target": b, "value": mids, "color": link_colours,
-                 "customdata": [money_range(lo, hi, c) + (", assumed" if x else "")
-                                for (lo, hi), x in zip(bounds, assumed_links, strict=True)],
+        "link": {"source": links["source"].tolist(), "target": links["target"].tolist(),
+                 "value": mids, "color": link_colours,
+                 "customdata": [money_range(lo, hi, result.currency) + (", assumed" if a else "")
+                                for lo, hi, a in zip(links["low"], links["high"],
+                                                     links["assumed"], strict=True)],
                  "hovertemplate": "%{customdata}<extra></extra>"},
     }
     title = "Who pays, through which source, for what, and whose industry gets the orders"
-    if grouped:
-        title += f" ({len(grouped)} smaller sources drawn together)"
-    if any(assumed_links):
+    if view.grouped:
+        title += f" ({len(view.grouped)} smaller sources drawn together)"
+    if links["assumed"].any():
         title += "; each flow's assumed part is its own band, named on hover"
     return _figure([diagram], {}, title, height=height)
+
+
+def _node_colour(layer: str, key: str) -> str:
+    if key == NOT_ALLOCATED:
+        return "#CCCCCC"
+    if layer in NODE_COLOURS:
+        return NODE_COLOURS[layer]
+    return BLOC_COLOURS.get(key, "#777777")
 
 
 def _sankey_positions(layers: list[str], a: list[int], b: list[int], widths: list[float],

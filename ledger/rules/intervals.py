@@ -4,6 +4,8 @@ and returns (low, high)."""
 
 from __future__ import annotations
 
+import math
+
 from typing import TypeVar
 
 import numpy as np
@@ -77,6 +79,10 @@ def covered_share(cov_low: np.ndarray, cov_high: np.ndarray, need_low: np.ndarra
     # raises a share ≤ 1) and shrinks while it is not: need = covered, clipped
     need_best = np.clip(cov_high, need_low, need_high)
     high = _share(np.minimum(cov_high, need_best), need_best)
+    if math.isnan(high) and float(np.sum(need_high)) > 0:
+        # every need that may be above zero is uncovered (a need of 0–0.1, nothing in):
+        # any positive need gives 0, so 0 is the highest share, not "not a number"
+        high = 0.0
     # lowest: covered at its low; each need at one of its bounds (the share rises then
     # falls as one need grows), chosen by Dinkelbach's iteration on the ratio
     at_low = np.minimum(cov_low, need_low), need_low

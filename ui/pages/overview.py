@@ -10,15 +10,11 @@ from ledger.api import (
     LICENCE,
     checks_table,
     coverage_gap,
-    coverage_share,
     findings_table,
     gap_table,
-    headline,
+    headline_block,
     how_to_cite,
-    money_range,
-    percent_range,
     references_behind,
-    splits,
 )
 from ui.pins import link_to_view
 from ui.view import get, need_result, reported_result
@@ -26,40 +22,31 @@ from ui.widgets import chart, key_table, plain
 
 ledger, result = need_result()
 reported = reported_result()
-split = splits(result, reported)
+block = headline_block(result, reported)
 c = result.currency
 st.title("Overview")
-st.markdown(f"**{plain(headline(result))}**")
-if split.covered.rests_on_assumptions:
-    st.warning(
-        f"These figures rest on assumptions: {money_range(*split.covered.assumed, c)} of the "
-        f"{money_range(*split.covered.total, c)} covered comes from rows marked assumption "
-        f"(illustrative, reported by no one). Counting only what is reported, the gap is "
-        f"{money_range(*split.gap.reported, c)} and coverage "
-        f"{percent_range(*split.coverage.reported)}. *Show: Public record only* in the "
-        "sidebar leaves every assumption out.", icon=":material/warning:")
+st.markdown(f"**{plain(block.sentence)}**")
+if block.rests_on_assumptions:
+    st.warning(block.notice() + " *Show: Public record only* in the sidebar leaves every "
+               "assumption out.", icon=":material/warning:")
 
-need, covered, gap = result.totals["need"], result.totals["covered"], result.totals["gap"]
 # two by two: a range such as "€881–890 bn" is cut short in four narrow columns
 top, bottom = st.columns(2), st.columns(2)
-top[0].metric("Gap", money_range(*gap, c), border=True,
-              help="What each need lacks, added up: a surplus on one need does not fill "
-              "another's gap.")
-top[1].metric("Coverage", percent_range(*coverage_share(result)), border=True,
-              help="Σ min(covered, need) / need: each need counts at most in full.")
-bottom[0].metric("Need", money_range(*need, c), border=True)
-bottom[1].metric("Covered", money_range(*covered, c), border=True)
-if split.covered.rests_on_assumptions:
-    top[0].caption(f"Counting only what is reported: {money_range(*split.gap.reported, c)}")
-    top[1].caption(f"Counting only what is reported: {percent_range(*split.coverage.reported)}")
-    bottom[1].caption(f"{money_range(*split.covered.reported, c)} reported + "
-                      f"{money_range(*split.covered.assumed, c)} assumed")
-surplus, net_gap = result.totals["surplus"], result.totals["net_gap"]
-if surplus[1] > 0:
+for place, key in ((top[0], "gap"), (top[1], "coverage"), (bottom[0], "need"),
+                   (bottom[1], "covered")):
+    figure = block[key]
+    place.metric(figure.label, block.text(key), border=True, help=figure.help)
+    if block.rests_on_assumptions and figure.reported is not None:
+        reported_text = figure.text(c, figure.reported)
+        place.caption(f"{reported_text} reported + {figure.text(c, figure.assumed)} assumed"
+                      if figure.assumed is not None
+                      else f"Counting only what is reported: {reported_text}")
+surplus = block["surplus"]
+if surplus.value[1] > 0:
     st.caption(
-        f"The gap is what each need lacks, added up: a surplus of {money_range(*surplus, c)} "
+        f"The gap is what each need lacks, added up: a surplus of {block.text('surplus')} "
         f"on some needs does not fill other needs' gaps (netted against them, the gap "
-        f"would read {money_range(*net_gap, c)}). Coverage counts each need at most in full.")
+        f"would read {block.text('net_gap')}). Coverage counts each need at most in full.")
 
 chart(coverage_gap(result, reported), gap_table(result),
       references_behind(result, "coverage-gap"), "coverage-gap")

@@ -64,20 +64,18 @@ def _days(column: pd.Series) -> list[str]:
 
 def reported_part(result: Reconciliation, reported: Reconciliation | None
                   ) -> dict[str, Any] | None:
-    """The headline figures counting no assumption, and what the assumptions add."""
-    from ledger.rules.assumed import splits, uses_assumptions
+    """The headline figures counting no assumption, and what the assumptions add (None
+    when the view counts assumptions and the caller gave no reported view)."""
+    from ledger.present.headline import headline_block
 
-    if reported is None:
-        if uses_assumptions(result):
-            return None  # not computed: the caller gave no reported view
-        reported = result
-    split = splits(result, reported)
-    return {name: {"reported": _pair(*part.reported, "ratio" if name == "coverage"
-                                     else "amount"),
-                   "assumed": None if name in ("gap", "coverage") else _pair(*part.assumed)}
-            for name, part in (("covered", split.covered), ("gap", split.gap),
-                               ("coverage", split.coverage),
-                               ("europe_to_us", split.europe_to_us))}
+    block = headline_block(result, reported)
+    figures = [block[key] for key in ("covered", "gap", "coverage", "europe_to_us")]
+    if any(f.reported is None for f in figures):
+        return None
+    return {f.key: {"reported": _pair(*(f.reported or (0.0, 0.0)),
+                                      "ratio" if f.ratio else "amount"),
+                    "assumed": None if f.assumed is None else _pair(*f.assumed)}
+            for f in figures}
 
 
 def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> dict[str, Any]:

@@ -13,12 +13,9 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from ledger.present import charts, views
-from ledger.present.formatting import money_range, percent_range
-from ledger.present.insights import headline
+from ledger.present.headline import headline_block
 from ledger.present.report.data import provenance, rates_table
 from ledger.present.wording import findings_table
-from ledger.rules.assumed import splits
-from ledger.rules.headline import coverage_share, european_money_in_us_industry
 from ledger.rules.reconcile import Reconciliation
 
 CSS = """
@@ -85,25 +82,9 @@ def scenario_line(result: Reconciliation) -> str:
 def to_html(result: Reconciliation, generated_at: dt.datetime, *,
             inline_plotly: bool = True, reported: Reconciliation | None = None) -> bytes:
     c = result.currency
-    need, covered, gap = result.totals["need"], result.totals["covered"], result.totals["gap"]
-    metrics = [("Need", money_range(*need, c)), ("Covered", money_range(*covered, c)),
-               ("Gap", money_range(*gap, c)), ("Coverage", percent_range(*coverage_share(result))),
-               ("Surplus, not counted against other gaps",
-                money_range(*result.totals["surplus"], c)),
-               ("European money in US industry",
-                money_range(*european_money_in_us_industry(result), c))]
-    notice = ""
-    if reported is not None and reported is not result:
-        split = splits(result, reported)
-        if split.covered.rests_on_assumptions:
-            notice = (f'<p class="lead">These figures rest on assumptions: '
-                      f"{escape(money_range(*split.covered.assumed, c))} of the "
-                      f"{escape(money_range(*split.covered.total, c))} covered comes from rows "
-                      "marked assumption (illustrative, reported by no one). Counting only "
-                      f"what is reported: covered {escape(money_range(*split.covered.reported, c))}"
-                      f", gap {escape(money_range(*split.gap.reported, c))}, coverage "
-                      f"{escape(percent_range(*split.coverage.reported))}; European money in US "
-                      f"industry {escape(money_range(*split.europe_to_us.reported, c))}.</p>")
+    block = headline_block(result, reported)
+    metrics = [(f.label, f.text(c)) for f in block.figures]
+    notice = f'<p class="lead">{escape(block.notice())}</p>' if block.notice() else ""
     findings = findings_table(result.findings)
     plotly_js = get_plotlyjs() if inline_plotly else PLOTLY_PLACEHOLDER
     parts = [
@@ -115,7 +96,7 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         "<h1>Ukraine funding ledger — gap report</h1>",
         f'<p class="muted">In {escape(c)} · data version {escape(result.data_version[:12])} · '
         f"generated {escape(generated_at.isoformat())} UTC</p>",
-        f'<p class="lead">{escape(headline(result))}</p>', notice,
+        f'<p class="lead">{escape(block.sentence)}</p>', notice,
         f'<p><strong>Scenario:</strong> {escape(scenario_line(result))}</p>',
         '<div class="metrics">' + "".join(
             f'<div class="metric"><div class="label">{escape(label)}</div>'

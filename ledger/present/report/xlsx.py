@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from ledger.present.formatting import money_range, percent_range, symbol
-from ledger.present.insights import headline
+from ledger.present.formatting import symbol
+from ledger.present.headline import headline_block
 from ledger.present.report.data import (
     gap_table,
     neutralise,
@@ -24,7 +24,6 @@ from ledger.present.report.data import (
 )
 from ledger.present.views import checks_table, ledger_table, references
 from ledger.present.wording import findings_table
-from ledger.rules.headline import coverage_share, european_money_in_us_industry
 from ledger.rules.reconcile import Reconciliation
 
 SHEETS = ("Summary", "Needs", "Sources", "Industry", "Payer × Supplier", "Findings", "Ledger",
@@ -132,36 +131,24 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
     sheet.set_column(1, 2, 18, b.money)
     sheet.set_column(3, 3, 60)
     sheet.write_string(0, 0, "Ukraine funding ledger — gap report", b.title)
-    sheet.write_string(1, 0, neutralise(headline(result)))
+    block = headline_block(result, reported)
+    sheet.write_string(1, 0, neutralise(block.sentence))
     sheet.write_string(3, 0, "Headline", b.head)
     sheet.write_string(3, 1, f"low ({c})", b.head)
     sheet.write_string(3, 2, f"high ({c})", b.head)
     sheet.write_string(3, 3, "as read", b.head)
-    lines = [("Need", result.totals["need"]), ("Covered", result.totals["covered"]),
-             ("Gap (what each need lacks, added up)", result.totals["gap"]),
-             ("Surplus (not counted against other gaps)", result.totals["surplus"]),
-             ("Net gap (need − covered)", result.totals["net_gap"]),
-             ("European money spent in US industry", european_money_in_us_industry(result))]
-    if reported is not None and reported is not result:
-        from ledger.rules.assumed import splits
-
-        split = splits(result, reported)
-        lines += [("Covered, reported (no assumption)", split.covered.reported),
-                  ("Covered, assumed", split.covered.assumed),
-                  ("Gap counting only what is reported", split.gap.reported),
-                  ("European money in US industry, reported", split.europe_to_us.reported)]
-    for row, (label, (low, high)) in enumerate(lines, start=4):
+    lines = [(f.label, f.value, f) for f in block.figures]
+    if block.rests_on_assumptions:
+        lines += [(f"{f.label}, {part}", value, f) for f in block.figures
+                  for part, value in (("counting only what is reported", f.reported),
+                                      ("assumed", f.assumed)) if value is not None]
+    for row, (label, (low, high), figure) in enumerate(lines, start=4):
+        style = b.ratio if figure.ratio else b.money
         sheet.write_string(row, 0, label, b.bold)
-        b.cell(sheet, row, 1, low, b.money)
-        b.cell(sheet, row, 2, high, b.money)
-        sheet.write_string(row, 3, money_range(low, high, c))
-    share = coverage_share(result)
-    row = 4 + len(lines)
-    sheet.write_string(row, 0, "Coverage", b.bold)
-    b.cell(sheet, row, 1, share[0], b.ratio)
-    b.cell(sheet, row, 2, share[1], b.ratio)
-    sheet.write_string(row, 3, percent_range(*share))
-    row += 2
+        b.cell(sheet, row, 1, low, style)
+        b.cell(sheet, row, 2, high, style)
+        sheet.write_string(row, 3, figure.text(c, (low, high)))
+    row = 4 + len(lines) + 1
     sheet.write_string(row, 0, "How this report was made", b.head)
     sheet.write_string(row, 1, "", b.head)
     made = [*provenance(result, generated_at.date()),
