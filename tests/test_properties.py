@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import math
-
 import datetime as dt
+import math
 import random
 
 import numpy as np

@@ -5,7 +5,6 @@ and returns (low, high)."""
 from __future__ import annotations
 
 import math
-
 from typing import TypeVar
 
 import numpy as np
