@@ -116,3 +116,16 @@ def test_a_command_that_reads_loads_neither_the_store_nor_the_charts():
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_no_function_of_the_product_runs_over_sixty_lines():
+    import ast
+
+    long = []
+    for path in [ROOT / "app.py", *(ROOT / "ledger").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 60:
+                    long.append(f"{path.relative_to(ROOT)}:{node.name} ({length} lines)")
+    assert long == []

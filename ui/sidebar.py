@@ -92,25 +92,8 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
     _seed_from_url(rates)
     sidebar = st.sidebar
     sidebar.header("Scenario")
-    part = "all"
-    if has_parts(ledger) or st.session_state.get(Keys.PART, "all") != "all":
-        part = sidebar.radio(
-            "Show", list(PARTS), format_func=PART_LABELS.get, key=Keys.PART,
-            help="Everything: the article's figures, the public record and our assumptions. "
-            "Public record only: no assumption, and no article figure the record does not "
-            "confirm. Article only: the article's figures and the allocations it implies.")
-    options = currency_options(rates)
-    if st.session_state.get(Keys.CURRENCY) not in options:
-        st.session_state[Keys.CURRENCY] = "EUR"
-    currency = sidebar.selectbox("Reporting currency", options, key=Keys.CURRENCY)
-    fx_mode = sidebar.radio("Exchange rates", list(FX_MODES), format_func=FX_MODES.get,
-                            key=Keys.FX_MODE, help="ECB euro reference rates; a day without a "
-                            "rate takes the closest earlier one.")
-    fx_date: dt.date | None = None
-    if fx_mode == "date":
-        fx_date = sidebar.date_input("Rates of", min_value=rates.first_date,
-                                     max_value=rates.latest_date, key=Keys.FX_DATE,
-                                     format="YYYY-MM-DD")
+    part = _part_control(ledger)
+    currency, fx_mode, fx_date = _money_controls(rates)
     statuses = sidebar.multiselect("Count flows with status", list(STATUSES), key=Keys.STATUSES,
                                    help="Needs and sources always count; this narrows which "
                                    "flows cover them.")
@@ -125,37 +108,7 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
     sidebar.subheader("What if")
     shift = sidebar.slider("Move US-bound orders to European industry", 0, 100, step=5,
                            format="%d %%", key=Keys.SHIFT)
-    availability = []
-    if ledger is not None:
-        sources = ledger.of_kind("source")
-        known = set(sources["id"])
-        linked = st.session_state.get(LINKED_SOURCES, [])
-        missing = sorted(s for s in linked if s not in known)
-        if missing:  # a link made on another ledger, or a source renamed since
-            sidebar.warning(plain("The link sets the availability of "
-                                  + ", ".join(f"'{m[:40]}'" for m in missing[:5])
-                                  + (f" and {len(missing) - 5} more" if len(missing) > 5
-                                     else "")
-                                  + ": no source of this ledger has that id, so it is "
-                                  "ignored."))
-        keys = [Keys.AVAILABILITY + sid for sid in sources["id"]]
-        for key in keys:  # kept while its slider is not drawn (a widget's own state is not)
-            st.session_state[key] = st.session_state.get(key, 100)
-        changed = sum(st.session_state[key] != 100 for key in keys)
-        # a slider per source is the heaviest part of the page for a browser to draw:
-        # they are drawn only while this is open
-        box = sidebar.expander(
-            f"Availability of each source ({len(sources)}"
-            + (f", {changed} changed)" if changed else ")"),
-            expanded=bool(st.session_state.get(Keys.AVAILABILITY_STAYS_OPEN)),
-            key=Keys.AVAILABILITY_OPEN, on_change=_remember_open)
-        if box.open:
-            with box:
-                for key, name in zip(keys, sources["name"], strict=True):
-                    st.slider(plain(name), 0, 100, step=5, format="%d %%", key=key)
-        availability = [(sid, st.session_state[key] / 100)
-                        for sid, key in zip(sources["id"], keys, strict=True)
-                        if st.session_state[key] != 100]
+    availability = _availability_controls(ledger) if ledger is not None else []
     sidebar.button("Reset scenario", on_click=reset, key="reset")
     scenario = Scenario(
         currency=currency,
@@ -173,6 +126,76 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
     wanted = to_query(scenario) | (pinned or {})
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
+    _rates_and_link_notes(rates)
+    return scenario
+
+
+def _part_control(ledger: Ledger | None) -> str:
+    """Everything, the record or the article: offered when the ledger has parts."""
+    if not (has_parts(ledger) or st.session_state.get(Keys.PART, "all") != "all"):
+        return "all"
+    return str(st.sidebar.radio(
+        "Show", list(PARTS), format_func=PART_LABELS.get, key=Keys.PART,
+        help="Everything: the article's figures, the public record and our assumptions. "
+        "Public record only: no assumption, and no article figure the record does not "
+        "confirm. Article only: the article's figures and the allocations it implies."))
+
+
+def _money_controls(rates: RateTable) -> tuple[str, str, dt.date | None]:
+    """Reporting currency, how amounts are valued, and the rates' day."""
+    sidebar = st.sidebar
+    options = currency_options(rates)
+    if st.session_state.get(Keys.CURRENCY) not in options:
+        st.session_state[Keys.CURRENCY] = "EUR"
+    currency = sidebar.selectbox("Reporting currency", options, key=Keys.CURRENCY)
+    fx_mode = sidebar.radio("Exchange rates", list(FX_MODES), format_func=FX_MODES.get,
+                            key=Keys.FX_MODE, help="ECB euro reference rates; a day without a "
+                            "rate takes the closest earlier one.")
+    fx_date: dt.date | None = None
+    if fx_mode == "date":
+        fx_date = sidebar.date_input("Rates of", min_value=rates.first_date,
+                                     max_value=rates.latest_date, key=Keys.FX_DATE,
+                                     format="YYYY-MM-DD")
+    return str(currency), str(fx_mode), fx_date
+
+
+def _availability_controls(ledger: Ledger) -> list[tuple[str, float]]:
+    """A slider per source (drawn only while its box is open); the sources changed."""
+    sidebar = st.sidebar
+    sources = ledger.of_kind("source")
+    known = set(sources["id"])
+    linked = st.session_state.get(LINKED_SOURCES, [])
+    missing = sorted(s for s in linked if s not in known)
+    if missing:  # a link made on another ledger, or a source renamed since
+        sidebar.warning(plain("The link sets the availability of "
+                              + ", ".join(f"'{m[:40]}'" for m in missing[:5])
+                              + (f" and {len(missing) - 5} more" if len(missing) > 5
+                                 else "")
+                              + ": no source of this ledger has that id, so it is "
+                              "ignored."))
+    keys = [Keys.AVAILABILITY + sid for sid in sources["id"]]
+    for key in keys:  # kept while its slider is not drawn (a widget's own state is not)
+        st.session_state[key] = st.session_state.get(key, 100)
+    changed = sum(st.session_state[key] != 100 for key in keys)
+    # a slider per source is the heaviest part of the page for a browser to draw:
+    # they are drawn only while this is open
+    box = sidebar.expander(
+        f"Availability of each source ({len(sources)}"
+        + (f", {changed} changed)" if changed else ")"),
+        expanded=bool(st.session_state.get(Keys.AVAILABILITY_STAYS_OPEN)),
+        key=Keys.AVAILABILITY_OPEN, on_change=_remember_open)
+    if box.open:
+        with box:
+            for key, name in zip(keys, sources["name"], strict=True):
+                st.slider(plain(name), 0, 100, step=5, format="%d %%", key=key)
+    return [(sid, st.session_state[key] / 100)
+            for sid, key in zip(sources["id"], keys, strict=True)
+            if st.session_state[key] != 100]
+
+
+def _rates_and_link_notes(rates: RateTable) -> None:
+    """How recent the rates are, and what of the link was not understood."""
+    sidebar = st.sidebar
     sidebar.caption(f"Exchange rates available up to {rates.latest_date}.")
     stale = staleness(rates.latest_date, dt.date.today())
     if stale:
@@ -183,4 +206,3 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
                                          else "")
         sidebar.warning(plain(f"{len(notes):,} part(s) of the link were not understood and "
                               f"are ignored: {shown}"))
-    return scenario

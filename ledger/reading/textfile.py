@@ -8,11 +8,15 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ledger.core.problems import MAX_PROBLEMS, LedgerError, Problem
+
+if TYPE_CHECKING:  # loaded where a file is read, not when the module is
+    import pyarrow as pa
 
 MAX_BYTES = 200_000_000  # a 1M-flow ledger is about 100 MB
 MAX_ROWS = 2_000_000
@@ -247,7 +251,6 @@ def _read_clean(body: bytes, head: str, separator: str, header_index: int,
     blank or ragged rows, no line breaks inside cells, no overlong cell. Anything
     else returns None, and the exact reader above takes over to name the rows."""
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     if header_index != 0:
@@ -281,8 +284,21 @@ def _read_clean(body: bytes, head: str, separator: str, header_index: int,
         return None
     if table.num_rows > MAX_ROWS:
         raise LedgerError([Problem(None, None, f"{table.num_rows:,} rows: at most {MAX_ROWS:,}")])
-    if irregular or table.num_rows == 0:
+    if irregular or table.num_rows == 0 or not _cells_fit_and_no_row_is_blank(table):
         return None
+    warnings = []
+    if separator != ",":
+        warnings.append(Problem(None, None, f"read as {SEPARATOR_NAMES[separator]}-separated",
+                                "warning"))
+    frame = table.to_pandas()
+    return Records(header, 1, separator, frame, np.arange(2, table.num_rows + 2), warnings)
+
+
+def _cells_fit_and_no_row_is_blank(table: pa.Table) -> bool:
+    """No cell longer than MAX_CELL_CHARS and no row empty in every column: else the
+    exact reader names the long cells and skips blank rows, keeping the numbering."""
+    import pyarrow.compute as pc
+
     blank = None  # rows empty in every column so far; None once no row can be
     for number, column in enumerate(table.columns):
         # bytes first (a character is at least one byte, and counting them is ten times
@@ -291,20 +307,13 @@ def _read_clean(body: bytes, head: str, separator: str, header_index: int,
         longest = pc.max(lengths).as_py()
         if longest is not None and longest > MAX_CELL_CHARS and pc.max(
                 pc.utf8_length(column)).as_py() > MAX_CELL_CHARS:
-            return None
+            return False
         if number == 0 or blank is not None:
             empty = pc.equal(lengths, 0)
             blank = empty if number == 0 else pc.and_(blank, empty)
             if not pc.any(blank).as_py():
                 blank = None  # a row with a cell is not blank, whatever follows
-    if blank is not None:
-        return None  # blank rows: the exact reader skips them and keeps the numbering
-    warnings = []
-    if separator != ",":
-        warnings.append(Problem(None, None, f"read as {SEPARATOR_NAMES[separator]}-separated",
-                                "warning"))
-    frame = table.to_pandas()
-    return Records(header, 1, separator, frame, np.arange(2, table.num_rows + 2), warnings)
+    return blank is None
 
 
 def _header_problems(header: list[str], row: int) -> list[Problem]:

@@ -78,24 +78,8 @@ def reported_part(result: Reconciliation, reported: Reconciliation | None
             for f in figures}
 
 
-def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> dict[str, Any]:
-    """The JSON report as a dict, in the shape of DESIGN.md."""
-    fx_date = result.fx_date
-    needs = [
-        {"id": r.id, "name": r.name, "category": r.category,
-         "need": _pair(r.need_low, r.need_high), "covered": _pair(r.covered_low, r.covered_high),
-         "gap": _pair(r.gap_low, r.gap_high),
-         "coverage": _pair(r.coverage_low, r.coverage_high, "ratio")}
-        for r in result.needs.itertuples()
-    ]
-    sources = [
-        {"id": r.id, "name": r.name,
-         "available": _pair(r.available_low, r.available_high),
-         "allocated": _pair(r.allocated_low, r.allocated_high),
-         "headroom": _pair(r.headroom_low, r.headroom_high),
-         "over_allocated": r.over_allocated}
-        for r in result.sources.itertuples()
-    ]
+def _who_pays(result: Reconciliation) -> dict[str, list[dict[str, Any]]]:
+    """The JSON report's tables of who pays and whose industry gets the orders."""
     industry = [
         {"bloc": r.bloc, "amount": _pair(r.amount_low, r.amount_high),
          "share": _pair(r.share_low, r.share_high, "ratio"),
@@ -113,6 +97,28 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
          "amount": _pair(r.amount_low, r.amount_high)}
         for r in result.payer_supplier.itertuples()
     ]
+    return {"industry": industry, "industry_by_category": by_category, "payer_supplier": payer}
+
+
+def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> dict[str, Any]:
+    """The JSON report as a dict, in the shape of DESIGN.md."""
+    fx_date = result.fx_date
+    who_pays = _who_pays(result)
+    needs = [
+        {"id": r.id, "name": r.name, "category": r.category,
+         "need": _pair(r.need_low, r.need_high), "covered": _pair(r.covered_low, r.covered_high),
+         "gap": _pair(r.gap_low, r.gap_high),
+         "coverage": _pair(r.coverage_low, r.coverage_high, "ratio")}
+        for r in result.needs.itertuples()
+    ]
+    sources = [
+        {"id": r.id, "name": r.name,
+         "available": _pair(r.available_low, r.available_high),
+         "allocated": _pair(r.allocated_low, r.allocated_high),
+         "headroom": _pair(r.headroom_low, r.headroom_high),
+         "over_allocated": r.over_allocated}
+        for r in result.sources.itertuples()
+    ]
     return {
         "currency": result.currency,
         "fx": {"mode": result.scenario.fx_mode,
@@ -125,8 +131,8 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
                    for k, v in result.totals.items()},
         "needs": needs,
         "sources": sources,
-        "industry": industry,
-        "industry_by_category": by_category,
+        "industry": who_pays["industry"],
+        "industry_by_category": who_pays["industry_by_category"],
         "years": [{"year": int(r["year"]), **{name: _pair(r[f"{name}_low"], r[f"{name}_high"])
                                              for name in ("need", "pledged", "committed",
                                                           "disbursed", "gap")}}
@@ -142,7 +148,7 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
             {"instrument": r.instrument, "amount": _pair(r.amount_low, r.amount_high),
              "to_needs": _pair(r.to_needs_low, r.to_needs_high)}
             for r in result.instruments.itertuples()],
-        "payer_supplier": payer,
+        "payer_supplier": who_pays["payer_supplier"],
         "reported": reported_part(result, reported),
         "findings": [{"severity": f.severity, "code": f.code, "rows": list(f.rows),
                       "message": message(f)} for f in result.findings],
