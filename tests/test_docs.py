@@ -136,3 +136,15 @@ def test_every_function_the_architecture_page_names_for_a_rule_exists():
         except ModuleNotFoundError:
             pass
         assert hasattr(importlib.import_module(f"ledger.{module}"), name), dotted
+
+
+def test_no_measured_timing_is_written_into_the_products_code():
+    # timings go stale; they live in docs/PERFORMANCE.md with their date and command
+    measured = re.compile(r"\b\d+(?:\.\d+)?\s?ms\b|\b\d+\.\d+\s?s\b"
+                          r"|\d\s?(?:->|→)\s?\d+(?:\.\d+)?\s?s\b")
+    found = []
+    for path in [ROOT / "app.py", *ROOT.glob("ledger/**/*.py"), *ROOT.glob("ui/**/*.py")]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if measured.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []

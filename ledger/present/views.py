@@ -127,8 +127,7 @@ def references_behind(result: Reconciliation, chart: str) -> list[str]:
     """The distinct citations of the rows a chart is drawn from, over the rows of the
     ledger table: counted, left out by status, checks and not in force — every row
     of the ledger, whatever the view (a copy the US → Europe lever made carries its
-    flow's citation) — so found once per ledger and kept with it: a million rows
-    took 70 ms a view."""
+    flow's citation) — so found once per ledger and kept with it, not once a view."""
     ledger = result.ledger
     return list(ledger.once(("references", chart),
                             lambda: _references_behind(ledger.frame, chart)))

@@ -109,10 +109,9 @@ def trimmed(cells: pd.Series) -> pd.Series:
 def _may_need_trim(cells: pd.Series) -> bool:
     """False when no cell starts or ends with a space, a control character or a byte
     outside ASCII (where Unicode spaces live): trimming would change nothing. Read
-    from Arrow's bytes directly: first whether any byte is one of those (a million
-    ids in about a millisecond), then, if so, the first and last byte of each cell
-    (names and notes hold spaces between words; stripping them cost 15–20 ms per
-    million cells)."""
+    from Arrow's bytes directly: first whether any byte is one of those, then, if
+    so, the first and last byte of each cell (names and notes hold spaces between
+    words; stripping every cell would cost far more)."""
     return not (every_byte(text_bytes(cells), _unspaced)
                 or every_byte(edge_bytes(cells), _unspaced))
 

@@ -76,8 +76,8 @@ class Ledger:
         return cast(T, self.derived[key])
 
     def of_kind(self, kind: str) -> pd.DataFrame:
-        """The rows of one kind (taken once per ledger: the sidebar reads the sources
-        on every run, and taking them from a million rows cost 75 ms)."""
+        """The rows of one kind, taken once per ledger: the sidebar reads the sources
+        on every run."""
         return self.once(("of_kind", kind),
                          lambda: self.frame[(self.frame["kind"] == kind).to_numpy()])
 

@@ -10,8 +10,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 # below this many rows work is done in the calling thread: two threads taking turns
-# at the interpreter cost a small ledger more than they save (the shipped report
-# 0.40 -> 0.42 s; 100,000 flows 0.72 -> 0.66 s with threads)
+# at the interpreter cost a small ledger more than they save (docs/PERFORMANCE.md)
 PARALLEL_ROWS = 50_000
 
 

@@ -24,10 +24,9 @@ def use_jemalloc() -> str:
 def keep_freed_memory() -> bool:
     """For a short-lived process (the command line): large blocks come from the heap
     and stay with the process once freed, instead of being handed back to the system
-    and faulted in again, page by page, by the next array of the same size. A report
-    on a million flows builds and drops many columns of 8 MB: 1.65 → 1.43 s in
-    process, its peak about 60 MB higher. glibc only (mallopt); returns whether it
-    applied."""
+    and faulted in again, page by page, by the next array of the same size (a report
+    on a million flows builds and drops many columns of 8 MB; its peak is a little
+    higher). glibc only (mallopt); returns whether it applied."""
     import ctypes
 
     try:
@@ -43,9 +42,8 @@ def freeze_long_lived() -> int:
     """Collect once, then move every object alive now (modules, classes, plotly's
     validators, the rate table: what lives as long as the process) out of the
     garbage collector's sight. Streamlit runs a full collection after every script
-    run, and each walks every tracked object while holding the interpreter: on the
-    dashboard that was 60–170 ms after each click, delaying the last messages to the
-    browser and the next run. Frozen objects are still freed by reference counting;
+    run, and each walks every tracked object while holding the interpreter, delaying
+    the last messages to the browser and the next run. Frozen objects are still freed by reference counting;
     only a reference cycle among them would stay. Returns how many were frozen."""
     import gc
 
