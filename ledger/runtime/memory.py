@@ -43,8 +43,8 @@ def freeze_long_lived() -> int:
     validators, the rate table: what lives as long as the process) out of the
     garbage collector's sight. Streamlit runs a full collection after every script
     run, and each walks every tracked object while holding the interpreter, delaying
-    the last messages to the browser and the next run. Frozen objects are still freed by reference counting;
-    only a reference cycle among them would stay. Returns how many were frozen."""
+    the last messages to the browser and the next run. Frozen objects are still freed
+    by reference counting; only a reference cycle among them would stay. Returns how many were frozen."""
     import gc
 
     gc.collect()
