@@ -44,7 +44,8 @@ def freeze_long_lived() -> int:
     garbage collector's sight. Streamlit runs a full collection after every script
     run, and each walks every tracked object while holding the interpreter, delaying
     the last messages to the browser and the next run. Frozen objects are still freed
-    by reference counting; only a reference cycle among them would stay. Returns how many were frozen."""
+    by reference counting; only a reference cycle among them would stay. Returns how
+    many were frozen."""
     import gc
 
     gc.collect()
