@@ -194,3 +194,19 @@ def test_a_check_holds_exactly_when_the_intervals_overlap(own, published):
         f"c,check,C,,{pub_low},{pub_high},m EUR,2025-01-01,,#t,,,,r,,,,")
     holds = bool(checks_of(reconcile(ledger)).loc["c", "holds"])
     assert holds == (own_low <= pub_high and pub_low <= own_high)
+
+
+@pytest.mark.parametrize(("own", "holds"), [
+    ("12,13", True),       # [12, 13] against a published [10, 12]: they touch at 12
+    ("12.01,13", False),   # [12.01, 13]: no day, rate or bound makes them meet
+    ("9,9.99", False),     # below the published range
+    ("9,10", True),        # touching from below
+], ids=["touching-above", "just-above", "below", "touching-below"])
+def test_a_check_holds_when_the_published_range_and_the_ledgers_touch_or_overlap(own, holds):
+    low, high = own.split(",")
+    ledger = ledger_of(
+        f"s,source,S,,{low},{high},bn EUR,2025-09-01,,,DE,,committed,r,,,,",
+        "c,check,C,,10,12,bn EUR,2025-10-01,,s,,,,r,,,,",
+    )
+    assert checks_of(reconcile(ledger, Scenario(fx_date=dt.date(2025, 10, 1)))).loc[
+        "c", "holds"] == holds

@@ -375,3 +375,18 @@ def test_validate_and_report_accept_and_refuse_the_same_files_with_the_same_line
     assert outcomes[0][0] == outcomes[1][0] == (1 if unrated else 0)
     assert outcomes[0][1] == outcomes[1][1]
     assert all("UAH" in line for line in outcomes[0][1])
+
+
+def test_total_coverage_takes_each_need_at_the_bound_that_lowers_the_share_most():
+    # A needs 10–20 bn and gets 10; B needs 10 and gets nothing.
+    # Lowest share, covered at its low: A at 10 gives (10 + 0) / (10 + 10) = 1/2,
+    # A at 20 gives (10 + 0) / (20 + 10) = 1/3 — so 1/3.
+    # Highest: A at 10 (a need grows only while fully covered): (10 + 0) / 20 = 1/2.
+    ledger = read_ledger(csv_bytes(
+        "a,need,A,military,10,20,bn EUR,2025-01-02,,,,,,,",
+        "b,need,B,military,10,,bn EUR,2025-01-02,,,,,,,",
+        "s,source,S,,50,,bn EUR,2025-01-02,,,DE,,,,",
+        "f,flow,F,military,10,,bn EUR,2025-01-02,s,a,,DE,,,",
+    ))
+    low, high = reconcile(ledger, Scenario(fx_date=dt.date(2025, 1, 2))).totals["coverage"]
+    assert (low, high) == (pytest.approx(1 / 3), pytest.approx(1 / 2))
