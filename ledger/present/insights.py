@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from ledger.present.formatting import money_range, percent, percent_range
 from ledger.rules.headline import coverage_share
 from ledger.rules.reconcile import Reconciliation
+from ledger.rules.stages import STAGE_WORDS, STAGES, stage_or_further
 
 
 def largest_source_reach(result: Reconciliation) -> tuple[str, float] | None:
@@ -20,16 +23,18 @@ def largest_source_reach(result: Reconciliation) -> tuple[str, float] | None:
 
 
 def headline(result: Reconciliation) -> str:
-    """One sentence with the main finding, computed."""
+    """One sentence with the main finding, computed; it names the stage it counts."""
     c = result.currency
     need, gap = result.totals["need"], result.totals["gap"]
-    if need[1] == 0:
+    if result.needs.empty or need[1] == 0:
         return "This ledger has no needs to cover."
+    if math.isnan(need[1]):
+        return showing(result) + tracker_sentence(result)
     share = coverage_share(result)
     surplus = result.totals["surplus"]
     sentence = showing(result) + (
         f"Needs of {money_range(*need, c)} are covered {percent_range(*share)}, "
-        f"leaving a gap of {money_range(*gap, c)}.")
+        f"{counting(result.scenario.statuses)}, leaving a gap of {money_range(*gap, c)}.")
     if surplus[1] > 0:
         sentence += (f" A further {money_range(*surplus, c)} exceeds what some needs "
                      f"require; it does not fill other needs' gaps.")
@@ -39,6 +44,27 @@ def headline(result: Reconciliation) -> str:
         sentence += (f" Even fully mobilised, the largest source ({name}) would cover at most "
                      f"{percent(at_most)} of the needs.")
     return sentence
+
+
+def counting(statuses: tuple[str, ...] | None) -> str:
+    """Which money a figure counts, in words ("counting money paid out")."""
+    if statuses is None:
+        return "counting every stage, assumptions included"
+    staged = tuple(s for s in statuses if s in STAGES)
+    for stage in STAGES:
+        if staged == stage_or_further(stage):
+            extra = [s for s in statuses if s not in STAGES]
+            return STAGE_WORDS[stage] + (f" and {', '.join(extra)}" if extra else "")
+    return "counting flows that are " + ", ".join(statuses) if statuses else "counting nothing"
+
+
+def tracker_sentence(result: Reconciliation) -> str:
+    """A ledger that states no need records who gives what; it has no gap to state."""
+    covered = result.totals["covered"]
+    needs = len(result.needs)
+    return (f"This ledger states no need: it records {money_range(*covered, result.currency)} "
+            f"given to {needs:,} aim(s), {counting(result.scenario.statuses)}; with no need "
+            "stated, it has no gap or coverage to state.")
 
 
 def showing(result: Reconciliation) -> str:

@@ -93,6 +93,15 @@ SENTENCES: dict[str, Callable[[Finding], str]] = {
                               "out: the ledger as it stood that day"),
     "outside_view": _outside,
     "check_failed": _check,
+    "need_not_stated": lambda f: (f"{f.count:,} need(s) whose size no one states: their "
+                                  "money is shown, and neither they nor it count in the "
+                                  "need, covered, gap or coverage"),
+    "delivered_beyond": lambda f: (
+        f"{f.count:,} flow(s) delivered beyond what they were: the later flows that "
+        "fulfil them add up to more, and each counts in full ("
+        + "; ".join(f"{ident}: {money_range(was[0], was[1], f.numbers['currency'])}, "
+                    f"delivered {money_range(given[0], given[1], f.numbers['currency'])}"
+                    for ident, was, given in f.numbers["examples"]) + ")"),
     "excluded_by_status": lambda f: (f"{f.count:,} flow(s) left out by the status filter "
                                      f"(counting only {', '.join(f.numbers['counting'])})"),
 }

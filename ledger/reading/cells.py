@@ -174,18 +174,29 @@ def uses_decimal_comma(c: Cells, columns: list[str]) -> bool:
     return uses
 
 
-def amounts(c: Cells) -> tuple[np.ndarray, np.ndarray]:
+def amounts(c: Cells, may_be_empty: np.ndarray | None = None
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """(low, high) of every row. Where `may_be_empty` holds (needs: a size no one
+    states) an empty amount reads as NaN in both, not as an error."""
+    empty = np.zeros(len(c.raw), dtype=bool)
+    if may_be_empty is not None and may_be_empty.any():
+        first = "amount" if "amount" in c.raw.columns else "low"
+        empty = may_be_empty & (c.cell(first) == "").to_numpy(dtype=bool)
+        if first == "low" and "high" in c.raw.columns:
+            empty &= (c.cell("high") == "").to_numpy(dtype=bool)
     if "amount" in c.raw.columns:
         decimal_comma = uses_decimal_comma(c, ["amount"])
         low, high, errors = parse_amount_column(
             c.raw["amount"], allow_range=True, decimal_comma=decimal_comma)
-        amount_errors(c, errors, "amount")
-        return low, np.where(np.isnan(high), low, high)
+        amount_errors(c, _not_at(errors, empty), "amount")
+        high = np.where(np.isnan(high), low, high)
+        return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
     present = [name for name in ("low", "high") if name in c.raw.columns]
     decimal_comma = uses_decimal_comma(c, present)
     low, _, errors = parse_amount_column(c.raw["low"], allow_range=False,
                                          decimal_comma=decimal_comma)
-    amount_errors(c, errors, "low")
+    amount_errors(c, _not_at(errors, empty), "low")
+    low = np.where(empty, np.nan, low)
     if "high" not in c.raw.columns:
         return low, low.copy()
     high_text = c.cell("high")
@@ -200,6 +211,13 @@ def amounts(c: Cells) -> tuple[np.ndarray, np.ndarray]:
            f"'{c.raw['high'].iat[pos].strip()}' — high is below low "
         f"({c.raw['low'].iat[pos].strip()})"))
     return low, high
+
+
+def _not_at(errors: dict[int, str], empty: np.ndarray) -> dict[int, str]:
+    """The errors, less those of cells allowed to be empty."""
+    if not empty.any():
+        return errors
+    return {pos: why for pos, why in errors.items() if not empty[pos]}
 
 
 def amount_errors(c: Cells, errors: dict[int, str], column: str) -> None:
@@ -255,6 +273,13 @@ def dates(c: Cells, column: str = "date", optional: bool = False) -> pd.Series:
     c.flag(bad & ~shaped & ~slashed, column, c.quoted(column, "not a date: use YYYY-MM-DD"))
     c.flag(bad & shaped, column, c.quoted(column, "no such day"))
     return parsed.astype("datetime64[s]")
+
+
+def published(c: Cells, start: pd.Series) -> pd.Series:
+    """`published`: the day a figure became known, when it differs from its `date`
+    (the start of what it refers to); empty: the row's date."""
+    day = dates(c, "published", optional=True)
+    return day.where(day.notna(), start)
 
 
 def periods(c: Cells, start: pd.Series) -> pd.Series:

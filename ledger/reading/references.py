@@ -155,3 +155,76 @@ def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: np.ndarray,
         for i in unresolved:
             found[i] = "flow" if distinct[i] in flow_ids else None
     return Kinds(position, found, distinct)
+
+
+STAGE_ORDER = ("pledged", "committed", "allocated", "disbursed")
+
+
+def _targets(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(named, known, position): whether a row names an id in `column`, whether a row
+    has that id, and the position of that row (0 where unknown)."""
+    named = (frame[column] != "").to_numpy()
+    if not named.any():
+        return named, named, np.zeros(len(frame), dtype=np.int64)
+    ids = frame["id"]
+    first = ~ids.duplicated().to_numpy()  # a duplicate id is an error of its own
+    where = pd.Index(ids[first]).get_indexer(frame[column])
+    known = where >= 0
+    return named, known & named, np.where(known, np.flatnonzero(first)[np.maximum(where, 0)], 0)
+
+
+def check_fulfils(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
+    """`fulfils`: on a flow, the id of a flow at an earlier stage (pledged < committed <
+    allocated < disbursed) that this one delivers in part or in full."""
+    named, known, target = _targets(frame, "fulfils")
+    if not named.any():
+        return
+    kind = frame["kind"].to_numpy(dtype=object)
+    flows = kind == "flow"
+    flag(named & ~flows, "fulfils", "only a flow fulfils another flow")
+    flag(named & flows & ~known, "fulfils", quoted("fulfils", "no row has this id"))
+    to_flow = known & flows & (kind[target] == "flow")
+    flag(known & flows & ~to_flow, "fulfils",
+         lambda pos: f"'{frame['fulfils'].iat[pos]}' is a {kind[target[pos]]}: "
+         "a flow fulfils an earlier flow")
+    status = frame["status"].to_numpy(dtype=object)
+    order = {name: i for i, name in enumerate(STAGE_ORDER)}
+    stage = np.array([order.get(s, -1) for s in status], dtype=np.int64)
+    unstaged = to_flow & (stage < 0)
+    flag(unstaged, "fulfils", lambda pos: (
+        f"'{frame['fulfils'].iat[pos]}' — a flow that fulfils another needs a stage of its "
+        "own: status committed, allocated or disbursed"))
+    flag(to_flow & ~unstaged & (stage[target] >= stage), "fulfils", lambda pos: (
+        f"'{frame['fulfils'].iat[pos]}' is {status[target[pos]] or 'of no stage'}: it must be "
+        f"at an earlier stage than this flow ({status[pos]})"))
+
+
+def check_within(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
+    """`within`: on a need, the id of a broader need that contains it; no cycles."""
+    named, known, target = _targets(frame, "within")
+    if not named.any():
+        return
+    kind = frame["kind"].to_numpy(dtype=object)
+    needs = kind == "need"
+    flag(named & ~needs, "within", "only a need is within another need")
+    flag(named & needs & ~known, "within", quoted("within", "no row has this id"))
+    to_need = known & needs & (kind[target] == "need")
+    flag(known & needs & ~to_need, "within",
+         lambda pos: f"'{frame['within'].iat[pos]}' is a {kind[target[pos]]}: "
+         "a need is within another need")
+    ids = frame["id"].to_numpy(dtype=object)
+    self_named = to_need & (target == np.arange(len(frame)))
+    flag(self_named, "within", "a need cannot be within itself")
+    parent = {ids[pos]: ids[target[pos]] for pos in np.flatnonzero(to_need & ~self_named)}
+    in_cycle: set[str] = set()
+    for start in parent:
+        seen, step = [start], parent.get(start)
+        while step is not None and step not in seen:
+            seen.append(step)
+            step = parent.get(step)
+        if step is not None:  # back at a need already on the way: a cycle
+            in_cycle.update(seen[seen.index(step):])
+    if in_cycle:
+        flag(np.isin(ids, list(in_cycle)) & named, "within",
+             lambda pos: f"'{frame['within'].iat[pos]}' — needs within needs form a cycle "
+             "through " + " → ".join(sorted(in_cycle)))

@@ -1,4 +1,4 @@
-"""Reading a funding CSV (format versions 1 and 2) into a clean frame, or every
+"""Reading a funding CSV (format versions 1 to 3) into a clean frame, or every
 problem at once, each naming its row (header = row 1) and column."""
 
 from __future__ import annotations
@@ -27,23 +27,24 @@ from ledger.reading.cells import (
     donors,
     instruments,
     periods,
+    published,
     revisions,
     tags,
     units,
 )
-from ledger.reading.references import check_links, check_targets
+from ledger.reading.references import check_fulfils, check_links, check_targets, check_within
 from ledger.reading.textfile import MAX_BYTES, read_csv_bytes
 from ledger.runtime.background import Background, worth_a_thread
 
 COLUMNS = (
     "id", "kind", "name", "category", "low", "high", "unit", "date",
     "from", "to", "donor", "industry", "status", "ref", "note", "end", "revises",
-    "instrument", "tags",
+    "instrument", "tags", "fulfils", "within", "published",
 )
 REQUIRED = ("id", "kind", "name", "low", "unit", "date")
 KINDS = ("need", "source", "flow", "check")
 INSTRUMENTS = ("grant", "loan", "guarantee", "in-kind", "unknown")
-STATUSES = ("estimate", "pledged", "committed", "disbursed", "assumption")
+STATUSES = ("estimate", "pledged", "committed", "allocated", "disbursed", "assumption")
 SPECIAL_INDUSTRY = {"EU": "EU", "UNKNOWN": "unknown"}
 
 _ID = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -156,7 +157,8 @@ def _check(c: Cells) -> pd.DataFrame:
     # (Arrow's casts and hashing release the interpreter) while this thread checks
     # the other columns
     at, numbers = c.mark(), c.fork()
-    valued = Background(_numbers, numbers, threaded=threaded)
+    is_need = (kind == "need").to_numpy(dtype=bool)
+    valued = Background(_numbers, numbers, is_need, threaded=threaded)
     status = c.lower("status")
     c.flag(~status.isin((*STATUSES, "")), "status",
            c.quoted("status", "unknown status: " + ", ".join(STATUSES)))
@@ -164,14 +166,11 @@ def _check(c: Cells) -> pd.DataFrame:
     industry = codes(c, "industry", kind == "flow", SPECIAL_INDUSTRY, "industry")
     tagged = tags(c)
     # references between rows read no amount or date: checked while the numbers are
-    refs = pd.DataFrame({"id": ids, "kind": kind, "category": c.lower("category"),
-                         "from": c.cell("from"), "to": c.cell("to"), "tags": tagged})
-    check_links(refs, c.flag, c.quoted)
-    check_targets(refs, c.flag, c.quoted)
+    refs = _references(c, ids, kind, status, tagged)
     instrument = _inherited_instrument(refs, instruments(c, INSTRUMENTS))
-    low, high, currency, scale, date, end = valued.result()
+    low, high, currency, scale, date, end, known_on = valued.result()
     c.join(numbers, at)
-    revises = revisions(c, ids, kind, date)
+    revises = revisions(c, ids, kind, known_on)
     check_ids(c, ids, distinct.result())
     return pd.DataFrame({
         "row": c.rows,
@@ -195,17 +194,33 @@ def _check(c: Cells) -> pd.DataFrame:
         "revises": revises,
         "instrument": instrument,
         "tags": tagged,
+        "fulfils": refs["fulfils"],
+        "within": refs["within"],
+        "published": known_on,
     }, copy=False)  # each column kept as it is: stacking the numbers into blocks
     # copied 40 MB per million rows (copy-on-write keeps the frame safe from its inputs)
 
 
-def _numbers(c: Cells) -> tuple[np.ndarray, np.ndarray, pd.Series, np.ndarray, pd.Series,
-                                 pd.Series]:
-    """(low, high, currency, scale, date, end): the columns read as numbers and days."""
-    low, high = amounts(c)
+def _references(c: Cells, ids: pd.Series, kind: pd.Series, status: pd.Series,
+                tagged: pd.Series) -> pd.DataFrame:
+    """The columns that name other rows, each reference checked."""
+    refs = pd.DataFrame({"id": ids, "kind": kind, "category": c.lower("category"),
+                         "from": c.cell("from"), "to": c.cell("to"), "tags": tagged,
+                         "status": status, "fulfils": c.cell("fulfils"),
+                         "within": c.cell("within")})
+    for check in (check_links, check_targets, check_fulfils, check_within):
+        check(refs, c.flag, c.quoted)
+    return refs
+
+
+def _numbers(c: Cells, is_need: np.ndarray) -> tuple[
+        np.ndarray, np.ndarray, pd.Series, np.ndarray, pd.Series, pd.Series, pd.Series]:
+    """(low, high, currency, scale, date, end, published): the columns read as numbers
+    and days; a need's amount may be empty (no one states its size: NaN)."""
+    low, high = amounts(c, is_need)
     currency, scale = units(c)
     date = dates(c)
-    return low, high, currency, scale, date, periods(c, date)
+    return low, high, currency, scale, date, periods(c, date), published(c, date)
 
 
 def _inherited_instrument(refs: pd.DataFrame, own: pd.Series) -> pd.Series:
@@ -231,12 +246,12 @@ def template_csv() -> bytes:
     rows = [
         ",".join(COLUMNS),
         "example-need,need,Example need,military,90,100,billion USD,2025-08-18,,,,,estimate,"
-        "Document and page,Delete these example rows,,,,",
+        "Document and page,Delete these example rows,,,,,,,",
         "example-source,source,Example source,,300,,bn EUR,2025-08-19,,,EU,,pledged,"
-        "Document and page,,,,grant,example",
+        "Document and page,,,,grant,example,,,",
         "example-flow,flow,Example flow,military,20,30,bn EUR,2025-08-19,example-source,"
-        "example-need,,US,assumption,Document and page,,,,,",
+        "example-need,,US,assumption,Document and page,,,,,,,,",
         "example-check,check,Published total of the example rows,,300,,bn EUR,2025-08-31,,"
-        "#example,,,,Document and page,A check never counts in a total,,,,",
+        "#example,,,,Document and page,A check never counts in a total,,,,,,,",
     ]
     return ("\n".join(rows) + "\n").encode("utf-8")

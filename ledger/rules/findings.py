@@ -14,6 +14,7 @@ import pandas as pd
 from ledger.reading.donors import codes_of
 from ledger.reading.schema import Ledger
 from ledger.rules.scenario import OUTSIDE_INSTRUMENT, OUTSIDE_PART, Scenario, Valued
+from ledger.rules.stages import delivered_beyond
 
 Severity = Literal["error", "warning", "info"]
 MAX_ROWS_NAMED = 100
@@ -23,7 +24,7 @@ CODES = (  # every code a finding can carry; ledger.present.wording and the READ
     "need_without_flow", "unknown_industry", "duplicate_flow", "unknown_donor_code",
     "unknown_industry_code", "donor_not_itemised", "rate_from_earlier_date", "stale_rate",
     "source_unused", "assumption", "excluded_by_status", "superseded", "after_as_of",
-    "outside_view", "check_failed",
+    "outside_view", "check_failed", "need_not_stated", "delivered_beyond",
 )
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -72,6 +73,7 @@ def collect_findings(
     uncovered = needs[(needs["covered_high"] == 0)]
     if len(uncovered):
         found.append(_finding("warning", "need_without_flow", uncovered["id"]))
+    found.extend(_stage_findings(frame, needs, currency))
     # rows as in the ledger: the copies the US→Europe lever appends are left out
     original = ~frame["shifted"].to_numpy(dtype=bool)
     into_need = ((frame["kind"] == "flow") & frame["to"].isin(needs["id"])).to_numpy()
@@ -111,6 +113,24 @@ def collect_findings(
         found.append(_finding("info", "excluded_by_status", valued.excluded_by_status["id"],
                               counting=list(scenario.statuses or ())))
     return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def _stage_findings(frame: pd.DataFrame, needs: pd.DataFrame, currency: str
+                    ) -> list[Finding]:
+    """Needs whose size no one states, and flows delivered beyond what they were."""
+    found = []
+    if "stated" in needs.columns:
+        unstated = needs[~needs["stated"].to_numpy(dtype=bool)]
+        if len(unstated):
+            found.append(_finding("info", "need_not_stated", unstated["id"]))
+    beyond = delivered_beyond(frame)
+    if len(beyond):
+        found.append(_finding(
+            "warning", "delivered_beyond", beyond["id"], currency=currency,
+            examples=[(str(r.id), (float(r.full_low), float(r.full_high)),
+                       (float(r.fulfilled_low), float(r.fulfilled_high)))
+                      for r in beyond.head(3).itertuples()]))
+    return found
 
 
 def _over_allocation_findings(sources: pd.DataFrame, currency: str) -> list[Finding]:

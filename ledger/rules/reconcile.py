@@ -19,6 +19,7 @@ from ledger.reading.donors import bloc_shares
 from ledger.reading.schema import Ledger
 from ledger.rules import intervals as iv
 from ledger.rules.checks import check_findings, evaluate
+from ledger.rules.families import families
 from ledger.rules.findings import SEVERITY_ORDER, Finding, collect_findings
 from ledger.rules.flowsums import (
     FLOW_KEYS,
@@ -31,7 +32,8 @@ from ledger.rules.flowsums import (
 from ledger.rules.intervals import Interval
 from ledger.rules.scenario import Scenario, Valued, apply
 from ledger.rules.source_use import by_instrument, judge_over_allocation, source_use
-from ledger.rules.timeline import STAGES, Dated, years_table
+from ledger.rules.stages import STAGES
+from ledger.rules.timeline import Dated, years_table
 from ledger.rules.whopays import donor_composition, industry_split, payer_supplier
 from ledger.rules.whopays import industry_by_category as by_category
 
@@ -196,7 +198,7 @@ def reconcile(
 
 
 _ROW_COLUMNS = ["id", "name", "category", "donor", "donor_bloc", "value_low", "value_high",
-                "full_low", "full_high", "row", "currency", "date", "fx_factor"]
+                "full_low", "full_high", "row", "currency", "date", "fx_factor", "within"]
 
 
 def reconcile_valued(ledger: Ledger, valued: Valued, scenario: Scenario, rates: RateTable,
@@ -293,15 +295,20 @@ def default_rates() -> RateTable:
 
 
 def _needs(need_rows: pd.DataFrame, flows_to_need: pd.DataFrame) -> pd.DataFrame:
-    need_low = need_rows["value_low"].to_numpy(dtype=float)
-    need_high = need_rows["value_high"].to_numpy(dtype=float)
+    """Per need: its need and the money into it, each with everything within it (a
+    family's head carries the family); gap, uncovered, surplus and coverage from
+    those. `head`: the need counts in the totals; `stated`: someone states its size."""
     cov_low, cov_high = sum_by(flows_to_need, "to", pd.Index(need_rows["id"]))
+    family = families(need_rows, cov_low, cov_high)
+    need_low, need_high = family.need_low, family.need_high
+    cov_low, cov_high = family.covered_low, family.covered_high
     gap_low, gap_high = iv.difference(need_low, need_high, cov_low, cov_high)
     uncovered = iv.positive_part(gap_low, gap_high)
     surplus = iv.negative_part(gap_low, gap_high)
     coverage = iv.ratio(cov_low, cov_high, need_low, need_high)
+    ids = need_rows["id"].to_numpy()
     return pd.DataFrame({
-        "id": need_rows["id"].to_numpy(), "name": need_rows["name"].to_numpy(),
+        "id": ids, "name": need_rows["name"].to_numpy(),
         "category": need_rows["category"].to_numpy(),
         "need_low": need_low, "need_high": need_high,
         "covered_low": cov_low, "covered_high": cov_high,
@@ -310,20 +317,36 @@ def _needs(need_rows: pd.DataFrame, flows_to_need: pd.DataFrame) -> pd.DataFrame
         "surplus_low": surplus[0], "surplus_high": surplus[1],
         "coverage_low": coverage[0], "coverage_high": coverage[1],
         "row": need_rows["row"].to_numpy(),
+        "within": np.where(family.parent >= 0, ids[np.maximum(family.parent, 0)], ""),
+        "head": family.head, "stated": family.stated,
     })
 
 
 def _totals(needs: pd.DataFrame) -> dict[str, Interval]:
-    """A surplus on one need never fills another need's gap."""
+    """Over the families' heads whose size is stated: a need within another counts in
+    its head, a need no one sizes in none. A surplus on one need never fills another
+    need's gap. With no stated need, every total is NaN (JSON null)."""
+    counted = needs[(needs["head"] & needs["stated"]).to_numpy(dtype=bool)]
+    if counted.empty:
+        nothing = (float("nan"), float("nan"))
+        return dict.fromkeys(("need", "covered", "gap", "surplus", "net_gap", "coverage"),
+                             nothing) | {"covered": _money_into(needs)}
+
     def column_sum(name: str) -> Interval:
-        return iv.total(needs[f"{name}_low"].to_numpy(), needs[f"{name}_high"].to_numpy())
+        return iv.total(counted[f"{name}_low"].to_numpy(), counted[f"{name}_high"].to_numpy())
 
     need, covered = column_sum("need"), column_sum("covered")
-    coverage = iv.covered_share(*(needs[c].to_numpy() for c in (
+    coverage = iv.covered_share(*(counted[c].to_numpy() for c in (
         "covered_low", "covered_high", "need_low", "need_high")))
     return {"need": need, "covered": covered, "gap": column_sum("uncovered"),
             "surplus": column_sum("surplus"), "net_gap": iv.difference(*need, *covered),
             "coverage": coverage}
+
+
+def _money_into(needs: pd.DataFrame) -> Interval:
+    """All money into needs (heads carry their families): what a tracker records."""
+    heads = needs[needs["head"].to_numpy(dtype=bool)]
+    return iv.total(heads["covered_low"].to_numpy(), heads["covered_high"].to_numpy())
 
 
 def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,

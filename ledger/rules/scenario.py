@@ -19,6 +19,7 @@ from ledger.money.units import currencies
 from ledger.reading.schema import INSTRUMENTS, STATUSES, Ledger
 from ledger.rules.intervals import midpoint
 from ledger.rules.scope import PARTS, Part, instrument_mask, leave_out, part_mask
+from ledger.rules.stages import fulfilled_remainders
 
 SHIFTED_SUFFIX = "~to-europe"
 
@@ -129,6 +130,7 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
     if scenario.statuses is not None:
         drop = ((frame["kind"] == "flow") & ~frame["status"].isin(scenario.statuses)).to_numpy()
         excluded, frame = rows_where(frame, drop), rows_where(frame, ~drop)
+    frame = fulfilled_remainders(frame)  # the same money at two stages counts once
     frame = _apply_availability(frame, dict(scenario.availability))
     if scenario.shift_us_to_europe and "industry_bloc" in frame.columns:
         frame = _shift_to_europe(frame, scenario.shift_us_to_europe)
@@ -147,8 +149,9 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
     row that replaced it (the end of the chain). Returns (in force, the others with
     a `reason`)."""
     after = np.zeros(len(frame), dtype=bool)  # masks, not a million reasons compared
-    if asof is not None:
-        later = frame["date"].to_numpy() > np.datetime64(asof)
+    if asof is not None:  # what was known that day: rows published on or before it
+        known_on = frame["published"] if "published" in frame.columns else frame["date"]
+        later = known_on.to_numpy() > np.datetime64(asof)
         gone = set(frame.loc[later, "id"])
         refers = (frame["kind"] == "flow").to_numpy() & (
             frame["from"].isin(gone).to_numpy() | frame["to"].isin(gone).to_numpy())

@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.rules import intervals as iv
-
-STAGES = ("pledged", "committed", "disbursed")
+from ledger.rules.stages import STAGES
 
 
 def year_shares(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
