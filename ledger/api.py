@@ -102,6 +102,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "ranked_flows": ("ledger.present.views", "ranked_flows"),
     "references_behind": ("ledger.present.views", "references_behind"),
     "sources_table": ("ledger.present.views", "sources_table"),
+    "stages_table": ("ledger.present.views", "stages_table"),
+    "needs_table": ("ledger.present.views", "needs_table"),
     "years_readable": ("ledger.present.views", "years_readable"),
     "headline": ("ledger.present.insights", "headline"),
     "headline_block": ("ledger.present.headline", "headline_block"),
@@ -180,9 +182,11 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         flows_table,
         instruments_table,
         ledger_table,
+        needs_table,
         ranked_flows,
         references_behind,
         sources_table,
+        stages_table,
         years_readable,
     )
     from ledger.present.wording import findings_table, scenario_words

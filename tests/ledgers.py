@@ -16,7 +16,7 @@ CURRENCIES = ["EUR", "USD", "GBP", "JPY", "CHF"]
 SCALES = ["", "thousand ", "mn ", "bn "]
 DONORS = ["EU", "US", "DE", "FR", "GB", "JP", "G7", "multi", "UA", "DK;NO;SE", "DE:60;US:40"]
 INDUSTRY = ["US", "EU", "DE", "FR", "UA", "unknown", "KR"]
-STATUSES = ["estimate", "pledged", "committed", "disbursed", "assumption", ""]
+STATUSES = ["estimate", "pledged", "committed", "allocated", "disbursed", "assumption", ""]
 
 
 def to_csv(rows: list[dict[str, str]]) -> bytes:

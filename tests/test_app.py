@@ -366,7 +366,7 @@ def test_the_sankey_groups_small_sources_until_asked_to_draw_each():
     at = app("flows")
     sankey = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("chart-sankey"))
     assert "14 smaller sources" in sankey.proto.spec
-    assert "Not allocated" in sankey.proto.spec
+    assert "Not passed on" in sankey.proto.spec
     at.toggle(key="sankey-expand").set_value(True).run()
     sankey = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("chart-sankey"))
     assert "smaller sources" not in sankey.proto.spec

@@ -76,7 +76,7 @@ def test_the_sankey_sends_unallocated_money_to_its_own_node_and_groups_small_sou
     figure = charts.sankey(shipped_result)
     trace = figure.data[0]
     labels = list(trace.node.label)
-    assert "Not allocated" in labels
+    assert "Not passed on" in labels
     # 24 sources: the ten largest and the pools on their own, the rest in one node
     grouped = [lab for lab in labels if lab.endswith("smaller sources")]
     assert grouped == ["14 smaller sources"]

@@ -36,13 +36,18 @@ def test_report_json_has_the_documented_shape(shipped, capsys):
     report = json.loads(capsys.readouterr().out)
     assert list(report) == ["currency", "fx", "scenario", "data_version", "totals", "needs",
                             "sources", "industry", "industry_by_category", "years",
-                            "checks", "instruments", "payer_supplier", "reported", "findings",
-                            "link"]
+                            "stages", "checks", "instruments", "payer_supplier", "reported",
+                            "findings", "link"]
     assert set(report["totals"]) == {"need", "covered", "gap", "surplus", "net_gap", "coverage"}
     assert set(report["industry"][0]) == {"bloc", "amount", "share", "share_of_known"}
     assert set(report["needs"][0]) == {"id", "name", "category", "need", "covered", "gap",
                                        "coverage"}
     assert report["fx"]["mode"] == "date"
+    assert [s["stage"] for s in report["stages"]] == ["pledged", "committed", "allocated",
+                                                      "disbursed"]
+    assert set(report["stages"][0]) == {"stage", "covered", "gap", "coverage"}
+    assert set(report["years"][0]) == {"year", "need", "pledged", "committed", "allocated",
+                                       "disbursed", "early", "gap", "cumulative_gap"}
 
 
 def test_report_options_reach_the_scenario(shipped, tmp_path):

@@ -128,7 +128,7 @@ def test_kiel_codes_statuses_instruments_and_dates():
     frame = read_any(kiel_workbook()).frame.set_index("id")
     row = frame.loc["kiel-5"]  # row 5 of the sheet: Germany's commitment of a loan
     assert (row["status"], row["instrument"], row["low"]) == ("committed", "loan", 300e6)
-    assert frame.loc["kiel-2", "status"] == "disbursed"  # an allocation
+    assert frame.loc["kiel-2", "status"] == "allocated"  # an allocation
     assert frame.loc["kiel-10", "instrument"] == "guarantee"  # "Loan guarantee"
     # "n.a." as the date: month 31 of the tracker (1 = January 2022) is July 2024
     assert frame.loc["kiel-10", "date"] == dt.datetime(2024, 7, 1)

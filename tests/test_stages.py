@@ -5,6 +5,7 @@ inside needs (`within`), needs no one sizes, and the day a figure became known
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 
 import pytest
@@ -15,6 +16,8 @@ from ledger.core.problems import LedgerError
 from ledger.reading.schema import read_ledger
 from ledger.rules.reconcile import reconcile
 from ledger.rules.scenario import Scenario
+
+from .ledgers import ledgers, to_csv
 
 BN = 1e9
 DAY = dt.date(2025, 6, 2)
@@ -210,3 +213,22 @@ def test_a_familys_need_is_at_least_each_members_need(parent, children):
     assert got[0] >= max(low for low, _ in children)
     assert got[1] >= max(low + extra for low, extra in children)
     assert got[0] == pytest.approx(max(parent, sum(low for low, _ in children)))
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None)
+@given(ledgers())
+def test_the_funnel_never_widens_and_the_last_years_cumulative_gap_is_the_total_gap(rows):
+    result = reconcile(read_ledger(to_csv(rows)), Scenario(fx_date=DAY))
+    stages = result.stages.set_index("stage")
+    order = ["pledged", "committed", "allocated", "disbursed"]
+    for earlier, later in itertools.pairwise(order):
+        for bound in ("covered_low", "covered_high"):
+            assert stages.loc[earlier, bound] >= stages.loc[later, bound] - 1e-6
+        for bound in ("gap_low", "gap_high"):
+            assert stages.loc[earlier, bound] <= stages.loc[later, bound] + 1e-6
+    years, gap = result.years, result.totals["gap"]
+    if len(years) and not math.isnan(gap[0]):
+        last = years.iloc[-1]
+        assert last["cumulative_gap_low"] == pytest.approx(gap[0], rel=1e-9, abs=1e-3)
+        assert last["cumulative_gap_high"] == pytest.approx(gap[1], rel=1e-9, abs=1e-3)

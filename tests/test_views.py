@@ -83,7 +83,7 @@ def test_the_sources_table_names_over_allocation_in_words(result):
     from ledger.present.views import sources_table
 
     table = sources_table(result).set_index("id")
-    assert table.loc["fund", "over-allocation"] == "over-allocated"  # 80 out of 60
+    assert table.loc["fund", "over-allocation"] == "passes on more than it has"  # 80 of 60
     assert table.loc["eu-pool", "over-allocation"] == ""
 
 

@@ -27,5 +27,5 @@ def test_the_findings_table_is_what_pages_and_reports_show():
         "allocated": (12e9, 12e9), "available": (10e9, 10e9)})
     table = findings_table([over])
     assert list(table.columns) == ["severity", "finding", "rows", "code"]
-    assert table.loc[0, "finding"] == ("Fund: allocates €12 bn of €10 bn available (in EUR at "
+    assert table.loc[0, "finding"] == ("Fund: passes on €12 bn of €10 bn available (in EUR at "
                                        "the source's date)")

@@ -163,7 +163,7 @@ def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
     share_assumed = [0.0 if a <= 0 else max(0.0, 1 - r / a) for a, r in zip(
         allocated, real, strict=True)]
     labels = [safe(n) + (" (assumed)" if sid in assumed_source else "")
-              + (" ⚠ over-allocated" if o == "yes" else " ⚠ possibly over" if
+              + (" ⚠ passes on more than it has" if o == "yes" else " ⚠ may pass on more" if
                  o == "possible" else "")
               for n, sid, o in zip(sources["name"], sources["id"], sources["over_allocated"],
                                    strict=True)]
@@ -171,7 +171,7 @@ def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
                          for o in sources["over_allocated"]]
     available = _whisker_spec("Available", labels, sources["available_low"],
                               sources["available_high"], NEED_COLOUR, c)
-    given = _whisker_spec("Allocated", labels, sources["allocated_low"],
+    given = _whisker_spec("Passed on", labels, sources["allocated_low"],
                           sources["allocated_high"], allocated_colours, c)
     available["marker"] |= {"pattern": {
         "shape": ["/" if sid in assumed_source else "" for sid in sources["id"]],
@@ -188,8 +188,8 @@ def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
                        "marker": {"color": "#FFFFFF", "line": {"color": "#555555", "width": 1},
                                   "pattern": {"shape": "/", "fgcolor": "#555555"}}})
     over = int((sources["over_allocated"] != "no").sum())
-    title = (f"{over} source(s) may be over-allocated" if over else
-             "Every source covers what is allocated from it")
+    title = (f"{over} source(s) may pass on more than they have" if over else
+             "Every source has what it passes on")
     xaxis: dict[str, Any] = {"title": {"text": f"bn {c}"}}
     positive = sources["available_low"][sources["available_low"] > 0]
     if len(positive) and positive.max() / positive.min() >= LOG_SPAN:
@@ -410,9 +410,11 @@ def _fade(hex_colour: str, alpha: float = 0.45) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-STAGE_COLOURS = {"disbursed": "#009E73", "committed": "#56B4E9", "pledged": "#E69F00",
-                 "assumed or estimated": "#BBBBBB"}
-STAGE_PATTERNS = {"disbursed": "", "committed": ".", "pledged": "/", "assumed or estimated": "x"}
+STAGE_COLOURS = {"disbursed": "#009E73", "allocated": "#0072B2", "committed": "#56B4E9",
+                 "pledged": "#E69F00", "assumed or estimated": "#BBBBBB"}
+STAGE_PATTERNS = {"disbursed": "", "allocated": "+", "committed": ".", "pledged": "/",
+                  "assumed or estimated": "x"}
+STAGE_ORDER = ("pledged", "committed", "allocated", "disbursed")
 
 
 def years_chart(result: Reconciliation) -> go.Figure:
@@ -424,14 +426,14 @@ def years_chart(result: Reconciliation) -> go.Figure:
     if years.empty:
         return _figure([], {}, "No dated figures", height=420)
     labels = [str(int(y)) for y in years["year"]]
-    staged = sum(years[f"{stage}_low"] for stage in ("pledged", "committed", "disbursed"))
-    low = {stage: years[f"{stage}_low"] for stage in ("pledged", "committed", "disbursed")}
+    staged = sum(years[f"{stage}_low"] for stage in STAGE_ORDER)
+    low = {stage: years[f"{stage}_low"] for stage in STAGE_ORDER}
     low["assumed or estimated"] = (years["covered_low"] - staged).clip(lower=0)
     traces: list[dict[str, Any]] = [
         {"type": "bar", "name": stage, "x": labels, "y": (low[stage] / BN).tolist(),
          "marker": {"color": STAGE_COLOURS[stage], "pattern": {"shape": STAGE_PATTERNS[stage]}},
          "hovertemplate": "%{y:.1f} bn<extra>" + stage + "</extra>"}
-        for stage in ("disbursed", "committed", "pledged", "assumed or estimated")]
+        for stage in ("disbursed", "allocated", "committed", "pledged", "assumed or estimated")]
     traces.append({
         "type": "scatter", "name": "need falling due", "x": labels,
         "y": (years["need_low"] / BN).tolist(), "mode": "markers",

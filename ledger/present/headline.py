@@ -6,6 +6,7 @@ part all read it, so they cannot word or split a figure differently."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ledger.present.formatting import money_range, percent_range
@@ -50,6 +51,12 @@ class Headline:
     sentence: str  # the main finding, one sentence
     figures: tuple[Figure, ...]
     rests_on_assumptions: bool  # some of the covered money is assumed, not reported
+    families: str = ""  # which families of needs the total need holds, in words
+
+    @property
+    def states_no_need(self) -> bool:
+        """A tracker: no need has a stated size, so there is no gap to state."""
+        return math.isnan(self["need"].value[1])
 
     def __getitem__(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
@@ -106,4 +113,21 @@ def headline_block(result: Reconciliation, reported: Reconciliation | None = Non
         Figure(key, label, values[key], key == "coverage", help_text, parts.get(key))
         for key, (label, help_text) in LABELS.items())
     return Headline(result.currency, headline(result), figures,
-                    split is not None and split.covered.rests_on_assumptions)
+                    split is not None and split.covered.rests_on_assumptions,
+                    families_sentence(result))
+
+
+def families_sentence(result: Reconciliation) -> str:
+    """Which families of needs (`within`) the total need holds, each counted once."""
+    needs = result.needs
+    if "within" not in needs.columns or not (needs["within"] != "").any():
+        return ""
+    names = dict(zip(needs["id"], needs["name"], strict=True))
+    members: dict[str, list[str]] = {}
+    for ident, within in zip(needs["id"], needs["within"], strict=True):
+        if within:
+            members.setdefault(str(within), []).append(names[ident])
+    held = "; ".join(f"{names[head]} (with {', '.join(inner)})"
+                     for head, inner in members.items())
+    return ("The total need counts each family of needs once, at the larger of the broader "
+            f"need and the sum of the needs within it: {held}.")

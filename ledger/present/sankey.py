@@ -12,7 +12,7 @@ from ledger.rules import intervals as iv
 from ledger.rules.reconcile import Reconciliation
 
 SANKEY_SHOWN = 10  # sources drawn one by one; the smaller ones share a node
-NOT_ALLOCATED = "Not allocated"
+NOT_ALLOCATED = "Not passed on"
 LAYERS = ("donor", "source", "need", "industry")
 
 

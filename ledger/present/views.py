@@ -3,6 +3,7 @@ and the report writers alike, so a page and a report sheet cannot disagree."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -91,19 +92,19 @@ def references(result: Reconciliation) -> pd.DataFrame:
     return pd.DataFrame({"ref": grouped.index.to_numpy(), "rows": grouped.to_numpy()})
 
 
-OVER_ALLOCATION_WORDS = {OverAllocation.CERTAIN.value: "over-allocated",
-                         OverAllocation.POSSIBLE.value: "possibly over-allocated",
+OVER_ALLOCATION_WORDS = {OverAllocation.CERTAIN.value: "passes on more than it has",
+                         OverAllocation.POSSIBLE.value: "may pass on more than it has",
                          OverAllocation.NO.value: ""}
 
 
 def sources_table(result: Reconciliation) -> pd.DataFrame:
-    """Each source as read: available, allocated and headroom as ranges, and
+    """Each source as read: available, passed on and headroom as ranges, and
     over-allocation in words (never by colour alone)."""
     sources = result.sources
     return pd.DataFrame({
         "id": sources["id"], "source": sources["name"], "donor": sources["donor"],
         "bloc": sources["donor_bloc"],
-        **_ranges(sources, {"available": "available", "allocated": "allocated",
+        **_ranges(sources, {"available": "available", "allocated": "passed on",
                             "headroom": "headroom"}, result.currency),
         "over-allocation": sources["over_allocated"].map(OVER_ALLOCATION_WORDS),
     })
@@ -154,12 +155,47 @@ def _shares(frame: pd.DataFrame, key: str) -> list[str]:
 
 
 def needs_table(result: Reconciliation) -> pd.DataFrame:
-    """Each need as read: need, covered, gap (signed) and what it lacks, coverage."""
+    """Each need as read: need, covered, gap (signed) and what it lacks, coverage; a
+    need with others within it carries them, and says so; one no one sizes says so."""
     needs = result.needs
-    return pd.DataFrame({"id": needs["id"], "name": needs["name"], "category": needs["category"],
-                         **_ranges(needs, {"need": "need", "covered": "covered", "gap": "gap",
-                                           "uncovered": "uncovered"}, result.currency),
-                         "coverage": _shares(needs, "coverage")})
+    table = pd.DataFrame({"id": needs["id"], "name": needs["name"],
+                          "category": needs["category"],
+                          **_ranges(needs, {"need": "need", "covered": "covered", "gap": "gap",
+                                            "uncovered": "uncovered"}, result.currency),
+                          "coverage": _shares(needs, "coverage")})
+    unstated = ~needs["stated"].to_numpy(dtype=bool)
+    for column in ("need", "gap", "uncovered", "coverage"):
+        table.loc[unstated, column] = NOT_STATED
+    if (needs["within"] != "").any():
+        names = dict(zip(needs["id"], needs["name"], strict=True))
+        table.insert(3, "within", [names.get(w, "") for w in needs["within"]])
+    return table
+
+
+NOT_STATED = "not stated"
+STAGE_LABELS = {"pledged": "pledged or further", "committed": "committed or further",
+                "allocated": "allocated or paid out", "disbursed": "paid out",
+                "assumed": "assumed (reported by no one)"}
+
+
+def stages_table(result: Reconciliation) -> pd.DataFrame:
+    """The funnel as read: per stage (counting itself and every later one) the money
+    covering needs, the gap and the coverage left, and what of the money is loans and
+    guarantees; then the assumed money apart. A ledger that states no need shows the
+    money alone."""
+    stages = result.stages
+    table = pd.DataFrame({"stage": stages["stage"].map(STAGE_LABELS),
+                          **_ranges(stages, {"covered": "covered", "gap": "gap"},
+                                    result.currency),
+                          "coverage": _shares(stages, "coverage"),
+                          **_ranges(stages, {"loan": "of which loans",
+                                             "guarantee": "of which guarantees"},
+                                    result.currency)})
+    assumed = (stages["stage"] == "assumed").to_numpy()
+    table.loc[assumed, ["gap", "coverage"]] = "—"
+    if math.isnan(result.totals["need"][1]):
+        table.loc[:, ["gap", "coverage"]] = NOT_STATED
+    return table
 
 
 def industry_table(result: Reconciliation) -> pd.DataFrame:
@@ -184,7 +220,8 @@ def payer_supplier_table(result: Reconciliation) -> pd.DataFrame:
                          **_ranges(payer, {"amount": "amount"}, result.currency)})
 
 
-YEAR_COLUMNS = ("need", "pledged", "committed", "disbursed", "covered", "gap", "cumulative_gap")
+YEAR_COLUMNS = ("need", "pledged", "committed", "allocated", "disbursed", "covered", "early",
+                "gap", "cumulative_gap")
 
 
 def years_readable(result: Reconciliation) -> pd.DataFrame:

@@ -21,7 +21,7 @@ def _over(f: Finding) -> str:
     how = " (in {} at the source's date)".format(f.numbers["currency"]) if (
         f.numbers["in_source_currency"]) else ""
     overlap = "" if f.code == "over_allocated" else "; the ranges overlap"
-    return (f"{f.numbers['name']}: allocates {_amount(f, 'allocated')} of "
+    return (f"{f.numbers['name']}: passes on {_amount(f, 'allocated')} of "
             f"{_amount(f, 'available')} available{how}{overlap}")
 
 
@@ -83,7 +83,7 @@ SENTENCES: dict[str, Callable[[Finding], str]] = {
                              f"{f.numbers['last']}, more than {f.numbers['days']} days before "
                              f"the valuation date ({f.numbers['valued_on']}); add newer rates "
                              "to data/fx_rates.csv"),
-    "source_unused": lambda f: f"{f.count:,} source(s) with nothing allocated",
+    "source_unused": lambda f: f"{f.count:,} source(s) that pass nothing on",
     "assumption": lambda f: (f"{f.count:,} figure(s) are illustrative assumptions, not "
                              "reported by anyone"),
     "superseded": lambda f: (f"{f.count:,} row(s) replaced by a later revision count no more: "

@@ -32,12 +32,13 @@ from ledger.rules.flowsums import (
 from ledger.rules.intervals import Interval
 from ledger.rules.scenario import Scenario, Valued, apply
 from ledger.rules.source_use import by_instrument, judge_over_allocation, source_use
-from ledger.rules.stages import STAGES
+from ledger.rules.stages import STAGES, stage_or_further
 from ledger.rules.timeline import Dated, years_table
 from ledger.rules.whopays import donor_composition, industry_split, payer_supplier
 from ledger.rules.whopays import industry_by_category as by_category
 
-_LAZY_PARTS = ("years", "sources", "industry_by_category", "checks", "instruments", "findings")
+_LAZY_PARTS = ("years", "sources", "industry_by_category", "checks", "instruments", "findings",
+               "stages")
 
 __all__ = ["Interval", "Reconciliation", "aggregate_flows", "reconcile", "row_blocs"]
 
@@ -92,7 +93,7 @@ class Reconciliation:
     def years(self) -> pd.DataFrame:
         """year, need_*, covered_*, pledged_*, committed_*, disbursed_*, gap_*"""
         given = self._inputs
-        return _years(self.valued.frame, given.kinds, given.need_rows, given.codes)
+        return _years(self.valued.frame, given.kinds, self.needs, given.codes)
 
     @cached_property
     def sources(self) -> pd.DataFrame:
@@ -118,6 +119,29 @@ class Reconciliation:
     def instruments(self) -> pd.DataFrame:
         """instrument, available_*, allocated_* over sources."""
         return by_instrument(self.valued.frame, self._inputs.need_rows["id"])
+
+    @cached_property
+    def stages(self) -> pd.DataFrame:
+        """The funnel: per stage (pledged, committed, allocated, disbursed), covered, gap
+        and coverage counting that stage and every later one; then what is assumed
+        (status assumption). Each with what of it is loans and guarantees."""
+        frame = self.valued.frame
+        into = self._inputs.kinds.flow & frame["to"].isin(self._inputs.need_rows["id"]).to_numpy()
+        flows = frame.loc[into, ["to", "status", "instrument", "value_low", "value_high"]]
+        rows = []
+        for stage, statuses in [*((s, stage_or_further(s)) for s in STAGES),
+                                ("assumed", ("assumption",))]:
+            counted = flows[flows["status"].isin(statuses).to_numpy()]
+            totals = _totals(_needs(self._inputs.need_rows, counted))
+            row: dict[str, object] = {"stage": stage}
+            for name in ("covered", "gap", "coverage"):
+                row[f"{name}_low"], row[f"{name}_high"] = totals[name]
+            for instrument in ("loan", "guarantee"):
+                part = counted[(counted["instrument"] == instrument).to_numpy()]
+                row[f"{instrument}_low"], row[f"{instrument}_high"] = _totals(
+                    _needs(self._inputs.need_rows, part))["covered"]
+            rows.append(row)
+        return pd.DataFrame(rows)
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -260,33 +284,49 @@ def _reconciled(ledger: Ledger, valued: Valued, scenario: Scenario, rates: RateT
     )
 
 
-def _years(frame: pd.DataFrame, kinds: RowKinds, need_rows: pd.DataFrame,
+def _years(frame: pd.DataFrame, kinds: RowKinds, needs: pd.DataFrame,
            codes: Codes) -> pd.DataFrame:
-    """The year-by-year table, from integer codes (a million flows stay arrays)."""
+    """The year-by-year table, from integer codes (a million flows stay arrays). A
+    family of needs is one need here (its head's period, the family's size), money
+    into any member counts for it, and a need no one sizes is left out with its money,
+    as in the totals."""
     is_flow = kinds.flow
+    head = _heads(needs)
+    counted = (needs["head"] & needs["stated"]).to_numpy(dtype=bool)
+    group = np.full(len(needs), -1)
+    group[counted] = np.arange(int(counted.sum()))
     to_code, to_names = codes["to"]
-    need_of_name = pd.Index(need_rows["id"]).get_indexer(to_names)  # few distinct targets
-    flow_need = need_of_name[to_code] if len(to_code) else np.array([], dtype=np.int64)
+    need_of_name = pd.Index(needs["id"]).get_indexer(to_names)  # few distinct targets
+    group_of_name = np.where(need_of_name >= 0, group[head[np.maximum(need_of_name, 0)]], -1)
+    flow_need = group_of_name[to_code] if len(to_code) else np.array([], dtype=np.int64)
     into = flow_need >= 0
     status_all, status_names = pd.factorize(frame["status"])  # Arrow's hashing, all rows
     status_code = status_all[is_flow]
     stage_of_name = np.array([STAGES.index(s) if s in STAGES else -1 for s in status_names]
                              + [-1], dtype=np.int64)
-
-    def column(name: str, rows: np.ndarray) -> np.ndarray:
-        return frame[name].to_numpy()[rows]
-
-    is_need = kinds.need
-    needs = Dated(column("date", is_need), column("end", is_need),
-                  column("value_low", is_need).astype(float),
-                  column("value_high", is_need).astype(float),
-                  np.arange(int(is_need.sum())))
+    need_rows = np.flatnonzero(kinds.need)[counted]
+    dated = Dated(frame["date"].to_numpy()[need_rows], frame["end"].to_numpy()[need_rows],
+                  needs["need_low"].to_numpy(dtype=float)[counted],
+                  needs["need_high"].to_numpy(dtype=float)[counted],
+                  np.arange(len(need_rows)))
     flow_rows = np.flatnonzero(is_flow)[into]
     flows = Dated(frame["date"].to_numpy()[flow_rows], frame["end"].to_numpy()[flow_rows],
                   frame["value_low"].to_numpy(dtype=float)[flow_rows],
                   frame["value_high"].to_numpy(dtype=float)[flow_rows],
                   flow_need[into], stage_of_name[status_code][into])
-    return years_table(needs, flows)
+    return years_table(dated, flows)
+
+
+def _heads(needs: pd.DataFrame) -> np.ndarray:
+    """Each need's family head (its own position when it heads one)."""
+    parent = pd.Index(needs["id"]).get_indexer(needs["within"])
+    head = np.arange(len(needs))
+    for _ in range(len(needs)):  # a chain is at most as long as the needs are many
+        up = parent[head]
+        if not (up >= 0).any():
+            break
+        head = np.where(up >= 0, up, head)
+    return head
 
 
 def default_rates() -> RateTable:
@@ -353,12 +393,12 @@ def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
                 blocs: dict[str, str] | None = None, most: int = 60) -> pd.DataFrame:
     """The total gap as known on each day a row changed the ledger (at most `most`
     days, spread over the history, the last always kept): date, gap_low, gap_high,
-    need_low, need_high, and the ids of the rows dated that day."""
+    need_low, need_high, and the ids of the rows published that day."""
     blocs = blocs if blocs is not None else load_blocs()
     donor_bloc, industry_bloc = row_blocs(ledger, blocs)
     with_blocs = replace(ledger, frame=ledger.frame.assign(
         donor_bloc=donor_bloc, industry_bloc=industry_bloc))
-    dates = ledger.frame["date"].to_numpy(dtype="datetime64[D]")
+    dates = ledger.frame["published"].to_numpy(dtype="datetime64[D]")  # when each was known
     days = np.unique(dates)
     if len(days) > most:
         days = days[np.unique(np.linspace(0, len(days) - 1, most).round().astype(int))]
@@ -369,7 +409,7 @@ def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
         frame = valued.frame
         kind = frame["kind"].to_numpy()
         need_rows = frame.loc[kind == "need", ["id", "name", "category", "value_low",
-                                             "value_high", "row"]]
+                                             "value_high", "row", "within"]]
         into = (kind == "flow") & frame["to"].isin(need_rows["id"]).to_numpy()
         flows = frame.loc[into, ["to", "value_low", "value_high"]]
         totals = _totals(_needs(need_rows, flows))

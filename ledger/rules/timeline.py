@@ -82,6 +82,11 @@ def years_table(needs: Dated, flows: Dated) -> pd.DataFrame:
         for code, name in enumerate(STAGES):
             here = stage == code
             table[f"{name}_{bound}"] = np.bincount(flow_col[here], flow_part[here], count)
+        # money dated in a year before its need's period starts: counted towards the
+        # need (in the cumulative gap) and shown as early
+        first_year = _years_of(needs.start)[flows.group[flow_at]] if len(flow_at) else flow_year
+        early = flow_year < first_year
+        table[f"early_{bound}"] = np.bincount(flow_col[early], flow_part[early], count)
         cells = len(needs.low) * count
         table[f"_need_grid_{bound}"] = np.bincount(
             needs.group[need_at] * count + need_col, need_part, cells).reshape(-1, count)

@@ -42,7 +42,7 @@ if split.europe_to_us.rests_on_assumptions:
                "assumption, reported by no one).")
 st.subheader("Who pays, through which source, for what")
 st.caption("Widths in the diagram are the midpoints of the ranges; hover for the range. "
-           "Money no flow takes ends in *Not allocated*.")
+           "Money no flow takes ends in *Not passed on*.")
 with st.container(key="sankey-wide"):  # a narrow screen gets the ranked list instead
     expand = False
     if len(result.sources) > SANKEY_SHOWN:

@@ -51,7 +51,7 @@ counts. *As known on* shows the ledger as it stood on any day.
 
 **Known limits.** Needs that may overlap (the armament programme and the Commission's
 military needs for 2026–27) are not netted. Much of the record's money is not attributed
-to any need here, and is shown as not allocated. Trackers record money given, not needs.
+to any need here, and is shown as not passed on. Trackers record money given, not needs.
 """)
 rates_day = view.result.rates_latest if view.result is not None else None
 if rates_day is not None:

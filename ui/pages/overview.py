@@ -14,7 +14,9 @@ from ledger.api import (
     gap_table,
     headline_block,
     how_to_cite,
+    needs_table,
     references_behind,
+    stages_table,
 )
 from ui.pins import link_to_view
 from ui.view import get, need_result, reported_result
@@ -30,23 +32,43 @@ if block.rests_on_assumptions:
     st.warning(block.notice() + " *Show: Public record only* in the sidebar leaves every "
                "assumption out.", icon=":material/warning:")
 
-# two by two: a range such as "€881–890 bn" is cut short in four narrow columns
-top, bottom = st.columns(2), st.columns(2)
-for place, key in ((top[0], "gap"), (top[1], "coverage"), (bottom[0], "need"),
-                   (bottom[1], "covered")):
-    figure = block[key]
-    place.metric(figure.label, block.text(key), border=True, help=figure.help)
-    if block.rests_on_assumptions and figure.reported is not None:
-        reported_text = figure.text(c, figure.reported)
-        place.caption(f"{reported_text} reported + {figure.text(c, figure.assumed)} assumed"
-                      if figure.assumed is not None
-                      else f"Counting only what is reported: {reported_text}")
+if block.states_no_need:
+    # a tracker: who gives what, by stage, aim and year; no gap, no coverage
+    left, right = st.columns(2)
+    left.metric("Money recorded", block.text("covered"), border=True,
+                help="Every flow into an aim, at the stages the sidebar counts.")
+    right.metric("Aims", f"{len(result.needs):,}", border=True,
+                 help="What the money is for (a tracker's aid categories); no one states "
+                 "their size, so no gap or coverage is stated.")
+else:
+    # two by two: a range such as "€881–890 bn" is cut short in four narrow columns
+    top, bottom = st.columns(2), st.columns(2)
+    for place, key in ((top[0], "gap"), (top[1], "coverage"), (bottom[0], "need"),
+                       (bottom[1], "covered")):
+        figure = block[key]
+        place.metric(figure.label, block.text(key), border=True, help=figure.help)
+        if block.rests_on_assumptions and figure.reported is not None:
+            reported_text = figure.text(c, figure.reported)
+            place.caption(f"{reported_text} reported + {figure.text(c, figure.assumed)} "
+                          "assumed" if figure.assumed is not None
+                          else f"Counting only what is reported: {reported_text}")
 surplus = block["surplus"]
 if surplus.value[1] > 0:
     st.caption(
         f"The gap is what each need lacks, added up: a surplus of {block.text('surplus')} "
         f"on some needs does not fill other needs' gaps (netted against them, the gap "
         f"would read {block.text('net_gap')}). Coverage counts each need at most in full.")
+if block.families:
+    st.caption(plain(block.families))
+stage_rows = stages_table(result)
+key_table(stage_rows, "stages", ["stage", "covered", "coverage"],
+          alt="Money by stage, each stage counting itself and every later one: "
+          + "; ".join(f"{s} {m}" for s, m in zip(stage_rows["stage"], stage_rows["covered"],
+                                                  strict=True)) + ".")
+if block.states_no_need:
+    aims = needs_table(result)[["name", "category", "covered"]]
+    key_table(aims, "aims", ["name", "covered"],
+              alt=f"Money recorded for each of {len(aims)} aims.")
 
 chart(coverage_gap(result, reported), gap_table(result),
       references_behind(result, "coverage-gap"), "coverage-gap")

@@ -1,4 +1,4 @@
-"""Sources: available against allocated, over-allocation named in words."""
+"""Sources: available against passed on, over-allocation named in words."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ st.title("Sources")
 chart(sources_chart(result, reported_result()), result.sources.drop(columns=["row"]),
       references_behind(result, "sources"), "sources")
 key_table(sources_table(result).drop(columns=["id"]), "sources",
-          ["source", "available", "allocated"],
-          alt=f"{len(result.sources)} sources: what each has available and what it allocates.")
+          ["source", "available", "passed on"],
+          alt=f"{len(result.sources)} sources: what each has available and what it passes on.")
 
 st.subheader("Money by instrument")
 st.caption("Each source's own money by what kind it is (loans are repaid), and what flows "

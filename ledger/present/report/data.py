@@ -15,6 +15,7 @@ from ledger.present.csvout import FORMULA_START, Number, csv_bytes, neutralise
 from ledger.present.report import jsontext
 from ledger.present.wording import message
 from ledger.rules.reconcile import Reconciliation
+from ledger.rules.stages import STAGES
 
 __all__ = ["FORMULA_START", "neutralise"]
 
@@ -22,8 +23,10 @@ CSV_COLUMNS = (
     "id", "name", "category", "need_low", "need_high", "covered_low", "covered_high",
     "gap_low", "gap_high", "coverage_low", "coverage_high", "currency",
 )
+YEAR_FIELDS = ("need", "pledged", "committed", "allocated", "disbursed", "early", "gap",
+               "cumulative_gap")
 JSON_FIELDS = ("currency", "fx", "scenario", "data_version", "totals", "needs", "sources",
-               "industry", "industry_by_category", "years", "checks", "instruments",
+               "industry", "industry_by_category", "years", "stages", "checks", "instruments",
                "payer_supplier", "reported", "findings", "link")
 
 
@@ -134,9 +137,12 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
         "industry": who_pays["industry"],
         "industry_by_category": who_pays["industry_by_category"],
         "years": [{"year": int(r["year"]), **{name: _pair(r[f"{name}_low"], r[f"{name}_high"])
-                                             for name in ("need", "pledged", "committed",
-                                                          "disbursed", "gap")}}
+                                             for name in YEAR_FIELDS}}
                   for r in result.years.to_dict("records")],
+        "stages": [{"stage": r["stage"], "covered": _pair(r["covered_low"], r["covered_high"]),
+                    "gap": _pair(r["gap_low"], r["gap_high"]),
+                    "coverage": _pair(r["coverage_low"], r["coverage_high"], "ratio")}
+                   for r in result.stages.to_dict("records") if r["stage"] in STAGES],
         "checks": [
             {"id": r.id, "name": r.name, "to": r.to, "ref": r.ref,
              "date": r.date.date().isoformat(),

@@ -13,7 +13,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from ledger.present import charts, views
-from ledger.present.headline import headline_block
+from ledger.present.headline import Headline, headline_block
 from ledger.present.report.data import provenance, rates_table
 from ledger.present.wording import findings_table
 from ledger.rules.reconcile import Reconciliation
@@ -79,6 +79,18 @@ def scenario_line(result: Reconciliation) -> str:
     return "; ".join([*words, rates] if words else [f"the default view, {rates}"])
 
 
+def _headline_html(block: Headline, metrics: list[tuple[str, str]]) -> str:
+    """The headline figures as cards, the families of needs the total counts once, and
+    the heading of the stage funnel that follows."""
+    cards = "".join(f'<div class="metric"><div class="label">{escape(label)}</div>'
+                    f'<div class="value">{escape(value)}</div></div>'
+                    for label, value in metrics)
+    families = f'<p class="muted">{escape(block.families)}</p>' if block.families else ""
+    return (f'<div class="metrics">{cards}</div>{families}<h2>By stage</h2>'
+            '<p class="muted">Each stage counts itself and every later one: a payment that '
+            "fulfils a commitment is counted once.</p>")
+
+
 def to_html(result: Reconciliation, generated_at: dt.datetime, *,
             inline_plotly: bool = True, reported: Reconciliation | None = None) -> bytes:
     c = result.currency
@@ -98,10 +110,8 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         f"generated {escape(generated_at.isoformat())} UTC</p>",
         f'<p class="lead">{escape(block.sentence)}</p>', notice,
         f'<p><strong>Scenario:</strong> {escape(scenario_line(result))}</p>',
-        '<div class="metrics">' + "".join(
-            f'<div class="metric"><div class="label">{escape(label)}</div>'
-            f'<div class="value">{escape(value)}</div></div>' for label, value in metrics)
-        + "</div>",
+        _headline_html(block, metrics),
+        _table(views.stages_table(result)),
         "<h2>Coverage gap per need</h2>",
         _figure(charts.coverage_gap(result, reported), "coverage-gap"),
         _table(views.needs_table(result)),

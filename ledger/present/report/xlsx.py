@@ -22,7 +22,7 @@ from ledger.present.report.data import (
     provenance,
     rates_table,
 )
-from ledger.present.views import checks_table, ledger_table, references
+from ledger.present.views import checks_table, ledger_table, references, stages_table
 from ledger.present.wording import findings_table
 from ledger.rules.reconcile import Reconciliation
 
@@ -148,7 +148,7 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
         b.cell(sheet, row, 1, low, style)
         b.cell(sheet, row, 2, high, style)
         sheet.write_string(row, 3, figure.text(c, (low, high)))
-    row = 4 + len(lines) + 1
+    row = _funnel(b, sheet, result, 4 + len(lines) + 1)
     sheet.write_string(row, 0, "How this report was made", b.head)
     sheet.write_string(row, 1, "", b.head)
     made = [*provenance(result, generated_at.date()),
@@ -159,6 +159,21 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
         sheet.write_string(row, 1, neutralise(value))
     sheet.freeze_panes(1, 0)
     _gap_chart(b, sheet, need_rows, row + 2, c, result.needs)
+
+
+def _funnel(b: _Book, sheet: Any, result: Reconciliation, row: int) -> int:
+    """The stage funnel under the headline; returns the row after it."""
+    table = stages_table(result)
+    sheet.write_string(row, 0, "By stage (each counting every later one)", b.head)
+    for col, name in enumerate(("covered", "gap", "coverage"), start=1):
+        sheet.write_string(row, col, name, b.head)
+    for label, covered, gap, coverage in zip(table["stage"], table["covered"], table["gap"],
+                                             table["coverage"], strict=True):
+        row += 1
+        sheet.write_string(row, 0, neutralise(str(label)), b.bold)
+        for col, text in enumerate((covered, gap, coverage), start=1):
+            sheet.write_string(row, col, str(text))
+    return row + 2
 
 
 def _gap_chart(b: _Book, sheet: Any, need_rows: int, at_row: int, currency: str,
