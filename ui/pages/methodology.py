@@ -32,6 +32,20 @@ gap. Coverage counts each need at most in full.
 Every headline says how much of it rests on assumptions, the coverage chart draws
 assumed money hatched, and *Show: Public record only* leaves every assumption out.
 
+**Stages.** Money moves through stages: *pledged* (promised), *committed* (agreed),
+*allocated* (earmarked for a specific delivery or payment) and *disbursed* (paid out).
+Each headline names the stage it counts, and *By stage* on the Overview counts each stage
+with every later one (pledged or further, committed or further, …). When a payment
+*fulfils* a commitment, the commitment counts only for what is left of it, so the same
+money is never counted twice. Loans, which are repaid, are shown apart from grants.
+
+**Families of needs.** A need can lie *within* a broader one (a sector within the whole
+reconstruction need). A family counts once: its need is the larger of the broader need and
+the needs within it added up, and money into any of them covers it.
+
+**Trackers.** A list of pledges states no need. Such a ledger shows who gives what, by
+stage, aim and year, and states no gap and no coverage.
+
 **Exchange rates.** The European Central Bank's daily reference rates, shipped with the
 software (nothing is fetched while you read). By default every amount is valued at one
 date, the latest rate; you can value each amount at its own date instead. A day without a
@@ -47,10 +61,13 @@ two ranges overlap; otherwise a warning says by how much the ledger is off.
 
 **Time.** A figure with an end date is spread evenly by day over its period. A row can
 revise an earlier one (a newer World Bank assessment replaces the older): only the latest
-counts. *As known on* shows the ledger as it stood on any day.
+counts. *As known on* shows the ledger as it stood on any day, keeping the rows published
+by then (the Commission's needs for 2026–2027 were published in November 2025). Money
+that arrives before a need's period starts counts toward it and is shown as *early*.
 
-**Known limits.** Needs that may overlap (the armament programme and the Commission's
-military needs for 2026–27) are not netted. Much of the record's money is not attributed
+**Known limits.** Needs that overlap count once only where the ledger says so with
+*within*; two estimates of one thing that the ledger does not link are both counted.
+Much of the record's money is not attributed
 to any need here, and is shown as not passed on. Trackers record money given, not needs.
 """)
 rates_day = view.result.rates_latest if view.result is not None else None
