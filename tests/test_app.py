@@ -552,3 +552,35 @@ def test_opening_the_data_page_starts_the_process_that_checks_uploads():
     assert forkserver._forkserver._forkserver_pid is None
     app("data")
     assert forkserver._forkserver._forkserver_pid is not None
+
+
+def test_a_tracker_that_states_no_need_shows_money_by_stage_and_no_gap_or_coverage():
+    # Germany commits 10 + 2 and delivers 6 of the 10; the US commits and delivers 20:
+    # committed or further 4 + 6 + 2 + 0 + 20 = 32, allocated or further 26
+    at = app("data")
+    at.file_uploader(key="upload").set_value(
+        ("tracker.csv", (DATA / "tracker.csv").read_bytes(), "text/csv"))
+    at.run()
+    at.button(key="use_upload").click().run()
+    at.switch_page("ui/pages/overview.py")
+    at.run()
+    assert not at.exception
+    shown = metrics(at)
+    assert "Gap" not in shown and "Coverage" not in shown
+    assert shown["Money recorded"] == "€32 bn"
+    assert "states no need" in at.markdown[0].value
+    page = " ".join(h.proto.body for h in at.get("html"))
+    assert "allocated or paid out" in page and "€26 bn" in page
+
+
+@pytest.mark.parametrize("upload", ["tracker.csv", "families.csv"])
+def test_every_page_draws_a_ledger_of_format_version_3(upload):
+    at = app("data")
+    at.file_uploader(key="upload").set_value((upload, (DATA / upload).read_bytes(), "text/csv"))
+    at.run()
+    at.button(key="use_upload").click().run()
+    for page in PAGES:
+        at.switch_page(f"ui/pages/{page}.py")
+        at.run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])

@@ -136,12 +136,23 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
                                   needs["covered_high"], COVERED_COLOUR, c,
                                   offsetgroup="covered"))
     top = largest_gap(result.needs)
-    title = "No needs in this ledger" if top is None else (
+    title = "No needs in this ledger" if result.needs.empty else (
+        _money_per_aim_title(result) if top is None else
         f"{top['name']} has the largest gap: "
         f"{money_range(top['uncovered_low'], top['uncovered_high'], c)}")
     return _figure(bars, {"barmode": "group",
                           "xaxis": {"title": {"text": f"bn {c} (bar: low, whisker: high)"}}},
                    title, height=max(300, 120 + 70 * len(needs)))
+
+
+def _money_per_aim_title(result: Reconciliation) -> str:
+    """A ledger that states no need: which aim receives the most, and that no gap is
+    stated."""
+    needs = result.needs
+    top = needs.loc[needs["covered_high"].idxmax()]
+    return (f"{top['name']} receives the most: "
+            f"{money_range(top['covered_low'], top['covered_high'], result.currency)}; "
+            "no need is stated, so no gap")
 
 
 LOG_SPAN = 100  # largest / smallest source from which the Sources chart uses a log axis

@@ -82,10 +82,12 @@ def showing(result: Reconciliation) -> str:
 
 
 def largest_gap(needs: pd.DataFrame) -> pd.Series | None:
-    """The need that lacks the most (uncovered, at the high end)."""
-    if needs.empty:
+    """The need that lacks the most (uncovered, at the high end), among those whose
+    size is stated; None when none is."""
+    uncovered = needs["uncovered_high"]
+    if needs.empty or uncovered.isna().all():
         return None
-    return needs.loc[needs["uncovered_high"].idxmax()]
+    return needs.loc[uncovered.idxmax()]
 
 
 def leading_industry_by_category(result: Reconciliation) -> pd.Series | None:
