@@ -232,3 +232,16 @@ def test_the_funnel_never_widens_and_the_last_years_cumulative_gap_is_the_total_
         last = years.iloc[-1]
         assert last["cumulative_gap_low"] == pytest.approx(gap[0], rel=1e-9, abs=1e-3)
         assert last["cumulative_gap_high"] == pytest.approx(gap[1], rel=1e-9, abs=1e-3)
+
+
+def test_a_trackers_csv_report_leaves_the_sizes_no_one_states_empty():
+    from ledger.present.report import render
+
+    book = ledger(
+        "u,need,Military aid,military,,,bn EUR,2025-01-02,,,,,,,,,,,,,,",
+        "s,source,S,,500,,bn EUR,2025-01-02,,,DE,,,,,,,,,,,",
+        "f,flow,F,military,50,,bn EUR,2025-01-02,s,u,,US,committed,,,,,,,,,",
+    )
+    lines = render(reconcile(book, Scenario(fx_date=DAY)), "csv").decode().splitlines()
+    assert lines[1] == "u,Military aid,military,,,50000000000.00,50000000000.00,,,,,EUR"
+    assert "nan" not in "".join(lines)

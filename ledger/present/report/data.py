@@ -198,6 +198,8 @@ def to_csv(result: Reconciliation) -> bytes:
                 cells.append(value)
             elif column.startswith("coverage"):
                 cells.append(float(value))
+            elif not math.isfinite(value):  # a size no one states: an empty cell
+                cells.append("")
             else:
                 cells.append(Number(f"{value:.2f}"))
         rows.append(cells)

@@ -133,6 +133,8 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
     sheet.write_string(0, 0, "Ukraine funding ledger — gap report", b.title)
     block = headline_block(result, reported)
     sheet.write_string(1, 0, neutralise(block.sentence))
+    if block.families:
+        sheet.write_string(2, 0, neutralise(block.families))
     sheet.write_string(3, 0, "Headline", b.head)
     sheet.write_string(3, 1, f"low ({c})", b.head)
     sheet.write_string(3, 2, f"high ({c})", b.head)
