@@ -125,21 +125,34 @@ class Reconciliation:
         """The funnel: per stage (pledged, committed, allocated, disbursed), covered, gap
         and coverage counting that stage and every later one; then what is assumed
         (status assumption). Each with what of it is loans and guarantees."""
+        given = self._inputs
         frame = self.valued.frame
-        into = self._inputs.kinds.flow & frame["to"].isin(self._inputs.need_rows["id"]).to_numpy()
-        flows = frame.loc[into, ["to", "status", "instrument", "value_low", "value_high"]]
+        need_ids = pd.Index(given.need_rows["id"])
+        flow_rows = np.flatnonzero(given.kinds.flow)
+        target = need_ids.get_indexer(frame["to"].to_numpy()[flow_rows])
+        into = target >= 0
+        flow_rows, target = flow_rows[into], target[into]
+        status_code, status_names = pd.factorize(frame["status"].to_numpy()[flow_rows])
+        instrument = frame["instrument"].to_numpy()[flow_rows]
+        values = {b: frame[f"value_{b}"].to_numpy(dtype=float)[flow_rows] for b in ("low", "high")}
+
+        def covered(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            at = target[mask]
+            return (np.bincount(at, values["low"][mask], len(need_ids)),
+                    np.bincount(at, values["high"][mask], len(need_ids)))
+
         rows = []
         for stage, statuses in [*((s, stage_or_further(s)) for s in STAGES),
                                 ("assumed", ("assumption",))]:
-            counted = flows[flows["status"].isin(statuses).to_numpy()]
-            totals = _totals(_needs(self._inputs.need_rows, counted))
+            counted = np.isin(status_code, [i for i, s in enumerate(status_names)
+                                            if s in statuses])
+            totals = _totals(_needs_covered(given.need_rows, *covered(counted)))
             row: dict[str, object] = {"stage": stage}
             for name in ("covered", "gap", "coverage"):
                 row[f"{name}_low"], row[f"{name}_high"] = totals[name]
-            for instrument in ("loan", "guarantee"):
-                part = counted[(counted["instrument"] == instrument).to_numpy()]
-                row[f"{instrument}_low"], row[f"{instrument}_high"] = _totals(
-                    _needs(self._inputs.need_rows, part))["covered"]
+            for kind in ("loan", "guarantee"):
+                row[f"{kind}_low"], row[f"{kind}_high"] = _totals(_needs_covered(
+                    given.need_rows, *covered(counted & (instrument == kind))))["covered"]
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -339,6 +352,12 @@ def _needs(need_rows: pd.DataFrame, flows_to_need: pd.DataFrame) -> pd.DataFrame
     family's head carries the family); gap, uncovered, surplus and coverage from
     those. `head`: the need counts in the totals; `stated`: someone states its size."""
     cov_low, cov_high = sum_by(flows_to_need, "to", pd.Index(need_rows["id"]))
+    return _needs_covered(need_rows, cov_low, cov_high)
+
+
+def _needs_covered(need_rows: pd.DataFrame, cov_low: np.ndarray, cov_high: np.ndarray
+                   ) -> pd.DataFrame:
+    """`_needs`, from the money into each need already summed."""
     family = families(need_rows, cov_low, cov_high)
     need_low, need_high = family.need_low, family.need_high
     cov_low, cov_high = family.covered_low, family.covered_high
