@@ -19,7 +19,7 @@ from ledger.reading.donors import bloc_shares
 from ledger.reading.schema import Ledger
 from ledger.rules import intervals as iv
 from ledger.rules.checks import check_findings, evaluate
-from ledger.rules.families import families
+from ledger.rules.families import Families, families
 from ledger.rules.findings import SEVERITY_ORDER, Finding, collect_findings
 from ledger.rules.flowsums import (
     FLOW_KEYS,
@@ -146,13 +146,19 @@ class Reconciliation:
                                 ("assumed", ("assumption",))]:
             counted = np.isin(status_code, [i for i, s in enumerate(status_names)
                                             if s in statuses])
-            totals = _totals(_needs_covered(given.need_rows, *covered(counted)))
+            found = families(given.need_rows, *covered(counted))
+            totals = _totals_of(found.need_low, found.need_high, found.covered_low,
+                                found.covered_high, found.head, found.stated)
             row: dict[str, object] = {"stage": stage}
             for name in ("covered", "gap", "coverage"):
                 row[f"{name}_low"], row[f"{name}_high"] = totals[name]
+            # a family's money is its members' money: what counts is every need whose
+            # family head counts (all of them in a ledger that states no need)
+            weight = _in_counted_family(given.need_rows, found)
             for kind in ("loan", "guarantee"):
-                row[f"{kind}_low"], row[f"{kind}_high"] = _totals(_needs_covered(
-                    given.need_rows, *covered(counted & (instrument == kind))))["covered"]
+                low, high = covered(counted & (instrument == kind))
+                row[f"{kind}_low"], row[f"{kind}_high"] = (float(low @ weight),
+                                                           float(high @ weight))
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -382,30 +388,51 @@ def _needs_covered(need_rows: pd.DataFrame, cov_low: np.ndarray, cov_high: np.nd
 
 
 def _totals(needs: pd.DataFrame) -> dict[str, Interval]:
+    """The totals of a needs table (`_needs`)."""
+    def column(name: str) -> np.ndarray:
+        return needs[name].to_numpy(dtype=float)
+
+    return _totals_of(column("need_low"), column("need_high"), column("covered_low"),
+                      column("covered_high"), needs["head"].to_numpy(dtype=bool),
+                      needs["stated"].to_numpy(dtype=bool))
+
+
+def _totals_of(need_low: np.ndarray, need_high: np.ndarray, cov_low: np.ndarray,
+               cov_high: np.ndarray, head: np.ndarray, stated: np.ndarray
+               ) -> dict[str, Interval]:
     """Over the families' heads whose size is stated: a need within another counts in
     its head, a need no one sizes in none. A surplus on one need never fills another
-    need's gap. With no stated need, every total is NaN (JSON null)."""
-    counted = needs[(needs["head"] & needs["stated"]).to_numpy(dtype=bool)]
-    if counted.empty:
+    need's gap. With no stated need, every total but the money is NaN (JSON null), and
+    the money is all the money into needs (what a tracker records)."""
+    counted = head & stated
+    if not counted.any():
         nothing = (float("nan"), float("nan"))
         return dict.fromkeys(("need", "covered", "gap", "surplus", "net_gap", "coverage"),
-                             nothing) | {"covered": _money_into(needs)}
+                             nothing) | {"covered": iv.total(cov_low[head], cov_high[head])}
+    need_low, need_high = need_low[counted], need_high[counted]
+    cov_low, cov_high = cov_low[counted], cov_high[counted]
+    gap = iv.difference(need_low, need_high, cov_low, cov_high)
+    need, covered = iv.total(need_low, need_high), iv.total(cov_low, cov_high)
+    return {"need": need, "covered": covered,
+            "gap": iv.total(*iv.positive_part(*gap)),
+            "surplus": iv.total(*iv.negative_part(*gap)),
+            "net_gap": iv.difference(*need, *covered),
+            "coverage": iv.covered_share(cov_low, cov_high, need_low, need_high)}
 
-    def column_sum(name: str) -> Interval:
-        return iv.total(counted[f"{name}_low"].to_numpy(), counted[f"{name}_high"].to_numpy())
 
-    need, covered = column_sum("need"), column_sum("covered")
-    coverage = iv.covered_share(*(counted[c].to_numpy() for c in (
-        "covered_low", "covered_high", "need_low", "need_high")))
-    return {"need": need, "covered": covered, "gap": column_sum("uncovered"),
-            "surplus": column_sum("surplus"), "net_gap": iv.difference(*need, *covered),
-            "coverage": coverage}
-
-
-def _money_into(needs: pd.DataFrame) -> Interval:
-    """All money into needs (heads carry their families): what a tracker records."""
-    heads = needs[needs["head"].to_numpy(dtype=bool)]
-    return iv.total(heads["covered_low"].to_numpy(), heads["covered_high"].to_numpy())
+def _in_counted_family(need_rows: pd.DataFrame, found: Families) -> np.ndarray:
+    """1 for each need whose family counts in the totals (every need when none is
+    stated), else 0."""
+    counted = found.head & found.stated
+    if not counted.any():
+        return np.ones(len(counted))
+    head = np.arange(len(counted))
+    for _ in range(len(counted)):
+        up = found.parent[head]
+        if not (up >= 0).any():
+            break
+        head = np.where(up >= 0, up, head)
+    return counted[head].astype(float)
 
 
 def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
