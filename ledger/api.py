@@ -103,6 +103,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "references_behind": ("ledger.present.views", "references_behind"),
     "sources_table": ("ledger.present.views", "sources_table"),
     "stages_table": ("ledger.present.views", "stages_table"),
+    "donor_blocs_table": ("ledger.present.views", "donor_blocs_table"),
     "needs_table": ("ledger.present.views", "needs_table"),
     "years_readable": ("ledger.present.views", "years_readable"),
     "headline": ("ledger.present.insights", "headline"),
@@ -178,6 +179,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.present.views import (
         COUNTED,
         checks_table,
+        donor_blocs_table,
         filter_ledger,
         flows_table,
         instruments_table,

@@ -571,6 +571,8 @@ def test_a_tracker_that_states_no_need_shows_money_by_stage_and_no_gap_or_covera
     assert "states no need" in at.markdown[0].value
     page = " ".join(h.proto.body for h in at.get("html"))
     assert "allocated or paid out" in page and "€26 bn" in page
+    assert "table-givers" in page and "table-money-by-year" in page
+    assert "2025" in page  # the money by year: Germany's and the US's commitments
 
 
 @pytest.mark.parametrize("upload", ["tracker.csv", "families.csv"])

@@ -142,3 +142,22 @@ def test_charts_built_from_plotly_json_are_valid_and_unchanged_when_plotly_check
     for figure in figures:
         spec = figure.to_dict()
         assert go.Figure(spec).to_dict() == spec, charts.title_of(figure)
+
+
+def test_a_tracker_states_no_gap_in_the_timeline_charts():
+    import datetime as dt
+
+    from ledger.present.charts import gap_history_chart, title_of, years_chart
+    from ledger.reading.schema import read_ledger
+    from ledger.rules.reconcile import default_rates, gap_history, reconcile
+    from ledger.rules.scenario import Scenario
+
+    from .conftest import DATA
+
+    tracker = read_ledger(DATA / "tracker.csv")
+    result = reconcile(tracker, Scenario(fx_date=dt.date(2025, 6, 2)))
+    # committed and allocated money of 2025: 4 + 6 + 2 + 0 + 20 = 32 bn
+    assert title_of(years_chart(result)) == (
+        "2025 records the most money: €32 bn; no need is stated, so no gap")
+    history = gap_history(tracker, Scenario(), default_rates())
+    assert "no gap" in title_of(gap_history_chart(history, "EUR"))

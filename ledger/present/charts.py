@@ -455,10 +455,16 @@ def years_chart(result: Reconciliation) -> go.Figure:
         "customdata": [money_range(lo, hi, c) for lo, hi in
                        zip(years["need_low"], years["need_high"], strict=True)],
         "hovertemplate": "need %{customdata}<extra></extra>"})
-    worst = years.loc[years["gap_high"].idxmax()]
-    title = (f"{int(worst['year'])} lacks the most: "
-             f"{money_range(worst['gap_low'], worst['gap_high'], c)} not covered by money "
-             "dated that year")
+    if years["gap_high"].isna().all():  # no need is stated: money by year alone
+        busiest = years.loc[years["covered_high"].idxmax()]
+        title = (f"{int(busiest['year'])} records the most money: "
+                 f"{money_range(busiest['covered_low'], busiest['covered_high'], c)}; "
+                 "no need is stated, so no gap")
+    else:
+        worst = years.loc[years["gap_high"].idxmax()]
+        title = (f"{int(worst['year'])} lacks the most: "
+                 f"{money_range(worst['gap_low'], worst['gap_high'], c)} not covered by "
+                 "money dated that year")
     return _figure(traces, {"barmode": "stack", "xaxis": {"type": "category"},
                             "yaxis": {"title": {"text": f"bn {c} (bars: low ends, by status)"}}},
                    title, height=420)
@@ -470,6 +476,10 @@ def gap_history_chart(history: pd.DataFrame, currency: str) -> go.Figure:
     c = currency
     if history.empty:
         return _figure([], {}, "No dated figures", height=420)
+    if history["gap_high"].isna().all():
+        return _figure([], {}, "No need is stated on any day, so there is no gap to follow",
+                       height=240)
+    history = history[history["gap_high"].notna().to_numpy()]  # days before any need
     x = [d.isoformat() for d in history["date"]]
     hover = [f"{safe(r)}<br>{money_range(lo, hi, c)}" for r, lo, hi in
              zip(history["rows"], history["gap_low"], history["gap_high"], strict=True)]

@@ -214,6 +214,18 @@ def industry_by_category_table(result: Reconciliation) -> pd.DataFrame:
                          "share of known industry": _shares(table, "share_of_known")})
 
 
+def donor_blocs_table(result: Reconciliation) -> pd.DataFrame:
+    """Money into needs by the bloc of the donors who gave it (through pools, pro rata),
+    the largest first."""
+    payer = result.payer_supplier
+    if payer.empty:
+        return pd.DataFrame(columns=["who pays", "amount"])
+    sums = payer.groupby("donor_bloc", sort=False)[["amount_low", "amount_high"]].sum()
+    sums = sums.sort_values("amount_high", ascending=False, kind="stable")
+    return pd.DataFrame({"who pays": sums.index.to_numpy(),
+                         **_ranges(sums.reset_index(), {"amount": "amount"}, result.currency)})
+
+
 def payer_supplier_table(result: Reconciliation) -> pd.DataFrame:
     payer = result.payer_supplier
     return pd.DataFrame({"who pays": payer["donor_bloc"], "whose industry": payer["industry_bloc"],

@@ -312,6 +312,9 @@ def _years(frame: pd.DataFrame, kinds: RowKinds, needs: pd.DataFrame,
     is_flow = kinds.flow
     head = _heads(needs)
     counted = (needs["head"] & needs["stated"]).to_numpy(dtype=bool)
+    tracker = not counted.any()  # no need stated: the money by year alone
+    if tracker:
+        counted = needs["head"].to_numpy(dtype=bool)
     group = np.full(len(needs), -1)
     group[counted] = np.arange(int(counted.sum()))
     to_code, to_names = codes["to"]
@@ -324,16 +327,22 @@ def _years(frame: pd.DataFrame, kinds: RowKinds, needs: pd.DataFrame,
     stage_of_name = np.array([STAGES.index(s) if s in STAGES else -1 for s in status_names]
                              + [-1], dtype=np.int64)
     need_rows = np.flatnonzero(kinds.need)[counted]
+    sizes = {b: np.nan_to_num(needs[f"need_{b}"].to_numpy(dtype=float)[counted])
+             for b in ("low", "high")}
     dated = Dated(frame["date"].to_numpy()[need_rows], frame["end"].to_numpy()[need_rows],
-                  needs["need_low"].to_numpy(dtype=float)[counted],
-                  needs["need_high"].to_numpy(dtype=float)[counted],
-                  np.arange(len(need_rows)))
+                  sizes["low"], sizes["high"], np.arange(len(need_rows)))
     flow_rows = np.flatnonzero(is_flow)[into]
     flows = Dated(frame["date"].to_numpy()[flow_rows], frame["end"].to_numpy()[flow_rows],
                   frame["value_low"].to_numpy(dtype=float)[flow_rows],
                   frame["value_high"].to_numpy(dtype=float)[flow_rows],
                   flow_need[into], stage_of_name[status_code][into])
-    return years_table(dated, flows)
+    table = years_table(dated, flows)
+    if tracker:  # no need is stated: no need falls due and there is no gap to state
+        for name in ("need", "gap", "cumulative_gap"):
+            for bound in ("low", "high"):
+                if f"{name}_{bound}" in table.columns:
+                    table[f"{name}_{bound}"] = np.nan
+    return table
 
 
 def _heads(needs: pd.DataFrame) -> np.ndarray:

@@ -10,6 +10,7 @@ from ledger.api import (
     LICENCE,
     checks_table,
     coverage_gap,
+    donor_blocs_table,
     findings_table,
     gap_table,
     headline_block,
@@ -17,6 +18,7 @@ from ledger.api import (
     needs_table,
     references_behind,
     stages_table,
+    years_readable,
 )
 from ui.pins import link_to_view
 from ui.view import get, need_result, reported_result
@@ -61,14 +63,26 @@ if surplus.value[1] > 0:
 if block.families:
     st.caption(plain(block.families))
 stage_rows = stages_table(result)
+st.markdown("**By stage** — each stage counts itself and every later one")
 key_table(stage_rows, "stages", ["stage", "covered", "coverage"],
           alt="Money by stage, each stage counting itself and every later one: "
           + "; ".join(f"{s} {m}" for s, m in zip(stage_rows["stage"], stage_rows["covered"],
                                                   strict=True)) + ".")
 if block.states_no_need:
     aims = needs_table(result)[["name", "category", "covered"]]
+    st.markdown("**For what**")
     key_table(aims, "aims", ["name", "covered"],
               alt=f"Money recorded for each of {len(aims)} aims.")
+    givers = donor_blocs_table(result)
+    st.markdown("**Who gives**")
+    key_table(givers, "givers", ["who pays", "amount"],
+              alt=f"Money recorded by the bloc of its donors ({len(givers)} blocs).")
+    st.markdown("**When**")
+    by_year = years_readable(result)
+    by_year = by_year[[c for c in ("year", "pledged", "committed", "allocated", "disbursed",
+                                   "covered") if c in by_year.columns]]
+    key_table(by_year, "money-by-year", ["year", "covered"],
+              alt=f"Money recorded by year and stage ({len(by_year)} years).")
 
 chart(coverage_gap(result, reported), gap_table(result),
       references_behind(result, "coverage-gap"), "coverage-gap")
