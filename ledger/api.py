@@ -64,6 +64,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "diff": ("ledger.storage.diff", "diff"),
     # rules: the scenario and every figure
     "Scenario": ("ledger.rules.scenario", "Scenario"),
+    "ASOF_RANGE": ("ledger.rules.scenario", "ASOF_RANGE"),
     "from_query": ("ledger.rules.scenario", "from_query"),
     "to_query": ("ledger.rules.scenario", "to_query"),
     "valuation": ("ledger.rules.scenario", "valuation"),
@@ -214,7 +215,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.rules.assumed import reported_result, splits, uses_assumptions, with_reported
     from ledger.rules.headline import coverage_share, european_money_in_us_industry
     from ledger.rules.reconcile import Reconciliation, default_rates, gap_history, reconcile
-    from ledger.rules.scenario import Scenario, from_query, to_query, valuation
+    from ledger.rules.scenario import ASOF_RANGE, Scenario, from_query, to_query, valuation
     from ledger.rules.scope import ARTICLE_TAG, PARTS, RECORD_TAG, has_tag
     from ledger.runtime.cache import SizedCache, budget_bytes, object_bytes
     from ledger.runtime.memory import freeze_long_lived, keep_freed_memory, use_jemalloc

@@ -334,3 +334,29 @@ def test_an_upload_read_in_the_worker_leaves_no_file_open_here():
 
     assert not [t for t in map(target, os.listdir("/proc/self/fd")) if "ledger-check-" in t]
     assert all(ledger.frame.equals(kept[0].frame) for ledger in kept)
+
+
+@pytest.mark.parametrize("day", ["1800-01-01", "9999-12-31", "0001-01-01"])
+def test_a_link_with_an_as_of_date_outside_1990_to_2100_opens_every_page_with_one_note(day):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["asof"] = day
+    at.run()
+    for page in ("overview", "flows", "timeline"):
+        run_page(at, page)
+        assert not at.exception, (page, at.exception)
+    said = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")  # as read
+    assert f"'{day}' in the link is outside 1990–2100" in said
+
+
+def test_an_uploaded_files_name_is_shown_as_typed_in_the_message_after_use_for_my_session():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    run_page(at, "data")
+    name = f"{LINK} {IMAGE}.csv"
+    at.file_uploader(key="upload").set_value(
+        (name, (ROOT / "data" / "funding.csv").read_bytes(), "text/csv"))
+    at.run()
+    at.button(key="use_upload").click().run()
+    said = [s.value for s in at.success]
+    assert any("Now in use for your session" in s for s in said)
+    assert not any(LIVE_MARKDOWN.search(s) for s in said), said

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ledger.api import (
     ARTICLE_TAG,
+    ASOF_RANGE,
     INSTRUMENTS,
     PARTS,
     RECORD_TAG,
@@ -102,7 +103,7 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
         help="Loans are repaid: leave them out to see grants and aid in kind alone. A flow "
         "without an instrument of its own carries its source's.")
     asof = sidebar.date_input("As known on", key=Keys.ASOF, format="YYYY-MM-DD",
-                              min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31),
+                              min_value=ASOF_RANGE[0], max_value=ASOF_RANGE[1],
                               help="The ledger as it stood that day: only rows dated on or "
                               "before it count, revisions included. Empty: every row.")
     sidebar.subheader("What if")

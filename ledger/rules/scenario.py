@@ -269,6 +269,9 @@ def to_query(scenario: Scenario) -> dict[str, str]:
     return params
 
 
+ASOF_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # the days a link may name
+
+
 def from_query(params: dict[str, str]) -> tuple[Scenario, list[str]]:
     """Read query parameters back; anything unreadable is dropped and reported."""
     notes: list[str] = []
@@ -284,9 +287,15 @@ def from_query(params: dict[str, str]) -> tuple[Scenario, list[str]]:
                                         ("asof", "asof", "every row counts")):
         if name in params:
             try:
-                fields[field_name] = dt.date.fromisoformat(params[name])
+                day = dt.date.fromisoformat(params[name])
             except ValueError:
                 notes.append(f"{_quoted(params[name])} in the link is not a date: {otherwise}")
+                continue
+            if not ASOF_RANGE[0] <= day <= ASOF_RANGE[1]:
+                notes.append(f"{_quoted(params[name])} in the link is outside "
+                             f"{ASOF_RANGE[0].year}–{ASOF_RANGE[1].year}: {otherwise}")
+                continue
+            fields[field_name] = day
     if "status" in params:
         wanted = [] if params["status"] == "none" else params["status"].split(",")
         known = [s for s in wanted if s in STATUSES]

@@ -146,7 +146,7 @@ if upload is not None and data is not None:
             session.use_for_session(data, label)
             token = keep_draft(data, label)
             session.flash(
-                f"Now in use for your session: {label}. Everyone else still sees the "
+                f"Now in use for your session: {plain(label)}. Everyone else still sees the "
                 "published ledger. " + (
                     "The address now holds a private draft link (kept 7 days): a reload "
                     "keeps your upload, and anyone you give that address to sees it."
