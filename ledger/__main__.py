@@ -148,10 +148,10 @@ def _read(path: Path, sheet: str | None = None) -> Ledger:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from ledger.api import checked, read_bytes
+    from ledger.api import checked, read_bytes, read_mapping
     from ledger.api import parse_mapping as parse
 
-    mapping = parse(args.mapping.read_bytes()) if args.mapping else None
+    mapping = parse(read_mapping(args.mapping)) if args.mapping else None
     # every problem, in the table's terms, before anything is written
     converted, ledger = checked(read_bytes(args.file), args.sheet, mapping)
     for note in converted.notes:

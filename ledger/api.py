@@ -50,6 +50,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "checked": ("ledger.reading.intake", "checked"),
     "mapping": ("ledger.reading.mapping", ""),
     "parse_mapping": ("ledger.reading.mapping", "parse"),
+    "read_mapping": ("ledger.reading.mapping", "read_mapping"),
     "read_untrusted": ("ledger.reading.sandbox", "read_untrusted"),
     "peek_untrusted": ("ledger.reading.sandbox", "peek_untrusted"),
     "convert_untrusted": ("ledger.reading.sandbox", "convert_untrusted"),
@@ -197,6 +198,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.reading.blocs import load_blocs
     from ledger.reading.intake import checked, read_any
     from ledger.reading.mapping import parse as parse_mapping
+    from ledger.reading.mapping import read_mapping
     from ledger.reading.sandbox import convert_untrusted, peek_untrusted, read_untrusted
     from ledger.reading.sandbox import warm as warm_sandbox
     from ledger.reading.schema import (

@@ -360,3 +360,31 @@ def test_an_uploaded_files_name_is_shown_as_typed_in_the_message_after_use_for_m
     said = [s.value for s in at.success]
     assert any("Now in use for your session" in s for s in said)
     assert not any(LIVE_MARKDOWN.search(s) for s in said), said
+
+
+def test_a_mapping_read_from_a_device_that_never_ends_stops_at_its_cap(tmp_path, capsys):
+    from ledger.__main__ import main
+
+    table = tmp_path / "t.csv"
+    table.write_bytes((ROOT / "data" / "funding.csv").read_bytes())
+    assert main(["import", str(table), "--map", "/dev/zero"]) == 1
+    err = capsys.readouterr().err
+    assert "the mapping is too large" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"version": 1, "columns": {"a": {"b": {"c": {"d": {"e": {"f": {"g": {}}}}}}}}}',
+     "nested too deeply"),
+    (" " * 1_000_001, "too large"),
+    ('{"version": 1, "rows": "entries", "columns": {"date": {"column": "d", "fallback": '
+     '{"month_index": "m", "first": 2022}}}}', "'first' is the month of index 1"),
+    ('{"version": 1, "rows": "entries", "columns": {"date": {"column": "d", "fallback": '
+     '{"month_index": "m", "first": "2022-13"}}}}', "'first' is the month of index 1"),
+], ids=["brackets", "deep-object", "a-megabyte", "first-a-number", "first-month-13"])
+def test_a_hostile_mapping_gets_one_clear_message(text, says):
+    from ledger.reading.mapping import parse
+
+    with pytest.raises(LedgerError) as caught:
+        parse(text)
+    assert any(says in p.message for p in caught.value.problems)

@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ledger.core.paths import shipped as data_file
@@ -68,12 +69,43 @@ class Mapping:
         return used
 
 
+MAX_MAPPING_BYTES = 1_000_000  # a mapping of every column with its value maps: a few kB
+MAX_MAPPING_DEPTH = 8  # mapping → columns → a spec → fallback → only_if: four levels
+
+
+def read_mapping(path: Path) -> bytes:
+    """A mapping file's bytes, never more than MAX_MAPPING_BYTES (a device such as
+    /dev/zero is refused at the cap, not read to its end)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_MAPPING_BYTES + 1)
+    except OSError as exc:
+        raise LedgerError([Problem(None, None, f"the mapping cannot be read: "
+                                               f"{exc.strerror or exc}")]) from None
+    if len(data) > MAX_MAPPING_BYTES:
+        raise LedgerError([Problem(None, None, "the mapping is too large: at most "
+                                               f"{MAX_MAPPING_BYTES:,} bytes")])
+    return data
+
+
+_MONTH = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
+
+
 def parse(text: str | bytes) -> Mapping:
-    """A mapping from JSON, checked: every problem at once."""
+    """A mapping from JSON, checked: every problem at once. Refused whole when larger
+    than MAX_MAPPING_BYTES or nested deeper than MAX_MAPPING_DEPTH."""
+    if len(text) > MAX_MAPPING_BYTES:
+        raise LedgerError([Problem(None, None, "the mapping is too large: at most "
+                                               f"{MAX_MAPPING_BYTES:,} bytes")])
     try:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise LedgerError([Problem(None, None, f"the mapping is not JSON: {exc}")]) from None
+    except RecursionError:
+        data = None  # nested past what the parser follows: deeper than any mapping
+    if data is None or _depth(data) > MAX_MAPPING_DEPTH:
+        raise LedgerError([Problem(None, None, "the mapping is nested too deeply: at most "
+                                               f"{MAX_MAPPING_DEPTH} levels")])
     problems = []
     if not isinstance(data, dict):
         raise LedgerError([Problem(None, None, "the mapping must be a JSON object")])
@@ -113,6 +145,14 @@ _KINDS_OF_KEYS: dict[str, tuple[type, ...]] = {
 }
 
 
+def _depth(value: object, limit: int = MAX_MAPPING_DEPTH + 1) -> int:
+    """How deeply `value` nests (stops counting past `limit`)."""
+    if limit <= 0 or not isinstance(value, (dict, list)):
+        return 0
+    inner = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(v, limit - 1) for v in inner), default=0)
+
+
 def _spec_problems(spec: dict[str, Any]) -> list[str]:
     """What is wrong with one column's spec (a mapping is typed by people)."""
     found = []
@@ -135,6 +175,9 @@ def _spec_problems(spec: dict[str, Any]) -> list[str]:
         found.append("'fallback' needs a column or a month_index (a column name)")
     if isinstance(fallback, dict) and not isinstance(fallback.get("only_if", {}), dict):
         found.append("'fallback' 'only_if' must map columns to values")
+    if isinstance(fallback, dict) and "first" in fallback and not (
+            isinstance(fallback["first"], str) and _MONTH.fullmatch(fallback["first"])):
+        found.append("'fallback' 'first' is the month of index 1, as YYYY-MM (2022-01)")
     if spec.get("match") not in (None, "contains", "exact"):
         found.append("'match' is contains or exact")
     return found
