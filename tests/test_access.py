@@ -97,3 +97,19 @@ def test_behind_trusted_proxies_the_address_they_added_is_used_not_the_clients_c
     assert client_from_forwarded("1.2.3.4, 203.0.113.7, 10.0.0.2", 2) == "203.0.113.7"
     assert client_from_forwarded("", 1) is None
     assert client_from_forwarded("203.0.113.7", 2) is None
+
+
+def test_one_address_that_keeps_guessing_locks_out_only_itself():
+    # per address 10 a minute, everyone together 200: an attacker's 30 wrong guesses
+    # from one address leave the editor at another address able to publish
+    from ledger.storage.access import ATTEMPTS_PER_MINUTE_PER_CLIENT, Outcome
+
+    now = [0.0]
+    editor = EditorGate("s3cret", sleep=lambda s: None, clock=lambda: now[0])
+    outcomes = [editor.attempt("wrong", "198.51.100.9") for _ in range(30)]
+    assert outcomes == ([Outcome.WRONG] * ATTEMPTS_PER_MINUTE_PER_CLIENT
+                        + [Outcome.BUSY] * (30 - ATTEMPTS_PER_MINUTE_PER_CLIENT))
+    assert editor.attempt("s3cret", "203.0.113.7") is Outcome.ACCEPTED
+    assert editor.attempt("s3cret", "198.51.100.9") is Outcome.BUSY  # still its own minute
+    now[0] = 61.0
+    assert editor.attempt("s3cret", "198.51.100.9") is Outcome.ACCEPTED

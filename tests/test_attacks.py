@@ -259,6 +259,13 @@ def test_make_run_listens_on_this_machine_only_by_default():
     assert "--server.address $(ADDRESS)" in makefile
 
 
+def test_a_plain_streamlit_run_listens_on_this_machine_only():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+
+
 def test_reading_a_device_that_never_ends_stops_at_the_size_cap():
     done = subprocess.run([sys.executable, "-m", "ledger", "validate", "/dev/zero"],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)

@@ -2,8 +2,10 @@
 that grows after each failed attempt from the same client and decays with time.
 
 Attempts from one client are taken one at a time (a per-client lock held while
-it waits), so parallel sessions cannot guess in parallel; and a ceiling on
-attempts per minute from all clients together holds when the addresses vary.
+it waits), so parallel sessions cannot guess in parallel. Each client has its own
+budget of attempts per minute, so one address that keeps guessing locks out only
+itself; a ceiling for all clients together, far above one client's budget, holds
+when the addresses vary.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from enum import StrEnum
 
 MAX_DELAY_SECONDS = 30.0
 DECAY_SECONDS = 120.0  # one failure forgotten per two quiet minutes
-ATTEMPTS_PER_MINUTE = 20  # from every client together
+ATTEMPTS_PER_MINUTE = 200  # from every client together: many addresses guessing at once
+ATTEMPTS_PER_MINUTE_PER_CLIENT = 10  # from one address
 
 
 class Outcome(StrEnum):
@@ -33,12 +36,15 @@ class EditorGate:
     def __init__(self, secret: str | None, *, base_delay: float = 0.5,
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic,
-                 per_minute: int = ATTEMPTS_PER_MINUTE):
+                 per_minute: int = ATTEMPTS_PER_MINUTE,
+                 per_client: int = ATTEMPTS_PER_MINUTE_PER_CLIENT):
         self._secret = (secret or "").encode("utf-8")
         self._base_delay = base_delay
         self._sleep = sleep
         self._clock = clock
         self._per_minute = per_minute
+        self._per_client = per_client
+        self._recent_by_client: dict[str, deque[float]] = {}
         self._failures: dict[str, tuple[int, float]] = {}  # client -> (count, last failure)
         self._client_locks: dict[str, threading.Lock] = {}
         self._recent: deque[float] = deque()
@@ -69,7 +75,7 @@ class EditorGate:
         if not self.enabled:
             return Outcome.OFF
         with self._lock:
-            if not self._admit():
+            if not self._admit(client):
                 return Outcome.BUSY
             client_lock = self._client_locks.setdefault(client, threading.Lock())
         with client_lock:
@@ -82,14 +88,20 @@ class EditorGate:
                     self._failures[client] = (self.failures(client) + 1, self._clock())
         return Outcome.ACCEPTED if ok else Outcome.WRONG
 
-    def _admit(self) -> bool:
-        """Count this attempt against the per-minute ceiling (caller holds the lock)."""
+    def _admit(self, client: str) -> bool:
+        """Count this attempt against the client's own budget per minute, then the
+        ceiling for everyone (caller holds the lock)."""
         now = self._clock()
-        while self._recent and now - self._recent[0] > 60.0:
-            self._recent.popleft()
-        if len(self._recent) >= self._per_minute:
+        mine = self._recent_by_client.setdefault(client, deque())
+        for recent in (self._recent, mine):
+            while recent and now - recent[0] > 60.0:
+                recent.popleft()
+        for quiet in [c for c, r in self._recent_by_client.items() if not r and c != client]:
+            del self._recent_by_client[quiet]  # forgotten after a quiet minute
+        if len(mine) >= self._per_client or len(self._recent) >= self._per_minute:
             return False
         self._recent.append(now)
+        mine.append(now)
         return True
 
 
