@@ -148,7 +148,7 @@ def _read(path: Path, sheet: str | None = None) -> Ledger:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from ledger.api import checked, read_bytes, read_mapping
+    from ledger.api import checked, neutralised_csv, read_bytes, read_mapping
     from ledger.api import parse_mapping as parse
 
     mapping = parse(read_mapping(args.mapping)) if args.mapping else None
@@ -156,10 +156,11 @@ def _import(args: argparse.Namespace) -> int:
     converted, ledger = checked(read_bytes(args.file), args.sheet, mapping)
     for note in converted.notes:
         print(f"note: {note}", file=sys.stderr)
+    written = neutralised_csv(converted.csv)  # formulas never leave as formulas
     if args.out:
-        args.out.write_bytes(converted.csv)
+        args.out.write_bytes(written)
     else:
-        sys.stdout.buffer.write(converted.csv)
+        sys.stdout.buffer.write(written)
     print(f"{args.file}: sheet {converted.sheet or '(CSV)'}, mapping {converted.recognised}: "
           f"{len(ledger.frame):,} rows", file=sys.stderr)
     return 0

@@ -123,6 +123,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "how_to_cite": ("ledger.present.citations", "how_to_cite"),
     "frame_csv": ("ledger.present.csvout", "frame_csv"),
     "text_table_csv": ("ledger.present.csvout", "text_table_csv"),
+    "neutralised_csv": ("ledger.present.csvout", "neutralised_csv"),
     "FORMATS": ("ledger.present.report", "FORMATS"),
     "MIME": ("ledger.present.report", "MIME"),
     "gap_table": ("ledger.present.report", "gap_table"),
@@ -172,7 +173,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         full_reference,
         how_to_cite,
     )
-    from ledger.present.csvout import frame_csv, text_table_csv
+    from ledger.present.csvout import frame_csv, neutralised_csv, text_table_csv
     from ledger.present.formatting import money_range, percent_range, use_locale
     from ledger.present.headline import headline_block
     from ledger.present.insights import headline

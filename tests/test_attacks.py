@@ -395,3 +395,21 @@ def test_a_hostile_mapping_gets_one_clear_message(text, says):
     with pytest.raises(LedgerError) as caught:
         parse(text)
     assert any(says in p.message for p in caught.value.problems)
+
+
+def test_import_writes_no_formula_a_spreadsheet_would_run(tmp_path):
+    from ledger.__main__ import main
+
+    table = tmp_path / "t.csv"
+    table.write_bytes(csv_bytes(
+        'n,need,"=HYPERLINK(""https://evil.example"",""x"")",military,100,,bn EUR,'
+        "2025-01-02,,,,,,@SUM(A1),+cmd",
+        "s,source,S,,300,,bn EUR,2025-01-02,,,EU,,,,",
+    ))
+    out = tmp_path / "out.csv"
+    assert main(["import", str(table), "--out", str(out)]) == 0
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    header = rows[0]
+    need = dict(zip(header, rows[1], strict=True))
+    assert need["name"].startswith("'=") and need["ref"] == "'@SUM(A1)"
+    assert need["note"] == "'+cmd" and need["low"] == "100"  # a number stays a number

@@ -66,6 +66,19 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def neutralised_csv(data: bytes, numbers: Iterable[str] = ("low", "high", "amount")
+                    ) -> bytes:
+    """A CSV we made (a converted table) as it leaves for a spreadsheet: every text
+    cell neutralised like any other CSV we write; the cells of the `numbers` columns
+    as they are, so a number stays a number."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    header = next(reader, [])
+    plain = {i for i, name in enumerate(header) if name.strip().lower() in set(numbers)}
+    rows = [[Number(value) if i in plain else value for i, value in enumerate(row)]
+            for row in reader]
+    return csv_bytes(header, rows)
+
+
 def frame_csv(frame: pd.DataFrame) -> bytes:
     """A small table (a chart's data) as CSV."""
     return csv_bytes([str(c) for c in frame.columns], frame.itertuples(index=False))
