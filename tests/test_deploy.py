@@ -194,3 +194,82 @@ def test_nginx_accepts_the_site(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "syntax is ok" in done.stderr
+
+
+def one_day_of_ones(text: str, day: str = "2026-11-25") -> str:
+    """A history of one day, every rate 1.0: what a hostile or broken mirror serves."""
+    header = text.split("\n", 1)[0]
+    names = header.split(",")
+    return header + "\n" + ",".join([day, *("1.0" if n.strip() else "" for n in names[1:])])
+
+
+def with_rates_moved(text: str, factor: float) -> str:
+    """The same history with the latest day's rates moved by `factor`."""
+    header, first, rest = text.split("\n", 2)
+    cells = first.split(",")
+    moved = [cells[0], *(f"{float(c) * factor:.4f}" if c not in ("", "N/A") else c
+                         for c in cells[1:])]
+    return "\n".join([header, ",".join(moved), rest])
+
+
+@pytest.mark.parametrize(("body", "why"), [
+    (lambda text: one_day_of_ones(text), "history would be lost"),
+    (lambda text: with_a_new_day(with_rates_moved(text, 1.05)), "differ from those in force"),
+], ids=["one-day-of-ones", "rates-moved-5-percent"])
+def test_an_implausible_history_is_refused_and_the_rates_in_force_stay(fresh_rates, body, why):
+    from ledger.money.fx import ecb_file, ecb_rates
+    from ledger.money.rates_update import update
+
+    in_force = ecb_file()
+    with Server(zipped(body(shipped_csv()))) as server, pytest.raises(LedgerError) as caught:
+        update(server.url)
+    assert why in caught.value.problems[0].message
+    ecb_rates.cache_clear()
+    assert ecb_file() == in_force and not (fresh_rates / "ecb-rates.zip").exists()
+
+
+def test_a_zip_that_would_unpack_past_the_cap_is_refused_before_unpacking(fresh_rates):
+    from ledger.money.rates_update import MAX_EXPANDED_BYTES, update
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("eurofxref-hist.csv", "w", force_zip64=True) as member:
+        block = b"0" * (1 << 20)
+        for _ in range(MAX_EXPANDED_BYTES // len(block) + 2):
+            member.write(block)
+    bomb = out.getvalue()
+    assert len(bomb) < 1_000_000  # a small download that unpacks past 100 MB
+    with Server(bomb) as server, pytest.raises(LedgerError) as caught:
+        update(server.url)
+    assert "would unpack to" in caught.value.problems[0].message
+
+
+def test_a_server_that_sends_slowly_is_given_up_at_the_deadline():
+    import time
+
+    from ledger.money.rates_update import _download
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            for _ in range(50):  # a byte every 0.1 s: it would take days to finish
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.1)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        # without the deadline it would end after 5 s with "stopped after 50 bytes"
+        with pytest.raises(LedgerError) as caught:
+            _download(f"http://127.0.0.1:{httpd.server_address[1]}/x.zip", deadline=0.5)
+        assert "took longer than" in caught.value.problems[0].message
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -21,6 +21,9 @@ from ledger.money.fx import downloaded_file, ecb_rates, parse_ecb
 
 DEFAULT_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
 MAX_DOWNLOAD_BYTES = 50_000_000
+MAX_EXPANDED_BYTES = 100_000_000  # the whole history since 1999 unpacks to a few MB
+DEADLINE_SECONDS = 120.0  # the whole download, however slowly a server sends it
+MOST_RATE_CHANGE = 0.01  # a published ECB rate is never revised: 1 % apart is another file
 
 
 def rates_url() -> str:
@@ -35,6 +38,10 @@ def update(url: str | None = None, current: pd.DataFrame | None = None) -> tuple
     data = _download(source)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+            if expanded > MAX_EXPANDED_BYTES:  # judged before anything is unpacked
+                raise _refused(source, f"it would unpack to {expanded:,} bytes, more than "
+                               f"{MAX_EXPANDED_BYTES:,}")
             if archive.testzip() is not None:
                 raise zipfile.BadZipFile("a member is damaged")
     except zipfile.BadZipFile as exc:
@@ -58,16 +65,30 @@ def update(url: str | None = None, current: pd.DataFrame | None = None) -> tuple
                     f"{target}; they take precedence from the next start")
 
 
-def _download(url: str) -> bytes:
+def _download(url: str, deadline: float | None = None) -> bytes:
+    """The file's bytes, at most MAX_DOWNLOAD_BYTES, within DEADLINE_SECONDS in all."""
+    import time
     import urllib.error
     import urllib.request
 
+    seconds = DEADLINE_SECONDS if deadline is None else deadline
+    ends = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    size = 0
     try:
-        with urllib.request.urlopen(url, timeout=60) as reply:
+        with urllib.request.urlopen(url, timeout=min(60.0, seconds)) as reply:
             expected = int(reply.headers.get("Content-Length") or 0)
-            data = reply.read(MAX_DOWNLOAD_BYTES + 1)
+            while size <= MAX_DOWNLOAD_BYTES:
+                if time.monotonic() > ends:
+                    raise _refused(url, f"the download took longer than {seconds:.0f} s")
+                chunk = reply.read1(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise _refused(url, f"the download failed ({exc})") from None
+    data = b"".join(chunks)
     if len(data) > MAX_DOWNLOAD_BYTES:
         raise _refused(url, f"larger than {MAX_DOWNLOAD_BYTES / 1e6:.0f} MB")
     if expected and len(data) != expected:
@@ -89,6 +110,30 @@ def _check(fresh: pd.DataFrame, current: pd.DataFrame, url: str) -> None:
     if fresh.index.max() < current.index.max():
         raise _refused(url, f"its last day ({fresh.index.max().date()}) is older than the rates "
                        f"in force ({current.index.max().date()})")
+    if fresh.index.min() > current.index.min():
+        raise _refused(url, f"it starts on {fresh.index.min().date()}, later than the rates in "
+                       f"force ({current.index.min().date()}): history would be lost")
+    _check_same_rates(fresh, current, url)
+
+
+def _check_same_rates(fresh: pd.DataFrame, current: pd.DataFrame, url: str) -> None:
+    """On the last day both have, every currency's rate as in force (the ECB never
+    revises a published rate): a file of invented rates is refused."""
+    import numpy as np
+
+    shared = fresh.index.intersection(current.index)
+    if len(shared) == 0:
+        raise _refused(url, "it shares no day with the rates in force")
+    day = shared.max()
+    columns = [c for c in current.columns if c in fresh.columns]
+    before = current.loc[day, columns].to_numpy(dtype=float)
+    after = fresh.loc[day, columns].to_numpy(dtype=float)
+    known = np.isfinite(before) & (before > 0)
+    changed = known & ~(np.abs(after / np.where(known, before, 1.0) - 1) <= MOST_RATE_CHANGE)
+    if changed.any():
+        names = [c for c, moved in zip(columns, changed, strict=True) if moved]
+        raise _refused(url, f"its rates of {day.date()} differ from those in force for "
+                       f"{', '.join(names[:5])}{' and more' if len(names) > 5 else ''}")
 
 
 def _refused(url: str, why: str) -> LedgerError:
