@@ -413,3 +413,25 @@ def test_import_writes_no_formula_a_spreadsheet_would_run(tmp_path):
     need = dict(zip(header, rows[1], strict=True))
     assert need["name"].startswith("'=") and need["ref"] == "'@SUM(A1)"
     assert need["note"] == "'+cmd" and need["low"] == "100"  # a number stays a number
+
+
+def test_clicking_use_for_my_session_again_and_again_keeps_one_draft():
+    import sqlalchemy as sa
+
+    from ledger.storage.store import Store, database_url, drafts
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    run_page(at, "data")
+    at.file_uploader(key="upload").set_value(
+        ("update.csv", (ROOT / "data" / "examples" / "update-urc.csv").read_bytes(),
+         "text/csv"))
+    at.run()
+    tokens = set()
+    for _ in range(5):
+        at.button(key="use_upload").click().run()
+        tokens.add(at.query_params["draft"])
+    store = Store(database_url(), seed=None)
+    with store.engine.connect() as conn:
+        count = conn.execute(sa.select(sa.func.count()).select_from(drafts)).scalar()
+    assert count == 1 and len(tokens) == 1

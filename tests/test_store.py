@@ -173,6 +173,7 @@ def test_a_draft_is_kept_under_an_unguessable_token_and_expires(tmp_path, monkey
 
     store = store_module.Store(f"sqlite:///{tmp_path / 'd.sqlite3'}", seed=None)
     token = store.save_draft(b"id,kind\n", "mine")
+    assert token is not None
     assert len(token) >= 32 and store.draft(token) == (b"id,kind\n", "mine")
     assert store.draft("guess") is None
     real = dt.datetime
@@ -184,3 +185,50 @@ def test_a_draft_is_kept_under_an_unguessable_token_and_expires(tmp_path, monkey
 
     monkeypatch.setattr(store_module.dt, "datetime", Later)
     assert store.draft(token) is None  # expired
+
+
+def test_the_same_upload_again_keeps_its_one_draft_and_a_client_stays_within_its_budget(url):
+    # budgets: 25 bytes per client, 40 in all. A's 10-byte upload twice is one draft;
+    # A's next two uploads (10 each) push its oldest out (30 > 25); then B's 10 bytes
+    # fit (30 in all) and B's 15 more do not (45 > 40): the oldest of anyone's goes
+    import sqlalchemy as sa
+
+    from ledger.storage.store import Store, drafts
+
+    store = Store(url, seed=None)
+    budgets = (25, 40)
+    first = store.save_draft(b"0123456789", "one", "A", budgets)
+    assert store.save_draft(b"0123456789", "one again", "A", budgets) == first
+    second = store.save_draft(b"1123456789", "two", "A", budgets)
+    third = store.save_draft(b"2123456789", "three", "A", budgets)
+    assert store.draft(first) is None and store.draft(second) and store.draft(third)
+    assert store.save_draft(b"x" * 26, "too large", "A", budgets) is None
+    store.save_draft(b"3123456789", "b", "B", budgets)
+    store.save_draft(b"4" * 15, "b2", "B", budgets)
+    with store.engine.connect() as conn:
+        held = conn.execute(sa.select(sa.func.sum(drafts.c.size))).scalar()
+    assert held <= 40 and store.draft(second) is None and store.draft(third)
+
+
+def test_a_store_of_schema_version_1_gains_the_drafts_columns_and_keeps_its_drafts(tmp_path):
+    import sqlalchemy as sa
+
+    from ledger.storage.store import Store
+
+    path = tmp_path / "v1.sqlite3"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # the store as version 1 made it
+        conn.execute(sa.text("CREATE TABLE ledger_schema_version (version INTEGER NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO ledger_schema_version VALUES (1)"))
+        conn.execute(sa.text("CREATE TABLE ledger_drafts (token VARCHAR(64) PRIMARY KEY, "
+                             "created_at VARCHAR(32) NOT NULL, label TEXT NOT NULL, "
+                             "content BLOB NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO ledger_drafts VALUES ('t' || hex(randomblob(20)), "
+                             "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'), 'old', x'0102')"))
+        token = conn.execute(sa.text("SELECT token FROM ledger_drafts")).scalar()
+    engine.dispose()
+    store = Store(f"sqlite:///{path}", seed=None)
+    assert store.draft(token) == (b"\x01\x02", "old")
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version FROM ledger_schema_version")).scalar() == 2
+        assert conn.execute(sa.text("SELECT size FROM ledger_drafts")).scalar() == 2

@@ -42,4 +42,5 @@ def client_key() -> str:
         client = client_from_forwarded(forwarded, hops)
         if client:
             return client
-    return st.context.ip_address or "unknown"
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "unknown"

@@ -63,13 +63,17 @@ def _open_draft(token: str) -> None:
 
 def keep_draft(data: bytes, label: str) -> str | None:
     """Keep this session's upload under a private, unguessable link for 7 days, so
-    a reload does not lose it; None when the store cannot be written."""
+    a reload does not lose it (the same upload again keeps its one draft); None when
+    the store cannot be written or the upload is larger than a draft may be."""
+    from ui.editor import client_key
+
     try:
-        token = caches.store().save_draft(data, label)
+        token = caches.store().save_draft(data, label, client_key())
     except Exception:
         caches.log.exception("a draft could not be kept")
         return None
-    st.session_state[Keys.DRAFT] = token
+    if token is not None:
+        st.session_state[Keys.DRAFT] = token
     return token
 
 

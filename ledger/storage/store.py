@@ -22,7 +22,7 @@ from ledger.core.paths import data_dir, shipped_ledger
 from ledger.core.problems import LedgerError, Problem
 from ledger.reading.schema import read_ledger
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: drafts carry their content's sha256 and the client's address
 
 metadata = sa.MetaData()
 schema_version = sa.Table(
@@ -45,8 +45,28 @@ drafts = sa.Table(  # a user's upload kept under an unguessable token, so a relo
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("label", sa.Text, nullable=False, default=""),
     sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, default=""),
+    sa.Column("client", sa.Text, nullable=False, default=""),
+    sa.Column("size", sa.BigInteger, nullable=False, default=0),
 )
 DRAFT_DAYS = 7
+DRAFT_MB_PER_CLIENT = 400  # LEDGER_DRAFTS_MB_PER_CLIENT: one address's drafts together
+DRAFT_MB_TOTAL = 4000  # LEDGER_DRAFTS_MB_TOTAL: every draft together
+
+
+def draft_budgets(env: dict[str, str] | None = None) -> tuple[int, int]:
+    """(bytes one client's drafts may take, bytes all drafts may take)."""
+    env = dict(os.environ) if env is None else env
+
+    def megabytes(name: str, default: int) -> int:
+        text = env.get(name, "")
+        try:
+            return int(max(float(text), 0) * 1_000_000) if text else default * 1_000_000
+        except ValueError:
+            return default * 1_000_000
+
+    return (megabytes("LEDGER_DRAFTS_MB_PER_CLIENT", DRAFT_MB_PER_CLIENT),
+            megabytes("LEDGER_DRAFTS_MB_TOTAL", DRAFT_MB_TOTAL))
 
 
 @dataclass(frozen=True)
@@ -119,6 +139,14 @@ class Store:
             found = conn.execute(sa.select(schema_version.c.version)).scalar()
             if found is None:
                 conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+            elif found == 1:  # drafts gain their digest, their client and their size
+                for column, kind in (("sha256", "VARCHAR(64)"), ("client", "TEXT"),
+                                     ("size", "BIGINT")):
+                    default = "0" if kind == "BIGINT" else "''"
+                    conn.execute(sa.text(f"ALTER TABLE ledger_drafts ADD COLUMN {column} "
+                                         f"{kind} NOT NULL DEFAULT {default}"))
+                conn.execute(drafts.update().values(size=sa.func.length(drafts.c.content)))
+                conn.execute(schema_version.update().values(version=SCHEMA_VERSION))
             elif found > SCHEMA_VERSION:
                 raise LedgerError([Problem(None, None, f"the store's schema is version {found}, "
                                            f"newer than this software ({SCHEMA_VERSION})")])
@@ -204,20 +232,47 @@ class Store:
             raise LedgerError([Problem(None, None, f"no stored version {version_id}")])
         return bytes(data)
 
-    def save_draft(self, content: bytes, label: str = "") -> str:
-        """Keep an upload under a new unguessable token (192 random bits) for
-        DRAFT_DAYS; drafts older than that are deleted on the way."""
+    def save_draft(self, content: bytes, label: str = "", client: str = "",
+                   budgets: tuple[int, int] | None = None) -> str | None:
+        """Keep an upload under an unguessable token (192 random bits) for DRAFT_DAYS;
+        drafts older than that are deleted on the way. The same content from the same
+        client keeps its one draft (its token again). One client's drafts, and all
+        drafts together, stay within `budgets` (draft_budgets()): the oldest go first;
+        None when the upload alone is larger than a client's budget."""
         import secrets
 
-        token = secrets.token_urlsafe(24)
+        per_client, total = budgets or draft_budgets()
+        if len(content) > min(per_client, total):
+            return None
+        digest = hashlib.sha256(content).hexdigest()
         now = dt.datetime.now(dt.UTC)
         with self._writing() as conn:
             conn.execute(drafts.delete().where(drafts.c.created_at < (
                 now - dt.timedelta(days=DRAFT_DAYS)).isoformat(timespec="milliseconds")))
+            same = conn.execute(sa.select(drafts.c.token).where(
+                drafts.c.sha256 == digest, drafts.c.client == client)).scalar()
+            if same is not None:
+                return str(same)
+            self._make_room(conn, len(content), per_client, drafts.c.client == client)
+            self._make_room(conn, len(content), total, sa.true())
+            token = secrets.token_urlsafe(24)
             conn.execute(drafts.insert().values(
                 token=token, created_at=now.isoformat(timespec="milliseconds"),
-                label=label[:200], content=content))
+                label=label[:200], content=content, sha256=digest, client=client[:100],
+                size=len(content)))
         return token
+
+    @staticmethod
+    def _make_room(conn: Connection, size: int, budget: int, among: Any) -> None:
+        """Delete the oldest drafts `among` until `size` more bytes fit in `budget`."""
+        rows = conn.execute(sa.select(drafts.c.token, drafts.c.size).where(among)
+                            .order_by(drafts.c.created_at.desc())).all()
+        kept = 0
+        for token, held in rows:  # the newest are kept while they fit
+            kept += int(held)
+            if kept + size > budget:
+                conn.execute(drafts.delete().where(drafts.c.token == token))
+                kept -= int(held)
 
     def draft(self, token: str) -> tuple[bytes, str] | None:
         """(content, label) of a draft that exists and has not expired."""

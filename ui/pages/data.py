@@ -150,8 +150,9 @@ if upload is not None and data is not None:
                 "published ledger. " + (
                     "The address now holds a private draft link (kept 7 days): a reload "
                     "keeps your upload, and anyone you give that address to sees it."
-                    if token else "It could not be kept for a reload: the store is "
-                    "unavailable, so reloading the page returns to the published ledger."))
+                    if token else "It could not be kept for a reload (the store is "
+                    "unavailable, or the upload is larger than a draft may be), so reloading "
+                    "the page returns to the published ledger."))
             st.rerun()
         with st.expander("Publish for everyone (editors)", expanded=False):
             if not editor.gate().enabled:
