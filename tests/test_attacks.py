@@ -435,3 +435,22 @@ def test_clicking_use_for_my_session_again_and_again_keeps_one_draft():
     with store.engine.connect() as conn:
         count = conn.execute(sa.select(sa.func.count()).select_from(drafts)).scalar()
     assert count == 1 and len(tokens) == 1
+
+
+def test_uploads_beyond_the_workers_wait_then_hear_the_server_is_busy(monkeypatch):
+    # one worker, held by another upload: the next waits QUEUE_SECONDS, then is told
+    from ledger.reading import sandbox
+
+    monkeypatch.setattr(sandbox, "_slots", None)
+    monkeypatch.setenv("LEDGER_PARSE_WORKERS", "1")
+    monkeypatch.setattr(sandbox, "QUEUE_SECONDS", 0.2)
+    held = sandbox._worker_slots()
+    assert held.acquire(timeout=1)
+    try:
+        with pytest.raises(LedgerError) as caught:
+            read_untrusted((ROOT / "data" / "funding.csv").read_bytes())
+        assert "busy" in caught.value.problems[0].message
+    finally:
+        held.release()
+    assert len(read_untrusted((ROOT / "data" / "funding.csv").read_bytes()).frame) > 0
+    monkeypatch.setattr(sandbox, "_slots", None)  # the next test sizes its own

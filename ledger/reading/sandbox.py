@@ -26,6 +26,9 @@ from ledger.reading.schema import Ledger, read_ledger
 
 DEFAULT_SECONDS = 30.0
 DEFAULT_MEMORY_MB = 4096
+DEFAULT_WORKERS = 2  # LEDGER_PARSE_WORKERS: at most this many checks at once, so the
+# workers together hold at most LEDGER_PARSE_WORKERS × LEDGER_PARSE_MB
+QUEUE_SECONDS = 20.0  # how long an upload waits for a free worker before "busy"
 POLL_SECONDS = 0.05
 
 
@@ -50,6 +53,35 @@ def _number(name: str, default: float) -> float:
 
 
 _context: Any = None
+_slots: threading.BoundedSemaphore | None = None
+_slots_lock = threading.Lock()
+
+
+def workers() -> int:
+    """How many uploads are checked at once: LEDGER_PARSE_WORKERS, default 2."""
+    return max(1, int(_number("LEDGER_PARSE_WORKERS", DEFAULT_WORKERS)))
+
+
+def _worker_slots() -> threading.BoundedSemaphore:
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(workers())
+        return _slots
+
+
+@contextlib.contextmanager
+def _a_free_worker() -> Iterator[None]:
+    """Wait up to QUEUE_SECONDS for one of the workers; else one clear problem."""
+    slots = _worker_slots()
+    if not slots.acquire(timeout=QUEUE_SECONDS):
+        raise LedgerError([Problem(None, None, (
+            "the server is busy checking other uploads: nothing was read; try again in a "
+            "minute"))])
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def _pool_context() -> Any:
@@ -129,7 +161,8 @@ def convert_untrusted(data: bytes, sheet: str | None = None, mapping_json: str |
 def _untrusted(data: bytes, task: dict[str, Any] | None, limits: Limits | None) -> Any:
     limits = limits or Limits.from_environment()
     context = _pool_context()
-    with tempfile.TemporaryDirectory(prefix="ledger-check-", dir=_scratch()) as folder:
+    with _a_free_worker(), tempfile.TemporaryDirectory(prefix="ledger-check-",
+                                                         dir=_scratch()) as folder:
         Path(folder, "upload").write_bytes(data)
         if task is not None:
             Path(folder, "task.json").write_text(json.dumps(task), encoding="utf-8")
