@@ -273,3 +273,14 @@ def test_a_server_that_sends_slowly_is_given_up_at_the_deadline():
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_the_proxy_logs_requests_without_their_query_strings():
+    # a draft link's token is in its query string (?draft=...): the access log of the
+    # site uses a format that writes the path ($uri) and never $request or $args
+    site = (DEPLOY / "nginx-ledger.conf").read_text()
+    log_format = site.split("log_format ledger_no_query", 1)[1].split(";", 1)[0]
+    assert "$uri" in log_format
+    assert "$request " not in log_format + " " and "$args" not in log_format
+    assert "$request_uri" not in log_format
+    assert "access_log /var/log/nginx/ledger-access.log ledger_no_query;" in site
