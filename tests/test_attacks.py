@@ -454,3 +454,11 @@ def test_uploads_beyond_the_workers_wait_then_hear_the_server_is_busy(monkeypatc
         held.release()
     assert len(read_untrusted((ROOT / "data" / "funding.csv").read_bytes()).frame) > 0
     monkeypatch.setattr(sandbox, "_slots", None)  # the next test sizes its own
+
+
+def test_a_name_written_as_a_streamlit_icon_shows_as_typed_not_as_an_icon():
+    from ui.widgets import WORD_JOINER, plain
+
+    shown = plain(":material/home: Fund")
+    assert ":material/" not in shown.replace("\\", "")
+    assert shown.replace("\\", "").replace(WORD_JOINER, "") == ":material/home: Fund"

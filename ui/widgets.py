@@ -17,6 +17,7 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 # shows as nothing, keeps them plain text
 _AUTOLINK = re.compile(r"(?i)(https?:|www(?=\.)|@)")
 WORD_JOINER = "\u2060"
+_ICON = re.compile(r"(?i):(?=material/)")
 
 
 def plain(text: object) -> str:
@@ -24,6 +25,8 @@ def plain(text: object) -> str:
     no link, no image, no formatting. Every label and message built from user text
     goes through here."""
     joined = _AUTOLINK.sub(lambda m: m.group(1) + WORD_JOINER, str(text))
+    # Streamlit draws `:material/name:` as an icon even with its colons escaped
+    joined = _ICON.sub(":" + WORD_JOINER, joined)
     return _MARKDOWN.sub(r"\\\1", joined)
 
 
