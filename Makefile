@@ -44,7 +44,9 @@ lint: install-test
 check: lint
 	$(PY) -m pytest -q -n auto -m "not browser and not postgres and not slow"
 
-# Everything. The store tests run against PostgreSQL too when it is installed:
+# Everything, in two runs: the tests that share nothing on both cores, then those
+# that drive a browser or share the test PostgreSQL one at a time (each run prints
+# its slowest tests). The store tests run against PostgreSQL too when it is installed:
 # tools/start-postgres.sh starts this checkout's own throwaway server on 127.0.0.1,
 # and it is stopped when the tests end, passed or failed. CI installs it (.ci/run).
 test: lint
@@ -53,7 +55,8 @@ test: lint
 	  LEDGER_TEST_DATABASE_URL=$$(bash tools/start-postgres.sh) || exit 1; \
 	  export LEDGER_TEST_DATABASE_URL; started=1; \
 	fi; \
-	$(PY) -m pytest; status=$$?; \
+	$(PY) -m pytest -q -n 2 -m "not browser and not postgres" --durations=10; status=$$?; \
+	$(PY) -m pytest -q -m "browser or postgres" --durations=10 || status=1; \
 	if [ -n "$$started" ]; then bash tools/stop-postgres.sh; fi; \
 	exit $$status
 
