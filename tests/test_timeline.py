@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from ledger.rules.scenario import Scenario
 from ledger.rules.timeline import year_shares
 
 from .conftest import csv_bytes
+from .ledgers import ledgers, to_csv
 
 DAY = dt.date(2025, 1, 2)
 BN = 1e9
@@ -211,3 +213,35 @@ def test_rows_out_of_force_say_why_superseded_or_after_the_as_of_date():
     assert list(kept["to"]) == ["", "", "n2"]  # g's need was replaced: it counts for n2
     assert dict(zip(others["id"], others["counted"], strict=True)) == {
         "n1": "no (superseded by n2)", "f": "no (after the as-of date)"}
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None)
+@given(ledgers(), st.sampled_from([{}, {"statuses": ("pledged", "committed")},
+                                   {"instruments": ("grant", "unknown")},
+                                   {"shift_us_to_europe": 0.3},
+                                   {"availability": (("s0", 0.5),)}]))
+def test_the_gap_history_equals_a_reconciliation_as_known_on_each_of_its_days(rows, levers):
+    from ledger.rules.reconcile import default_rates, gap_history
+
+    book = read_ledger(to_csv(rows))
+    scenario = Scenario(fx_date=DAY, **levers)
+    history = gap_history(book, scenario, default_rates())
+    for entry in history.itertuples():
+        known = reconcile(book, replace(scenario, asof=entry.date)).totals
+        for name in ("gap", "need"):
+            got = (getattr(entry, f"{name}_low"), getattr(entry, f"{name}_high"))
+            assert got == pytest.approx(known[name], rel=1e-9, abs=1e-6, nan_ok=True), name
+
+
+def test_the_gap_history_follows_revisions_and_publication_days():
+    # RDNA2 on 2023-03-23 (411), a flow on 2023-06-01 (−50), RDNA3 replacing RDNA2 on
+    # 2024-02-15 (486 − 50 = 436), RDNA4 on 2025-02-25 (524 − 50 = 474)
+    from ledger.rules.reconcile import default_rates, gap_history
+
+    history = gap_history(ledger(*RDNA), Scenario(currency="USD", fx_date=DAY),
+                          default_rates())
+    by_day = {str(d): round(g / BN) for d, g in zip(history["date"], history["gap_low"],
+                                                    strict=True) if not math.isnan(g)}
+    assert by_day["2023-03-23"] == 411 and by_day["2023-06-01"] == 361
+    assert by_day["2024-02-15"] == 436 and by_day["2025-02-25"] == 474

@@ -30,7 +30,7 @@ from ledger.rules.flowsums import (
     sum_by,
 )
 from ledger.rules.intervals import Interval
-from ledger.rules.scenario import Scenario, Valued, apply
+from ledger.rules.scenario import Scenario, Valued, apply, valued_rows, with_levers
 from ledger.rules.source_use import by_instrument, judge_over_allocation, source_use
 from ledger.rules.stages import STAGES, stage_or_further
 from ledger.rules.timeline import Dated, years_table
@@ -448,7 +448,9 @@ def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
                 blocs: dict[str, str] | None = None, most: int = 60) -> pd.DataFrame:
     """The total gap as known on each day a row changed the ledger (at most `most`
     days, spread over the history, the last always kept): date, gap_low, gap_high,
-    need_low, need_high, and the ids of the rows published that day."""
+    need_low, need_high, and the ids of the rows published that day. The rows are
+    valued once; each day applies only the as-of date and the levers to them, and
+    sums the money into needs (the same rules as `reconcile`, without its tables)."""
     blocs = blocs if blocs is not None else load_blocs()
     donor_bloc, industry_bloc = row_blocs(ledger, blocs)
     with_blocs = replace(ledger, frame=ledger.frame.assign(
@@ -458,16 +460,20 @@ def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
     if len(days) > most:
         days = days[np.unique(np.linspace(0, len(days) - 1, most).round().astype(int))]
     rows = []
+    valued_once = valued_rows(with_blocs, replace(scenario, asof=None), rates)
     for day in days:
         when = pd.Timestamp(day).date()
-        valued = apply(with_blocs, replace(scenario, asof=when), rates)
-        frame = valued.frame
+        frame = with_levers(valued_once, replace(scenario, asof=when)).frame
         kind = frame["kind"].to_numpy()
         need_rows = frame.loc[kind == "need", ["id", "name", "category", "value_low",
                                              "value_high", "row", "within"]]
-        into = (kind == "flow") & frame["to"].isin(need_rows["id"]).to_numpy()
-        flows = frame.loc[into, ["to", "value_low", "value_high"]]
-        totals = _totals(_needs(need_rows, flows))
+        target = pd.Index(need_rows["id"]).get_indexer(frame["to"].to_numpy()[kind == "flow"])
+        into = target >= 0
+        covered = [np.bincount(target[into], frame[f"value_{b}"].to_numpy(dtype=float)[
+            kind == "flow"][into], len(need_rows)) for b in ("low", "high")]
+        found = families(need_rows, *covered)
+        totals = _totals_of(found.need_low, found.need_high, found.covered_low,
+                            found.covered_high, found.head, found.stated)
         named = ledger.frame.loc[dates == day, "id"]
         rows.append({"date": when, "gap_low": totals["gap"][0], "gap_high": totals["gap"][1],
                      "need_low": totals["need"][0], "need_high": totals["need"][1],

@@ -107,6 +107,22 @@ def valuation(ledger: Ledger, scenario: Scenario, rates: RateTable
 def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
     """Convert into the reporting currency, then apply the status filter,
     availability and the US→Europe shift (which needs an `industry_bloc` column)."""
+    return with_levers(valued_rows(ledger, scenario, rates), scenario)
+
+
+@dataclass(frozen=True)
+class ValuedRows:
+    """Every row of the part of the ledger shown, in the reporting currency, before
+    the as-of date and the other levers: what a view on any day starts from."""
+
+    frame: pd.DataFrame
+    outside: pd.DataFrame  # rows outside the part shown
+    conversion: Conversion
+    fx_date: dt.date | None
+
+
+def valued_rows(ledger: Ledger, scenario: Scenario, rates: RateTable) -> ValuedRows:
+    """The rows valued once; `with_levers` makes a view of them for any day."""
     frame = ledger.frame
     conversion, fx_date = valuation(ledger, scenario, rates)
     frame = frame.assign(
@@ -119,6 +135,12 @@ def apply(ledger: Ledger, scenario: Scenario, rates: RateTable) -> Valued:
     )
     frame = frame.assign(full_low=frame["value_low"], full_high=frame["value_high"])
     frame, outside = leave_out(frame, part_mask(frame, scenario.part), OUTSIDE_PART)
+    return ValuedRows(frame, outside, conversion, fx_date)
+
+
+def with_levers(rows: ValuedRows, scenario: Scenario) -> Valued:
+    """The view of valued rows under the scenario's as-of date and levers."""
+    frame, outside, conversion, fx_date = rows.frame, rows.outside, rows.conversion, rows.fx_date
     frame, not_in_force = in_force(frame, scenario.asof)
     is_check = (frame["kind"] == "check").to_numpy()
     checks, frame = rows_where(frame, is_check), rows_where(frame, ~is_check)
@@ -152,9 +174,13 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
     if asof is not None:  # what was known that day: rows published on or before it
         known_on = frame["published"] if "published" in frame.columns else frame["date"]
         later = known_on.to_numpy() > np.datetime64(asof)
-        gone = set(frame.loc[later, "id"])
-        refers = (frame["kind"] == "flow").to_numpy() & (
-            frame["from"].isin(gone).to_numpy() | frame["to"].isin(gone).to_numpy())
+        refers = np.zeros(len(frame), dtype=bool)
+        if later.any():  # flows from or to a row not known yet: by position, not by set
+            ids = pd.Index(frame["id"])
+            for end in ("from", "to"):
+                at = ids.get_indexer(frame[end])
+                refers |= (at >= 0) & later[np.maximum(at, 0)]
+            refers &= (frame["kind"] == "flow").to_numpy()
         after = later | refers
     current = ~after
     revising = rows_where(frame, current & (frame["revises"] != "").to_numpy())
