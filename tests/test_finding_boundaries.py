@@ -126,3 +126,76 @@ def test_a_link_sets_availability_from_zero_to_a_hundred_percent(query, availabi
     scenario, said = from_query(dict(part.split("=", 1) for part in query.split("&")))
     assert scenario.availability == availability
     assert len(said) == notes
+
+
+# Every other code, each with the ledger that just raises it and the one that just does
+# not: (rows, scenario levers, the code, raised?)
+H = ("id,kind,name,category,low,high,unit,date,from,to,donor,industry,status,ref,note,end,"
+     "revises,instrument,tags,fulfils,within,published")
+BASE = ("n,need,N,military,90,100,bn EUR,2025-01-02,,,,,,,,,,,,,,",)
+
+
+def source(donor: str = "DE", tags: str = "") -> str:
+    return f"s,source,S,,500,,bn EUR,2025-01-02,,,{donor},,,,,,,,{tags},,,"
+
+
+def into_need(industry: str = "US", status: str = "", ident: str = "f",
+              amount: str = "10", fulfils: str = "", day: str = "2025-01-02") -> str:
+    return (f"{ident},flow,F,military,{amount},,bn EUR,{day},s,n,,{industry},{status},,,,,,,"
+            f"{fulfils},,")
+
+
+CASES = {
+    "unknown_donor_code": [((source("XX"),), {}, True), ((source("DE"),), {}, False)],
+    "unknown_industry_code": [((source(), into_need("XX")), {}, True),
+                              ((source(), into_need("US")), {}, False)],
+    "donor_not_itemised": [((source("multi"),), {}, True), ((source("DE;FR"),), {}, False)],
+    "unknown_industry": [((source(), into_need("unknown")), {}, True),
+                         ((source(), into_need("EU")), {}, False)],
+    "assumption": [((source(), into_need(status="assumption")), {}, True),
+                   ((source(), into_need(status="pledged")), {}, False)],
+    "excluded_by_status": [((source(), into_need(status="pledged")),
+                            {"statuses": ("committed",)}, True),
+                           ((source(), into_need(status="committed")),
+                            {"statuses": ("committed",)}, False)],
+    "superseded": [((source(), "n2,need,N2,military,95,,bn EUR,2025-02-01,,,,,,,,,n,,,,,"),
+                    {}, True),
+                   ((source(), "n2,need,N2,military,95,,bn EUR,2025-02-01,,,,,,,,,,,,,,"),
+                    {}, False)],
+    "after_as_of": [((source(), into_need(day="2025-03-02")),
+                     {"asof": dt.date(2025, 3, 1)}, True),
+                    ((source(), into_need(day="2025-03-01")),
+                     {"asof": dt.date(2025, 3, 1)}, False)],
+    "outside_view": [((source(tags="article"),), {"part": "article"}, True),
+                     ((source(tags="article"),), {}, False)],
+    "need_not_stated": [((source(), "u,need,U,military,,,bn EUR,2025-01-02,,,,,,,,,,,,,,"),
+                         {}, True),
+                        ((source(), "u,need,U,military,0,,bn EUR,2025-01-02,,,,,,,,,,,,,,"),
+                         {}, False)],
+    "delivered_beyond": [
+        ((source(), into_need(status="committed", ident="c", amount="12"),
+          into_need(status="disbursed", ident="p", amount="12.1", fulfils="c")), {}, True),
+        ((source(), into_need(status="committed", ident="c", amount="12"),
+          into_need(status="disbursed", ident="p", amount="12", fulfils="c")), {}, False)],
+}
+
+
+@pytest.mark.parametrize(("code", "rows", "levers", "raised"), [
+    (code, rows, levers, raised) for code, cases in CASES.items()
+    for rows, levers, raised in cases],
+    ids=[f"{code}-{'raised' if raised else 'not'}" for code, cases in CASES.items()
+         for _, _, raised in cases])
+def test_each_finding_is_raised_just_inside_its_rule_and_not_just_outside(code, rows, levers,
+                                                                          raised):
+    book = read_ledger(("\n".join([H, *BASE, *rows]) + "\n").encode())
+    result = reconcile(book, Scenario(fx_date=DAY, **levers))
+    assert (code in {f.code for f in result.findings}) is raised
+
+
+def test_every_finding_code_has_its_boundary_pinned_here():
+    from ledger.rules.findings import CODES
+
+    pinned = set(CASES) | {"possible_surplus", "surplus", "need_without_flow", "over_allocated",
+                           "possibly_over_allocated", "rate_from_earlier_date", "stale_rate",
+                           "duplicate_flow", "source_unused"}
+    assert set(CODES) - pinned == {"check_failed"}  # pinned in tests/test_checks.py
