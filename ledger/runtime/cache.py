@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
@@ -15,6 +16,7 @@ import pandas as pd
 
 V = TypeVar("V")
 DEFAULT_BUDGET_MB = 4096  # of this 24 GB machine's memory; LEDGER_CACHE_MB overrides
+REWEIGH_SECONDS = 5.0  # a cached value is weighed again, at most this often, when read
 
 
 def budget_bytes() -> int:
@@ -28,10 +30,15 @@ def budget_bytes() -> int:
 
 
 class SizedCache(Generic[V]):
-    def __init__(self, budget: int, size_of: Callable[[V], int]):
+    def __init__(self, budget: int, size_of: Callable[[V], int],
+                 reweigh_after: float = REWEIGH_SECONDS,
+                 clock: Callable[[], float] = time.monotonic):
         self.budget = budget
         self._size_of = size_of
+        self._reweigh_after = reweigh_after
+        self._clock = clock
         self._entries: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
+        self._weighed: dict[Hashable, float] = {}  # when each entry was last weighed
         self._used = 0
         self._lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
@@ -51,8 +58,16 @@ class SizedCache(Generic[V]):
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
-                return self._entries[key][0]
-            building = self._building.setdefault(key, threading.Lock())
+                value = self._entries[key][0]
+                stale = self._clock() - self._weighed.get(key, 0.0) > self._reweigh_after
+            else:
+                value, stale = None, False
+            if value is None:
+                building = self._building.setdefault(key, threading.Lock())
+        if value is not None:
+            if stale:
+                self._reweigh(key, value)
+            return value
         with building:
             with self._lock:
                 if key in self._entries:
@@ -70,14 +85,35 @@ class SizedCache(Generic[V]):
             if size > self.budget:
                 return  # larger than the whole budget: used once, never kept
             self._entries[key] = (value, size)
+            self._weighed[key] = self._clock()
             self._used += size
-            while self._used > self.budget and self._entries:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self._used -= dropped
+            self._evict()
+
+    def _reweigh(self, key: Hashable, value: V) -> None:
+        """Weigh an entry again: what is derived from a cached value and kept with it
+        (the tables of a view, what a ledger found once) grows after it was stored, and
+        must count against the budget too."""
+        size = self._size_of(value)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] is not value:
+                return
+            self._used += size - entry[1]
+            self._entries[key] = (value, size)
+            self._weighed[key] = self._clock()
+            self._evict()
+
+    def _evict(self) -> None:
+        """Drop the least recently used entries until the budget holds (lock held)."""
+        while self._used > self.budget and self._entries:
+            dropped_key, (_, dropped) = self._entries.popitem(last=False)
+            self._weighed.pop(dropped_key, None)
+            self._used -= dropped
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._weighed.clear()
             self._used = 0
 
 
@@ -88,15 +124,34 @@ def frame_bytes(*frames: pd.DataFrame | None) -> int:
 
 
 def object_bytes(value: Any) -> int:
-    """Memory of a Ledger or a Reconciliation: the frames it holds, and those of the
-    dataclasses it holds. A value that holds frames another way says so with a
-    method `held_frames()` (a view counting no assumption holds the rows of the view
-    it was derived from, and may take most of them: counted in full)."""
-    frames = [v for v in vars(value).values() if isinstance(v, pd.DataFrame)]
-    for inner in vars(value).values():
+    """Memory of a Ledger or a Reconciliation: the frames it holds, those of the
+    dataclasses it holds, and those kept in its dicts (the tables a view built for
+    its pages, what a ledger found once). A value that holds frames another way
+    says so with a method `held_frames()` (a view counting no assumption holds the
+    rows of the view it was derived from, and may take most of them: counted in
+    full)."""
+    frames: list[pd.DataFrame | pd.Series] = []
+    if isinstance(value, pd.DataFrame | pd.Series):  # a table kept as it is (a history)
+        frames.append(value)
+    for inner in ([] if frames else vars(value).values()):
+        frames.extend(_frames_in(inner))
         if hasattr(inner, "__dataclass_fields__"):
-            frames.extend(v for v in vars(inner).values() if isinstance(v, pd.DataFrame))
+            frames.extend(f for v in vars(inner).values() for f in _frames_in(v, deep=False))
         held = getattr(inner, "held_frames", None)
         if callable(held):
             frames.extend(held())
-    return frame_bytes(*frames) + 4096
+    return int(sum(int(f.memory_usage(deep=True, index=True).sum()) if isinstance(
+        f, pd.DataFrame) else int(f.memory_usage(deep=True, index=True)) for f in frames)) + 4096
+
+
+def _frames_in(value: Any, deep: bool = True) -> list[pd.DataFrame | pd.Series]:
+    """The frames and series `value` is or holds in a dict, list or tuple (one level)."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return [value]
+    if not deep:
+        return []
+    inner = (value.values() if isinstance(value, dict)
+             else value if isinstance(value, list | tuple) else ())
+    return [v for v in inner if isinstance(v, pd.DataFrame | pd.Series)] + [
+        w for v in inner if isinstance(v, list | tuple)
+        for w in v if isinstance(w, pd.DataFrame | pd.Series)]
