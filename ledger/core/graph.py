@@ -39,3 +39,17 @@ def cycle_edges(edges: list[tuple[Hashable, Hashable]]) -> set[tuple[Hashable, H
     _, left_rev = topological_order([], [(b, a) for a, b in edges])
     core = left & left_rev
     return {(a, b) for a, b in edges if a in core and b in core}
+
+
+def chain_cycles(follows: dict[str, str]) -> set[str]:
+    """The members of every cycle in chains where each key points to one next key
+    (a revision to the row it revises, a need to the need it is within)."""
+    in_cycle: set[str] = set()
+    for start in follows:
+        seen, step = [start], follows.get(start)
+        while step is not None and step not in seen:
+            seen.append(step)
+            step = follows.get(step)
+        if step is not None:  # back at a key already on the way: a cycle
+            in_cycle.update(seen[seen.index(step):])
+    return in_cycle

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.core.frames import edge_bytes, every_byte, text_bytes
+from ledger.core.graph import chain_cycles
 from ledger.core.problems import MAX_PROBLEMS, Problem
 from ledger.money.units import UnitError, parse_amount_column, parse_unit
 from ledger.reading.donors import DonorError, normalised, parse_donors
@@ -308,14 +309,7 @@ def revisions(c: Cells, ids: pd.Series, kind: pd.Series, day: pd.Series) -> pd.S
     c.flag(named & (revises == ids).to_numpy(), "revises", "a row cannot revise itself")
     chained = named & known & (revises != ids).to_numpy()
     follows = dict(zip(ids[chained], revises[chained], strict=True))
-    in_cycle: set[str] = set()
-    for start in follows:
-        seen, step = [start], follows.get(start)
-        while step is not None and step not in seen:
-            seen.append(step)
-            step = follows.get(step)
-        if step is not None:  # came back to a row already on the way: a cycle
-            in_cycle.update(seen[seen.index(step):])
+    in_cycle = chain_cycles(follows)
     c.flag(ids.isin(in_cycle).to_numpy() & named, "revises",
            lambda pos: f"'{revises.iat[pos]}' — revisions form a cycle through "
            + " → ".join(sorted(in_cycle)))

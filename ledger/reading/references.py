@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ledger.core.graph import cycle_edges
+from ledger.core.graph import chain_cycles, cycle_edges
 
 Message = str | Callable[[int], str]
 Flag = Callable[[np.ndarray | pd.Series, str, Message], None]
@@ -216,14 +216,7 @@ def check_within(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
     self_named = to_need & (target == np.arange(len(frame)))
     flag(self_named, "within", "a need cannot be within itself")
     parent = {ids[pos]: ids[target[pos]] for pos in np.flatnonzero(to_need & ~self_named)}
-    in_cycle: set[str] = set()
-    for start in parent:
-        seen, step = [start], parent.get(start)
-        while step is not None and step not in seen:
-            seen.append(step)
-            step = parent.get(step)
-        if step is not None:  # back at a need already on the way: a cycle
-            in_cycle.update(seen[seen.index(step):])
+    in_cycle = chain_cycles(parent)
     if in_cycle:
         flag(np.isin(ids, list(in_cycle)) & named, "within",
              lambda pos: f"'{frame['within'].iat[pos]}' — needs within needs form a cycle "
