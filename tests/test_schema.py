@@ -284,3 +284,20 @@ def test_the_rows_of_a_kind_are_taken_once_per_ledger_and_are_those_rows():
     assert sources is ledger.of_kind("source")  # the sidebar reads them every run
     assert list(sources.index) == list(ledger.frame.index[ledger.frame["kind"] == "source"])
     assert set(ledger.of_kind("need")["kind"]) == {"need"}
+
+
+@pytest.mark.parametrize("column, cell", [("revises", "n"), ("within", "n"), ("fulfils", "f")])
+def test_a_duplicate_id_named_by_a_reference_is_reported_not_an_internal_error(column, cell):
+    # two rows share an id and a third row names it: the duplicate is the problem
+    # reported; the look-up takes the first (before, the reader raised InvalidIndexError)
+    header = "id,kind,name,category,low,unit,date,from,to,status," + column
+    rows = ["n,need,N,military,1,bn EUR,2025-01-02,,,,",
+            "n,need,N again,military,2,bn EUR,2025-01-03,,,,",
+            "s,source,S,,5,bn EUR,2025-01-02,,,,",
+            "f,flow,F,military,1,bn EUR,2025-01-02,s,n,committed,",
+            "f,flow,F again,military,1,bn EUR,2025-01-02,s,n,committed,",
+            f"x,{'flow' if column == 'fulfils' else 'need'},X,military,1,bn EUR,2025-01-04,"
+            f"{'s,n,disbursed' if column == 'fulfils' else ',,'},{cell}"]
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(("\n".join([header, *rows]) + "\n").encode())
+    assert any("duplicate id" in p.message for p in caught.value.problems)

@@ -22,6 +22,14 @@ def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     return frame[mask]
 
 
+def positions_of(ids: pd.Series, names: pd.Series) -> np.ndarray:
+    """Where each of `names` first stands among `ids` (-1: nowhere). Duplicate ids,
+    an error reported on its own, do not stop the look-up."""
+    first = ~ids.duplicated().to_numpy()
+    where = pd.Index(ids[first]).get_indexer(names)
+    return np.where(where >= 0, np.flatnonzero(first)[np.maximum(where, 0)], -1)
+
+
 def text_from_codes(looked_up: list[str], position: np.ndarray, index: pd.Index) -> pd.Series:
     """A text column from a few distinct values and each row's position among them
     (-1: an empty cell), assembled by Arrow: a million rows are never boxed one by one

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ledger.core.frames import edge_bytes, every_byte, text_bytes
+from ledger.core.frames import edge_bytes, every_byte, positions_of, text_bytes
 from ledger.core.graph import chain_cycles
 from ledger.core.problems import MAX_PROBLEMS, Problem
 from ledger.money.units import UnitError, parse_amount_column, parse_unit
@@ -298,7 +298,7 @@ def revisions(c: Cells, ids: pd.Series, kind: pd.Series, day: pd.Series) -> pd.S
     named = (revises != "").to_numpy()
     if not named.any():
         return revises
-    where = pd.Index(ids).get_indexer(revises)
+    where = positions_of(ids, revises)  # duplicate ids are reported on their own
     known = where >= 0
     c.flag(named & ~known, "revises", c.quoted("revises", "no row has this id"))
     target = np.where(known, where, 0)

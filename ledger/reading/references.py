@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from ledger.core.frames import positions_of
 from ledger.core.graph import chain_cycles, cycle_edges
 
 Message = str | Callable[[int], str]
@@ -166,11 +167,9 @@ def _targets(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, 
     named = (frame[column] != "").to_numpy()
     if not named.any():
         return named, named, np.zeros(len(frame), dtype=np.int64)
-    ids = frame["id"]
-    first = ~ids.duplicated().to_numpy()  # a duplicate id is an error of its own
-    where = pd.Index(ids[first]).get_indexer(frame[column])
+    where = positions_of(frame["id"], frame[column])
     known = where >= 0
-    return named, known & named, np.where(known, np.flatnonzero(first)[np.maximum(where, 0)], 0)
+    return named, known & named, np.maximum(where, 0)
 
 
 def check_fulfils(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
