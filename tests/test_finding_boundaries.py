@@ -199,3 +199,21 @@ def test_every_finding_code_has_its_boundary_pinned_here():
                            "possibly_over_allocated", "rate_from_earlier_date", "stale_rate",
                            "duplicate_flow", "source_unused"}
     assert set(CODES) - pinned == {"check_failed"}  # pinned in tests/test_checks.py
+
+
+def test_flows_of_no_money_are_never_duplicates():
+    # a tracker's zero-value rows repeat by the thousand: they count nothing twice
+    rows = (NEED, SOURCE, flow("0", "f1"), flow("0", "f2"), flow("5", "f3"), flow("5", "f4"))
+    result = reconcile(read_ledger(csv_bytes(*rows)), Scenario(fx_date=DAY))
+    duplicates = [f for f in result.findings if f.code == "duplicate_flow"]
+    assert len(duplicates) == 1 and set(duplicates[0].rows) == {"f3", "f4"}
+
+
+def test_a_need_covered_to_the_cent_by_decimals_that_do_not_add_exactly_has_no_surplus():
+    # €0.1 + €0.2 into a need of €0.3: in binary the flows add to 0.30000000000000004,
+    # a "surplus" of 6e-17 euro; below half a cent it is no finding ("by €0" before)
+    rows = ("n,need,N,military,0.3,,EUR,2025-01-02,,,,,,,", SOURCE,
+            "f1,flow,F,military,0.1,,EUR,2025-01-02,s,n,,US,,,",
+            "f2,flow,F,military,0.2,,EUR,2025-01-02,s,n,,DE,,,")
+    codes_found = codes(*rows)
+    assert not codes_found & {"surplus", "possible_surplus"}

@@ -18,6 +18,7 @@ from ledger.rules.stages import delivered_beyond
 
 Severity = Literal["error", "warning", "info"]
 MAX_ROWS_NAMED = 100
+HALF_A_CENT = 0.005  # below this a surplus is the noise of adding decimals, not money
 STALE_AFTER_DAYS = 7  # weekends and holidays: an older rate is a warning
 CODES = (  # every code a finding can carry; ledger.present.wording and the README list the same
     "over_allocated", "possibly_over_allocated", "surplus", "possible_surplus",
@@ -153,11 +154,11 @@ def _over_allocation_findings(sources: pd.DataFrame, currency: str) -> list[Find
 def _surplus_findings(needs: pd.DataFrame, currency: str) -> list[Finding]:
     """A surplus is reported, never netted against another need's gap."""
     found = []
-    certain = needs[needs["gap_high"] < 0]
+    certain = needs[needs["gap_high"] < -HALF_A_CENT]
     if len(certain):
         found.append(_finding("warning", "surplus", certain["id"],
                               amount=_sum(certain, "surplus"), currency=currency))
-    possible = needs[(needs["gap_low"] < 0) & (needs["gap_high"] >= 0)]
+    possible = needs[(needs["gap_low"] < -HALF_A_CENT) & (needs["gap_high"] >= -HALF_A_CENT)]
     if len(possible):
         found.append(_finding("info", "possible_surplus", possible["id"],
                               amount=_sum(possible, "surplus"), currency=currency))
@@ -176,8 +177,9 @@ def ledger_findings(ledger: Ledger, blocs: dict[str, str]) -> list[Finding]:
 
 
 def _duplicate_flows(ledger: Ledger) -> list[Finding]:
-    """Identical flows (same from, to, amount, date and industry) are probably one
-    entry typed twice; each is still counted, so say so."""
+    """Identical flows (same from, to, amount, date and industry, and some money) are
+    probably one entry typed twice; each is still counted, so say so, in one finding
+    that lists every group."""
     frame = ledger.frame
     is_flow = (frame["kind"] == "flow").to_numpy()
     if is_flow.sum() < 2:
@@ -186,7 +188,9 @@ def _duplicate_flows(ledger: Ledger) -> list[Finding]:
     # a hash per row finds the few candidates fast; they are then compared exactly
     hashed = pd.Series(pd.util.hash_pandas_object(keys, index=False).to_numpy())
     candidates = keys[hashed.duplicated(keep=False).to_numpy()]
-    candidates = candidates[(candidates["kind"] == "flow").to_numpy()]
+    # flows of no money (a tracker's zero-value rows) cannot count twice
+    candidates = candidates[((candidates["kind"] == "flow")
+                             & (candidates["high"] > 0)).to_numpy()]
     repeated = candidates[candidates.duplicated(DUPLICATE_KEY, keep=False).to_numpy()]
     if repeated.empty:
         return []
