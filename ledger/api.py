@@ -121,6 +121,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "credit_line": ("ledger.present.citations", "credit_line"),
     "full_reference": ("ledger.present.citations", "full_reference"),
     "how_to_cite": ("ledger.present.citations", "how_to_cite"),
+    "REFERENCES_SHOWN": ("ledger.present.citations", "REFERENCES_SHOWN"),
+    "references_html": ("ledger.present.citations", "references_html"),
     "frame_csv": ("ledger.present.csvout", "frame_csv"),
     "text_table_csv": ("ledger.present.csvout", "text_table_csv"),
     "neutralised_csv": ("ledger.present.csvout", "neutralised_csv"),
@@ -168,10 +170,12 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.present.citations import (
         ARTICLE,
         LICENCE,
+        REFERENCES_SHOWN,
         address,
         credit_line,
         full_reference,
         how_to_cite,
+        references_html,
     )
     from ledger.present.csvout import frame_csv, neutralised_csv, text_table_csv
     from ledger.present.formatting import money_range, percent_range, use_locale

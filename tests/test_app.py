@@ -473,15 +473,28 @@ def test_a_link_to_an_older_version_shows_it_and_says_a_newer_one_exists(monkeyp
     assert any("data version 99 does not exist" in w.value for w in missing.sidebar.warning)
 
 
-def test_sources_behind_a_chart_are_shown_in_full_with_pages_to_open():
+def test_sources_behind_a_chart_are_drawn_once_opened_each_page_a_link_to_its_address():
+    import html
+    import re
+
+    from ledger.present.citations import address
+    from ledger.present.views import references_behind
+
     at = app()
-    listed = next(m.value for m in at.markdown if "endnote of the article" in m.value)
-    assert "Security Guarantees for Ukraine" in listed
-    assert not [d for d in at.dataframe if "page" in d.value.columns]  # drawn once opened
+
+    def listed() -> str:
+        return " ".join(h.proto.body for h in at.get("html") if "references" in h.proto.body)
+
+    assert listed() == ""  # a closed box holds no reference
     at.session_state["sources-open-coverage-gap"] = True
     at.run()
-    pages = next(d.value for d in at.dataframe if "page" in d.value.columns)
-    assert all(p.startswith("https://") for p in pages["page"])
+    page = listed()
+    assert "Security Guarantees for Ukraine" in page  # the article named in full
+    result = reconcile(read_ledger(ROOT / "data" / "funding.csv"))
+    cited = {address(r) for r in references_behind(result, "coverage-gap")} - {""}
+    hrefs = {html.unescape(h) for h in re.findall(r'href="([^"]+)"', page)}
+    assert hrefs and hrefs <= cited  # every link opens exactly a cited address
+    assert "\u2060" not in page  # no invisible joiner breaks a copied address
     assert any(t.value.startswith("Ukraine funding ledger, data version") for t in at.text)
     assert not at.code  # the block to copy from is drawn when its expander opens
     at.session_state["cite_open"] = True

@@ -414,3 +414,20 @@ def test_a_german_browser_reads_figures_in_german(url):
         gap = metric.locator('[data-testid="stMetricValue"]').inner_text()
         gap = gap.replace("\u00a0", " ")
         assert gap == "351–417 Mrd. €", gap  # the shipped gap, €351–417 bn in English
+
+
+def test_a_closed_sources_box_holds_no_reference_and_an_open_one_links_each_page(url, page):
+    page.goto(f"{url}/flows")
+    wait_for_app(page)
+    assert page.locator("ul.references").count() == 0  # nothing drawn while closed
+    page.get_by_text("Sources behind this chart").first.click()
+    wait_for_app(page)
+    page.locator("ul.references a").first.wait_for(timeout=patience(20_000))
+    hrefs = page.locator("ul.references a").evaluate_all("els => els.map(e => e.href)")
+    cited = reconcile(read_ledger(ROOT / "data" / "funding.csv"))
+    from ledger.present.citations import address
+    from ledger.present.views import references_behind
+
+    addresses = {address(r) for r in references_behind(cited, "flows")}
+    assert hrefs and all(h in addresses for h in hrefs), set(hrefs) - addresses
+    assert not any("\u2060" in h for h in hrefs)

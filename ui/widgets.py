@@ -53,12 +53,13 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
     if st.toggle("Show the chart's data as a table", key=f"as-table-{key}"):
         st.dataframe(data, hide_index=True, width="stretch", key=f"table-{key}")
     left, right = st.columns([3, 1])
-    # the references are always there; the table of pages to open (a data grid, whose
-    # scripts a browser would load for every page) only once the expander is opened
+    # the references are drawn only once the box is opened: a closed box puts none of
+    # them in the page (thousands of list items on a tracker's pages)
     box = left.expander(f"Sources behind this chart ({len(refs)})", key=f"sources-open-{key}",
                         on_change="rerun")
     with box:
-        sources_list(refs, key, pages=bool(box.open))
+        if box.open:
+            sources_list(refs, key)
         st.page_link("ui/pages/methodology.py", label="How these figures are made",
                      icon=":material/menu_book:")
     right.download_button("Chart data (CSV)", data=lambda: csv_download_bytes(data),
@@ -66,21 +67,27 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
                           on_click="ignore")
 
 
-def sources_list(refs: list[str], key: str, pages: bool = True) -> None:
-    """Every reference in full (never cut; the article named where its endnotes
-    stand) and the pages' addresses to open. The text is shown as typed; only an
-    http(s) address becomes a link, and it is shown as the address it opens."""
-    from ledger.api import address, full_reference
+def sources_list(refs: list[str], key: str) -> None:
+    """The references in full (never cut; the article named where its endnotes
+    stand), each cited page a real link to exactly its address (escaped text; only
+    https addresses become links). Beyond the first REFERENCES_SHOWN, a search and
+    a download of them all."""
+    from ledger.api import REFERENCES_SHOWN, references_html, text_table_csv
 
     if not refs:
         st.caption("No citations on these rows.")
         return
-    st.markdown("\n".join(f"- {plain(full_reference(r))}" for r in refs))
-    addresses = sorted({address(r) for r in refs} - {""})
-    if addresses and pages:
-        st.dataframe(pd.DataFrame({"page": addresses}), hide_index=True, width="stretch",
-                     key=f"pages-{key}", column_config={"page": st.column_config.LinkColumn(
-                         "Open the page", display_text=None)})
+    shown = refs
+    if len(refs) > REFERENCES_SHOWN:
+        wanted = st.text_input("Search the sources", key=f"refsearch-{key}",
+                               placeholder="a publisher, a word of the title, a year")
+        if wanted.strip():
+            shown = [r for r in refs if wanted.strip().lower() in r.lower()]
+        st.download_button(f"All {len(refs):,} sources (CSV)",
+                           data=lambda: text_table_csv(pd.DataFrame({"source": refs})),
+                           file_name=f"sources-{key}.csv", mime="text/csv",
+                           key=f"refs-dl-{key}", on_click="ignore")
+    st.html(references_html(shown))
 
 
 def with_credit(figure: go.Figure, references: int) -> go.Figure:

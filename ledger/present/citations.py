@@ -3,6 +3,7 @@ its endnote numbers stand), the page's address, and how to cite the ledger."""
 
 from __future__ import annotations
 
+import html
 import re
 
 ARTICLE = ('the article "Security Guarantees for Ukraine: Stakes, Challenges, and Strategic '
@@ -36,3 +37,46 @@ def credit_line(data_version: str, references: int) -> str:
     cited = f"{references} cited source{'s' if references != 1 else ''}"
     return (f"Source: Ukraine funding ledger ({cited}), data version {data_version[:12]}.\n"
             "Compilation CC BY 4.0; figures remain their publishers'.")
+
+
+REFERENCES_SHOWN = 20  # a chart's references drawn at once; the rest by search or download
+
+
+def reference_html(ref: str) -> str:
+    """One reference in full as HTML: its text escaped, its web address a real link
+    whose target is exactly the cited address — and only an https address whose host
+    reads as a host; anything else stays text."""
+    text = full_reference(ref)
+    found = _ADDRESS.search(text)
+    if not found:
+        return html.escape(text)
+    link = found.group(0).rstrip(".,;:)")
+    if not _safe_https(link):
+        return html.escape(text)
+    start, end = found.start(), found.start() + len(link)
+    anchor = (f'<a href="{html.escape(link, quote=True)}" target="_blank" '
+              f'rel="noopener noreferrer">{html.escape(link)}</a>')
+    return html.escape(text[:start]) + anchor + html.escape(text[end:])
+
+
+def _safe_https(link: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return False
+    return (parts.scheme == "https" and bool(_HOST.fullmatch(parts.hostname or ""))
+            and not parts.username and not parts.password)
+
+
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+
+
+def references_html(refs: list[str], shown: int = REFERENCES_SHOWN) -> str:
+    """The first `shown` references as an HTML list (each a link where it cites a
+    page), saying how many more there are."""
+    items = "".join(f"<li>{reference_html(r)}</li>" for r in refs[:shown])
+    more = (f'<p class="more">and {len(refs) - shown:,} more: search them, or download '
+            "them all</p>" if len(refs) > shown else "")
+    return f'<ul class="references">{items}</ul>{more}'
