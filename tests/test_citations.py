@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ledger.present.citations import ARTICLE, address, full_reference, how_to_cite
 from ledger.present.views import references
 from ledger.reading.schema import read_ledger
@@ -34,3 +36,22 @@ def test_how_to_cite_names_the_version_the_day_and_the_link():
     text = how_to_cite("a" * 64, "2026-11-26", "https://ledger.example/?v=3&on=2026-10-30")
     assert text == ("Ukraine funding ledger, data version aaaaaaaaaaaa, figures as shown on "
                     "2026-11-26. https://ledger.example/?v=3&on=2026-10-30")
+
+
+@pytest.mark.parametrize(("ref", "linked"), [
+    ("UAWire, 13 Aug 2025, https://www.uawire.org/germany-to-fund.",
+     "https://www.uawire.org/germany-to-fund"),
+    ("an old page, http://example.org/a", None),               # not https: text only
+    ("a trick, https://user@evil.example/a", None),             # credentials in the address
+    ("a host that is no host, https://-bad-/x", None),
+    ("no address at all", None),
+], ids=["https", "http", "userinfo", "bad-host", "none"])
+def test_a_reference_links_only_a_checked_https_address_and_escapes_its_text(ref, linked):
+    import re
+
+    from ledger.present.citations import reference_html
+
+    shown = reference_html(ref + " <b>")
+    assert "<b>" not in shown and "&lt;b&gt;" in shown
+    hrefs = re.findall(r'href="([^"]+)"', shown)
+    assert hrefs == ([linked] if linked else [])
