@@ -81,7 +81,6 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "splits": ("ledger.rules.assumed", "splits"),
     "uses_assumptions": ("ledger.rules.assumed", "uses_assumptions"),
     "with_reported": ("ledger.rules.assumed", "with_reported"),
-    "coverage_share": ("ledger.rules.headline", "coverage_share"),
     "european_money_in_us_industry": ("ledger.rules.headline",
                                       "european_money_in_us_industry"),
     # present: tables, words, charts, files
@@ -108,18 +107,14 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "donor_blocs_table": ("ledger.present.views", "donor_blocs_table"),
     "needs_table": ("ledger.present.views", "needs_table"),
     "years_readable": ("ledger.present.views", "years_readable"),
-    "headline": ("ledger.present.insights", "headline"),
     "headline_block": ("ledger.present.headline", "headline_block"),
     "findings_table": ("ledger.present.wording", "findings_table"),
     "scenario_words": ("ledger.present.wording", "scenario_words"),
     "money_range": ("ledger.present.formatting", "money_range"),
-    "percent_range": ("ledger.present.formatting", "percent_range"),
     "use_locale": ("ledger.present.formatting", "use_locale"),
     "ARTICLE": ("ledger.present.citations", "ARTICLE"),
     "LICENCE": ("ledger.present.citations", "LICENCE"),
-    "address": ("ledger.present.citations", "address"),
     "credit_line": ("ledger.present.citations", "credit_line"),
-    "full_reference": ("ledger.present.citations", "full_reference"),
     "how_to_cite": ("ledger.present.citations", "how_to_cite"),
     "REFERENCES_SHOWN": ("ledger.present.citations", "REFERENCES_SHOWN"),
     "references_html": ("ledger.present.citations", "references_html"),
@@ -171,16 +166,13 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         ARTICLE,
         LICENCE,
         REFERENCES_SHOWN,
-        address,
         credit_line,
-        full_reference,
         how_to_cite,
         references_html,
     )
     from ledger.present.csvout import frame_csv, neutralised_csv, text_table_csv
-    from ledger.present.formatting import money_range, percent_range, use_locale
+    from ledger.present.formatting import money_range, use_locale
     from ledger.present.headline import headline_block
-    from ledger.present.insights import headline
     from ledger.present.report import FORMATS, MIME, gap_table, render
     from ledger.present.sankey import SANKEY_SHOWN
     from ledger.present.views import (
@@ -220,7 +212,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.reading.template import template_xlsx
     from ledger.reading.textfile import MAX_BYTES
     from ledger.rules.assumed import reported_result, splits, uses_assumptions, with_reported
-    from ledger.rules.headline import coverage_share, european_money_in_us_industry
+    from ledger.rules.headline import european_money_in_us_industry
     from ledger.rules.reconcile import Reconciliation, default_rates, gap_history, reconcile
     from ledger.rules.scenario import ASOF_RANGE, Scenario, from_query, to_query, valuation
     from ledger.rules.scope import ARTICLE_TAG, PARTS, RECORD_TAG, has_tag

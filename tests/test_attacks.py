@@ -466,25 +466,22 @@ def test_a_name_written_as_a_streamlit_icon_shows_as_typed_not_as_an_icon():
 
 def test_what_a_cached_view_builds_after_it_is_stored_counts_against_the_budget():
     # a view is weighed when stored; its pages then build tables that it keeps
-    # (views._memo). Read again after REWEIGH_SECONDS it is weighed again, and the
-    # least recently used entries go until the budget holds
+    # (views._memo). Read again, it is found grown and weighed again, and the least
+    # recently used entries go until the budget holds
     from ledger.runtime.cache import object_bytes
-
-    now = [0.0]
 
     class View:
         def __init__(self) -> None:
             self.frame = pd.DataFrame({"a": range(1000)})
             self._views: dict[str, object] = {}
 
-    cache: SizedCache[View] = SizedCache(60_000, object_bytes, reweigh_after=5,
-                                         clock=lambda: now[0])
+    cache: SizedCache[View] = SizedCache(60_000, object_bytes)
     first, second = View(), View()
     cache.get("first", lambda: first)
     cache.get("second", lambda: second)
     held = cache.used
+    assert cache.get("second", lambda: View()) is second and cache.used == held  # unchanged
     second._views["ledger"] = pd.DataFrame({"b": range(5000)})  # built by a page
-    now[0] = 6.0
     assert cache.get("second", lambda: View()) is second
     assert cache.used > held
     assert "first" not in cache and "second" in cache and cache.used <= 60_000

@@ -129,3 +129,16 @@ def test_no_function_of_the_product_runs_over_sixty_lines():
                 if length > 60:
                     long.append(f"{path.relative_to(ROOT)}:{node.name} ({length} lines)")
     assert long == []
+
+
+def test_the_entry_point_exports_only_what_the_dashboard_or_the_command_line_uses():
+    import ast
+
+    import ledger.api as api
+
+    used = set()
+    for path in [ROOT / "app.py", ROOT / "ledger" / "__main__.py", *(ROOT / "ui").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "ledger.api":
+                used.update(alias.name for alias in node.names)
+    assert set(api.__all__) - used == set()

@@ -245,3 +245,16 @@ def test_a_trackers_csv_report_leaves_the_sizes_no_one_states_empty():
     lines = render(reconcile(book, Scenario(fx_date=DAY)), "csv").decode().splitlines()
     assert lines[1] == "u,Military aid,military,,,50000000000.00,50000000000.00,,,,,EUR"
     assert "nan" not in "".join(lines)
+
+
+def test_the_total_need_names_each_family_once_with_everything_within_it():
+    # C is within B, B within A: one family headed by A, holding B and C (not "B (with C)")
+    from ledger.present.headline import families_sentence
+
+    book = ledger(
+        "a,need,A,military,90,,bn EUR,2025-01-02,,,,,,,,,,,,,,",
+        "b,need,B,military,40,,bn EUR,2025-01-02,,,,,,,,,,,,,a,",
+        "c,need,C,military,10,,bn EUR,2025-01-02,,,,,,,,,,,,,b,",
+    )
+    sentence = families_sentence(reconcile(book, Scenario(fx_date=DAY)))
+    assert sentence.endswith(": A (with B, C).")

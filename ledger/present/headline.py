@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ledger.present.formatting import money_range, percent_range
 from ledger.present.insights import headline
 from ledger.rules.assumed import Split, splits, uses_assumptions
+from ledger.rules.families import family_members
 from ledger.rules.headline import coverage_share, european_money_in_us_industry
 from ledger.rules.intervals import Interval
 from ledger.rules.reconcile import Reconciliation
@@ -119,15 +120,9 @@ def headline_block(result: Reconciliation, reported: Reconciliation | None = Non
 
 def families_sentence(result: Reconciliation) -> str:
     """Which families of needs (`within`) the total need holds, each counted once."""
-    needs = result.needs
-    if "within" not in needs.columns or not (needs["within"] != "").any():
+    members = family_members(result.needs)
+    if not members:
         return ""
-    names = dict(zip(needs["id"], needs["name"], strict=True))
-    members: dict[str, list[str]] = {}
-    for ident, within in zip(needs["id"], needs["within"], strict=True):
-        if within:
-            members.setdefault(str(within), []).append(names[ident])
-    held = "; ".join(f"{names[head]} (with {', '.join(inner)})"
-                     for head, inner in members.items())
+    held = "; ".join(f"{head} (with {', '.join(inner)})" for head, inner in members)
     return ("The total need counts each family of needs once, at the larger of the broader "
             f"need and the sum of the needs within it: {held}.")

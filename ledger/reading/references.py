@@ -172,20 +172,33 @@ def _targets(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, 
     return named, known & named, np.maximum(where, 0)
 
 
+def _same_kind_reference(frame: pd.DataFrame, column: str, kind_name: str, only: str,
+                         why: str, flag: Flag, quoted: Quote
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A reference from a row of one kind to another row of that kind: flags a row of
+    another kind that names one, an unknown id, a target of another kind. Returns
+    (which rows name one, the position named, which name a row of the right kind)."""
+    named, known, target = _targets(frame, column)
+    if not named.any():
+        return named, target, named
+    kind = frame["kind"].to_numpy(dtype=object)
+    right = kind == kind_name
+    flag(named & ~right, column, only)
+    flag(named & right & ~known, column, quoted(column, "no row has this id"))
+    to_right = known & right & (kind[target] == kind_name)
+    flag(known & right & ~to_right, column,
+         lambda pos: f"'{frame[column].iat[pos]}' is a {kind[target[pos]]}: {why}")
+    return named, target, to_right
+
+
 def check_fulfils(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
     """`fulfils`: on a flow, the id of a flow at an earlier stage (pledged < committed <
     allocated < disbursed) that this one delivers in part or in full."""
-    named, known, target = _targets(frame, "fulfils")
+    named, target, to_flow = _same_kind_reference(
+        frame, "fulfils", "flow", "only a flow fulfils another flow",
+        "a flow fulfils an earlier flow", flag, quoted)
     if not named.any():
         return
-    kind = frame["kind"].to_numpy(dtype=object)
-    flows = kind == "flow"
-    flag(named & ~flows, "fulfils", "only a flow fulfils another flow")
-    flag(named & flows & ~known, "fulfils", quoted("fulfils", "no row has this id"))
-    to_flow = known & flows & (kind[target] == "flow")
-    flag(known & flows & ~to_flow, "fulfils",
-         lambda pos: f"'{frame['fulfils'].iat[pos]}' is a {kind[target[pos]]}: "
-         "a flow fulfils an earlier flow")
     status = frame["status"].to_numpy(dtype=object)
     order = {name: i for i, name in enumerate(STAGE_ORDER)}
     stage = np.array([order.get(s, -1) for s in status], dtype=np.int64)
@@ -200,17 +213,11 @@ def check_fulfils(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
 
 def check_within(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
     """`within`: on a need, the id of a broader need that contains it; no cycles."""
-    named, known, target = _targets(frame, "within")
+    named, target, to_need = _same_kind_reference(
+        frame, "within", "need", "only a need is within another need",
+        "a need is within another need", flag, quoted)
     if not named.any():
         return
-    kind = frame["kind"].to_numpy(dtype=object)
-    needs = kind == "need"
-    flag(named & ~needs, "within", "only a need is within another need")
-    flag(named & needs & ~known, "within", quoted("within", "no row has this id"))
-    to_need = known & needs & (kind[target] == "need")
-    flag(known & needs & ~to_need, "within",
-         lambda pos: f"'{frame['within'].iat[pos]}' is a {kind[target[pos]]}: "
-         "a need is within another need")
     ids = frame["id"].to_numpy(dtype=object)
     self_named = to_need & (target == np.arange(len(frame)))
     flag(self_named, "within", "a need cannot be within itself")

@@ -76,14 +76,30 @@ def _depths(parent: np.ndarray) -> np.ndarray:
     return depth
 
 
-def family_names(need_rows: pd.DataFrame, found: Families) -> list[tuple[str, list[str]]]:
-    """(head, the names within it) for every family of more than one need."""
-    names = need_rows["name"].to_numpy(dtype=object)
-    heads: dict[int, list[str]] = {}
-    for node in range(len(found.parent)):
-        head = node
-        while found.parent[head] >= 0:
-            head = int(found.parent[head])
-        if head != node:
-            heads.setdefault(head, []).append(str(names[node]))
-    return [(str(names[head]), members) for head, members in heads.items()]
+def heads(parent: np.ndarray) -> np.ndarray:
+    """Each need's family head (its own position when it heads one), from each need's
+    parent (-1: none)."""
+    head = np.arange(len(parent))
+    for _ in range(len(parent)):  # a chain is at most as long as the needs are many
+        up = parent[head]
+        if not (up >= 0).any():
+            break
+        head = np.where(up >= 0, up, head)
+    return head
+
+
+def parents_of(needs: pd.DataFrame) -> np.ndarray:
+    """Each need's parent among `needs` (its `within`; -1: none, or not among them)."""
+    return pd.Index(needs["id"]).get_indexer(needs["within"])
+
+
+def family_members(needs: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """(head's name, the names of every need within it, at any depth) for each family
+    of more than one need."""
+    head = heads(parents_of(needs))
+    names = needs["name"].to_numpy(dtype=object)
+    members: dict[int, list[str]] = {}
+    for node, top in enumerate(head):
+        if top != node:
+            members.setdefault(int(top), []).append(str(names[node]))
+    return [(str(names[top]), inner) for top, inner in members.items()]

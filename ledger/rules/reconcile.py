@@ -19,7 +19,7 @@ from ledger.reading.donors import bloc_shares
 from ledger.reading.schema import Ledger
 from ledger.rules import intervals as iv
 from ledger.rules.checks import check_findings, evaluate
-from ledger.rules.families import Families, families
+from ledger.rules.families import Families, families, heads, parents_of
 from ledger.rules.findings import SEVERITY_ORDER, Finding, collect_findings
 from ledger.rules.flowsums import (
     FLOW_KEYS,
@@ -146,15 +146,13 @@ class Reconciliation:
                                 ("assumed", ("assumption",))]:
             counted = np.isin(status_code, [i for i, s in enumerate(status_names)
                                             if s in statuses])
-            found = families(given.need_rows, *covered(counted))
-            totals = _totals_of(found.need_low, found.need_high, found.covered_low,
-                                found.covered_high, found.head, found.stated)
+            found, totals = _family_totals(given.need_rows, *covered(counted))
             row: dict[str, object] = {"stage": stage}
             for name in ("covered", "gap", "coverage"):
                 row[f"{name}_low"], row[f"{name}_high"] = totals[name]
             # a family's money is its members' money: what counts is every need whose
             # family head counts (all of them in a ledger that states no need)
-            weight = _in_counted_family(given.need_rows, found)
+            weight = _in_counted_family(found)
             for kind in ("loan", "guarantee"):
                 low, high = covered(counted & (instrument == kind))
                 row[f"{kind}_low"], row[f"{kind}_high"] = (float(low @ weight),
@@ -209,8 +207,8 @@ def row_blocs(ledger: Ledger, blocs: dict[str, str]) -> tuple[pd.Series, pd.Seri
 def _bloc_of(codes: pd.Series, blocs: dict[str, str]) -> pd.Series:
     """Look each distinct code up once (a column holds few), then spread."""
     position, uniques = pd.factorize(codes)
-    return text_from_codes([blocs.get(code, "Other") if code else "" for code in uniques.tolist()],
-                  position, codes.index)
+    looked_up = [blocs.get(code, "Other") if code else "" for code in uniques.tolist()]
+    return text_from_codes(looked_up, position, codes.index)
 
 
 def _donor_bloc_of(donors: pd.Series, blocs: dict[str, str]) -> pd.Series:
@@ -310,7 +308,7 @@ def _years(frame: pd.DataFrame, kinds: RowKinds, needs: pd.DataFrame,
     into any member counts for it, and a need no one sizes is left out with its money,
     as in the totals."""
     is_flow = kinds.flow
-    head = _heads(needs)
+    head = heads(parents_of(needs))
     counted = (needs["head"] & needs["stated"]).to_numpy(dtype=bool)
     tracker = not counted.any()  # no need stated: the money by year alone
     if tracker:
@@ -343,18 +341,6 @@ def _years(frame: pd.DataFrame, kinds: RowKinds, needs: pd.DataFrame,
                 if f"{name}_{bound}" in table.columns:
                     table[f"{name}_{bound}"] = np.nan
     return table
-
-
-def _heads(needs: pd.DataFrame) -> np.ndarray:
-    """Each need's family head (its own position when it heads one)."""
-    parent = pd.Index(needs["id"]).get_indexer(needs["within"])
-    head = np.arange(len(needs))
-    for _ in range(len(needs)):  # a chain is at most as long as the needs are many
-        up = parent[head]
-        if not (up >= 0).any():
-            break
-        head = np.where(up >= 0, up, head)
-    return head
 
 
 def default_rates() -> RateTable:
@@ -429,19 +415,21 @@ def _totals_of(need_low: np.ndarray, need_high: np.ndarray, cov_low: np.ndarray,
             "coverage": iv.covered_share(cov_low, cov_high, need_low, need_high)}
 
 
-def _in_counted_family(need_rows: pd.DataFrame, found: Families) -> np.ndarray:
+def _family_totals(need_rows: pd.DataFrame, cov_low: np.ndarray, cov_high: np.ndarray
+                   ) -> tuple[Families, dict[str, Interval]]:
+    """The families of the needs with this money into them, and their totals."""
+    found = families(need_rows, cov_low, cov_high)
+    return found, _totals_of(found.need_low, found.need_high, found.covered_low,
+                             found.covered_high, found.head, found.stated)
+
+
+def _in_counted_family(found: Families) -> np.ndarray:
     """1 for each need whose family counts in the totals (every need when none is
     stated), else 0."""
     counted = found.head & found.stated
     if not counted.any():
         return np.ones(len(counted))
-    head = np.arange(len(counted))
-    for _ in range(len(counted)):
-        up = found.parent[head]
-        if not (up >= 0).any():
-            break
-        head = np.where(up >= 0, up, head)
-    return counted[head].astype(float)
+    return counted[heads(found.parent)].astype(float)
 
 
 def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
@@ -471,9 +459,7 @@ def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
         into = target >= 0
         covered = [np.bincount(target[into], frame[f"value_{b}"].to_numpy(dtype=float)[
             kind == "flow"][into], len(need_rows)) for b in ("low", "high")]
-        found = families(need_rows, *covered)
-        totals = _totals_of(found.need_low, found.need_high, found.covered_low,
-                            found.covered_high, found.head, found.stated)
+        _, totals = _family_totals(need_rows, *covered)
         named = ledger.frame.loc[dates == day, "id"]
         rows.append({"date": when, "gap_low": totals["gap"][0], "gap_high": totals["gap"][1],
                      "need_low": totals["need"][0], "need_high": totals["need"][1],

@@ -46,12 +46,10 @@ def fulfilled_remainders(frame: pd.DataFrame) -> pd.DataFrame:
     # bound by bound: the earlier flow's low less the later flows' low, its high less
     # their high, so earlier = remainder + delivered at each end while they fit; where
     # the later flows' range is the wider one the low end is taken down to the high
-    low = np.maximum(frame["value_low"].to_numpy(dtype=float) - delivered["low"], 0.0)
+    # (a flow nothing fulfils keeps its own range: nothing is taken from it)
     high = np.maximum(frame["value_high"].to_numpy(dtype=float) - delivered["high"], 0.0)
-    has_later = np.zeros(size, dtype=bool)
-    has_later[target[present]] = True
-    low = np.where(has_later, np.minimum(low, high), frame["value_low"].to_numpy(dtype=float))
-    high = np.where(has_later, high, frame["value_high"].to_numpy(dtype=float))
+    low = np.minimum(np.maximum(frame["value_low"].to_numpy(dtype=float) - delivered["low"],
+                                0.0), high)
     return frame.assign(value_low=low, value_high=high,
                         fulfilled_low=delivered["low"], fulfilled_high=delivered["high"])
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
@@ -16,7 +15,6 @@ import pandas as pd
 
 V = TypeVar("V")
 DEFAULT_BUDGET_MB = 4096  # of this 24 GB machine's memory; LEDGER_CACHE_MB overrides
-REWEIGH_SECONDS = 5.0  # a cached value is weighed again, at most this often, when read
 
 
 def budget_bytes() -> int:
@@ -30,15 +28,12 @@ def budget_bytes() -> int:
 
 
 class SizedCache(Generic[V]):
-    def __init__(self, budget: int, size_of: Callable[[V], int],
-                 reweigh_after: float = REWEIGH_SECONDS,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, budget: int, size_of: Callable[[V], int]):
         self.budget = budget
         self._size_of = size_of
-        self._reweigh_after = reweigh_after
-        self._clock = clock
         self._entries: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
-        self._weighed: dict[Hashable, float] = {}  # when each entry was last weighed
+        # what each entry kept with it when it was last weighed (growth_marker)
+        self._weighed: dict[Hashable, tuple[int, ...]] = {}
         self._used = 0
         self._lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
@@ -59,7 +54,7 @@ class SizedCache(Generic[V]):
             if key in self._entries:
                 self._entries.move_to_end(key)
                 value = self._entries[key][0]
-                stale = self._clock() - self._weighed.get(key, 0.0) > self._reweigh_after
+                stale = growth_marker(value) != self._weighed.get(key)
             else:
                 value, stale = None, False
             if value is None:
@@ -85,14 +80,14 @@ class SizedCache(Generic[V]):
             if size > self.budget:
                 return  # larger than the whole budget: used once, never kept
             self._entries[key] = (value, size)
-            self._weighed[key] = self._clock()
+            self._weighed[key] = growth_marker(value)
             self._used += size
             self._evict()
 
     def _reweigh(self, key: Hashable, value: V) -> None:
         """Weigh an entry again: what is derived from a cached value and kept with it
         (the tables of a view, what a ledger found once) grows after it was stored, and
-        must count against the budget too."""
+        must count against the budget too. Done on a read that finds it grown."""
         size = self._size_of(value)
         with self._lock:
             entry = self._entries.get(key)
@@ -100,7 +95,7 @@ class SizedCache(Generic[V]):
                 return
             self._used += size - entry[1]
             self._entries[key] = (value, size)
-            self._weighed[key] = self._clock()
+            self._weighed[key] = growth_marker(value)
             self._evict()
 
     def _evict(self) -> None:
@@ -121,6 +116,19 @@ def frame_bytes(*frames: pd.DataFrame | None) -> int:
     """Memory held by some frames (Arrow strings counted by their buffers)."""
     return int(sum(int(f.memory_usage(deep=True, index=True).sum()) for f in frames
                    if f is not None))
+
+
+def growth_marker(value: Any) -> tuple[int, ...]:
+    """How much a value keeps: its attributes and what is in its dicts (the parts and
+    tables a view computed, what a ledger found once). Cheap to read, and it changes
+    when something is kept with the value after it was stored, which is when it must
+    be weighed again."""
+    try:
+        inner = vars(value)
+    except TypeError:
+        return ()
+    # the attributes too: a view computes its tables on first use (cached properties)
+    return (len(inner), *(len(v) for v in inner.values() if isinstance(v, dict)))
 
 
 def object_bytes(value: Any) -> int:
