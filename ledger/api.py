@@ -96,6 +96,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "years_chart": ("ledger.present.charts", "years_chart"),
     "COUNTED": ("ledger.present.views", "COUNTED"),
     "checks_table": ("ledger.present.views", "checks_table"),
+    "evidence_html": ("ledger.present.evidence", "evidence_html"),
+    "rule_readings": ("ledger.present.evidence", "rule_readings"),
+    "read_evidence": ("ledger.reading.evidence", "read_evidence"),
+    "RESTATES": ("ledger.present.views", "RESTATES"),
     "filter_ledger": ("ledger.present.views", "filter_ledger"),
     "flows_table": ("ledger.present.views", "flows_table"),
     "instruments_table": ("ledger.present.views", "instruments_table"),
@@ -171,12 +175,14 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         references_html,
     )
     from ledger.present.csvout import frame_csv, neutralised_csv, text_table_csv
+    from ledger.present.evidence import evidence_html, rule_readings
     from ledger.present.formatting import money_range, use_locale
     from ledger.present.headline import headline_block
     from ledger.present.report import FORMATS, MIME, gap_table, render
     from ledger.present.sankey import SANKEY_SHOWN
     from ledger.present.views import (
         COUNTED,
+        RESTATES,
         checks_table,
         donor_blocs_table,
         filter_ledger,
@@ -193,6 +199,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.present.wording import findings_table, scenario_words
     from ledger.reading import mapping
     from ledger.reading.blocs import load_blocs
+    from ledger.reading.evidence import read_evidence
     from ledger.reading.intake import checked, read_any
     from ledger.reading.mapping import parse as parse_mapping
     from ledger.reading.mapping import read_mapping

@@ -72,9 +72,15 @@ def test_a_check_is_judged_in_its_own_currency_at_its_own_date():
     )
     for scenario in (Scenario(), Scenario(fx_mode="row-date"),
                      Scenario(currency="GBP", fx_date=dt.date(2024, 1, 2))):
-        checks = checks_of(reconcile(ledger, scenario))
+        result = reconcile(ledger, scenario)
+        checks = checks_of(result)
         assert checks["holds"].tolist() == [True, True]
-        assert checks.loc["c", "ledger_low"] == pytest.approx(checks.loc["c", "published_low"])
+        assert checks.loc["c", "native_ledger_low"] == pytest.approx(
+            checks.loc["c", "native_published_low"])
+        # in the reporting currency the row keeps its own valuation, not a round trip
+        # through the check's currency at the check's date
+        row = result.valued.frame.set_index("id").loc["s"]
+        assert checks.loc["c", "ledger_low"] == pytest.approx(row["value_low"])
 
 
 def test_a_source_check_counts_what_flows_into_it_and_a_flow_check_its_amount():
@@ -210,3 +216,56 @@ def test_a_check_holds_when_the_published_range_and_the_ledgers_touch_or_overlap
     )
     assert checks_of(reconcile(ledger, Scenario(fx_date=dt.date(2025, 10, 1)))).loc[
         "c", "holds"] == holds
+
+
+V3 = HEADER + ",published"
+
+
+def v3_ledger(*rows: str):
+    return read_ledger(("\n".join([V3, *rows]) + "\n").encode())
+
+
+def test_a_check_citing_the_page_its_rows_come_from_restates_them_and_never_holds():
+    # n was built from page A; "same" cites A (http, www. and a trailing slash are the
+    # same page): it restates n, so it is not shown as holding though 10 = 10. "other"
+    # cites page B: a second document agreeing, so it holds. "wrong" cites A but says
+    # 12: a restatement that disagrees still fails (the ledger is 17 % less).
+    a = '"Pub, Title, https://example.org/page"'
+    ledger = ledger_of(
+        f"n,need,N,military,10,,bn EUR,2025-01-01,,,,,estimate,{a},,,,",
+        "same,check,S,,10,,bn EUR,2025-01-01,,n,,,,Pub http://www.example.org/page/,,,,",
+        "other,check,O,,10,,bn EUR,2025-01-01,,n,,,,Other https://example.net/b,,,,",
+        f"wrong,check,W,,12,,bn EUR,2025-01-01,,n,,,,{a},,,,",
+    )
+    checks = checks_of(reconcile(ledger))
+    assert checks.loc["same", "restates"] and checks.loc["same", "holds"] is None
+    assert not checks.loc["other", "restates"] and checks.loc["other", "holds"] == True  # noqa: E712
+    assert checks.loc["wrong", "holds"] == False and not checks.loc["wrong", "restates"]  # noqa: E712
+    from ledger.present.views import RESTATES, checks_table
+
+    outcomes = checks_table(reconcile(ledger)).set_index("id")["outcome"]
+    assert outcomes["same"] == RESTATES and outcomes["other"] == "holds"
+
+
+def test_a_tag_check_counts_rows_published_by_its_date_though_their_period_starts_later():
+    # needs for 2026–2027 (date 1 Jan 2026) published 17 Nov 2025: 52.3 + 83.4 = 135.7,
+    # checked on 18 Dec 2025 against "around 137" (130.15–143.85): they count, and hold
+    ledger = v3_ledger(
+        "f,need,F,budget,52.3,,bn EUR,2026-01-01,,,,,estimate,r,,n,,,2025-11-17",
+        "m,need,M,military,83.4,,bn EUR,2026-01-01,,,,,estimate,r,,n,,,2025-11-17",
+        "c,check,C,,130.15,143.85,bn EUR,2025-12-18,,#n,,,,r2,,,,,",
+    )
+    check = checks_of(reconcile(ledger)).loc["c"]
+    assert check["native_ledger_low"] == pytest.approx(135.7e9)
+    assert check["holds"] == True  # noqa: E712
+
+
+def test_a_lever_never_changes_what_a_check_compares():
+    # s has 10 bn; at 0 % availability the ledger's view of s is 0, but the check of
+    # the published 10 bn still compares the row's own 10 bn, and holds
+    ledger = ledger_of(
+        "s,source,S,,10,,bn EUR,2025-01-01,,,DE,,committed,r,,,,",
+        "c,check,C,,10,,bn EUR,2025-01-01,,s,,,,r2,,,,",
+    )
+    check = checks_of(reconcile(ledger, Scenario(availability=(("s", 0.0),)))).loc["c"]
+    assert check["native_ledger_low"] == pytest.approx(10e9) and check["holds"] == True  # noqa: E712

@@ -4,6 +4,7 @@ and the report writers alike, so a page and a report sheet cannot disagree."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -140,7 +141,27 @@ def _references_behind(frame: pd.DataFrame, chart: str) -> tuple[str, ...]:
     if "flow into a need" in kinds:
         needs = frame.loc[(frame["kind"] == "need").to_numpy(dtype=bool), "id"]
         mask = mask | ((frame["kind"] == "flow") & frame["to"].isin(needs)).to_numpy(dtype=bool)
-    return tuple(sorted(r for r in frame.loc[mask, "ref"].unique() if r))
+    cited = frame.loc[mask, ["ref", "note"]]
+    return tuple(sorted({with_quote(r, n) for r, n in zip(cited["ref"], cited["note"],
+                                                          strict=True) if r},
+                        key=reference_order))
+
+
+def reference_order(ref: str) -> tuple[bool, str]:
+    """The article's own endnotes first (the figures the ledger grew from), then the
+    record's pages, each alphabetically."""
+    return (not ref.lstrip().startswith("["), ref)
+
+
+_OPENING_QUOTE = re.compile(r'^\s*"([^"]{1,400})"')
+
+
+def with_quote(ref: str, note: str) -> str:
+    """The reference with the words the row quotes from it beside it, when its note
+    opens with a quotation: a page covering several pledges (its title naming another
+    country) then shows the sentence the figure comes from."""
+    found = _OPENING_QUOTE.match(note or "")
+    return f'{ref} — "{found.group(1).strip()}"' if found else ref
 
 
 def _ranges(frame: pd.DataFrame, names: dict[str, str], currency: str) -> dict[str, list[str]]:
@@ -246,8 +267,15 @@ def years_readable(result: Reconciliation) -> pd.DataFrame:
                                    result.currency)})
 
 
-def check_verdict(holds: object, off_low: float, off_high: float) -> str:
-    """A check's outcome in words: holds, off by how much, or not in this view."""
+RESTATES = "restates its rows (the same page): confirms nothing"
+
+
+def check_verdict(holds: object, off_low: float, off_high: float,
+                  restates: bool = False) -> str:
+    """A check's outcome in words: holds, off by how much, restates the rows it
+    checks, or not in this view."""
+    if restates:
+        return RESTATES
     if holds is None or (isinstance(holds, float) and pd.isna(holds)):
         return "not in this view"
     if holds:
@@ -275,8 +303,10 @@ def checks_table(result: Reconciliation) -> pd.DataFrame:
             checks["native_published_low"], checks["native_published_high"],
             checks["currency"], strict=True)],
         "ledger": ledger,
-        "outcome": [check_verdict(h, lo, hi) for h, lo, hi in zip(
-            checks["holds"], checks["off_low"], checks["off_high"], strict=True)],
+        "outcome": [check_verdict(h, lo, hi, bool(r)) for h, lo, hi, r in zip(
+            checks["holds"], checks["off_low"], checks["off_high"],
+            checks["restates"] if "restates" in checks.columns else [False] * len(checks),
+            strict=True)],
         "source": checks["ref"],
         "id": checks["id"],
         "article": [ARTICLE_TAG in str(t).split(";") for t in checks["tags"]],

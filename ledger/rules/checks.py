@@ -2,9 +2,16 @@
 (a need: its need; a source: its available amount; a flow: its amount) or a tag
 (the own amounts of every row with it, dated on or before the check's date). It
 is judged in the check's own currency at the check's own date, so exchange
-movement never makes one hold or fail; it holds when the two intervals overlap."""
+movement never makes one hold or fail; it holds when the two intervals overlap.
+A check compares what the rows say, before any lever: setting a source's
+availability to 0 % asks a question of the ledger, it does not change what a
+published total is compared with. A check that cites the very page its rows were
+built from restates them (`restates`) and is never shown as holding: it confirms
+nothing another document says."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,7 +25,7 @@ CHECK_COLUMNS = (
     "id", "name", "to", "ref", "date", "currency", "published_low", "published_high",
     "ledger_low", "ledger_high", "holds", "off_low", "off_high",
     "native_published_low", "native_published_high", "native_ledger_low",
-    "native_ledger_high", "what", "tags",
+    "native_ledger_high", "what", "tags", "restates",
 )
 _TOLERANCE = 1e-9  # relative: sums of floats that agree to nine digits agree
 
@@ -49,11 +56,17 @@ def evaluate(valued: Valued, rates: RateTable) -> pd.DataFrame:
     factor = np.where(np.isnan(factor), 0.0, factor)
     low = np.bincount(owner, rows.native_low[every] * factor, minlength=len(checks))
     high = np.bincount(owner, rows.native_high[every] * factor, minlength=len(checks))
+    # in the reporting currency the rows keep their own valuation: a €300 bn row is
+    # €300 bn there, not €300 bn taken to dollars at the check's date and back
+    shown_low = np.bincount(owner, rows.shown_low[every], minlength=len(checks))
+    shown_high = np.bincount(owner, rows.shown_high[every], minlength=len(checks))
     records = []
     for i, check in enumerate(checks.itertuples(index=False)):
         published = (float(check.low), float(check.high))
         ledger = None if len(picked[i]) == 0 else (float(low[i]), float(high[i]))
-        records.append(_record(check, published, ledger, whats[i]))
+        shown = (float(shown_low[i]), float(shown_high[i]))
+        restates = rows.cite(picked[i], addresses(str(check.ref)))
+        records.append(_record(check, published, ledger, shown, whats[i], restates))
     return pd.DataFrame.from_records(records, columns=list(CHECK_COLUMNS))
 
 
@@ -63,16 +76,24 @@ class _Rows:
 
     def __init__(self, frame: pd.DataFrame, in_view: int):
         self.in_view = in_view
+        # a copy the US → Europe lever made is its flow again: the flow counts once
+        copy = frame["id"].str.endswith(SHIFTED_SUFFIX).to_numpy(dtype=bool)
         self.id = frame["id"].str.removesuffix(SHIFTED_SUFFIX).to_numpy(dtype=object)
         self.kind = frame["kind"].to_numpy(dtype=object)
         self.to = frame["to"].to_numpy(dtype=object)
-        self.date = frame["date"].to_numpy(dtype="datetime64[D]")
+        known = frame["published"] if "published" in frame.columns else frame["date"]
+        self.date = known.to_numpy(dtype="datetime64[D]")  # the day a figure became known
         self.currency = frame["currency"].to_numpy(dtype=object)
         fx = frame["fx_factor"].to_numpy(dtype=float)
-        self.native_low = frame["value_low"].to_numpy(dtype=float) / fx
-        self.native_high = frame["value_high"].to_numpy(dtype=float) / fx
+        before = ("full_low", "full_high") if "full_low" in frame.columns else (
+            "value_low", "value_high")  # the rows' own amounts, before the levers
+        self.shown_low = frame[before[0]].to_numpy(dtype=float)
+        self.shown_high = frame[before[1]].to_numpy(dtype=float)
+        self.native_low = self.shown_low / fx
+        self.native_high = self.shown_high / fx
         self.tags = frame["tags"]
-        self.view = np.arange(len(frame)) < in_view
+        self.refs = frame["ref"].to_numpy(dtype=object)
+        self.view = (np.arange(len(frame)) < in_view) & ~copy
         self._tagged: dict[str, np.ndarray] = {}
 
     def contributing(self, check: object) -> tuple[np.ndarray, str]:
@@ -93,9 +114,24 @@ class _Rows:
             return np.concatenate([own, inflows]), f"{target} has available"
         return own, f"{target} is"
 
+    def cite(self, found: np.ndarray, pages: set[str]) -> bool:
+        """Whether any of these rows cites one of `pages`."""
+        return bool(pages) and any(addresses(str(self.refs[i])) & pages for i in found)
+
+
+_ADDRESS = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def addresses(ref: str) -> set[str]:
+    """The web addresses a reference cites, compared without scheme, `www.` and
+    trailing punctuation (one page, however it is written)."""
+    return {re.sub(r"^https?://(www\.)?", "", a.rstrip(".,;:)")).rstrip("/")
+            for a in _ADDRESS.findall(ref)}
+
 
 def _record(check: object, published: tuple[float, float],
-            ledger: tuple[float, float] | None, what: str) -> dict[str, object]:
+            ledger: tuple[float, float] | None, shown: tuple[float, float], what: str,
+            restates: bool) -> dict[str, object]:
     factor = float(check.fx_factor)  # type: ignore[attr-defined]
     holds = None
     off = (np.nan, np.nan)
@@ -104,18 +140,22 @@ def _record(check: object, published: tuple[float, float],
         holds = bool(ledger[0] <= published[1] + slack and published[0] <= ledger[1] + slack)
         if not holds:
             off = _off(published, ledger)
+    restates = restates and holds is not False  # a restatement that disagrees still fails
+    if restates:
+        holds = None
     return {
         "id": check.id, "name": check.name, "to": check.to,  # type: ignore[attr-defined]
         "ref": check.ref, "date": check.date,  # type: ignore[attr-defined]
         "currency": check.currency,  # type: ignore[attr-defined]
         "published_low": published[0] * factor, "published_high": published[1] * factor,
-        "ledger_low": np.nan if ledger is None else ledger[0] * factor,
-        "ledger_high": np.nan if ledger is None else ledger[1] * factor,
+        "ledger_low": np.nan if ledger is None else shown[0],
+        "ledger_high": np.nan if ledger is None else shown[1],
         "holds": holds, "off_low": off[0], "off_high": off[1],
         "native_published_low": published[0], "native_published_high": published[1],
         "native_ledger_low": np.nan if ledger is None else ledger[0],
         "native_ledger_high": np.nan if ledger is None else ledger[1],
         "what": what, "tags": check.tags,  # type: ignore[attr-defined]
+        "restates": restates,
     }
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from ledger.api import (
     LICENCE,
+    RESTATES,
     checks_table,
     coverage_gap,
     donor_blocs_table,
@@ -92,11 +93,14 @@ if len(checks):
     st.subheader("Checks: published totals against the ledger")
     held = int((checks["outcome"] == "holds").sum())
     missed = int(checks["outcome"].str.startswith("no:").sum())
+    restating = int((checks["outcome"] == RESTATES).sum())
+    elsewhere = len(checks) - held - missed - restating
     st.caption(f"{held} of {len(checks)} hold, {missed} do not"
-               + (f", {len(checks) - held - missed} not in this view" if
-                  len(checks) - held - missed else "")
+               + (f", {restating} restate the page their rows come from" if restating else "")
+               + (f", {elsewhere} not in this view" if elsewhere else "")
                + ". Each published figure is judged in its own currency at its own date; it "
-               "holds when its range and the ledger's overlap.")
+               "holds when its range and the ledger's overlap. A check citing the page its "
+               "rows were built from confirms nothing and is never counted as holding.")
     shown = {"check": "Published figure", "published": "Published", "ledger": "Ledger",
              "outcome": "Outcome", "checks": "Checks row or #tag", "source": "Source"}
     article = checks["article"].to_numpy(dtype=bool)

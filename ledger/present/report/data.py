@@ -147,8 +147,8 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
             {"id": r.id, "name": r.name, "to": r.to, "ref": r.ref,
              "date": r.date.date().isoformat(),
              "published": _pair(r.published_low, r.published_high),
-             "ledger": None if r.holds is None else _pair(r.ledger_low, r.ledger_high),
-             "holds": r.holds}
+             "ledger": None if pd.isna(r.ledger_low) else _pair(r.ledger_low, r.ledger_high),
+             "holds": r.holds, "restates": bool(r.restates)}
             for r in result.checks.itertuples()],
         "instruments": [
             {"instrument": r.instrument, "amount": _pair(r.amount_low, r.amount_high),
