@@ -94,7 +94,7 @@ def test_the_sources_table_names_over_allocation_in_words(result):
 ])
 def test_the_references_behind_a_chart_are_those_of_its_rows_in_the_ledger_table(scenario):
     # read from the frames the ledger table is made of; checked against the table
-    from ledger.present.views import CHART_ROWS, references_behind
+    from ledger.present.views import CHART_ROWS, reference_order, references_behind, with_quote
 
     result = reconcile(read_ledger(ROOT / "data" / "funding.csv"), scenario)
     rows = ledger_table(result)
@@ -103,8 +103,12 @@ def test_the_references_behind_a_chart_are_those_of_its_rows_in_the_ledger_table
         if "flow into a need" in kinds:
             needs = rows.loc[rows["kind"] == "need", "id"]
             mask |= (rows["kind"] == "flow") & rows["to"].isin(needs)
-        expected = sorted(r for r in rows.loc[mask, "ref"].unique() if r)
+        # each page with the sentence its row quotes; the article's endnotes first
+        expected = sorted({with_quote(r, n) for r, n in zip(
+            rows.loc[mask, "ref"], rows.loc[mask, "note"], strict=True) if r},
+            key=reference_order)
         assert references_behind(result, chart) == expected and expected, chart
+        assert expected[0].startswith("[") or not any(e.startswith("[") for e in expected)
 
 
 def test_the_references_behind_a_chart_are_found_once_per_ledger(monkeypatch):

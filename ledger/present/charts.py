@@ -27,6 +27,7 @@ BLOC_COLOURS = {
     "Ukraine": "#009E73",
     "Other": "#CC79A7",
     "Unknown": "#999999",
+    "Immobilised Russian assets": "#E69F00",
 }
 NEED_COLOUR = "#56B4E9"
 COVERED_COLOUR = "#009E73"

@@ -1,4 +1,5 @@
-"""Country or region code -> bloc (Europe, United States, Ukraine, Other, Unknown)."""
+"""Country or region code -> bloc (Europe, United States, Ukraine, Other, Unknown,
+and Immobilised Russian assets: money that is Russia's, decided by others)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import pandas as pd
 from ledger.core.paths import bloc_map
 from ledger.core.problems import LedgerError, Problem
 
-BLOCS = ("Europe", "United States", "Ukraine", "Other", "Unknown")
-FALLBACK = {"EU": "Europe", "US": "United States", "UA": "Ukraine", "unknown": "Unknown"}
+RUSSIAN_ASSETS = "Immobilised Russian assets"
+BLOCS = ("Europe", "United States", "Ukraine", "Other", "Unknown", RUSSIAN_ASSETS)
+FALLBACK = {"EU": "Europe", "US": "United States", "UA": "Ukraine", "unknown": "Unknown",
+            "RU-ASSETS": RUSSIAN_ASSETS}
 
 
 def load_blocs(path: Path | None = None) -> dict[str, str]:

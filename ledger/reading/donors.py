@@ -9,7 +9,9 @@ import re
 import numpy as np
 import pandas as pd
 
-SPECIAL_DONORS = {"EU": "EU", "G7": "G7", "MULTI": "multi"}
+# RU-ASSETS: Russia's immobilised central-bank assets and what they earn — money
+# decided by EU and G7 governments but not theirs, never counted as European money
+SPECIAL_DONORS = {"EU": "EU", "G7": "G7", "MULTI": "multi", "RU-ASSETS": "RU-ASSETS"}
 _CODE = re.compile(r"[A-Z]{2}")
 _WEIGHT = re.compile(r"\d+(\.\d+)?")
 
@@ -30,7 +32,8 @@ def parse_donors(text: str) -> tuple[tuple[str, float], ...]:
         code = code.strip().upper()
         code = SPECIAL_DONORS.get(code, code)
         if code not in SPECIAL_DONORS.values() and not _CODE.fullmatch(code):
-            raise DonorError(f"'{part}' is not a donor code: ISO alpha-2, EU, G7 or multi")
+            raise DonorError(f"'{part}' is not a donor code: ISO alpha-2, EU, G7, multi "
+                             "or RU-ASSETS")
         if colon and not _WEIGHT.fullmatch(weight.strip()):
             raise DonorError(f"'{part}': the weight after ':' must be a number")
         codes.append(code)

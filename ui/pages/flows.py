@@ -7,13 +7,16 @@ import streamlit as st
 from ledger.api import (
     SANKEY_SHOWN,
     european_money_in_us_industry,
+    evidence_html,
     flows_table,
     industry_by_category,
     industry_split,
     money_range,
     payer_supplier,
     ranked_flows,
+    read_evidence,
     references_behind,
+    rule_readings,
     sankey,
     splits,
 )
@@ -40,6 +43,19 @@ if split.europe_to_us.rests_on_assumptions:
     st.caption(f"{money_range(*split.europe_to_us.reported, c)} reported + "
                f"{money_range(*split.europe_to_us.assumed, c)} assumed (rows marked "
                "assumption, reported by no one).")
+readings = rule_readings(result)
+if readings:
+    st.info("Industry read from a rule, not reported: " + "; ".join(readings) + ". The "
+            "ledger assigns these flows' industry from a purchasing rule (each row's note "
+            "quotes it); no one has reported where the money was spent. Rows tagged "
+            "*reading*.", icon=":material/rule:")
+
+st.subheader("What the record says about whose industry gets European money")
+st.caption("Published figures beside the ledger's own split. Where one measures what the "
+           "ledger measures it is a check of the ledger; where it measures something wider "
+           "(all EU defence buying, all European military aid) it is cited context and is "
+           "not compared.")
+st.html(evidence_html(read_evidence(), result))
 st.subheader("Who pays, through which source, for what")
 st.caption("Widths in the diagram are the midpoints of the ranges; hover for the range. "
            "Money no flow takes ends in *Not passed on*.")

@@ -55,9 +55,33 @@ rate takes the closest earlier one, and the findings say so.
 *unknown*. Unknown is shown as its own share, never spread over the others. Money that
 passes through a pool keeps its donors pro rata.
 
+**Industry read from a rule.** Where no one reports where money was spent but a rule
+says where it must be spent, the ledger reads the industry from the rule and tags the
+row *reading*; the Flows page names such rows. The EU's €90 bn loan buys equipment
+"mainly" from Ukraine, the EU and EEA/EFTA: "mainly" is read as more than half, so half
+of its €60 bn military part counts as European industry and the other half as industry
+not known (the Netherlands asked for at least €15 bn of it for US weapons; that was a
+demand, not a decision). Beside the ledger's split, the Flows page shows what the record
+itself says (Kiel, the Draghi report, the defence-industrial strategy, SAFE), each with
+what it measures and whether it is a check of the ledger or wider context.
+
 **Checks.** A published total (Kiel's count of PURL money, the Commission's needs) is
-compared with the ledger in the total's own currency at its own date. It holds when the
-two ranges overlap; otherwise a warning says by how much the ledger is off.
+compared with the ledger in the total's own currency at its own date, using the rows'
+own amounts: a lever never changes what a check compares. It holds when the two ranges
+overlap; otherwise a warning says by how much the ledger is off. A check that cites the
+very page its rows were built from confirms nothing: it is shown as *restates its rows*,
+never as holding.
+
+**Reading the record.** Approximate figures are read as within 5 %: "about" and
+"approximately" either side, "almost" below (RDNA5, "almost $588 billion", is
+$558.6–588 bn). Russia's immobilised central-bank assets are their own donor,
+*Immobilised Russian assets*: the money is Russia's, decided by EU and G7 governments,
+and is never counted as European money. The windfall profits on them are counted as the
+EU's, as the EU counts them. ERA loans count against a need only where the record says
+what they pay for: the US and Japanese shares, through the World Bank's fund, against
+reconstruction; the EU's, the UK's and Canada's against Ukraine's budget financing, a
+need whose size the ledger does not state. Each share is staged as the record says
+(committed; transferred to the World Bank's fund: allocated; paid to Ukraine: disbursed).
 
 **Time.** A figure with an end date is spread evenly by day over its period. A row can
 revise an earlier one (a newer World Bank assessment replaces the older): only the latest

@@ -1,0 +1,66 @@
+"""Beside the ledger's own industry split, what the record says about whose industry
+gets European money: each published figure with its scope, period, caveat and page,
+saying whether it is a check of the ledger (judged like any check) or cited context
+that measures something wider. And the rows whose industry is the ledger's reading of
+a purchasing rule rather than a reported fact (tag `reading`)."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from ledger.present.citations import reference_html
+from ledger.present.views import check_verdict
+from ledger.rules.reconcile import Reconciliation
+from ledger.rules.scope import has_tag
+
+READING_TAG = "reading"
+CONTEXT = "cited context: it measures something wider than this ledger, so it is not compared"
+
+
+def rule_readings(result: Reconciliation) -> list[str]:
+    """The names of the flows in this view whose industry the ledger reads from a rule
+    (tag `reading`), not from a report of where the money went."""
+    frame = result.valued.frame
+    flows = frame[(frame["kind"] == "flow").to_numpy(dtype=bool)]
+    picked = flows[has_tag(flows["tags"], READING_TAG)]
+    return [str(n) for n in picked["name"].drop_duplicates()]
+
+
+def evidence_outcomes(evidence: pd.DataFrame, result: Reconciliation) -> list[str]:
+    """For each piece of evidence, how it stands against the ledger: a check's outcome
+    in words, or that it is cited context."""
+    checks = result.checks.set_index("id") if len(result.checks) else None
+    outcomes = []
+    for relation, check in zip(evidence["relation"], evidence["check"], strict=True):
+        if relation != "check":
+            outcomes.append(CONTEXT)
+        elif checks is None or check not in checks.index:
+            outcomes.append(f"a check of this ledger ({check}): not in this view")
+        else:
+            row = checks.loc[check]
+            verdict = check_verdict(row["holds"], row["off_low"], row["off_high"],
+                                    bool(row.get("restates", False)))
+            outcomes.append(f"a check of this ledger ({check}): {verdict}")
+    return outcomes
+
+
+def evidence_html(evidence: pd.DataFrame, result: Reconciliation) -> str:
+    """The evidence as a list a reader can follow: every text escaped, each page a
+    real link (citations.reference_html), the quoted sentence beside it."""
+    items = []
+    for row, outcome in zip(evidence.itertuples(index=False),
+                            evidence_outcomes(evidence, result), strict=True):
+        when = ", ".join(x for x in (row.period, f"published {row.published}"
+                                     if row.published else "") if x)
+        items.append(
+            "<li>"
+            f"<p><strong>{html.escape(row.who)}: {html.escape(row.figure)}</strong></p>"
+            f"<p>Measures: {html.escape(row.measures)} ({html.escape(when)}).</p>"
+            f"<p>Against this ledger: {html.escape(outcome)}.</p>"
+            f"<p>Caveat: {html.escape(row.caveat)}</p>"
+            f"<blockquote>\u201c{html.escape(row.quote)}\u201d</blockquote>"
+            f"<p>Source: {reference_html(row.ref)}</p>"
+            "</li>")
+    return f'<ul class="evidence">{"".join(items)}</ul>'
