@@ -279,7 +279,11 @@ def test_ledger_page_and_excel_ledger_sheet_hold_the_same_values():
     for row in sheet[1:]:
         shown = page.loc[row[header.index("id")]]
         assert shown["counted"] == row[header.index("counted")]
-        assert shown["value_low"] * 1e9 == pytest.approx(row[header.index("value_low")])
+        cell = row[header.index("value_low")]
+        if cell is None:  # a need whose size no one states: empty in both
+            assert shown["value_low"] != shown["value_low"]  # NaN
+        else:
+            assert shown["value_low"] * 1e9 == pytest.approx(cell)
     assert (page["counted"] == "no (status filter)").any()
 
 
@@ -349,7 +353,7 @@ def test_the_overview_lists_the_checks_in_words_and_by_part():
     assert outcomes["Armament programme as Zelensky clarified it"] == "holds"
     assert outcomes["Russian central-bank assets immobilised in the EU"] == (
         "no: the ledger is 43 % more")  # €300 bn against €210 bn
-    assert any("6 of 13 hold, 7 do not" in c.value for c in at.caption)
+    assert any("6 of 16 hold, 10 do not" in c.value for c in at.caption)
 
 
 def test_the_instrument_filter_and_the_breakdown_on_the_sources_page():
@@ -389,7 +393,7 @@ def test_a_workbook_is_mapped_with_a_saved_mapping_and_then_checked_like_any_upl
     assert preview["from"].iloc[0] == "donor-NL"
     at.button(key="map_check").click().run()
     assert not at.exception
-    assert any("16 added, 62 removed" in i.value for i in at.info)
+    assert any("16 added, 78 removed" in i.value for i in at.info)
     from ledger.reading.intake import convert
     from ledger.reading.mapping import parse
 
@@ -433,7 +437,8 @@ def test_the_overview_splits_reported_from_assumed_and_says_when_figures_rest_on
     assert any("rest on assumptions" in w.value for w in at.warning)
     covered = next(c.value for c in at.caption if "reported +" in c.value)
     reported = reconcile(read_ledger(ROOT / "data" / "funding.csv"),
-                         Scenario(statuses=("estimate", "pledged", "committed", "disbursed")))
+                         Scenario(statuses=("estimate", "pledged", "committed", "allocated",
+                                            "disbursed")))
     assert covered.startswith(money_range(*reported.totals["covered"], "EUR") + " reported")
     at.radio(key="part").set_value("record").run()
     assert not any("rest on assumptions" in w.value for w in at.warning)

@@ -31,7 +31,9 @@ def test_titles_state_the_finding(shipped_result):
     assert charts.title_of(charts.payer_supplier(shipped_result)).startswith(
         "European money spent in US industry: " + money_range(
             *european_money_in_us_industry(shipped_result), "EUR"))
-    assert "Europe industry gets the largest known share" in (
+    # across every category Ukraine's economy gets the most known orders (budget and
+    # recovery money spent there), ahead of Europe's and the United States' industry
+    assert "Ukraine industry gets the largest known share" in (
         charts.title_of(charts.industry_split(shipped_result)))
 
 
@@ -48,9 +50,10 @@ def test_ranges_are_bars_to_the_low_end_with_whiskers_to_the_high_end(shipped_re
     figure = charts.coverage_gap(shipped_result)
     need = next(bar for bar in figure.data if bar.name == "Need")
     needs = shipped_result.needs.sort_values("need_high")
-    assert list(need.x) == pytest.approx(list(needs["need_low"] / 1e9))
+    # a need whose size no one states draws no need bar (NaN), only its money
+    assert list(need.x) == pytest.approx(list(needs["need_low"] / 1e9), nan_ok=True)
     assert list(need.error_x.array) == pytest.approx(
-        list((needs["need_high"] - needs["need_low"]) / 1e9))
+        list((needs["need_high"] - needs["need_low"]) / 1e9), nan_ok=True)
 
 
 def strings_in(value) -> list[str]:
