@@ -157,6 +157,10 @@ def _seed(start: mp.Mapping | None, header: list[str], key: str) -> None:
                                       if not set(spec) <= simple}
     st.session_state["_map_values"] = {ours: spec.get("values", {})
                                        for ours, spec in columns.items()}
+    stages = start.stages if start is not None else {}
+    st.session_state["map_stages"] = json.dumps(stages, indent=1, ensure_ascii=False) \
+        if stages else ""
+    st.session_state["map_negatives"] = start is not None and start.negatives == "corrections"
 
 
 def _editor(table: Any, distinct: dict[str, list[str]], expanded: bool) -> mp.Mapping:
@@ -191,12 +195,39 @@ def _editor(table: Any, distinct: dict[str, list[str]], expanded: bool) -> mp.Ma
                 if column in CODED or column == "category":
                     spec.update(_values(column, chosen, distinct.get(chosen, [])))
                 columns[column] = spec
+        stages, negatives = _stages_and_negatives(rows)
         missing = [c for c in required if c not in columns
-                   and not (c == "low" and "amount" in columns)]
+                   and not (c == "low" and ("amount" in columns or stages))]
         if missing:
             st.warning("Still to map: " + ", ".join(missing) + ". Nothing is guessed.")
     return mp.Mapping(rows=rows, columns=columns, sheet=table.sheet,
-                      name=f"mapping for sheet {table.sheet}")
+                      name=f"mapping for sheet {table.sheet}", stages=stages,
+                      negatives=negatives)
+
+
+def _stages_and_negatives(rows: str) -> tuple[dict[str, Any], str]:
+    """For entries: the stages one row holds (JSON, as in a saved mapping: Kiel's
+    commitment and allocation) and whether negative amounts are corrections."""
+    if rows != "entries":
+        return {}, ""
+    text = st.text_area(
+        "Stages (optional, JSON): one row as the same money at several stages",
+        key="map_stages", height=120,
+        help='{"column": "measure", "values": {"Allocation": {"committed": '
+             '"tot_activity_value_EUR", "allocated": "tot_sub_activity_value_EUR_redistr"}}}: '
+             "per value of that column, our stages and the columns of their amounts; each "
+             "later stage fulfils the earlier.")
+    stages: dict[str, Any] = {}
+    if text.strip():
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            st.warning(plain(f"The stages are not JSON: {exc}"))
+        else:
+            stages = parsed if isinstance(parsed, dict) else {}
+    negatives = st.checkbox("Negative amounts are corrections (netted into the same donor, "
+                            "type and stage), not errors", key="map_negatives")
+    return stages, "corrections" if negatives else ""
 
 
 def _values(column: str, theirs: str, seen: list[str]) -> dict[str, Any]:
@@ -209,8 +240,12 @@ def _values(column: str, theirs: str, seen: list[str]) -> dict[str, Any]:
     edited = st.data_editor(pd.DataFrame(rows, columns=["theirs", "ours"]),
                             key=f"map_values_{column}", hide_index=True, width="stretch",
                             disabled=["theirs"], num_rows="fixed")
-    values = {str(r.theirs): str(r.ours).strip() for r in edited.itertuples()
-              if str(r.ours).strip()}
+    values = dict(known)  # what the mapping loaded says of values this table lacks stays
+    said = {k.strip().lower(): v for k, v in known.items()}
+    for r in edited.itertuples():
+        theirs, mine = str(r.theirs), str(r.ours).strip()
+        if mine and said.get(theirs.strip().lower()) != mine:  # matched trimmed anyway
+            values[theirs] = mine
     return {"values": values} if values else {}
 
 

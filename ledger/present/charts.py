@@ -212,11 +212,23 @@ def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
                    height=max(300, 120 + 70 * len(sources)))
 
 
+NOT_RECORDED = ("Whose industry gets the orders is not recorded in this ledger: no flow "
+                "names a supplier's country")
+
+
+def industry_recorded(result: Reconciliation) -> bool:
+    """Whether any flow into a need says whose industry gets the orders (a tracker
+    such as Kiel's records none: its industry charts draw no empty bars)."""
+    return bool((result.industry["bloc"] != "Unknown").any()) if len(result.industry) else False
+
+
 def industry_split(result: Reconciliation, reported: Reconciliation | None = None
                    ) -> go.Figure:
     """Whose industry gets the orders, all categories; assumed money hatched."""
     industry = result.industry
     c = result.currency
+    if len(industry) and not industry_recorded(result):
+        return _figure([], {}, NOT_RECORDED, height=160)
     other = _other(result, reported, "industry")
     if other is None:
         bars = [
@@ -247,6 +259,16 @@ def industry_split(result: Reconciliation, reported: Reconciliation | None = Non
                    title, height=380)
 
 
+def _two_lines(label: str, longest: int = 14) -> str:
+    """A long label under a bar on two lines, broken at the space nearest its middle
+    (a narrow page or a printed report cuts a long one-line label)."""
+    if len(label) <= longest or " " not in label:
+        return label
+    middle = len(label) // 2
+    cut = min((i for i, ch in enumerate(label) if ch == " "), key=lambda i: abs(i - middle))
+    return f"{label[:cut]}<br>{label[cut + 1:]}"
+
+
 def _bars_per_industry(frame: pd.DataFrame, bloc_column: str, label_column: str,
                        currency: str, horizontal: bool,
                        reported: pd.DataFrame | None = None) -> list[dict[str, Any]]:
@@ -256,7 +278,7 @@ def _bars_per_industry(frame: pd.DataFrame, bloc_column: str, label_column: str,
     bars = []
     for bloc, part in frame.groupby(bloc_column, sort=True):
         colour = BLOC_COLOURS.get(str(bloc), "#777777")
-        labels = [safe(x) for x in part[label_column]]
+        labels = [safe(x) if horizontal else _two_lines(safe(x)) for x in part[label_column]]
         if reported is None:
             bars.append(_whisker_spec(f"orders to {bloc}", labels, part["amount_low"],
                                       part["amount_high"], colour, currency,
@@ -294,6 +316,8 @@ def industry_by_category(result: Reconciliation, reported: Reconciliation | None
     the armament programme, not about reconstruction); assumed money hatched."""
     table = result.industry_by_category
     c = result.currency
+    if len(table) and not industry_recorded(result):
+        return _figure([], {}, NOT_RECORDED, height=160)
     bars = _bars_per_industry(table, "bloc", "category", c, horizontal=True,
                               reported=_other(result, reported, "industry_by_category"))
     top = leading_industry_by_category(result)

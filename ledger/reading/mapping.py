@@ -11,8 +11,14 @@ fallback column used where the first is empty or zero on rows that say so, and
 a date from a month index (`"month_index"`). `"rows": "ledger"` maps each of
 their rows to one of ours; `"rows": "entries"` reads each as an aid entry — a
 flow from a source per donor to a need per category, both created and summed
-from the entries. Never a silent guess: a required column left unmapped, or a
-coded value the map lacks, is a problem naming their row and column.
+from the entries, the needs with no stated size (a tracker records money given,
+not needs). For entries, `"stages"` reads one row as the same money at several
+stages (Kiel: a commitment and its allocation), each a flow, the later one
+`fulfils` the earlier; `"negatives": "corrections"` keeps negative amounts as
+corrections netted into the same donor's, type's and stage's largest entry; a
+column's `"empty"` gives the value for cells it leaves empty (`"empty_tag"` tags
+such rows: an unknown date). Never a silent guess: a required column left
+unmapped, or a coded value the map lacks, is a problem naming their row and column.
 """
 
 from __future__ import annotations
@@ -46,6 +52,10 @@ class Mapping:
     sheet: str | None = None
     name: str = ""
     detect: dict[str, Any] = field(default_factory=dict)
+    # entries only: {"column": their column, "values": {their value: {our status:
+    # their amount column, ...}}}: one flow per stage, the later fulfilling the earlier
+    stages: dict[str, Any] = field(default_factory=dict)
+    negatives: str = ""  # "corrections": negative amounts netted, not refused
 
     def to_json(self) -> str:
         data: dict[str, Any] = {"version": VERSION, "name": self.name, "rows": self.rows}
@@ -53,6 +63,10 @@ class Mapping:
             data["sheet"] = self.sheet
         if self.detect:
             data["detect"] = self.detect
+        if self.stages:
+            data["stages"] = self.stages
+        if self.negatives:
+            data["negatives"] = self.negatives
         data["columns"] = self.columns
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -65,7 +79,12 @@ class Mapping:
             names += _FIELD.findall(str(spec.get("template", "")))
             if "fallback" in spec:
                 names.append(spec["fallback"].get("column", ""))
+                names.append(spec["fallback"].get("month_index", ""))
             used[ours] = [n for n in names if n and not n.startswith("_")]
+        if self.stages:
+            used["stages"] = [self.stages.get("column", ""), *(
+                column for stage in self.stages.get("values", {}).values()
+                for column in stage.values())]
         return used
 
 
@@ -127,7 +146,15 @@ def parse(text: str | bytes) -> Mapping:
             problems.append(Problem(None, ours, "give column, columns, value or template"))
             continue
         problems.extend(Problem(None, ours, why) for why in _spec_problems(spec))
-    required = ENTRY_REQUIRED if rows == "entries" else REQUIRED
+    stages = data.get("stages") or {}
+    problems.extend(Problem(None, "stages", why) for why in _stages_problems(stages, rows))
+    negatives = data.get("negatives", "")
+    if negatives not in ("", "corrections"):
+        problems.append(Problem(None, "negatives", f"'{str(negatives)[:30]}' — use "
+                                "corrections, or leave it out to refuse negative amounts"))
+    required: tuple[str, ...] = ENTRY_REQUIRED if rows == "entries" else REQUIRED
+    if stages:
+        required = tuple(c for c in required if c != "low")  # each stage names its amount
     for ours in required:
         if ours not in columns and not (ours == "low" and "amount" in columns):
             problems.append(Problem(None, ours, "not mapped: every required column needs a "
@@ -135,13 +162,42 @@ def parse(text: str | bytes) -> Mapping:
     if problems:
         raise LedgerError(problems)
     return Mapping(rows=rows, columns=columns, sheet=data.get("sheet"),
-                   name=str(data.get("name", "")), detect=data.get("detect") or {})
+                   name=str(data.get("name", "")), detect=data.get("detect") or {},
+                   stages=stages, negatives=negatives)
+
+
+def _stages_problems(stages: object, rows: str) -> list[str]:
+    """What is wrong with `"stages"`: entries only, a column, and for each of their
+    values our stages (in order) each read from a column of theirs."""
+    from ledger.reading.references import STAGE_ORDER
+
+    if not stages:
+        return []
+    if rows != "entries":
+        return ["stages read entries: set \"rows\": \"entries\""]
+    if not isinstance(stages, dict) or not isinstance(stages.get("column"), str) or \
+            not isinstance(stages.get("values"), dict) or not stages["values"]:
+        return ["give the column that says the stage and, for each of its values, our "
+                "stages and the columns of the amounts: {\"column\": \"measure\", "
+                "\"values\": {\"Allocation\": {\"committed\": ..., \"allocated\": ...}}}"]
+    found = []
+    for theirs, by_stage in stages["values"].items():
+        if not isinstance(by_stage, dict) or not by_stage or not all(
+                isinstance(c, str) and c for c in by_stage.values()):
+            found.append(f"'{str(theirs)[:30]}': map our stages to columns of amounts")
+            continue
+        unknown = [k for k in by_stage if k not in STAGE_ORDER]
+        if unknown:
+            found.append(f"'{str(theirs)[:30]}': '{unknown[0][:20]}' is not a stage ("
+                         + ", ".join(STAGE_ORDER) + ")")
+    return found
 
 
 _KINDS_OF_KEYS: dict[str, tuple[type, ...]] = {
     "column": (str,), "columns": (list,), "value": (str, int, float), "template": (str,),
     "values": (dict,), "fallback": (dict,), "countries": (bool,), "optional": (bool,),
-    "match": (str,), "otherwise": (str, int, float),
+    "match": (str,), "otherwise": (str, int, float), "empty": (str, int, float),
+    "empty_tag": (str,),
 }
 
 
@@ -257,7 +313,7 @@ def apply(table: Table, mapping: Mapping) -> bytes:
     problems: list[Problem] = []
     sources = mapping.sources()
     for ours, names in sources.items():
-        if mapping.columns[ours].get("optional"):
+        if mapping.columns.get(ours, {}).get("optional"):
             continue  # a column some tables have: read as empty where it is missing
         for name in names:
             if not reader.has(name):
@@ -270,20 +326,71 @@ def apply(table: Table, mapping: Mapping) -> bytes:
     columns = COLUMNS if mapping.rows == "entries" else tuple(
         c for c in (*COLUMNS, "amount") if c in mapping.columns)
     out: list[tuple[int, dict[str, str]]] = []
+    staged: dict[int, list[tuple[str, float]]] = {}  # their row → its amount per stage
     for number, cells in table.rows:
         row: dict[str, str] = {}
+        tags: list[str] = []
         for ours, spec in mapping.columns.items():
             value, problem = _cell(spec, cells, reader, number, countries)
             if problem:
                 column = (sources.get(ours) or [ours])[0]
                 problems.append(Problem(number, column, f"{problem} (for our {ours})"))
+            if not value and "empty" in spec:  # a value for cells their column leaves empty
+                value = str(spec["empty"])
+                tags += [spec["empty_tag"]] if spec.get("empty_tag") else []
+            if spec.get("countries") and ours == "donor":
+                row["_donor_name"] = _raw(spec, cells, reader)
             row[ours] = value
+        if tags:
+            row["tags"] = ";".join(t for t in (row.get("tags", ""), *tags) if t)
+        if mapping.stages:
+            staged[number], found = _stage_amounts(mapping, cells, reader, number)
+            problems += found
         out.append((number, row))
     if problems:
         raise LedgerError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     if mapping.rows == "entries":
-        out = _entries(out, table)
+        out = _entries(out, table, mapping.negatives == "corrections", staged)
     return _csv(columns, out, table.header_row)
+
+
+def _raw(spec: dict[str, Any], cells: list[str], reader: _Reader) -> str:
+    names = spec.get("columns") or ([spec["column"]] if "column" in spec else [])
+    return next((v for v in (reader.get(cells, n) for n in names) if v), "")
+
+
+def _stage_amounts(mapping: Mapping, cells: list[str], reader: _Reader, number: int
+                   ) -> tuple[list[tuple[str, float]], list[Problem]]:
+    """The row's amount at each stage its stage column names, in stage order (an
+    empty cell is 0), or the problems naming their row and column."""
+    from ledger.reading.references import STAGE_ORDER
+
+    column = mapping.stages["column"]
+    said = reader.get(cells, column)
+    by_stage = next((v for k, v in mapping.stages["values"].items()
+                     if k.strip().lower() == said.strip().lower()), None)
+    if by_stage is None:
+        return [], [Problem(number, column, f"'{said[:40]}' is not in the mapping's stages ("
+                            + ", ".join(list(mapping.stages["values"])[:6]) + ")")]
+    amounts, problems = [], []
+    for stage in sorted(by_stage, key=STAGE_ORDER.index):
+        cell = reader.get(cells, by_stage[stage])
+        try:
+            amount = float(cell) if cell else 0.0
+        except ValueError:
+            problems.append(Problem(number, by_stage[stage], f"'{cell[:40]}' is not a number "
+                                    f"(the amount {stage})"))
+            continue
+        if amount != amount or amount in (float("inf"), float("-inf")):
+            problems.append(Problem(number, by_stage[stage], f"'{cell[:40]}' is not a number "
+                                    f"(the amount {stage})"))
+        elif amount < 0 and mapping.negatives != "corrections":
+            problems.append(Problem(number, by_stage[stage], f"{cell} is negative: if the "
+                                    "table's negative amounts correct earlier entries, set "
+                                    '"negatives": "corrections" in the mapping'))
+        else:
+            amounts.append((stage, amount))
+    return amounts, problems
 
 
 def _cell(spec: dict[str, Any], cells: list[str], reader: _Reader, number: int,
@@ -365,64 +472,195 @@ def _month(index: str, fallback: dict[str, Any]) -> str:
     return f"{total // 12:04d}-{total % 12 + 1:02d}-01"
 
 
-def _entries(out: list[tuple[int, dict[str, str]]], table: Table
+def _entries(out: list[tuple[int, dict[str, str]]], table: Table,
+             corrections: bool = False, staged: dict[int, list[tuple[str, float]]] | None = None
              ) -> list[tuple[int, dict[str, str]]]:
-    """Each entry a flow from a source per donor to a need per category; the created
-    rows carry the sums of their entries (a tracker records money, not needs). A
-    donor or category whose entries come in several units gets one row per unit."""
-    units_of: dict[tuple[str, str], set[str]] = {}
-    for _, row in out:
-        unit = row.get("unit", "")
-        units_of.setdefault(("source", row.get("donor", "")), set()).add(unit)
-        units_of.setdefault(("need", row.get("category", "").lower()), set()).add(unit)
+    """Each entry a flow (one per stage when the mapping reads stages, the later one
+    fulfilling the earlier) from a source per donor to a need per category. Created
+    needs state no size: a tracker records money given, not needs, so it shows no gap.
+    A source holds its entries' money counted once (each entry at its furthest
+    stage). Donors that are not countries (EU institutions, several donors) keep a
+    source per name. A donor or category whose entries come in several units gets one
+    row per unit. With `corrections`, negative amounts are netted (_net)."""
+    nodes = _Nodes(out)
+    flows: list[tuple[int, dict[str, str]]] = []
+    later: list[dict[str, str]] = []
+    for number, row in out:
+        base = nodes.flow(number, row)
+        stages = (staged or {}).get(number)
+        if stages is None:
+            flows.append((number, base))
+            continue
+        earlier = ""
+        for i, (stage, amount) in enumerate(stages):
+            flow = {**base, "status": stage, "low": _number(amount), "high": "",
+                    "fulfils": earlier, "name": f"{base['name']} ({stage})"}
+            if i:
+                flow["id"] = f"{base['id']}-{stage}"
+                later.append(flow)
+            else:
+                flows.append((number, flow))
+            earlier = flow["id"]
+    every = [f for _, f in flows] + later
+    problems = _net(every, table) if corrections else []
+    if problems:
+        raise LedgerError(problems)
+    created = nodes.created(out, every, table)
+    last = max((n for n, _ in out), default=table.header_row)
+    return flows + [(last + 1 + i, row) for i, row in enumerate(later + created)]
 
-    def node(kind: str, label: str, unit: str) -> str:
-        base = f"{'donor' if kind == 'source' else 'need'}-{label}"
-        if len(units_of[(kind, label)]) > 1:
-            base += "-" + re.sub(r"[^A-Za-z0-9]+", "-", unit).strip("-").lower()
+
+class _Nodes:
+    """The sources (one per donor) and needs (one per category) entries flow between,
+    per unit where a donor's or category's entries come in several."""
+
+    def __init__(self, out: list[tuple[int, dict[str, str]]]):
+        self.units_of: dict[tuple[str, str], set[str]] = {}
+        self.names: dict[str, str] = {}
+        for _, row in out:
+            unit = row.get("unit", "")
+            key = _donor_key(row)
+            self.units_of.setdefault(("source", key), set()).add(unit)
+            self.units_of.setdefault(("need", row.get("category", "").lower()), set()).add(unit)
+            self.names[key] = row.get("_donor_name") or row.get("donor", "")
+
+    def node(self, kind: str, label: str, unit: str) -> str:
+        base = f"{'donor' if kind == 'source' else 'need'}-{_slug(label)}"
+        if len(self.units_of[(kind, label)]) > 1:
+            base += "-" + _slug(unit).lower()
         return base
 
-    flows = []
-    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for number, row in out:
-        donor, category, unit = row.get("donor", ""), row.get("category", "").lower(), \
+    def flow(self, number: int, row: dict[str, str]) -> dict[str, str]:
+        """The entry as a flow from its donor's source to its category's need."""
+        key, category, unit = _donor_key(row), row.get("category", "").lower(), \
             row.get("unit", "")
-        flow = {**row, "kind": "flow", "from": node("source", donor, unit),
-                "to": node("need", category, unit), "id": row.get("id") or f"row-{number}",
-                "name": row.get("name") or f"{donor} for {category}",
-                "industry": row.get("industry") or "unknown", "donor": "",
-                "category": category}
-        flows.append((number, flow))
-        for kind, label in (("source", donor), ("need", category)):
-            group = groups.setdefault((kind, label, unit), {"low": 0.0, "high": 0.0,
-                                                            "date": "", "rows": 0})
-            try:
-                low = float(row.get("low") or 0)
-                high = float(row.get("high") or row.get("low") or 0)
-            except ValueError:
-                continue  # the flow's own check names the cell
-            group["low"] += low
-            group["high"] += high
-            group["rows"] += 1
-            day = row.get("date", "")
-            if day and (not group["date"] or day < group["date"]):
-                group["date"] = day
-    created = []
-    for (kind, label, unit), group in sorted(groups.items()):
-        in_unit = f" in {unit}" if len(units_of[(kind, label)]) > 1 else ""
-        created.append({
-            "id": node(kind, label, unit), "kind": kind,
-            "category": label if kind == "need" else "",
-            "name": (f"{label}{in_unit} (from {group['rows']:,} entries)" if kind == "source"
-                     else f"{label.capitalize()} aid{in_unit} (the entries' sum)"),
-            "low": _number(group["low"]), "high": _number(group["high"]), "unit": unit,
-            "date": group["date"], "donor": label if kind == "source" else "",
-            "status": "estimate", "ref": f"created from the entries of sheet '{table.sheet}'",
-            "note": ("a tracker records money given, not needs: this need is what its "
-                     "entries sum to" if kind == "need" else "the sum of this donor's entries"),
-        })
-    last = max((n for n, _ in out), default=table.header_row)
-    return flows + [(last + 1 + i, row) for i, row in enumerate(created)]
+        base = {k: v for k, v in row.items() if not k.startswith("_")}
+        return base | {"kind": "flow", "from": self.node("source", key, unit),
+                       "to": self.node("need", category, unit),
+                       "id": row.get("id") or f"row-{number}",
+                       "name": row.get("name") or f"{self.names[key]} for {category}",
+                       "industry": row.get("industry") or "unknown", "donor": "",
+                       "category": category}
+
+    def created(self, out: list[tuple[int, dict[str, str]]], every: list[dict[str, str]],
+                table: Table) -> list[dict[str, str]]:
+        """The sources and needs, each once: a source holds its entries' money at each
+        entry's furthest stage; a need states no size."""
+        sums, first_day = _node_sums(every)
+        created, seen = [], set()
+        for _, row in out:
+            key, category, unit = _donor_key(row), row.get("category", "").lower(), \
+                row.get("unit", "")
+            for kind, label in (("source", key), ("need", category)):
+                node_id = self.node(kind, label, unit)
+                if node_id in seen:
+                    continue
+                seen.add(node_id)
+                in_unit = f" in {unit}" if len(self.units_of[(kind, label)]) > 1 else ""
+                amount, rows = sums.get(node_id, (0.0, 0))
+                created.append({
+                    "id": node_id, "kind": kind, "category": label if kind == "need" else "",
+                    "name": (f"{self.names.get(label, label)}{in_unit}" if kind == "source"
+                             else f"{label.capitalize()} aid{in_unit}"),
+                    "low": _number(amount) if kind == "source" else "", "high": "",
+                    "unit": unit, "date": first_day.get(node_id, row.get("date", "")),
+                    "donor": row.get("donor", "") if kind == "source" else "",
+                    "status": "estimate",
+                    "ref": f"created from the entries of sheet '{table.sheet}'",
+                    "note": ("A tracker records money given, not needs: no size is stated "
+                             "for this need, so it shows its money and no gap." if kind == "need"
+                             else f"The sum of this donor's {rows:,} entries, each counted "
+                             "once at its furthest stage."),
+                })
+        return created
+
+
+def _node_sums(every: list[dict[str, str]]
+               ) -> tuple[dict[str, tuple[float, int]], dict[str, str]]:
+    """Per source and need: the entries' money, each entry once at its furthest stage,
+    and how many entries; and each node's first day."""
+    furthest: dict[str, float] = {}
+    root_of: dict[str, str] = {}
+    for flow in every:  # an earlier stage always comes before the one fulfilling it
+        root = root_of.get(flow.get("fulfils", ""), flow["id"])
+        root_of[flow["id"]] = root
+        try:
+            money = float(flow.get("high") or flow.get("low") or 0)
+        except ValueError:
+            continue  # the flow's own check names the cell
+        furthest[root] = max(furthest[root], money) if root in furthest else money
+    ends = {f["id"]: (f["from"], f["to"]) for f in every if not f.get("fulfils")}
+    sums: dict[str, tuple[float, int]] = {}
+    for root, money in furthest.items():
+        for node_id in ends.get(root, ()):
+            amount, rows = sums.get(node_id, (0.0, 0))
+            sums[node_id] = (amount + money, rows + 1)
+    first_day: dict[str, str] = {}
+    for flow in every:
+        day = flow.get("date", "")
+        for node_id in (flow["from"], flow["to"]):
+            if day and (not first_day.get(node_id) or day < first_day[node_id]):
+                first_day[node_id] = day
+    return sums, first_day
+
+
+_NOT_COUNTRIES = {"EU", "G7", "multi"}
+
+
+def _donor_key(row: dict[str, str]) -> str:
+    """A donor's source: its code, or for a donor that is not a country (EU
+    institutions, several donors) its own name, so the EIB and the Peace Facility
+    stay apart from the Commission though all are donor EU."""
+    donor = row.get("donor", "")
+    name = row.get("_donor_name", "")
+    if donor in _NOT_COUNTRIES and name and name.strip().lower() != donor.lower():
+        return f"{donor}-{name}"
+    return donor
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+
+
+def _net(flows: list[dict[str, str]], table: Table) -> list[Problem]:
+    """Net each negative amount (a correction) into the largest entry of the same
+    donor, type and stage: that entry is reduced by it, the correction kept at 0, and
+    both say so in their note and carry the tag `correction`. A correction with no
+    entry large enough to take it is a problem naming its row."""
+    problems: list[Problem] = []
+    by_group: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    for flow in flows:
+        by_group.setdefault((flow["from"], flow["to"], flow.get("status", "")), []).append(flow)
+    for group in by_group.values():
+        for flow in group:
+            amount = float(flow.get("low") or 0)
+            if amount >= 0:
+                continue
+            target = max((f for f in group if float(f.get("low") or 0) > 0),
+                         key=lambda f: float(f["low"]), default=None)
+            if target is None or float(target["low"]) + amount < 0:
+                problems.append(Problem(None, "low", f"{flow['id']}: a correction of "
+                                        f"{_number(amount)} with no entry of the same donor, "
+                                        f"type and stage in sheet '{table.sheet}' to net it "
+                                        "against"))
+                continue
+            target["low"] = _number(float(target["low"]) + amount)
+            if target.get("high"):
+                target["high"] = _number(float(target["high"]) + amount)
+            target["note"] = _joined(target.get("note", ""), f"Includes the table's correction "
+                                     f"{flow['id']} ({_number(amount)}), netted here.")
+            flow["low"], flow["high"] = "0", ""
+            flow["note"] = _joined(flow.get("note", ""), f"A correction of {_number(amount)} "
+                                   f"in the table, netted into {target['id']}.")
+            for changed in (target, flow):
+                present = [t for t in changed.get("tags", "").split(";") if t]
+                changed["tags"] = ";".join(present + ([] if "correction" in present
+                                                      else ["correction"]))
+    return problems
+
+
+def _joined(note: str, more: str) -> str:
+    return f"{note} {more}".strip()
 
 
 def _number(value: float) -> str:

@@ -165,7 +165,9 @@ def _surplus_findings(needs: pd.DataFrame, currency: str) -> list[Finding]:
     return found
 
 
-DUPLICATE_KEY = ["from", "to", "low", "high", "currency", "date", "industry"]
+# the same stage too: a commitment and the allocation that fulfils it are one aid at
+# two stages, not one entry typed twice
+DUPLICATE_KEY = ["from", "to", "low", "high", "currency", "date", "industry", "status"]
 
 
 def ledger_findings(ledger: Ledger, blocs: dict[str, str]) -> list[Finding]:
@@ -177,7 +179,7 @@ def ledger_findings(ledger: Ledger, blocs: dict[str, str]) -> list[Finding]:
 
 
 def _duplicate_flows(ledger: Ledger) -> list[Finding]:
-    """Identical flows (same from, to, amount, date and industry, and some money) are
+    """Identical flows (same from, to, amount, date, industry and stage, and some money) are
     probably one entry typed twice; each is still counted, so say so, in one finding
     that lists every group."""
     frame = ledger.frame

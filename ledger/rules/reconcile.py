@@ -31,6 +31,7 @@ from ledger.rules.flowsums import (
 )
 from ledger.rules.intervals import Interval
 from ledger.rules.scenario import Scenario, Valued, apply, valued_rows, with_levers
+from ledger.rules.scope import DATE_UNKNOWN, has_tag
 from ledger.rules.source_use import by_instrument, judge_over_allocation, source_use
 from ledger.rules.stages import STAGES, stage_or_further
 from ledger.rules.timeline import Dated, years_table
@@ -301,6 +302,26 @@ def _reconciled(ledger: Ledger, valued: Valued, scenario: Scenario, rates: RateT
     )
 
 
+def undated_flows(frame: pd.DataFrame, is_flow: np.ndarray) -> np.ndarray:
+    """Which flows (among `is_flow` rows) carry the tag `date-unknown`: an import's
+    row whose date no column gave (kept at a stand-in day, counted in no year)."""
+    return has_tag(frame["tags"], DATE_UNKNOWN)[is_flow]
+
+
+def undated_money(result: Reconciliation) -> tuple[float, float]:
+    """The money into needs whose date is not known (low, high): in every total, in
+    no year of the Timeline."""
+    frame = result.valued.frame
+    is_flow = (frame["kind"] == "flow").to_numpy()
+    undated = undated_flows(frame, is_flow)
+    if not undated.any():
+        return (0.0, 0.0)
+    flows = frame[is_flow][undated]
+    flows = flows[flows["to"].isin(result.needs["id"]).to_numpy()
+                  & flows["status"].isin(STAGES).to_numpy()]
+    return (float(flows["value_low"].sum()), float(flows["value_high"].sum()))
+
+
 def _years(frame: pd.DataFrame, kinds: RowKinds, needs: pd.DataFrame,
            codes: Codes) -> pd.DataFrame:
     """The year-by-year table, from integer codes (a million flows stay arrays). A
@@ -319,7 +340,8 @@ def _years(frame: pd.DataFrame, kinds: RowKinds, needs: pd.DataFrame,
     need_of_name = pd.Index(needs["id"]).get_indexer(to_names)  # few distinct targets
     group_of_name = np.where(need_of_name >= 0, group[head[np.maximum(need_of_name, 0)]], -1)
     flow_need = group_of_name[to_code] if len(to_code) else np.array([], dtype=np.int64)
-    into = flow_need >= 0
+    # a tracker's row with no date at all counts in every total and in no year
+    into = (flow_need >= 0) & ~undated_flows(frame, is_flow)
     status_all, status_names = pd.factorize(frame["status"])  # Arrow's hashing, all rows
     status_code = status_all[is_flow]
     stage_of_name = np.array([STAGES.index(s) if s in STAGES else -1 for s in status_names]

@@ -22,6 +22,9 @@ PART_WORDS = {  # what a headline says it shows
 }
 
 
+DATE_UNKNOWN = "date-unknown"  # an import's row whose date no column gave: in no year
+
+
 def has_tag(tags: pd.Series, tag: str) -> np.ndarray:
     """Whether each row's `a;b` tag list holds `tag` (few distinct lists: one test each)."""
     position, distinct = pd.factorize(tags)

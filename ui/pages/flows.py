@@ -10,6 +10,7 @@ from ledger.api import (
     evidence_html,
     flows_table,
     industry_by_category,
+    industry_recorded,
     industry_split,
     money_range,
     payer_supplier,
@@ -35,11 +36,13 @@ chart(industry_by_category(result, reported_result()), result.industry_by_catego
       flow_refs, "industry-by-category")
 
 split = splits(result, reported_result())
-st.metric("European money spent in US industry",
-          money_range(*european_money_in_us_industry(result), c), border=True,
-          help="Flows into needs whose original donor is in Europe and whose orders go to "
-          "US industry; money through an intermediate source keeps its donors pro rata.")
-if split.europe_to_us.rests_on_assumptions:
+if industry_recorded(result):
+    st.metric("European money spent in US industry",
+              money_range(*european_money_in_us_industry(result), c), border=True,
+              help="Flows into needs whose original donor is in Europe and whose orders go "
+              "to US industry; money through an intermediate source keeps its donors pro "
+              "rata.")
+if industry_recorded(result) and split.europe_to_us.rests_on_assumptions:
     st.caption(f"{money_range(*split.europe_to_us.reported, c)} reported + "
                f"{money_range(*split.europe_to_us.assumed, c)} assumed (rows marked "
                "assumption, reported by no one).")

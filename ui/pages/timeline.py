@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.api import gap_history_chart, references_behind, years_chart, years_readable
+from ledger.api import (
+    gap_history_chart,
+    money_range,
+    references_behind,
+    undated_money,
+    years_chart,
+    years_readable,
+)
 from ui import caches
 from ui.view import get, need_result
 from ui.widgets import chart, key_table
@@ -16,6 +23,11 @@ st.caption("A figure with an end date is spread evenly by day over its period; o
            "falls on its date. Use *As known on* in the sidebar to see the ledger as it "
            "stood on any day.")
 st.subheader("Year by year: needs falling due and money by stage")
+undated = undated_money(result)
+if undated[1] > 0:
+    st.info(f"{money_range(*undated, result.currency)} has no known date (rows tagged "
+            "*date-unknown*: their table gave neither a day nor a month). It counts in every "
+            "total and in no year below.", icon=":material/event_busy:")
 chart(years_chart(result), result.years, references_behind(result, "coverage-gap"), "years")
 key_table(years_readable(result), "years_table", ["year", "need", "gap"],
           alt="Year by year: the need falling due, money pledged, committed and disbursed, "
