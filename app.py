@@ -46,6 +46,7 @@ PAGES = [
     *(st.Page(f"ui/pages/{file}.py", title=title, icon=f":material/{icon}:", url_path=path)
       for file, title, icon, path in [
           ("flows", "Flows", "account_tree", "flows"),
+          ("donors", "Donors", "volunteer_activism", "donors"),
           ("sources", "Sources", "account_balance", "sources"),
           ("timeline", "Timeline", "timeline", "timeline"),
           ("table", "Ledger", "table", "ledger"),

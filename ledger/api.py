@@ -93,9 +93,17 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "sankey": ("ledger.present.charts", "sankey"),
     "sources_chart": ("ledger.present.charts", "sources_chart"),
     "title_of": ("ledger.present.charts", "title_of"),
+    "industry_recorded": ("ledger.present.charts", "industry_recorded"),
     "years_chart": ("ledger.present.charts", "years_chart"),
     "COUNTED": ("ledger.present.views", "COUNTED"),
     "checks_table": ("ledger.present.views", "checks_table"),
+    "STAGE_LABELS": ("ledger.present.donors", "STAGE_LABELS"),
+    "RANKINGS": ("ledger.present.donors", "RANKINGS"),
+    "blocs_chart": ("ledger.present.donors", "blocs_chart"),
+    "blocs_compared": ("ledger.present.donors", "blocs_compared"),
+    "donors_ranked": ("ledger.present.donors", "donors_ranked"),
+    "economy_note": ("ledger.present.donors", "economy_note"),
+    "undated_money": ("ledger.rules.reconcile", "undated_money"),
     "evidence_html": ("ledger.present.evidence", "evidence_html"),
     "rule_readings": ("ledger.present.evidence", "rule_readings"),
     "read_evidence": ("ledger.reading.evidence", "read_evidence"),
@@ -159,6 +167,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         coverage_gap,
         gap_history_chart,
         industry_by_category,
+        industry_recorded,
         industry_split,
         payer_supplier,
         sankey,
@@ -175,6 +184,14 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         references_html,
     )
     from ledger.present.csvout import frame_csv, neutralised_csv, text_table_csv
+    from ledger.present.donors import (
+        RANKINGS,
+        STAGE_LABELS,
+        blocs_chart,
+        blocs_compared,
+        donors_ranked,
+        economy_note,
+    )
     from ledger.present.evidence import evidence_html, rule_readings
     from ledger.present.formatting import money_range, use_locale
     from ledger.present.headline import headline_block
@@ -220,7 +237,13 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.reading.textfile import MAX_BYTES
     from ledger.rules.assumed import reported_result, splits, uses_assumptions, with_reported
     from ledger.rules.headline import european_money_in_us_industry
-    from ledger.rules.reconcile import Reconciliation, default_rates, gap_history, reconcile
+    from ledger.rules.reconcile import (
+        Reconciliation,
+        default_rates,
+        gap_history,
+        reconcile,
+        undated_money,
+    )
     from ledger.rules.scenario import ASOF_RANGE, Scenario, from_query, to_query, valuation
     from ledger.rules.scope import ARTICLE_TAG, PARTS, RECORD_TAG, has_tag
     from ledger.runtime.cache import SizedCache, budget_bytes, object_bytes

@@ -36,7 +36,8 @@ def test_report_json_has_the_documented_shape(shipped, capsys):
     report = json.loads(capsys.readouterr().out)
     assert list(report) == ["currency", "fx", "scenario", "data_version", "totals", "needs",
                             "sources", "industry", "industry_by_category", "years",
-                            "stages", "checks", "instruments", "payer_supplier", "reported",
+                            "stages", "donors", "checks", "instruments", "payer_supplier",
+                            "reported",
                             "findings", "link"]
     assert set(report["totals"]) == {"need", "covered", "gap", "surplus", "net_gap", "coverage"}
     assert set(report["industry"][0]) == {"bloc", "amount", "share", "share_of_known"}

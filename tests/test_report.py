@@ -57,7 +57,8 @@ def test_every_format_carries_the_same_numbers(shipped_result):
 def test_excel_has_every_sheet_frozen_headers_and_a_native_chart(shipped_result):
     book = workbook(shipped_result)
     assert book.sheetnames == ["Summary", "Needs", "Sources", "Industry",
-                               "Industry by category", "Years", "Checks", "Instruments",
+                               "Industry by category", "Donors", "Years", "Checks",
+                               "Instruments",
                                "Payer × Supplier", "Findings",
                                "Ledger", "FX rates", "References"]
     assert book["Needs"].freeze_panes == "A2"

@@ -72,9 +72,10 @@ def symbol(currency: str) -> str:
 
 
 def format_decimal(value: float, format: str, locale: str = LOCALE) -> str:
-    """`#,##0` or `#,##0.0` in English, as babel writes them (the decimal value of
-    the number as printed, rounded half to even)."""
-    step = Decimal("0.1") if format.endswith(".0") else Decimal(1)
+    """`#,##0`, `#,##0.0` or `#,##0.00` in English, as babel writes them (the decimal
+    value of the number as printed, rounded half to even)."""
+    places = len(format.partition(".")[2])
+    step = Decimal(1).scaleb(-places)
     return f"{Decimal(str(value)).quantize(step, rounding=ROUND_HALF_EVEN):,}"
 
 
@@ -122,15 +123,19 @@ def money_range(low: float, high: float, currency: str, exact: bool = False) -> 
     return _dressed(body, currency, word)
 
 
-def percent(value: float) -> str:
+def percent(value: float, digits: int = 0) -> str:
+    """A share in per cent, with `digits` decimals (a donor's aid as a share of its
+    GDP needs two: 0.07 %)."""
     if not math.isfinite(value):
         return "n/a"
-    whole = format_decimal(round(value * 100), format='#,##0', locale=LOCALE)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    whole = format_decimal(round(value * 100, digits), format=pattern, locale=LOCALE)
     return f"{_local(whole)} %"
 
 
-def percent_range(low: float, high: float) -> str:
+def percent_range(low: float, high: float, digits: int = 0) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
         return "n/a"
-    lo, hi = percent(low).removesuffix(" %"), percent(high).removesuffix(" %")
+    lo = percent(low, digits).removesuffix(" %")
+    hi = percent(high, digits).removesuffix(" %")
     return f"{lo} %" if lo == hi else f"{lo}–{hi} %"

@@ -42,3 +42,22 @@ def _read_blocs(path: Path, _mtime_ns: int) -> dict[str, str]:
     codes = frame["code"].str.strip()
     codes = codes.where(codes.str.len() != 2, codes.str.upper())
     return dict(zip(codes, frame["bloc"].str.strip(), strict=True))
+
+
+def bloc_names(path: Path | None = None) -> dict[str, str]:
+    """Code → the donor's name (`data/blocs.csv`'s third column; the code where none)."""
+    path = path or bloc_map()
+    if not path.exists():
+        return {}
+    return dict(_read_names(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=8)
+def _read_names(path: Path, _mtime_ns: int) -> dict[str, str]:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    if "name" not in frame.columns or "code" not in frame.columns:
+        return {}
+    codes = frame["code"].str.strip()
+    codes = codes.where(codes.str.len() != 2, codes.str.upper())
+    return {c: (n.strip() or c) for c, n in zip(codes, frame["name"], strict=True)}

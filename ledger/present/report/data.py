@@ -26,7 +26,8 @@ CSV_COLUMNS = (
 YEAR_FIELDS = ("need", "pledged", "committed", "allocated", "disbursed", "early", "gap",
                "cumulative_gap")
 JSON_FIELDS = ("currency", "fx", "scenario", "data_version", "totals", "needs", "sources",
-               "industry", "industry_by_category", "years", "stages", "checks", "instruments",
+               "industry", "industry_by_category", "years", "stages", "donors", "checks",
+               "instruments",
                "payer_supplier", "reported", "findings", "link")
 
 
@@ -44,6 +45,26 @@ def _ratio(value: float) -> float | None:
 def _pair(low: float, high: float, kind: str = "amount") -> list[float | None]:
     cast = _amount if kind == "amount" else _ratio
     return [cast(low), cast(high)]
+
+
+def donors_part(result: Reconciliation) -> list[dict[str, Any]]:
+    """Every donor by name with its code and bloc, its money by stage (each stage
+    counting itself and every later one), and its total as a share of its GDP and
+    per inhabitant (null where the reference table lacks it), with that table's
+    source and year."""
+    from ledger.reading.economies import ECONOMY_SOURCE, read_economies
+    from ledger.rules.donormoney import donor_table
+
+    table = donor_table(result, read_economies())
+    return [{"code": r["code"], "name": r["name"], "bloc": r["bloc"],
+             "stages": {s: _pair(r[f"{s}_low"], r[f"{s}_high"]) for s in STAGES},
+             "share_of_gdp": (None if pd.isna(r["share_of_gdp_low"]) else
+                              _pair(r["share_of_gdp_low"], r["share_of_gdp_high"], "ratio")),
+             "per_capita": (None if pd.isna(r["per_capita_low"]) else
+                            _pair(r["per_capita_low"], r["per_capita_high"])),
+             "gdp_source": (None if pd.isna(r["gdp_year"]) else
+                            ECONOMY_SOURCE.format(year=int(r["gdp_year"])))}
+            for r in table.to_dict("records")]
 
 
 def rates_used(result: Reconciliation) -> dict[str, dict[str, dict[str, Any]]]:
@@ -143,6 +164,7 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
                     "gap": _pair(r["gap_low"], r["gap_high"]),
                     "coverage": _pair(r["coverage_low"], r["coverage_high"], "ratio")}
                    for r in result.stages.to_dict("records") if r["stage"] in STAGES],
+        "donors": donors_part(result),
         "checks": [
             {"id": r.id, "name": r.name, "to": r.to, "ref": r.ref,
              "date": r.date.date().isoformat(),

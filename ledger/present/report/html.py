@@ -13,6 +13,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from ledger.present import charts, views
+from ledger.present.donors import donors_ranked, economy_note
 from ledger.present.headline import Headline, headline_block
 from ledger.present.report.data import provenance, rates_table
 from ledger.present.wording import findings_table
@@ -91,6 +92,14 @@ def _headline_html(block: Headline, metrics: list[tuple[str, str]]) -> str:
             "fulfils a commitment is counted once.</p>")
 
 
+def _donors_html(result: Reconciliation) -> str:
+    return ("<h2>Donors</h2>"
+            '<p class="muted">Each donor\'s money into aims by stage, each stage counting '
+            "itself and every later one (allocated or further beside committed or further: "
+            f"the Kiel tracker's two measures). {escape(economy_note(result))}</p>"
+            + _table(donors_ranked(result)))
+
+
 def to_html(result: Reconciliation, generated_at: dt.datetime, *,
             inline_plotly: bool = True, reported: Reconciliation | None = None) -> bytes:
     c = result.currency
@@ -123,6 +132,7 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         _table(views.industry_table(result)),
         _figure(charts.payer_supplier(result, reported), "payer-supplier"),
         _table(views.payer_supplier_table(result)),
+        _donors_html(result),
         "<h2>Year by year</h2>",
         '<p class="muted">Needs falling due and money dated in each year (a figure with an '
         "end date spread evenly by day); the gap is what each need lacks that year, added "

@@ -24,6 +24,8 @@ from ledger.present.report.data import (
 )
 from ledger.present.views import checks_table, ledger_table, references, stages_table
 from ledger.present.wording import findings_table
+from ledger.reading.economies import read_economies
+from ledger.rules.donormoney import donor_table
 from ledger.rules.reconcile import Reconciliation
 
 SHEETS = ("Summary", "Needs", "Sources", "Industry", "Payer × Supplier", "Findings", "Ledger",
@@ -91,6 +93,11 @@ def to_xlsx(result: Reconciliation, generated_at: dt.datetime,
     ratios = {k: b.ratio for k in result.industry_by_category.columns if "share" in k}
     b.table("Industry by category", result.industry_by_category,
             {"amount_low": b.money, "amount_high": b.money} | ratios)
+    donors = donor_table(result, read_economies())
+    b.table("Donors", donors.drop(columns=["key"]),
+            {k: b.money for k in donors.columns if k.endswith(("_low", "_high"))
+             and not k.startswith("share")} | {k: b.ratio for k in donors.columns
+                                               if k.startswith("share")}, {"name": 36})
     b.table("Years", result.years, {k: b.money for k in result.years.columns if k != "year"})
     checks = result.checks
     if len(checks):

@@ -1,0 +1,101 @@
+"""The Donors page and report sections as read: every donor by name with its code,
+its money by stage (allocations beside commitments), a ranking by total, by share
+of its GDP and per inhabitant (with the reference table's source and year), and
+Europe against the United States by category and by year at the stage a reader picks
+(the Kiel tracker's headline comparison)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ledger.present.charts import BLOC_COLOURS, BN, _figure, _whisker_spec, safe
+from ledger.present.formatting import money_range, percent_range
+from ledger.reading.economies import ECONOMY_SOURCE, read_economies
+from ledger.rules.donormoney import donor_table, donors_of
+from ledger.rules.reconcile import Reconciliation
+from ledger.rules.stages import STAGES, stage_or_further
+
+RANKINGS = {"total": "pledged", "share of GDP": "share_of_gdp", "per inhabitant": "per_capita"}
+COMPARED = ("Europe", "United States")
+STAGE_LABELS = {"pledged": "pledged or further", "committed": "committed or further",
+                "allocated": "allocated or further", "disbursed": "disbursed"}
+
+
+def donors_ranked(result: Reconciliation, by: str = "total") -> pd.DataFrame:
+    """Every donor as read, ranked by its total, its share of GDP or per inhabitant
+    (donors the reference table lacks last): name, code, bloc, each stage, share of
+    GDP, per inhabitant."""
+    table = donor_table(result, read_economies())
+    columns = ["donor", "code", "bloc", *(STAGE_LABELS[s] for s in STAGES), "share of GDP",
+               "per inhabitant"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    key = RANKINGS.get(by, "pledged")
+    table = table.sort_values(f"{key}_high", ascending=False, na_position="last",
+                              kind="stable")
+    c = result.currency
+    return pd.DataFrame({
+        "donor": table["name"], "code": table["code"], "bloc": table["bloc"],
+        **{STAGE_LABELS[s]: [money_range(lo, hi, c) for lo, hi in zip(
+            table[f"{s}_low"], table[f"{s}_high"], strict=True)] for s in STAGES},
+        "share of GDP": ["" if pd.isna(lo) else percent_range(lo, hi, digits=2) for lo, hi in
+                         zip(table["share_of_gdp_low"], table["share_of_gdp_high"],
+                             strict=True)],
+        "per inhabitant": ["" if pd.isna(lo) else money_range(lo, hi, c, exact=True)
+                           for lo, hi in zip(table["per_capita_low"], table["per_capita_high"],
+                                             strict=True)],
+    })[columns].reset_index(drop=True)
+
+
+def economy_note(result: Reconciliation) -> str:
+    """Where the share of GDP and the per-inhabitant figures come from."""
+    years = donor_table(result, read_economies())["gdp_year"].dropna()
+    year = int(years.iloc[0]) if len(years) else 2024
+    return (ECONOMY_SOURCE.format(year=year) + ". Each donor's total (pledged or further) "
+            "against them; EU institutions and groups of donors have no GDP here.")
+
+
+def blocs_compared(result: Reconciliation, stage: str, by: str) -> pd.DataFrame:
+    """Europe against the United States (and the rest) at `stage` or further, per
+    need category (`by="category"`) or per year (`by="year"`; a year unknown is its
+    own row): bloc, the `by` column, amount_low, amount_high."""
+    money = donors_of(result)
+    if money.empty:
+        return pd.DataFrame(columns=["bloc", by, "amount_low", "amount_high"])
+    counted = money[money["status"].isin(stage_or_further(stage))]
+    if by == "year":
+        counted = counted.assign(year=counted["year"].astype("Int64").astype(str)
+                                 .replace("<NA>", "year unknown"))
+    return (counted.groupby(["bloc", by], sort=True)[["amount_low", "amount_high"]].sum()
+            .reset_index())
+
+
+def blocs_chart(table: pd.DataFrame, by: str, stage: str, currency: str) -> go.Figure:
+    """Grouped bars, Europe beside the United States per category or year (a bar to
+    the low end, a whisker to the high end); the title states which gives more."""
+    bars = []
+    for bloc in COMPARED:
+        part = table[table["bloc"] == bloc]
+        if part.empty:
+            continue
+        bars.append(_whisker_spec(bloc, [safe(x) for x in part[by]], part["amount_low"],
+                                  part["amount_high"], BLOC_COLOURS[bloc], currency,
+                                  horizontal=False, offsetgroup=bloc))
+    totals = {b: (table.loc[table["bloc"] == b, "amount_low"].sum(),
+                  table.loc[table["bloc"] == b, "amount_high"].sum()) for b in COMPARED}
+    words = STAGE_LABELS[stage]
+    if not any(v[1] for v in totals.values()):
+        title = f"Neither Europe nor the United States has money {words} here"
+    else:
+        ahead = max(COMPARED, key=lambda b: totals[b][1])
+        other = COMPARED[1 - COMPARED.index(ahead)]
+        title = (f"Money {words}: {ahead} {money_range(*totals[ahead], currency)}, "
+                 f"{other} {money_range(*totals[other], currency)}")
+    return _figure(bars, {"barmode": "group",
+                          "xaxis": {"title": {"text": by}, "type": "category"},
+                          "yaxis": {"title": {"text": f"bn {currency}"}}}, title, height=380)
+
+
+__all__ = ["BN", "RANKINGS", "STAGE_LABELS", "blocs_chart", "blocs_compared",
+           "donors_ranked", "economy_note"]

@@ -1,0 +1,38 @@
+"""GDP and population of donor countries (`data/gdp-population.csv`): World Bank,
+World Development Indicators, GDP in current US dollars (NY.GDP.MKTP.CD) and total
+population (SP.POP.TOTL), 2024, CC BY 4.0. Every figure made from it states that
+source and year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ledger.core.paths import shipped
+from ledger.core.problems import LedgerError, Problem
+
+ECONOMY_SOURCE = ("World Bank, World Development Indicators: GDP in current US$ and "
+                  "population, {year}; GDP converted at the ECB's average rate of {year}")
+COLUMNS = ("code", "country", "gdp_usd", "gdp_year", "population", "population_year")
+
+
+def read_economies(path: Path | None = None) -> pd.DataFrame:
+    """code → gdp_usd, gdp_year, population, population_year; an error names the row
+    and column of a missing or unreadable figure."""
+    path = path or shipped("gdp-population.csv")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise LedgerError([Problem(1, None, f"{path.name}: needs the columns "
+                                            f"{', '.join(missing)}")])
+    problems = []
+    for column in ("gdp_usd", "gdp_year", "population", "population_year"):
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        problems += [Problem(i + 2, column, f"{path.name}: '{frame[column].iloc[i][:30]}' is "
+                             "not a number") for i in (numbers.isna() | (numbers <= 0))
+                     .to_numpy().nonzero()[0]]
+        frame[column] = numbers
+    if problems:
+        raise LedgerError(problems)
+    return frame.set_index(frame["code"].str.strip().str.upper())[list(COLUMNS[1:])]

@@ -1,0 +1,168 @@
+"""Every donor's money: into what it was given for (every need, stated or not), by
+stage, category and year, money through pools keeping its donors pro rata. A donor
+is its code, and for donors that are not countries (EU institutions, several
+donors) also its own name, so the European Investment Bank stays apart from the
+Commission though both are donor EU. Stages are cumulative like the funnel: each
+counts itself and every later one; a flow that fulfils another counts the earlier
+one only for its remainder (already so in the valued frame)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ledger.money.fx import RateTable
+from ledger.reading.blocs import bloc_names
+from ledger.reading.donors import DonorError, parse_donors
+from ledger.rules.reconcile import Reconciliation
+from ledger.rules.scope import DATE_UNKNOWN, has_tag
+from ledger.rules.stages import STAGES
+from ledger.rules.whopays import donor_composition
+
+NOT_COUNTRIES = ("EU", "G7", "multi")
+DONOR_COLUMNS = ("key", "code", "name", "bloc", "status", "category", "year", "amount_low",
+                 "amount_high")
+
+
+def donor_key(code: str, source_name: str) -> str:
+    """A country by its code; a donor that is not a country by its code and name."""
+    return f"{code}|{source_name}" if code in NOT_COUNTRIES else code
+
+
+def donor_money(frame: pd.DataFrame, source_rows: pd.DataFrame, flows: pd.DataFrame,
+                need_ids: pd.Index, blocs: dict[str, str],
+                names: dict[str, str]) -> pd.DataFrame:
+    """One row per donor, status, category and year (None: year unknown) with money:
+    the flows into needs in view, each split over its source's donors. `frame` is
+    the valued frame (after the levers and remainders), `flows` every flow in view
+    (for the pools), `names` code → a country's name."""
+    kind = frame["kind"].to_numpy()
+    into = frame[(kind == "flow") & frame["to"].isin(need_ids).to_numpy()]
+    if into.empty or source_rows.empty:
+        return pd.DataFrame(columns=list(DONOR_COLUMNS))
+    mix = _code_mix(source_rows)
+    shares = donor_composition(source_rows, flows, mix)
+    # each source's donors as (source, key, share) pairs: most sources have one
+    source_at, key_at = np.nonzero(shares.to_numpy(dtype=float) > 0)
+    share_at = shares.to_numpy(dtype=float)[source_at, key_at]
+    found = shares.index.get_indexer(into["from"])
+    count = np.bincount(source_at, minlength=len(shares))
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    per_flow = np.where(found >= 0, count[np.maximum(found, 0)], 0)
+    flow_at = np.repeat(np.arange(len(into)), per_flow)
+    offset = np.arange(len(flow_at)) - np.repeat(np.cumsum(per_flow) - per_flow, per_flow)
+    pair = first[found[flow_at]] + offset
+    keys = np.asarray(shares.columns, dtype=object)[key_at[pair]]
+    share = share_at[pair]
+    category_of = frame.loc[kind == "need"].set_index("id")["category"]
+    unknown_year = has_tag(into["tags"], DATE_UNKNOWN)
+    year = pd.Series(pd.DatetimeIndex(into["date"]).year, dtype="Int64").where(
+        ~unknown_year, pd.NA).to_numpy()
+    codes = np.array([str(k).split("|")[0] for k in keys], dtype=object)
+    every = pd.DataFrame({
+        "key": keys, "code": codes,
+        "status": into["status"].to_numpy()[flow_at],
+        "category": into["to"].map(category_of).fillna("").to_numpy()[flow_at],
+        "year": year[flow_at],
+        "amount_low": into["value_low"].to_numpy(dtype=float)[flow_at] * share,
+        "amount_high": into["value_high"].to_numpy(dtype=float)[flow_at] * share})
+    if every.empty:
+        return pd.DataFrame(columns=list(DONOR_COLUMNS))
+    summed = (every.groupby(["key", "code", "status", "category", "year"], dropna=False,
+                            sort=True)[["amount_low", "amount_high"]].sum().reset_index())
+    summed.insert(2, "name", [k.split("|", 1)[1] if "|" in k else names.get(c, c)
+                              for k, c in zip(summed["key"], summed["code"], strict=True)])
+    summed.insert(3, "bloc", summed["code"].map(lambda c: blocs.get(c, "Other")))
+    return summed[list(DONOR_COLUMNS)]
+
+
+def _code_mix(source_rows: pd.DataFrame) -> pd.DataFrame:
+    """Each source's own money by donor key, as shares (an unreadable or empty donor:
+    one key of its own, `multi`)."""
+    rows: list[dict[str, float]] = []
+    for donor, name in zip(source_rows["donor"].astype(str), source_rows["name"].astype(str),
+                           strict=True):
+        try:
+            pairs = parse_donors(donor) if donor else (("multi", 1.0),)
+        except DonorError:
+            pairs = (("multi", 1.0),)
+        mix: dict[str, float] = {}
+        for code, share in pairs:
+            key = donor_key(code, name)
+            mix[key] = mix.get(key, 0.0) + share
+        rows.append(mix)
+    columns = sorted({k for mix in rows for k in mix})
+    return pd.DataFrame([[mix.get(c, 0.0) for c in columns] for mix in rows],
+                        index=source_rows["id"].to_numpy(), columns=columns)
+
+
+def by_stage(money: pd.DataFrame) -> pd.DataFrame:
+    """Per donor, each stage counting itself and every later one (pledged or further,
+    …, disbursed), as low/high columns (`pledged_low`, …); the largest first by its
+    furthest-reaching total."""
+    if money.empty:
+        return pd.DataFrame(columns=["key", "code", "name", "bloc",
+                                     *(f"{s}_{b}" for s in STAGES for b in ("low", "high"))])
+    staged = money[money["status"].isin(STAGES)]
+    table = staged.pivot_table(index=["key", "code", "name", "bloc"], columns="status",
+                               values=["amount_low", "amount_high"], aggfunc="sum",
+                               fill_value=0.0)
+    out = pd.DataFrame(index=table.index)
+    for bound in ("low", "high"):
+        running = np.zeros(len(table))
+        for stage in reversed(STAGES):
+            column = (f"amount_{bound}", stage)
+            if column in table.columns:
+                running = running + table[column].to_numpy(dtype=float)
+            out[f"{stage}_{bound}"] = running
+    out = out.reset_index()
+    return out.sort_values(["pledged_high", "name"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def donors_of(result: Reconciliation) -> pd.DataFrame:
+    """`donor_money` for a reconciliation (computed once per reconciliation)."""
+    cached = result.__dict__.get("_donor_money")
+    if cached is not None:
+        return cached
+    money = donor_money(result.valued.frame, result._inputs.source_rows, result.flows,
+                        pd.Index(result.needs["id"]), result.blocs, bloc_names())
+    object.__setattr__(result, "_donor_money", money)
+    return money
+
+
+def gdp_in(currency: str, year: int, rates: RateTable) -> float:
+    """One US dollar of `year` in `currency`: the average over the year's ECB days
+    of the daily cross rate (NaN if the table has no such day)."""
+    frame = rates.frame
+    days = frame.index[(frame.index.year == year)]
+    if len(days) == 0 or "USD" not in frame.columns:
+        return float("nan")
+    usd = frame.loc[days, "USD"].to_numpy(dtype=float)
+    target = (np.ones(len(days)) if currency == "EUR"
+              else frame.loc[days, currency].to_numpy(dtype=float)
+              if currency in frame.columns else np.full(len(days), np.nan))
+    return float(np.nanmean(target / usd))
+
+
+def donor_table(result: Reconciliation, economies: pd.DataFrame) -> pd.DataFrame:
+    """Every donor with its money by stage (cumulative), and its total (pledged or
+    further) as a share of its GDP and per inhabitant where the reference table has
+    the country (NaN elsewhere: EU institutions, several donors)."""
+    table = by_stage(donors_of(result))
+    if table.empty:
+        return table.assign(share_of_gdp_low=[], share_of_gdp_high=[], per_capita_low=[],
+                            per_capita_high=[], gdp_year=[])
+    known = table["code"].isin(economies.index) & ~table["key"].str.contains("|", regex=False)
+    gdp = np.full(len(table), np.nan)
+    people = np.full(len(table), np.nan)
+    year = np.full(len(table), np.nan)
+    for i in np.flatnonzero(known.to_numpy()):
+        row = economies.loc[table["code"].iloc[i]]
+        gdp[i] = row["gdp_usd"] * gdp_in(result.currency, int(row["gdp_year"]), result.rates)
+        people[i] = row["population"]
+        year[i] = row["gdp_year"]
+    return table.assign(
+        share_of_gdp_low=table["pledged_low"] / gdp, share_of_gdp_high=table["pledged_high"] / gdp,
+        per_capita_low=table["pledged_low"] / people,
+        per_capita_high=table["pledged_high"] / people, gdp_year=year)

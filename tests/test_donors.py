@@ -1,0 +1,78 @@
+"""Donors: every donor by name and stage, Europe against the United States, a donor's
+aid against its GDP (hand-computed), in the JSON report and on the page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ledger.__main__ import main
+from ledger.reading.economies import read_economies
+from ledger.reading.schema import read_ledger
+from ledger.rules.donormoney import donor_table, gdp_in
+from ledger.rules.reconcile import reconcile
+
+from .conftest import ROOT
+
+HEADER = "id,kind,name,category,low,high,unit,date,from,to,donor,industry,status,ref\n"
+
+
+def test_a_donors_share_of_gdp_and_per_inhabitant_worked_out_by_hand():
+    # Norway gives €1 bn (pledged; €0.6 bn of it committed). World Bank 2024: Norway's
+    # GDP $483,592,689,223 and 5,572,272 people (data/gdp-population.csv). The ECB's
+    # 2024 average: $1 = €0.9241279 (the mean over 2024's ECB days of 1 / USD rate).
+    # GDP in euros 483,592,689,223 × 0.9241279 = €446,901,... bn; share of GDP
+    # 1e9 / 446.90e9 = 0.2238 %; per inhabitant 1e9 / 5,572,272 = €179.46
+    ledger = read_ledger((HEADER +
+        "need,need,Military aid,military,,,bn EUR,2024-01-01,,,,,estimate,r\n"
+        "no,source,Norway,,1,,bn EUR,2024-01-01,,,NO,,committed,r\n"
+        "p,flow,Pledge,military,0.4,,bn EUR,2024-01-01,no,need,,unknown,pledged,r\n"
+        "c,flow,Commitment,military,0.6,,bn EUR,2024-02-01,no,need,,unknown,committed,r\n"
+    ).encode())
+    result = reconcile(ledger)
+    economies = read_economies()
+    norway = economies.loc["NO"]
+    rate = gdp_in("EUR", 2024, result.rates)
+    assert rate == pytest.approx(0.9241279, rel=1e-6)
+    table = donor_table(result, economies).set_index("code")
+    gdp_eur = norway["gdp_usd"] * rate
+    assert table.loc["NO", "pledged_low"] == pytest.approx(1e9)
+    assert table.loc["NO", "committed_low"] == pytest.approx(0.6e9)
+    assert table.loc["NO", "share_of_gdp_low"] == pytest.approx(1e9 / gdp_eur)
+    assert table.loc["NO", "per_capita_low"] == pytest.approx(1e9 / norway["population"])
+
+
+def test_the_json_report_lists_every_donor_with_its_stages_and_the_gdp_source(capsys):
+    assert main(["report", str(ROOT / "data" / "funding.csv"), "--format", "json"]) == 0
+    donors = json.loads(capsys.readouterr().out)["donors"]
+    by_name = {d["name"]: d for d in donors}
+    us = by_name["United States"]
+    assert us["code"] == "US" and us["bloc"] == "United States"
+    # the ERA's US share: committed, then allocated to the World Bank's fund, not paid
+    assert us["stages"]["allocated"] == us["stages"]["committed"]
+    assert us["stages"]["disbursed"] == [0.0, 0.0]
+    assert us["share_of_gdp"] is not None and "World Bank" in us["gdp_source"]
+    eu = [d for d in donors if d["code"] == "EU"]
+    assert len(eu) >= 3 and all(d["share_of_gdp"] is None for d in eu)  # no GDP for the EU
+    frozen = [d for d in donors if d["code"] == "RU-ASSETS"]
+    assert all(d["bloc"] == "Immobilised Russian assets" for d in frozen)
+
+
+def test_the_donors_page_ranks_donors_and_compares_europe_with_the_united_states():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("ui/pages/donors.py")
+    at.run()
+    assert not at.exception
+    assert at.radio(key="donor_stage").value == "allocated"
+    tables = " ".join(h.proto.body for h in at.get("html") if "table-donors" in h.proto.body)
+    assert "United States" in tables and "Canada" in tables
+    assert any("World Bank" in c.value for c in at.caption)
+    titles = [m.value for m in at.markdown if m.value.startswith("**Money ")]
+    assert titles and "Europe" in titles[0] and "United States" in titles[0]
+    at.radio(key="donor_stage").set_value("committed").run()
+    assert at.query_params["donor_stage"] == "committed"
+    at.radio(key="donor_rank").set_value("share of GDP").run()
+    assert not at.exception

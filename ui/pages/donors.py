@@ -1,0 +1,49 @@
+"""Donors: who gives what — every donor by name, by stage (allocations beside
+commitments), ranked by total, by share of GDP or per inhabitant; and Europe against
+the United States by category and by year at the stage the reader picks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ledger.api import (
+    RANKINGS,
+    STAGE_LABELS,
+    blocs_chart,
+    blocs_compared,
+    donors_ranked,
+    economy_note,
+    references_behind,
+)
+from ui.view import need_result
+from ui.widgets import chart, key_table
+
+ledger, result = need_result()
+c = result.currency
+st.title("Donors")
+st.caption("Money each donor gives to what it is given for, through pools pro rata. Each "
+           "stage counts itself and every later one: *committed or further* beside "
+           "*allocated or further* is the Kiel tracker's commitments beside its allocations.")
+
+stages = list(STAGE_LABELS)
+chosen = st.query_params.get("donor_stage", "allocated")
+stage = st.radio("Compare at the stage", stages, horizontal=True, key="donor_stage",
+                 index=stages.index(chosen) if chosen in stages else 2,
+                 format_func=lambda s: STAGE_LABELS[s],
+                 help="Each stage counts itself and every later one.")
+st.query_params["donor_stage"] = stage  # a link reproduces this view
+
+refs = references_behind(result, "flows")
+st.subheader("Europe against the United States")
+for by, label in (("category", "by category"), ("year", "by year")):
+    table = blocs_compared(result, stage, by)
+    st.markdown(f"**{label.capitalize()}**")
+    chart(blocs_chart(table, by, stage, c), table, refs, f"blocs-by-{by}")
+
+st.subheader("Every donor")
+ranking = st.radio("Rank by", list(RANKINGS), horizontal=True, key="donor_rank")
+ranked = donors_ranked(result, ranking)
+key_table(ranked, "donors", ["donor", STAGE_LABELS[stage]],
+          alt=f"{len(ranked)} donors ranked by {ranking}, each with its money by stage, "
+          "its share of its GDP and per inhabitant.")
+st.caption(economy_note(result))
