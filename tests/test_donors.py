@@ -76,3 +76,29 @@ def test_the_donors_page_ranks_donors_and_compares_europe_with_the_united_states
     assert at.query_params["donor_stage"] == "committed"
     at.radio(key="donor_rank").set_value("share of GDP").run()
     assert not at.exception
+
+
+def test_a_kiel_upload_shows_each_eu_institution_as_a_donor_and_no_empty_industry_chart():
+    from .test_mapping import kiel_workbook
+
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("ui/pages/data.py")
+    at.run()
+    at.file_uploader(key="upload").set_value(("tracker.xlsx", kiel_workbook(), xlsx))
+    at.run()
+    at.button(key="map_check").click().run()
+    at.button(key="use_upload").click().run()
+    at.switch_page("ui/pages/donors.py")
+    at.run()
+    assert not at.exception
+    table = " ".join(h.proto.body for h in at.get("html") if "table-donors" in h.proto.body)
+    for name in ("EU (Commission and Council)", "European Peace Facility",
+                 "European Investment Bank", "Germany"):
+        assert name in table, name
+    at.switch_page("ui/pages/flows.py")
+    at.run()
+    assert not at.exception
+    assert any("not recorded in this ledger" in i.value for i in at.info)
+    assert not any(m.label.startswith("European money spent") for m in at.metric)

@@ -37,7 +37,8 @@ def evidence_outcomes(evidence: pd.DataFrame, result: Reconciliation) -> list[st
         if relation != "check":
             outcomes.append(CONTEXT)
         elif checks is None or check not in checks.index:
-            outcomes.append(f"a check of this ledger ({check}): not in this view")
+            outcomes.append(f"a check in the shipped ledger ({check}); this ledger has no "
+                            "such row")
         else:
             row = checks.loc[check]
             verdict = check_verdict(row["holds"], row["off_low"], row["off_high"],

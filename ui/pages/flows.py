@@ -20,29 +20,34 @@ from ledger.api import (
     rule_readings,
     sankey,
     splits,
+    title_of,
 )
 from ui.view import need_result, reported_result
-from ui.widgets import chart
+from ui.widgets import chart, plain
 
 ledger, result = need_result()
 c = result.currency
 flow_refs = references_behind(result, "flows")
 
 st.title("Flows")
+recorded = industry_recorded(result)
 st.subheader("Whose industry gets the orders, per need category")
-st.caption("Shares within each category; the article's claim is about the armament "
-           "programme, not about reconstruction, where the industry is mostly not known.")
-chart(industry_by_category(result, reported_result()), result.industry_by_category,
-      flow_refs, "industry-by-category")
+if recorded:
+    st.caption("Shares within each category; the article's claim is about the armament "
+               "programme, not about reconstruction, where the industry is mostly not known.")
+    chart(industry_by_category(result, reported_result()), result.industry_by_category,
+          flow_refs, "industry-by-category")
+else:  # a tracker such as Kiel's: no empty bars
+    st.info(plain(title_of(industry_by_category(result))) + ".", icon=":material/info:")
 
 split = splits(result, reported_result())
-if industry_recorded(result):
+if recorded:
     st.metric("European money spent in US industry",
               money_range(*european_money_in_us_industry(result), c), border=True,
               help="Flows into needs whose original donor is in Europe and whose orders go "
               "to US industry; money through an intermediate source keeps its donors pro "
               "rata.")
-if industry_recorded(result) and split.europe_to_us.rests_on_assumptions:
+if recorded and split.europe_to_us.rests_on_assumptions:
     st.caption(f"{money_range(*split.europe_to_us.reported, c)} reported + "
                f"{money_range(*split.europe_to_us.assumed, c)} assumed (rows marked "
                "assumption, reported by no one).")
@@ -74,8 +79,10 @@ with st.container(key="sankey-narrow"):
     st.caption("The largest flows, from who pays to what (the diagram on a wider screen):")
     st.dataframe(ranked_flows(result), hide_index=True, width="stretch", key="ranked-flows")
 
-st.subheader("Whose industry gets the orders, all categories")
-chart(industry_split(result, reported_result()), result.industry, flow_refs, "industry-split")
+if recorded:
+    st.subheader("Whose industry gets the orders, all categories")
+    chart(industry_split(result, reported_result()), result.industry, flow_refs,
+          "industry-split")
 
 st.subheader("Who pays × who supplies")
 chart(payer_supplier(result, reported_result()), result.payer_supplier, flow_refs,
