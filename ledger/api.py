@@ -103,6 +103,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "blocs_compared": ("ledger.present.donors", "blocs_compared"),
     "donors_ranked": ("ledger.present.donors", "donors_ranked"),
     "economy_note": ("ledger.present.donors", "economy_note"),
+    "months_allow": ("ledger.present.donors", "months_allow"),
     "undated_money": ("ledger.rules.reconcile", "undated_money"),
     "evidence_html": ("ledger.present.evidence", "evidence_html"),
     "rule_readings": ("ledger.present.evidence", "rule_readings"),
@@ -191,6 +192,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         blocs_compared,
         donors_ranked,
         economy_note,
+        months_allow,
     )
     from ledger.present.evidence import evidence_html, rule_readings
     from ledger.present.formatting import money_range, use_locale

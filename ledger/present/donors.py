@@ -58,8 +58,9 @@ def economy_note(result: Reconciliation) -> str:
 
 def blocs_compared(result: Reconciliation, stage: str, by: str) -> pd.DataFrame:
     """Europe against the United States (and the rest) at `stage` or further, per
-    need category (`by="category"`) or per year (`by="year"`; a year unknown is its
-    own row): bloc, the `by` column, amount_low, amount_high."""
+    need category (`by="category"`), per year (`by="year"`; a year unknown is its
+    own row) or per month (`by="month"`, YYYY-MM): bloc, the `by` column,
+    amount_low, amount_high."""
     money = donors_of(result)
     if money.empty:
         return pd.DataFrame(columns=["bloc", by, "amount_low", "amount_high"])
@@ -67,6 +68,8 @@ def blocs_compared(result: Reconciliation, stage: str, by: str) -> pd.DataFrame:
     if by == "year":
         counted = counted.assign(year=counted["year"].astype("Int64").astype(str)
                                  .replace("<NA>", "year unknown"))
+    elif by == "month":
+        counted = counted.assign(month=counted["month"].fillna("date unknown"))
     return (counted.groupby(["bloc", by], sort=True)[["amount_low", "amount_high"]].sum()
             .reset_index())
 
@@ -98,4 +101,11 @@ def blocs_chart(table: pd.DataFrame, by: str, stage: str, currency: str) -> go.F
 
 
 __all__ = ["BN", "RANKINGS", "STAGE_LABELS", "blocs_chart", "blocs_compared",
-           "donors_ranked", "economy_note"]
+           "donors_ranked", "economy_note", "months_allow"]
+
+
+def months_allow(result: Reconciliation) -> bool:
+    """Whether a by-month comparison reads: the money's dates span at most three
+    years (36 bars a bloc), and more than one month."""
+    months = donors_of(result)["month"].dropna().unique()
+    return len(months) > 1 and len({m[:4] for m in months}) <= 3

@@ -20,8 +20,8 @@ from ledger.rules.stages import STAGES
 from ledger.rules.whopays import donor_composition
 
 NOT_COUNTRIES = ("EU", "G7", "multi")
-DONOR_COLUMNS = ("key", "code", "name", "bloc", "status", "category", "year", "amount_low",
-                 "amount_high")
+DONOR_COLUMNS = ("key", "code", "name", "bloc", "status", "category", "year", "month",
+                 "amount_low", "amount_high")
 
 
 def donor_key(code: str, source_name: str) -> str:
@@ -56,19 +56,21 @@ def donor_money(frame: pd.DataFrame, source_rows: pd.DataFrame, flows: pd.DataFr
     share = share_at[pair]
     category_of = frame.loc[kind == "need"].set_index("id")["category"]
     unknown_year = has_tag(into["tags"], DATE_UNKNOWN)
-    year = pd.Series(pd.DatetimeIndex(into["date"]).year, dtype="Int64").where(
-        ~unknown_year, pd.NA).to_numpy()
+    days = pd.DatetimeIndex(into["date"])
+    year = pd.Series(days.year, dtype="Int64").where(~unknown_year, pd.NA).to_numpy()
+    month = np.where(unknown_year, None, days.strftime("%Y-%m").to_numpy(dtype=object))
     codes = np.array([str(k).split("|")[0] for k in keys], dtype=object)
     every = pd.DataFrame({
         "key": keys, "code": codes,
         "status": into["status"].to_numpy()[flow_at],
         "category": into["to"].map(category_of).fillna("").to_numpy()[flow_at],
-        "year": year[flow_at],
+        "year": year[flow_at], "month": month[flow_at],
         "amount_low": into["value_low"].to_numpy(dtype=float)[flow_at] * share,
         "amount_high": into["value_high"].to_numpy(dtype=float)[flow_at] * share})
     if every.empty:
         return pd.DataFrame(columns=list(DONOR_COLUMNS))
-    summed = (every.groupby(["key", "code", "status", "category", "year"], dropna=False,
+    summed = (every.groupby(["key", "code", "status", "category", "year", "month"],
+                            dropna=False,
                             sort=True)[["amount_low", "amount_high"]].sum().reset_index())
     summed.insert(2, "name", [k.split("|", 1)[1] if "|" in k else names.get(c, c)
                               for k, c in zip(summed["key"], summed["code"], strict=True)])

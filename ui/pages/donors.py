@@ -13,6 +13,7 @@ from ledger.api import (
     blocs_compared,
     donors_ranked,
     economy_note,
+    months_allow,
     references_behind,
 )
 from ui.view import need_result
@@ -35,7 +36,10 @@ st.query_params["donor_stage"] = stage  # a link reproduces this view
 
 refs = references_behind(result, "flows")
 st.subheader("Europe against the United States")
-for by, label in (("category", "by category"), ("year", "by year")):
+views = [("category", "by category"), ("year", "by year")]
+if months_allow(result):
+    views.append(("month", "by month"))
+for by, label in views:
     table = blocs_compared(result, stage, by)
     st.markdown(f"**{label.capitalize()}**")
     chart(blocs_chart(table, by, stage, c), table, refs, f"blocs-by-{by}")
