@@ -624,3 +624,30 @@ def test_the_page_mapping_editor_keeps_the_shipped_kiel_mapping_unchanged():
     shipped = json.loads((ROOT / "data" / "mappings" / "kiel.json").read_text())
     for part in ("rows", "columns", "stages", "negatives"):
         assert built[part] == shipped[part], part
+
+
+def test_a_kiel_like_table_with_other_headers_is_mapped_entirely_in_the_page():
+    # the shipped Kiel mapping, with the date's column renamed in the page: a table
+    # whose date column is "date_announced" maps with no file edited
+    import io as _io
+
+    import openpyxl
+
+    from .test_mapping import kiel_workbook
+
+    book = openpyxl.load_workbook(_io.BytesIO(kiel_workbook()))
+    book["Bilateral Assistance, MAIN DATA"]["C1"] = "date_announced"
+    renamed = _io.BytesIO()
+    book.save(renamed)
+    at = app("data")
+    at.file_uploader(key="upload").set_value(("theirs.xlsx", renamed.getvalue(), XLSX))
+    at.run()
+    at.file_uploader(key="map_file").set_value(
+        ("kiel.json", (ROOT / "data/mappings/kiel.json").read_bytes(), "application/json"))
+    at.run()
+    spec = json.loads(at.text_area(key="map_json_date").value)
+    spec["column"] = "date_announced"
+    at.text_area(key="map_json_date").set_value(json.dumps(spec)).run()
+    at.button(key="map_check").click().run()
+    assert not at.exception
+    assert any("added" in i.value for i in at.info), [e.value for e in at.error]

@@ -172,6 +172,10 @@ CASES = {
                          {}, True),
                         ((source(), "u,need,U,military,0,,bn EUR,2025-01-02,,,,,,,,,,,,,,"),
                          {}, False)],
+    "correction": [((source(), "cf,flow,F,military,1,,bn EUR,2025-01-02,s,n,,EU,pledged,r,,,,,"
+                     "correction,,,"), {}, True),
+                   ((source(), "cf,flow,F,military,1,,bn EUR,2025-01-02,s,n,,EU,pledged,r,,,,,"
+                     "corrected,,,"), {}, False)],
     "delivered_beyond": [
         ((source(), into_need(status="committed", ident="c", amount="12"),
           into_need(status="disbursed", ident="p", amount="12.1", fulfils="c")), {}, True),

@@ -178,6 +178,9 @@ def test_kiel_rows_without_a_date_corrections_and_quirks_are_kept_and_named():
     # Italy's allocation above its commitment is named, not hidden
     codes = {f.code: f for f in reconcile(ledger).findings}
     assert "kiel-28" in codes["delivered_beyond"].rows
+    # and a finding names the correction and the entries it was netted into
+    assert set(codes["correction"].rows) == {"kiel-27", "kiel-27-allocated", "kiel-2",
+                                              "kiel-24-allocated"}
     # the EU's three institutions are donor EU, each under its own name
     sources = ledger.of_kind("source").set_index("id")
     eu = sources[sources["donor"] == "EU"]

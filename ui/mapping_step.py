@@ -140,7 +140,8 @@ def _seed(start: mp.Mapping | None, header: list[str], key: str) -> None:
         return
     st.session_state["_map_seeded"] = key
     for name in list(st.session_state):
-        if str(name).startswith(("map_col_", "map_const_", "map_values_", "map_countries")):
+        if str(name).startswith(("map_col_", "map_const_", "map_values_", "map_countries",
+                                 "map_json_")):
             del st.session_state[name]
     columns = start.columns if start is not None else mp.identity(header).columns
     st.session_state["map_rows"] = start.rows if start is not None else "ledger"
@@ -155,6 +156,8 @@ def _seed(start: mp.Mapping | None, header: list[str], key: str) -> None:
     simple = {"column", "value", "values", "countries"}  # what the editor's widgets hold
     st.session_state["_map_extra"] = {ours: spec for ours, spec in columns.items()
                                       if not set(spec) <= simple}
+    for ours, spec in st.session_state["_map_extra"].items():
+        st.session_state[f"map_json_{ours}"] = json.dumps(spec, ensure_ascii=False)
     st.session_state["_map_values"] = {ours: spec.get("values", {})
                                        for ours, spec in columns.items()}
     stages = start.stages if start is not None else {}
@@ -174,10 +177,20 @@ def _editor(table: Any, distinct: dict[str, list[str]], expanded: bool) -> mp.Ma
         columns: dict[str, dict[str, Any]] = {}
         for column in ours:
             label = column + (" (required)" if column in required else "")
-            if column in extra:
-                st.caption(plain(f"{column}: " + json.dumps(extra[column], ensure_ascii=False)
-                                 + " (from the mapping loaded; download it to edit)"))
-                columns[column] = extra[column]
+            if column in extra:  # a fallback, a template, a month index: edited as JSON
+                spec_text = st.text_area(
+                    f"{label}: spec (JSON, as in a saved mapping)", key=f"map_json_{column}",
+                    height=68, help='{"column": "announcement_date", "fallback": '
+                    '{"month_index": "month", "first": "2022-01"}}: see the README\'s table '
+                    "of mapping keys. Empty: not used.")
+                if spec_text.strip():
+                    try:
+                        parsed = json.loads(spec_text)
+                    except ValueError as exc:
+                        st.warning(plain(f"{column}: not JSON ({exc}); the spec loaded "
+                                         "stays in use"))
+                        parsed = extra[column]
+                    columns[column] = parsed if isinstance(parsed, dict) else extra[column]
                 continue
             key = f"map_col_{column}"
             if st.session_state.get(key) not in options:

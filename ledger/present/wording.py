@@ -96,6 +96,9 @@ SENTENCES: dict[str, Callable[[Finding], str]] = {
     "need_not_stated": lambda f: (f"{f.count:,} need(s) whose size no one states: their "
                                   "money is shown, and neither they nor it count in the "
                                   "need, covered, gap or coverage"),
+    "correction": lambda f: (f"{f.count:,} row(s) are a table's negative corrections and "
+                             "the entries they were netted into (tag correction): each "
+                             "row's note says which"),
     "delivered_beyond": lambda f: (
         f"{f.count:,} flow(s) delivered beyond what they were: the later flows that "
         "fulfil them add up to more, and each counts in full ("

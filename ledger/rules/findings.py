@@ -14,6 +14,7 @@ import pandas as pd
 from ledger.reading.donors import codes_of
 from ledger.reading.schema import Ledger
 from ledger.rules.scenario import OUTSIDE_INSTRUMENT, OUTSIDE_PART, Scenario, Valued
+from ledger.rules.scope import has_tag
 from ledger.rules.stages import delivered_beyond
 
 Severity = Literal["error", "warning", "info"]
@@ -25,7 +26,7 @@ CODES = (  # every code a finding can carry; ledger.present.wording and the READ
     "need_without_flow", "unknown_industry", "duplicate_flow", "unknown_donor_code",
     "unknown_industry_code", "donor_not_itemised", "rate_from_earlier_date", "stale_rate",
     "source_unused", "assumption", "excluded_by_status", "superseded", "after_as_of",
-    "outside_view", "check_failed", "need_not_stated", "delivered_beyond",
+    "outside_view", "check_failed", "need_not_stated", "delivered_beyond", "correction",
 )
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -118,12 +119,17 @@ def collect_findings(
 
 def _stage_findings(frame: pd.DataFrame, needs: pd.DataFrame, currency: str
                     ) -> list[Finding]:
-    """Needs whose size no one states, and flows delivered beyond what they were."""
+    """Needs whose size no one states, corrections netted into other entries, and flows
+    delivered beyond what they were."""
     found = []
     if "stated" in needs.columns:
         unstated = needs[~needs["stated"].to_numpy(dtype=bool)]
         if len(unstated):
             found.append(_finding("info", "need_not_stated", unstated["id"]))
+    corrected = frame[has_tag(frame["tags"], "correction")] if "tags" in frame.columns \
+        else frame.iloc[0:0]
+    if len(corrected):  # an import's negative corrections, netted (reading.mapping)
+        found.append(_finding("info", "correction", corrected["id"]))
     beyond = delivered_beyond(frame)
     if len(beyond):
         found.append(_finding(
