@@ -52,29 +52,47 @@ def donor_money(frame: pd.DataFrame, source_rows: pd.DataFrame, flows: pd.DataFr
     flow_at = np.repeat(np.arange(len(into)), per_flow)
     offset = np.arange(len(flow_at)) - np.repeat(np.cumsum(per_flow) - per_flow, per_flow)
     pair = first[found[flow_at]] + offset
-    keys = np.asarray(shares.columns, dtype=object)[key_at[pair]]
+    key_index = key_at[pair]
     share = share_at[pair]
-    category_of = frame.loc[kind == "need"].set_index("id")["category"]
-    unknown_year = has_tag(into["tags"], DATE_UNKNOWN)
-    days = pd.DatetimeIndex(into["date"])
-    year = pd.Series(days.year, dtype="Int64").where(~unknown_year, pd.NA).to_numpy()
-    month = np.where(unknown_year, None, days.strftime("%Y-%m").to_numpy(dtype=object))
-    codes = np.array([str(k).split("|")[0] for k in keys], dtype=object)
-    every = pd.DataFrame({
-        "key": keys, "code": codes,
-        "status": into["status"].to_numpy()[flow_at],
-        "category": into["to"].map(category_of).fillna("").to_numpy()[flow_at],
-        "year": year[flow_at], "month": month[flow_at],
-        "amount_low": into["value_low"].to_numpy(dtype=float)[flow_at] * share,
-        "amount_high": into["value_high"].to_numpy(dtype=float)[flow_at] * share})
-    if every.empty:
+    if len(flow_at) == 0:
         return pd.DataFrame(columns=list(DONOR_COLUMNS))
-    summed = (every.groupby(["key", "code", "status", "category", "year", "month"],
-                            dropna=False,
-                            sort=True)[["amount_low", "amount_high"]].sum().reset_index())
-    summed.insert(2, "name", [k.split("|", 1)[1] if "|" in k else names.get(c, c)
-                              for k, c in zip(summed["key"], summed["code"], strict=True)])
-    summed.insert(3, "bloc", summed["code"].map(lambda c: blocs.get(c, "Other")))
+    # one integer per (donor, status, category, month), summed with bincount: a
+    # million flows stay arrays, a small ledger pays no group-by's overhead
+    status_code, statuses = pd.factorize(into["status"])
+    target_code, targets = pd.factorize(into["to"])
+    category_of = dict(zip(frame.loc[kind == "need", "id"], frame.loc[kind == "need",
+                                                                      "category"], strict=True))
+    category_code, categories = pd.factorize(
+        np.array([category_of.get(t, "") for t in targets.tolist()], dtype=object))
+    category_code = category_code[target_code]  # each flow's category
+    days = pd.DatetimeIndex(into["date"])
+    month_code = np.where(has_tag(into["tags"], DATE_UNKNOWN), 0,
+                          (days.year.to_numpy() - 1900) * 12 + days.month.to_numpy())
+    sizes = (len(statuses), len(categories), int(month_code.max()) + 1)
+    group = ((key_index * sizes[0] + status_code[flow_at]) * sizes[1]
+             + category_code[flow_at]) * sizes[2] + month_code[flow_at]
+    unique, position = np.unique(group, return_inverse=True)
+    low = np.bincount(position, into["value_low"].to_numpy(dtype=float)[flow_at] * share)
+    high = np.bincount(position, into["value_high"].to_numpy(dtype=float)[flow_at] * share)
+    rest, month_of = np.divmod(unique, sizes[2])
+    rest, category_of_group = np.divmod(rest, sizes[1])
+    key_of, status_of = np.divmod(rest, sizes[0])
+    keys = np.asarray(shares.columns, dtype=object)[key_of]
+    codes = np.array([str(k).split("|")[0] for k in keys], dtype=object)
+    known = month_of > 0
+    year = np.where(known, (month_of - 1) // 12 + 1900, 0)
+    summed = pd.DataFrame({
+        "key": keys, "code": codes,
+        "name": [k.split("|", 1)[1] if "|" in k else names.get(c, c)
+                 for k, c in zip(keys, codes, strict=True)],
+        "bloc": [blocs.get(c, "Other") for c in codes],
+        "status": np.asarray(statuses, dtype=object)[status_of],
+        "category": np.asarray(categories, dtype=object)[category_of_group],
+        "year": pd.array(np.where(known, year, 0), dtype="Int64"),
+        "month": [f"{y:04d}-{(m - 1) % 12 + 1:02d}" if m > 0 else None
+                  for y, m in zip(year.tolist(), month_of.tolist(), strict=True)],
+        "amount_low": low, "amount_high": high})
+    summed.loc[~known, "year"] = pd.NA
     return summed[list(DONOR_COLUMNS)]
 
 
@@ -106,9 +124,9 @@ def by_stage(money: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["key", "code", "name", "bloc",
                                      *(f"{s}_{b}" for s in STAGES for b in ("low", "high"))])
     staged = money[money["status"].isin(STAGES)]
-    table = staged.pivot_table(index=["key", "code", "name", "bloc"], columns="status",
-                               values=["amount_low", "amount_high"], aggfunc="sum",
-                               fill_value=0.0)
+    keys = ["key", "code", "name", "bloc"]
+    sums = staged.groupby([*keys, "status"], sort=False)[["amount_low", "amount_high"]].sum()
+    table = sums.unstack("status", fill_value=0.0)
     out = pd.DataFrame(index=table.index)
     for bound in ("low", "high"):
         running = np.zeros(len(table))
@@ -159,9 +177,13 @@ def donor_table(result: Reconciliation, economies: pd.DataFrame) -> pd.DataFrame
     gdp = np.full(len(table), np.nan)
     people = np.full(len(table), np.nan)
     year = np.full(len(table), np.nan)
+    rate_of: dict[int, float] = {}  # one average a year, not one a donor
     for i in np.flatnonzero(known.to_numpy()):
         row = economies.loc[table["code"].iloc[i]]
-        gdp[i] = row["gdp_usd"] * gdp_in(result.currency, int(row["gdp_year"]), result.rates)
+        year_of = int(row["gdp_year"])
+        if year_of not in rate_of:
+            rate_of[year_of] = gdp_in(result.currency, year_of, result.rates)
+        gdp[i] = row["gdp_usd"] * rate_of[year_of]
         people[i] = row["population"]
         year[i] = row["gdp_year"]
     return table.assign(
