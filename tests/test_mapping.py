@@ -88,8 +88,9 @@ KIEL_ROWS = [
 # The ledger: allocated = Σ allocated flows; committed or further = Σ per entry of
 # its furthest stage (max(committed, allocated)) = Kiel's commitments where no entry is
 # allocated beyond its commitment. Germany's −62 is netted into its largest military
-# entry at each stage (committed 900 → 838; allocated 700 → 638): per entry
-# 838 + 500 + 50 + 300 + 700 = 2,388 committed or further; 400 + 500 + 50 + 638 = 1,588
+# commitment at both stages (kiel-2: committed 900 → 838, allocated 400 → 338): per
+# entry 838 + 500 + 50 + 300 + 700 = 2,388 committed or further; 338 + 500 + 50 + 700
+# = 1,588 allocated
 ALLOCATED = {"DE": 1588, "US": 24250, "EU|EU (Commission and Council)": 4500,
              "EU|European Peace Facility": 5000, "EU|European Investment Bank": 200,
              "TR": 15, "CZ": 150, "GB": 300, "NO": 100, "KR": 15, "FR": 30, "PL": 60,
@@ -173,14 +174,14 @@ def test_kiel_rows_without_a_date_corrections_and_quirks_are_kept_and_named():
     # Germany's correction is netted into its largest military entry at each stage
     assert frame.loc["kiel-27", "low"] == 0 and "correction" in frame.loc["kiel-27", "tags"]
     assert frame.loc["kiel-2", "low"] == 838e6
-    assert frame.loc["kiel-24-allocated", "low"] == 638e6
+    assert frame.loc["kiel-2-allocated", "low"] == 338e6  # the same entry at both stages
     assert "kiel-27" in frame.loc["kiel-2", "note"]
     # Italy's allocation above its commitment is named, not hidden
     codes = {f.code: f for f in reconcile(ledger).findings}
     assert "kiel-28" in codes["delivered_beyond"].rows
     # and a finding names the correction and the entries it was netted into
     assert set(codes["correction"].rows) == {"kiel-27", "kiel-27-allocated", "kiel-2",
-                                              "kiel-24-allocated"}
+                                              "kiel-2-allocated"}
     # the EU's three institutions are donor EU, each under its own name
     sources = ledger.of_kind("source").set_index("id")
     eu = sources[sources["donor"] == "EU"]
@@ -198,7 +199,7 @@ def test_kiel_codes_stages_instruments_and_dates():
     assert (frame.loc["kiel-2", "status"], frame.loc["kiel-2", "low"]) == ("committed", 838e6)
     allocated = frame.loc["kiel-2-allocated"]
     assert (allocated["status"], allocated["low"], allocated["fulfils"]) == (
-        "allocated", 400e6, "kiel-2")
+        "allocated", 338e6, "kiel-2")  # 400 less the −62 correction netted here
     assert frame.loc["kiel-10", "instrument"] == "guarantee"  # "Loan guarantee"
     # "n.a." as the date: month 31 of the tracker (1 = January 2022) is July 2024
     assert frame.loc["kiel-10", "date"] == dt.datetime(2024, 7, 1)
@@ -313,3 +314,30 @@ def test_a_mistyped_column_spec_is_a_problem_not_a_crash(spec):
     with pytest.raises(LedgerError) as caught:
         parse(text)
     assert any(p.column == "id" for p in caught.value.problems)
+
+
+def test_a_correction_larger_than_any_one_entry_is_netted_over_several():
+    # Germany's military entries (committed/allocated): kiel-2 900/400, kiel-24 700/700,
+    # kiel-3 500/500, with the fixture's −62 and a further −1,000, each netted in one
+    # order at both stages, the largest commitment first:
+    #   −62:    committed kiel-2 900 → 838;               allocated kiel-2 400 → 338
+    #   −1,000: committed kiel-2 838 → 0, kiel-24 → 538;  allocated kiel-2 → 0, kiel-24 → 38
+    # allocated 0 + 38 + 500 + 50 (humanitarian) = 588 = 1,588 − 1,000; committed or
+    # further, each entry at its furthest: 0 + 538 + 500 + 50 + 300 = 1,388 = 2,388 − 1,000
+    # (Kiel's own measures less the correction); no row refused
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(kiel_workbook()))
+    sheet = book[MAIN]
+    sheet.append([99, "Germany", dt.datetime(2025, 2, 1), "Allocation", "Military",
+                  "Correction", -1000e6, -1000e6, 38, ""])
+    data = io.BytesIO()
+    book.save(data)
+    from ledger.rules.donormoney import by_stage, donors_of
+
+    ledger = read_any(data.getvalue())
+    donors = by_stage(donors_of(reconcile(ledger))).set_index("key")
+    assert donors.loc["DE", "allocated_low"] == pytest.approx(588e6)
+    assert donors.loc["DE", "committed_low"] == pytest.approx(1388e6)  # 2,388 − 1,000
+    corrected = ledger.frame.set_index("id").loc["kiel-29", "note"]
+    assert "netted into" in corrected and "," in corrected.split("netted into")[1]

@@ -623,11 +623,26 @@ def _slug(text: str) -> str:
 
 
 def _net(flows: list[dict[str, str]], table: Table) -> list[Problem]:
-    """Net each negative amount (a correction) into the largest entry of the same
-    donor, type and stage: that entry is reduced by it, the correction kept at 0, and
-    both say so in their note and carry the tag `correction`. A correction with no
-    entry large enough to take it is a problem naming its row."""
+    """Net each negative amount (a correction) into the entries of the same donor,
+    type and stage, as far as it reaches, taking the entries in one order at every
+    stage (the largest first stage first), so an entry's allocation is taken from
+    where its commitment is: those entries are reduced by it, the correction kept at
+    0, and all say so in their note and carry the tag `correction`. Only a
+    correction larger than everything of its donor, type and stage together (a
+    negative total, which no tracker publishes) is a problem naming its row."""
     problems: list[Problem] = []
+    first_amount: dict[str, float] = {}
+    root_of: dict[str, str] = {}
+    for flow in flows:  # an earlier stage always comes before the one fulfilling it
+        root = root_of.get(flow.get("fulfils", ""), flow["id"])
+        root_of[flow["id"]] = root
+        if root == flow["id"]:
+            first_amount[root] = float(flow.get("low") or 0)
+
+    def order(f: dict[str, str]) -> tuple[float, str]:
+        root = root_of[f["id"]]
+        return (-first_amount.get(root, 0.0), root)
+
     by_group: dict[tuple[str, str, str], list[dict[str, str]]] = {}
     for flow in flows:
         by_group.setdefault((flow["from"], flow["to"], flow.get("status", "")), []).append(flow)
@@ -636,23 +651,28 @@ def _net(flows: list[dict[str, str]], table: Table) -> list[Problem]:
             amount = float(flow.get("low") or 0)
             if amount >= 0:
                 continue
-            target = max((f for f in group if float(f.get("low") or 0) > 0),
-                         key=lambda f: float(f["low"]), default=None)
-            if target is None or float(target["low"]) + amount < 0:
+            takers = sorted((f for f in group if float(f.get("low") or 0) > 0), key=order)
+            if sum(float(f["low"]) for f in takers) + amount < 0:
                 problems.append(Problem(None, "low", f"{flow['id']}: a correction of "
-                                        f"{_number(amount)} with no entry of the same donor, "
-                                        f"type and stage in sheet '{table.sheet}' to net it "
-                                        "against"))
+                                        f"{_number(amount)} larger than everything of its "
+                                        f"donor, type and stage in sheet '{table.sheet}'"))
                 continue
-            target["low"] = _number(float(target["low"]) + amount)
-            if target.get("high"):
-                target["high"] = _number(float(target["high"]) + amount)
-            target["note"] = _joined(target.get("note", ""), f"Includes the table's correction "
-                                     f"{flow['id']} ({_number(amount)}), netted here.")
+            left, into = -amount, []
+            for target in takers:
+                if left <= 0:
+                    break
+                taken = min(left, float(target["low"]))
+                target["low"] = _number(float(target["low"]) - taken)
+                target["note"] = _joined(target.get("note", ""), "Includes the table's "
+                                         f"correction {flow['id']} ({_number(-taken)}), "
+                                         "netted here.")
+                left -= taken
+                into.append(target)
             flow["low"], flow["high"] = "0", ""
             flow["note"] = _joined(flow.get("note", ""), f"A correction of {_number(amount)} "
-                                   f"in the table, netted into {target['id']}.")
-            for changed in (target, flow):
+                                   "in the table, netted into "
+                                   + ", ".join(t["id"] for t in into) + ".")
+            for changed in (*into, flow):
                 present = [t for t in changed.get("tags", "").split(";") if t]
                 changed["tags"] = ";".join(present + ([] if "correction" in present
                                                       else ["correction"]))
