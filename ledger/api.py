@@ -97,6 +97,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "years_chart": ("ledger.present.charts", "years_chart"),
     "COUNTED": ("ledger.present.views", "COUNTED"),
     "checks_table": ("ledger.present.views", "checks_table"),
+    "reference_html": ("ledger.present.citations", "reference_html"),
     "STAGE_LABELS": ("ledger.present.donors", "STAGE_LABELS"),
     "RANKINGS": ("ledger.present.donors", "RANKINGS"),
     "blocs_chart": ("ledger.present.donors", "blocs_chart"),
@@ -109,6 +110,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "rule_readings": ("ledger.present.evidence", "rule_readings"),
     "read_evidence": ("ledger.reading.evidence", "read_evidence"),
     "RESTATES": ("ledger.present.views", "RESTATES"),
+    "CHECK_LABELS": ("ledger.present.views", "CHECK_LABELS"),
     "filter_ledger": ("ledger.present.views", "filter_ledger"),
     "flows_table": ("ledger.present.views", "flows_table"),
     "instruments_table": ("ledger.present.views", "instruments_table"),
@@ -182,6 +184,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         REFERENCES_SHOWN,
         credit_line,
         how_to_cite,
+        reference_html,
         references_html,
     )
     from ledger.present.csvout import frame_csv, neutralised_csv, text_table_csv
@@ -200,6 +203,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.present.report import FORMATS, MIME, gap_table, render
     from ledger.present.sankey import SANKEY_SHOWN
     from ledger.present.views import (
+        CHECK_LABELS,
         COUNTED,
         RESTATES,
         checks_table,

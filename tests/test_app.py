@@ -352,7 +352,7 @@ def test_the_overview_lists_the_checks_in_words_and_by_part():
                 for check, outcome in zip(t["Published figure"], t["Outcome"], strict=True)}
     assert outcomes["Armament programme as Zelensky clarified it"] == "holds"
     assert outcomes["Russian central-bank assets immobilised in the EU"] == (
-        "no: the ledger is 43 % more")  # €300 bn against €210 bn
+        "no: the article says 43 % more than the record")  # €300 bn against €210 bn
     assert any("6 of 16 hold, 10 do not" in c.value for c in at.caption)
 
 
@@ -651,3 +651,13 @@ def test_a_kiel_like_table_with_other_headers_is_mapped_entirely_in_the_page():
     at.button(key="map_check").click().run()
     assert not at.exception
     assert any("added" in i.value for i in at.info), [e.value for e in at.error]
+
+
+def test_the_checks_say_which_side_says_what_and_why_with_the_record_a_link():
+    # the public record's view still compares the article's figures with the record
+    at = app(query={"part": "record"})
+    page = " ".join(h.proto.body for h in at.get("html") if "table-checks-article" in h.proto.body)
+    assert "The article (or the ledger&#x27;s row) says" in page and "The record says" in page
+    assert "no: the article says 43 % more than the record" in page  # €300 bn against €210 bn
+    assert "Why they differ" in page and "Approximately €210 billion" in page  # the note
+    assert 'href="https://sanctionsrussia.org/?p=2300"' in page  # the record's page, a link

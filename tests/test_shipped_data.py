@@ -212,4 +212,4 @@ def test_the_industry_evidence_says_what_each_figure_measures_and_links_its_page
     page = evidence_html(evidence, reconcile(read_ledger(ROOT / "data" / "funding.csv")))
     assert page.count('<a href="https://') == len(evidence)
     assert "neither a source for its numbers nor a methodology" in page  # Draghi's caveat
-    assert "a check of this ledger (check-purl-kiel): no: the ledger is" in page
+    assert "a check of this ledger (check-purl-kiel): no: the ledger&#x27;s rows say" in page

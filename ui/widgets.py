@@ -112,24 +112,29 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
 
 
 def key_table(frame: pd.DataFrame, key: str, narrow: list[str], alt: str,
-              labels: dict[str, str] | None = None) -> None:
+              labels: dict[str, str] | None = None, links: list[str] | None = None) -> None:
     """A small table as plain HTML: a screen reader reads it as a table (its caption,
     `alt`, says what it holds), its text copies as text, and a browser loads no grid
     and no Arrow for it. In full on a wide screen, and only the columns that matter
     (`narrow`) on a phone, so nothing scrolls sideways (app.py's CSS hides the others:
-    one table drawn, not two). `labels` names columns for readers."""
-    st.html(html_table(frame, alt, labels, narrow, key))
+    one table drawn, not two). `labels` names columns for readers; in the `links`
+    columns a cited page's https address is a real link (the text escaped)."""
+    st.html(html_table(frame, alt, labels, narrow, key, links))
 
 
 _WIDE = ' class="wide-only"'  # a column a phone leaves out (app.py's CSS)
 
 
 def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None = None,
-               narrow: list[str] | None = None, key: str = "") -> str:
+               narrow: list[str] | None = None, key: str = "",
+               links: list[str] | None = None) -> str:
     """Every header and cell escaped (shown as typed, never as markup); whole numbers
     aligned right; with `narrow`, the other columns marked `wide-only` (hidden on a
     phone); with `key`, the table has the class `table-{key}` (for tests)."""
+    from ledger.api import reference_html
+
     wide_only = [narrow is not None and c not in narrow for c in frame.columns]
+    linked = [c in (links or ()) for c in frame.columns]
     named = frame.rename(columns=labels or {})
     numeric = [pd.api.types.is_numeric_dtype(named[c]) for c in named.columns]
     head = "".join(f'<th scope="col"{_WIDE if wide else ""}>{html.escape(str(c))}</th>'
@@ -138,8 +143,8 @@ def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None 
     for values in named.itertuples(index=False, name=None):
         cells = "".join(
             f'<td class="{_cell_class(str(v), right)}{" wide-only" if wide else ""}">'
-            f"{html.escape(str(v))}</td>"
-            for v, right, wide in zip(values, numeric, wide_only, strict=True))
+            f"{reference_html(str(v)) if link else html.escape(str(v))}</td>"
+            for v, right, wide, link in zip(values, numeric, wide_only, linked, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     named_class = f" table-{html.escape(key)}" if key else ""
     return (f'<table class="ledger-table{named_class}"><caption>{html.escape(caption)}</caption>'

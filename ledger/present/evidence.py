@@ -42,7 +42,8 @@ def evidence_outcomes(evidence: pd.DataFrame, result: Reconciliation) -> list[st
         else:
             row = checks.loc[check]
             verdict = check_verdict(row["holds"], row["off_low"], row["off_high"],
-                                    bool(row.get("restates", False)))
+                                    bool(row.get("restates", False)),
+                                    "article" in str(row.get("tags", "")).split(";"))
             outcomes.append(f"a check of this ledger ({check}): {verdict}")
     return outcomes
 

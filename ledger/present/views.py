@@ -271,9 +271,10 @@ RESTATES = "restates its rows (the same page): confirms nothing"
 
 
 def check_verdict(holds: object, off_low: float, off_high: float,
-                  restates: bool = False) -> str:
-    """A check's outcome in words: holds, off by how much, restates the rows it
-    checks, or not in this view."""
+                  restates: bool = False, article: bool = False) -> str:
+    """A check's outcome in words: holds, which side is off by how much (the article's
+    figure against the record, or the ledger's rows), restates the rows it checks, or
+    not in this view."""
     if restates:
         return RESTATES
     if holds is None or (isinstance(holds, float) and pd.isna(holds)):
@@ -282,34 +283,46 @@ def check_verdict(holds: object, off_low: float, off_high: float,
         return "holds"
     low, high = sorted(abs(x) * 100 for x in (off_low, off_high))
     span = f"{low:.0f} %" if round(low) == round(high) else f"{low:.0f}–{high:.0f} %"
-    return f"no: the ledger is {span} {'less' if off_low < 0 else 'more'}"
+    side = "the article says" if article else "the ledger's rows say"
+    return f"no: {side} {span} {'less' if off_low < 0 else 'more'} than the record"
+
+
+CHECK_LABELS = {"check": "Published figure", "says": "The article (or the ledger's row) says",
+                "record": "The record says", "outcome": "Outcome", "why": "Why they differ",
+                "checks": "Checks row or #tag", "source": "Source"}
 
 
 def checks_table(result: Reconciliation) -> pd.DataFrame:
-    """Each published total against the ledger, as read: both figures in the check's
-    own currency (where it is judged), the outcome, and the page it comes from."""
+    """Each published total against the ledger, as read: what the article (or the
+    ledger's rows) says and what the record says, both in the check's own currency
+    (where it is judged), the outcome naming the side that is off, why they differ
+    (the check's note, one sentence to quote) and the page it comes from."""
     checks = result.checks
-    columns = ["check", "published", "ledger", "outcome", "checks", "source", "id", "article"]
+    columns = ["check", "says", "record", "outcome", "why", "checks", "source", "id",
+               "article"]
     if checks.empty:
         return pd.DataFrame(columns=columns)
-    ledger = [("" if pd.isna(lo) else money_range(lo, hi, cur, exact=True))
-              for lo, hi, cur in zip(
+    article = [ARTICLE_TAG in str(t).split(";") for t in checks["tags"]]
+    says = [("" if pd.isna(lo) else money_range(lo, hi, cur, exact=True))
+            for lo, hi, cur in zip(
         checks["native_ledger_low"], checks["native_ledger_high"], checks["currency"],
         strict=True)]
+    restates = checks["restates"] if "restates" in checks.columns else [False] * len(checks)
+    notes = checks["note"] if "note" in checks.columns else [""] * len(checks)
     return pd.DataFrame({
         "check": checks["name"],
         "checks": checks["to"],
-        "published": [money_range(lo, hi, cur, exact=True) for lo, hi, cur in zip(
+        "record": [money_range(lo, hi, cur, exact=True) for lo, hi, cur in zip(
             checks["native_published_low"], checks["native_published_high"],
             checks["currency"], strict=True)],
-        "ledger": ledger,
-        "outcome": [check_verdict(h, lo, hi, bool(r)) for h, lo, hi, r in zip(
-            checks["holds"], checks["off_low"], checks["off_high"],
-            checks["restates"] if "restates" in checks.columns else [False] * len(checks),
+        "says": says,
+        "outcome": [check_verdict(h, lo, hi, bool(r), a) for h, lo, hi, r, a in zip(
+            checks["holds"], checks["off_low"], checks["off_high"], restates, article,
             strict=True)],
+        "why": [str(n or "") for n in notes],
         "source": checks["ref"],
         "id": checks["id"],
-        "article": [ARTICLE_TAG in str(t).split(";") for t in checks["tags"]],
+        "article": article,
     })[columns]
 
 

@@ -38,7 +38,8 @@ def _check(f: Finding) -> str:
     (pub_low, pub_high), (led_low, led_high) = n["published"], n["ledger"]
     published = money_range(pub_low, pub_high, n["currency"], exact=True)
     ledger = money_range(led_low, led_high, n["currency"], exact=True)
-    return (f"{n['name']}: {published} published; the ledger's {n['what']} {ledger}, "
+    side = n.get("side", "the ledger's")
+    return (f"{n['name']}: the record says {published}; {side} {n['what']} {ledger}, "
             f"{span} {way}")
 
 

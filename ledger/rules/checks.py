@@ -18,14 +18,14 @@ import pandas as pd
 
 from ledger.money.fx import RateTable, cross_factors
 from ledger.rules.findings import Finding
-from ledger.rules.scenario import SHIFTED_SUFFIX, Valued
-from ledger.rules.scope import has_tag
+from ledger.rules.scenario import OUTSIDE_PART, SHIFTED_SUFFIX, Valued
+from ledger.rules.scope import ARTICLE_TAG, has_tag
 
 CHECK_COLUMNS = (
     "id", "name", "to", "ref", "date", "currency", "published_low", "published_high",
     "ledger_low", "ledger_high", "holds", "off_low", "off_high",
     "native_published_low", "native_published_high", "native_ledger_low",
-    "native_ledger_high", "what", "tags", "restates",
+    "native_ledger_high", "what", "tags", "restates", "note",
 )
 _TOLERANCE = 1e-9  # relative: sums of floats that agree to nine digits agree
 
@@ -39,8 +39,11 @@ def evaluate(valued: Valued, rates: RateTable) -> pd.DataFrame:
     checks = valued.checks
     if checks.empty:
         return pd.DataFrame(columns=list(CHECK_COLUMNS))
-    superseded = valued.not_in_force[valued.not_in_force["counted"].astype(str)
-                                     .str.startswith("no (superseded").to_numpy(dtype=bool)]
+    # a check names a row even where the view leaves it out: a superseded estimate, or
+    # the article's figure in the public record's view (the comparison people came for)
+    counted = valued.not_in_force["counted"].astype(str)
+    superseded = valued.not_in_force[(counted.str.startswith("no (superseded")
+                                      | (counted == OUTSIDE_PART)).to_numpy(dtype=bool)]
     rows = _Rows(pd.concat([valued.frame, superseded], ignore_index=True), len(valued.frame))
     picked: list[np.ndarray] = []
     whats: list[str] = []
@@ -94,6 +97,9 @@ class _Rows:
         self.tags = frame["tags"]
         self.refs = frame["ref"].to_numpy(dtype=object)
         self.view = (np.arange(len(frame)) < in_view) & ~copy
+        self.superseded = (frame["counted"].astype(str).str.startswith("no (superseded")
+                           .to_numpy(dtype=bool) if "counted" in frame.columns
+                           else np.zeros(len(frame), dtype=bool))
         self._tagged: dict[str, np.ndarray] = {}
 
     def contributing(self, check: object) -> tuple[np.ndarray, str]:
@@ -108,7 +114,9 @@ class _Rows:
             return np.flatnonzero(mask), f"rows tagged {tag} dated on or before {when} sum to"
         own = np.flatnonzero(self.view & (self.id == target))
         if len(own) == 0:
-            return np.flatnonzero(~self.view & (self.id == target)), f"{target} (superseded) is"
+            found = np.flatnonzero(~self.view & (self.id == target))
+            why = "superseded" if len(found) and self.superseded[found[0]] else "outside this view"
+            return found, f"{target} ({why}) is"
         if self.kind[own[0]] == "source":
             inflows = np.flatnonzero(self.view & (self.kind == "flow") & (self.to == target))
             return np.concatenate([own, inflows]), f"{target} has available"
@@ -155,7 +163,7 @@ def _record(check: object, published: tuple[float, float],
         "native_ledger_low": np.nan if ledger is None else ledger[0],
         "native_ledger_high": np.nan if ledger is None else ledger[1],
         "what": what, "tags": check.tags,  # type: ignore[attr-defined]
-        "restates": restates,
+        "restates": restates, "note": getattr(check, "note", ""),
     }
 
 
@@ -178,6 +186,8 @@ def check_findings(checks: pd.DataFrame) -> list[Finding]:
     failed = checks[checks["holds"].eq(False).to_numpy(dtype=bool)] if len(checks) else checks
     return [Finding("warning", "check_failed", (str(c.id), str(c.to).lstrip("#")), 1, {
         "name": c.name, "currency": c.currency, "what": c.what,
+        "side": ("the article's" if ARTICLE_TAG in str(c.tags).split(";")
+                 else "the ledger's"),
         "published": (c.native_published_low, c.native_published_high),
         "ledger": (c.native_ledger_low, c.native_ledger_high),
         "off": (c.off_low, c.off_high),

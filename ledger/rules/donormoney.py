@@ -40,20 +40,8 @@ def donor_money(frame: pd.DataFrame, source_rows: pd.DataFrame, flows: pd.DataFr
     into = frame[(kind == "flow") & frame["to"].isin(need_ids).to_numpy()]
     if into.empty or source_rows.empty:
         return pd.DataFrame(columns=list(DONOR_COLUMNS))
-    mix = _code_mix(source_rows)
-    shares = donor_composition(source_rows, flows, mix)
-    # each source's donors as (source, key, share) pairs: most sources have one
-    source_at, key_at = np.nonzero(shares.to_numpy(dtype=float) > 0)
-    share_at = shares.to_numpy(dtype=float)[source_at, key_at]
-    found = shares.index.get_indexer(into["from"])
-    count = np.bincount(source_at, minlength=len(shares))
-    first = np.concatenate([[0], np.cumsum(count)[:-1]])
-    per_flow = np.where(found >= 0, count[np.maximum(found, 0)], 0)
-    flow_at = np.repeat(np.arange(len(into)), per_flow)
-    offset = np.arange(len(flow_at)) - np.repeat(np.cumsum(per_flow) - per_flow, per_flow)
-    pair = first[found[flow_at]] + offset
-    key_index = key_at[pair]
-    share = share_at[pair]
+    shares = donor_composition(source_rows, flows, _code_mix(source_rows))
+    flow_at, key_index, share = _donor_pairs(shares, into["from"])
     if len(flow_at) == 0:
         return pd.DataFrame(columns=list(DONOR_COLUMNS))
     # one integer per (donor, status, category, month), summed with bincount: a
@@ -94,6 +82,22 @@ def donor_money(frame: pd.DataFrame, source_rows: pd.DataFrame, flows: pd.DataFr
         "amount_low": low, "amount_high": high})
     summed.loc[~known, "year"] = pd.NA
     return summed[list(DONOR_COLUMNS)]
+
+
+def _donor_pairs(shares: pd.DataFrame, origins: pd.Series
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each flow once per donor of its source (most sources have one): the flow's
+    position, the donor's column in `shares`, and its share."""
+    source_at, key_at = np.nonzero(shares.to_numpy(dtype=float) > 0)
+    share_at = shares.to_numpy(dtype=float)[source_at, key_at]
+    found = shares.index.get_indexer(origins)
+    count = np.bincount(source_at, minlength=len(shares))
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    per_flow = np.where(found >= 0, count[np.maximum(found, 0)], 0)
+    flow_at = np.repeat(np.arange(len(origins)), per_flow)
+    offset = np.arange(len(flow_at)) - np.repeat(np.cumsum(per_flow) - per_flow, per_flow)
+    pair = first[found[flow_at]] + offset
+    return flow_at, key_at[pair], share_at[pair]
 
 
 def _code_mix(source_rows: pd.DataFrame) -> pd.DataFrame:

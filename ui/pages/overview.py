@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from ledger.api import (
+    CHECK_LABELS,
     LICENCE,
     RESTATES,
     checks_table,
@@ -101,8 +102,7 @@ if len(checks):
                + ". Each published figure is judged in its own currency at its own date; it "
                "holds when its range and the ledger's overlap. A check citing the page its "
                "rows were built from confirms nothing and is never counted as holding.")
-    shown = {"check": "Published figure", "published": "Published", "ledger": "Ledger",
-             "outcome": "Outcome", "checks": "Checks row or #tag", "source": "Source"}
+    shown = CHECK_LABELS
     article = checks["article"].to_numpy(dtype=bool)
     for label, rows in (("The article's figures against the public record", article),
                         ("The record's own totals", ~article)):
@@ -112,9 +112,9 @@ if len(checks):
             holding = int((part["outcome"] == "holds").sum())
             key_table(part.drop(columns=["id", "article"]),
                       "checks-article" if rows is article else "checks-record",
-                      ["check", "published", "outcome"],
+                      ["check", "record", "outcome"],
                       alt=f"{label}: {holding} of {len(part)} published figures hold against "
-                      "the ledger.", labels=shown)
+                      "the ledger.", labels=shown, links=["source"])
 
 st.subheader("Findings")
 if result.findings:

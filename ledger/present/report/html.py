@@ -141,7 +141,8 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         "<h2>Checks: published totals against the ledger</h2>",
         '<p class="muted">Each published figure is judged in its own currency at its own '
         "date; it holds when its range and the ledger's overlap.</p>",
-        _table(views.checks_table(result).drop(columns=["id", "article"])) if len(result.checks)
+        _table(views.checks_table(result).drop(columns=["id", "article"])
+               .rename(columns=views.CHECK_LABELS)) if len(result.checks)
         else "<p>No published totals to check in this ledger.</p>",
         "<h2>Sources</h2>", _figure(charts.sources_chart(result, reported), "sources"),
         _table(views.sources_table(result)),

@@ -106,9 +106,10 @@ def to_xlsx(result: Reconciliation, generated_at: dt.datetime,
             "date": checks["date"].dt.date.astype(str), "published_low": checks["published_low"],
             "published_high": checks["published_high"], "ledger_low": checks["ledger_low"],
             "ledger_high": checks["ledger_high"], "outcome": checks_table(result)["outcome"],
+            "why": checks_table(result)["why"],
             "source": checks["ref"]}),
             {k: b.money for k in ("published_low", "published_high", "ledger_low",
-                                  "ledger_high")} | {"source": b.wrap},
+                                  "ledger_high")} | {"source": b.wrap, "why": b.wrap},
             {"id": 26, "check": 40, "checks": 22, "outcome": 40, "source": 60})
     b.table("Instruments", result.instruments,
             {k: b.money for k in result.instruments.columns if k != "instrument"})
