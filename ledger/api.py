@@ -45,6 +45,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "MAX_BYTES": ("ledger.reading.textfile", "MAX_BYTES"),
     "kind_of": ("ledger.reading.sheets", "kind_of"),
     "load_blocs": ("ledger.reading.blocs", "load_blocs"),
+    "bloc_names": ("ledger.reading.blocs", "bloc_names"),
     "template_xlsx": ("ledger.reading.template", "template_xlsx"),
     "read_any": ("ledger.reading.intake", "read_any"),
     "checked": ("ledger.reading.intake", "checked"),
@@ -97,6 +98,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "years_chart": ("ledger.present.charts", "years_chart"),
     "COUNTED": ("ledger.present.views", "COUNTED"),
     "checks_table": ("ledger.present.views", "checks_table"),
+    "date_input_format": ("ledger.present.formatting", "date_input_format"),
     "reference_html": ("ledger.present.citations", "reference_html"),
     "STAGE_LABELS": ("ledger.present.donors", "STAGE_LABELS"),
     "RANKINGS": ("ledger.present.donors", "RANKINGS"),
@@ -198,7 +200,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         months_allow,
     )
     from ledger.present.evidence import evidence_html, rule_readings
-    from ledger.present.formatting import money_range, use_locale
+    from ledger.present.formatting import date_input_format, money_range, use_locale
     from ledger.present.headline import headline_block
     from ledger.present.report import FORMATS, MIME, gap_table, render
     from ledger.present.sankey import SANKEY_SHOWN
@@ -221,7 +223,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     )
     from ledger.present.wording import findings_table, scenario_words
     from ledger.reading import mapping
-    from ledger.reading.blocs import load_blocs
+    from ledger.reading.blocs import bloc_names, load_blocs
     from ledger.reading.evidence import read_evidence
     from ledger.reading.intake import checked, read_any
     from ledger.reading.mapping import parse as parse_mapping

@@ -661,3 +661,22 @@ def test_the_checks_say_which_side_says_what_and_why_with_the_record_a_link():
     assert "no: the article says 43 % more than the record" in page  # €300 bn against €210 bn
     assert "Why they differ" in page and "Approximately €210 billion" in page  # the note
     assert 'href="https://sanctionsrussia.org/?p=2300"' in page  # the record's page, a link
+
+
+def test_a_german_reader_types_dates_as_germans_write_them():
+    from ledger.present.formatting import date_input_format, use_locale
+
+    assert use_locale("de-DE") == "de" and date_input_format() == "DD.MM.YYYY"
+    assert use_locale("uk-UA") == "uk" and date_input_format() == "DD.MM.YYYY"
+    assert use_locale("en-US") == "en" and date_input_format() == "YYYY-MM-DD"
+
+
+def test_methodology_defines_every_word_a_headline_uses():
+    at = app("methodology")
+    text = " ".join(m.value for m in at.markdown)
+    for word in ("**Gap**", "**Net gap**", "**Surplus**", "**Coverage**", "**Stages**",
+                 "**Assumed**", "**Family of needs**", "**Tracker**", "**Europe**",
+                 "**Immobilised Russian assets**"):
+        assert word in text, word
+    europe = text.split("**Europe**", 1)[1].split("**Immobilised", 1)[0]
+    assert "Germany" in europe and "Norway" in europe and "United States" not in europe

@@ -432,3 +432,20 @@ def test_a_closed_sources_box_holds_no_reference_and_an_open_one_links_each_page
     addresses = {address(r) for r in references_behind(cited, "flows")}
     assert hrefs and all(h in addresses for h in hrefs), set(hrefs) - addresses
     assert not any("\u2060" in h for h in hrefs)
+
+
+def test_a_german_reader_types_a_date_as_germans_write_it(url):
+    with browser_page(locale="de-DE") as page:
+        page.goto(f"{url}/")
+        wait_for_app(page)
+        # the field's first part is the day, as a German writes a date: typing
+        # 01.01.2025 fills day, month and year in that order
+        page.get_by_role("spinbutton", name="day, As known on").click()
+        page.keyboard.type("01.01.2025")
+        group = page.get_by_role("group", name="As known on")
+        assert group.inner_text().replace("\n", "") == "01.01.2025"
+        page.locator("h1").first.click()  # the field commits when it loses focus
+        wait_for_app(page)
+        page.wait_for_function("() => location.search.includes('asof=2025-01-01')",
+                               timeout=patience(10_000))
+        assert "asof=2025-01-01" in page.url

@@ -18,6 +18,7 @@ from ledger.api import (
     RateTable,
     Scenario,
     currencies,
+    date_input_format,
     from_query,
     has_tag,
     staleness,
@@ -102,7 +103,7 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
         "Count money of instrument", list(INSTRUMENTS), key=Keys.INSTRUMENTS,
         help="Loans are repaid: leave them out to see grants and aid in kind alone. A flow "
         "without an instrument of its own carries its source's.")
-    asof = sidebar.date_input("As known on", key=Keys.ASOF, format="YYYY-MM-DD",
+    asof = sidebar.date_input("As known on", key=Keys.ASOF, format=date_input_format(),
                               min_value=ASOF_RANGE[0], max_value=ASOF_RANGE[1],
                               help="The ledger as it stood that day: only rows dated on or "
                               "before it count, revisions included. Empty: every row.")
@@ -156,7 +157,7 @@ def _money_controls(rates: RateTable) -> tuple[str, str, dt.date | None]:
     if fx_mode == "date":
         fx_date = sidebar.date_input("Rates of", min_value=rates.first_date,
                                      max_value=rates.latest_date, key=Keys.FX_DATE,
-                                     format="YYYY-MM-DD")
+                                     format=date_input_format())
     return str(currency), str(fx_mode), fx_date
 
 

@@ -30,6 +30,17 @@ LOCAL_STYLES: dict[str, tuple[str, str, tuple[str, str, str, str]]] = {
 _reader: ContextVar[str] = ContextVar("reader_locale", default="en")
 
 
+DATE_INPUTS = {"de": "DD.MM.YYYY", "uk": "DD.MM.YYYY", "pl": "DD.MM.YYYY",
+               "fr": "DD/MM/YYYY", "es": "DD/MM/YYYY", "it": "DD/MM/YYYY",
+               "nl": "DD-MM-YYYY"}
+
+
+def date_input_format() -> str:
+    """How this reader types a date (18.08.2025 in German and Ukrainian): a date field
+    in ISO order turns a typed 01.01.2025 into nonsense. English keeps ISO."""
+    return DATE_INPUTS.get(_reader.get(), "YYYY-MM-DD")
+
+
 def use_locale(tag: str | None) -> str:
     """Format for a reader of this language (`de-DE`, `fr`, …) in this context (the
     dashboard's run for one browser); anything else reads English. Returns the

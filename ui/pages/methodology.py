@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from ledger.api import ARTICLE, LICENCE, STATUSES, staleness
+from ledger.api import ARTICLE, LICENCE, STATUSES, bloc_names, load_blocs, staleness
 from ui.view import get
 
 view = get()
@@ -94,6 +94,30 @@ that arrives before a need's period starts counts toward it and is shown as *ear
 Much of the record's money is not attributed
 to any need here, and is shown as not passed on. Trackers record money given, not needs.
 """)
+st.subheader("Words the headlines use")
+europe = sorted(bloc_names().get(code, code) for code, bloc in load_blocs().items()
+                if bloc == "Europe" and code != "EU")
+st.markdown(f"""
+- **Need**: what something costs, as its source states it (a range). **Covered**: the
+  money flowing into it, counting the stages the sidebar counts. **Gap**: need less covered,
+  for each need, added up; never below zero for one need. **Surplus**: what a need gets
+  beyond its need; it never fills another need's gap. **Net gap**: the gap less the
+  surpluses, shown beside it for those who want them set against each other.
+  **Coverage**: covered as a share of need, each need counted at most in full.
+- **Stages**: *pledged* (promised), *committed* (agreed, in a decision or contract),
+  *allocated* (earmarked for a specific delivery or payment: the Kiel tracker's
+  allocations), *disbursed* (paid out). "Committed or further" counts a commitment and
+  everything that went further. **Assumed**: a figure nobody reported, added to show what
+  a claim would mean (status *assumption*); **estimate**: a need's or source's own size.
+- **Family of needs**: needs inside a broader one (*within*), counted once as the larger
+  of the broader need and its parts added up. **Tracker**: a ledger that states no need
+  (a list of pledges, the Kiel tracker's import): it has money, no gap.
+- **Europe** (a bloc): the EU and its institutions and these countries —
+  {", ".join(europe)}. **Immobilised Russian assets**: Russia's central-bank assets
+  and what is decided about them, never counted as European money. **Other**: every other
+  donor, and several donors not itemised.
+""")
+
 rates_day = view.result.rates_latest if view.result is not None else None
 if rates_day is not None:
     old = staleness(rates_day, dt.date.today())
