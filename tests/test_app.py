@@ -680,3 +680,28 @@ def test_methodology_defines_every_word_a_headline_uses():
         assert word in text, word
     europe = text.split("**Europe**", 1)[1].split("**Immobilised", 1)[0]
     assert "Germany" in europe and "Norway" in europe and "United States" not in europe
+
+
+def test_the_shipped_ledger_saved_by_a_german_spreadsheet_shows_no_change():
+    # the same figures in German notation: semicolons, decimal commas, 18.08.2025
+    import csv as _csv
+    import io as _io
+
+    rows = list(_csv.DictReader(open(ROOT / "data" / "funding.csv", encoding="utf-8")))
+    out = _io.StringIO()
+    writer = _csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")
+    writer.writeheader()
+    for row in rows:
+        for column in ("low", "high"):
+            row[column] = row[column].replace(".", ",")
+        for column in ("date", "end", "published"):
+            if row.get(column):
+                year, month, day = row[column].split("-")
+                row[column] = f"{day}.{month}.{year}"
+        writer.writerow(row)
+    at = app("data")
+    at.file_uploader(key="upload").set_value(("Mappe1.csv", out.getvalue().encode(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert any("0 added, 0 removed, 0 changed" in i.value for i in at.info), [
+        i.value for i in at.info]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from ledger.reading.schema import read_ledger
 from ledger.storage.diff import diff
 
-from .conftest import csv_bytes
+from .conftest import DATA, csv_bytes
 
 BEFORE = read_ledger(csv_bytes(
     "n,need,N,military,10,,bn EUR,2025-01-02,,,,,,,",
@@ -72,3 +72,14 @@ def test_added_and_removed_ids_are_those_only_one_side_has(new, old):
     assert [i for i, a in zip(new, added, strict=True) if a] == [i for i in new if i not in old]
     assert [i for i, r in zip(old, removed, strict=True) if r] == [
         i for i in old if i not in new]
+
+
+def test_a_figure_written_another_way_is_no_change_and_a_real_change_still_is():
+    # 83,4 for 83.4, 18.08.2025 for 2025-08-18, "billion EUR" for "bn EUR": as read,
+    # the same; the row g only the English file has is the one difference
+    english = read_ledger(DATA / "funding_english_notation.csv")
+    german = read_ledger(DATA / "funding_german_notation.csv")
+    assert diff(english, german).lines() == ["- g"]
+    changed = read_ledger((DATA / "funding_english_notation.csv").read_bytes()
+                          .replace(b"83.4", b"83.5"))
+    assert diff(english, changed).lines() == ["~ n: low: '83.4' → '83.5'"]

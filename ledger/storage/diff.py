@@ -1,4 +1,7 @@
-"""Rows added, removed and changed (field by field) between two ledgers, by id."""
+"""Rows added, removed and changed (field by field) between two ledgers, by id.
+Fields are compared as read: an amount, a date or a unit written another way
+(`83,4` for `83.4` from a German spreadsheet, `18.08.2025` for `2025-08-18`,
+`bn EUR` for `billion EUR`) is no change."""
 
 from __future__ import annotations
 
@@ -69,6 +72,35 @@ def _arrow(ids: pd.Index) -> pa.Array | pa.ChunkedArray:
     return held if held is not None else pa.array(ids.astype(str), pa.large_string())
 
 
+# a column written as text → the value it reads as (the currency for a unit: its
+# scale word is already in the amounts)
+AS_READ = {"low": "low", "amount": "low", "high": "high", "date": "date", "end": "end",
+           "published": "published", "unit": "currency"}
+
+
+def _read(ledger: Ledger) -> pd.DataFrame:
+    frame = ledger.frame
+    columns = [c for c in dict.fromkeys(AS_READ.values()) if c in frame.columns]
+    return frame.set_index(frame["id"])[columns]
+
+
+def _same_as_read(before: pd.DataFrame, after: pd.DataFrame, column: str,
+                  ids: pd.Index) -> np.ndarray:
+    """Whether each of `ids` reads the same in `column` on both sides (both empty, or
+    equal to a part in a trillion: the same decimal written with a comma)."""
+    if column not in before.columns or column not in after.columns:
+        return np.zeros(len(ids), dtype=bool)
+    old = before[column].reindex(ids)
+    new = after[column].reindex(ids)
+    both_empty = (old.isna() & new.isna()).to_numpy(dtype=bool)
+    if pd.api.types.is_float_dtype(new) and pd.api.types.is_float_dtype(old):
+        a, b = old.to_numpy(dtype=float), new.to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            close = np.abs(a - b) <= 1e-12 * np.maximum(np.abs(a), np.abs(b))
+        return both_empty | np.nan_to_num(close, nan=False).astype(bool)
+    return both_empty | (old.astype(object).to_numpy() == new.astype(object).to_numpy())
+
+
 def diff(before: Ledger, after: Ledger) -> Diff:
     """Compare by id (ids are unique in a valid ledger); fields compared as the
     cells read, trimmed. Column-wise, so a million rows compare in a second."""
@@ -78,11 +110,15 @@ def diff(before: Ledger, after: Ledger) -> Diff:
     old_common = old.reindex(new_common.index)
     columns = list(dict.fromkeys([*new.columns, *old.columns]))
     found: list[tuple[int, int, Change]] = []
+    read_before, read_after = _read(before), _read(after)
     for order, column in enumerate(c for c in columns if c != "id"):
         empty = pd.Series("", index=new_common.index, dtype="str")
         after_values = new_common[column] if column in new.columns else empty
         before_values = old_common[column] if column in old.columns else empty
         differs = np.flatnonzero(after_values.ne(before_values).to_numpy(dtype=bool))
+        if column in AS_READ and len(differs):
+            ids = new_common.index[differs]
+            differs = differs[~_same_as_read(read_before, read_after, AS_READ[column], ids)]
         ids = new_common.index[differs]
         found.extend(
             (int(pos), order, Change(str(key), column, str(b), str(a)))
