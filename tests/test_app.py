@@ -687,7 +687,8 @@ def test_the_shipped_ledger_saved_by_a_german_spreadsheet_shows_no_change():
     import csv as _csv
     import io as _io
 
-    rows = list(_csv.DictReader(open(ROOT / "data" / "funding.csv", encoding="utf-8")))
+    text = (ROOT / "data" / "funding.csv").read_text(encoding="utf-8")
+    rows = list(_csv.DictReader(_io.StringIO(text)))
     out = _io.StringIO()
     writer = _csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")
     writer.writeheader()
