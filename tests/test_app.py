@@ -328,7 +328,10 @@ def test_the_sidebar_states_the_rates_last_day_and_warns_when_they_are_old():
     latest = rates().latest_date
     assert any(str(latest) in c.value for c in at.sidebar.caption)
     old = staleness(latest, dt.date.today())
-    assert bool(old) == any("rates update" in w.value for w in at.sidebar.warning)
+    assert bool(old) == any("until the rates are updated" in w.value
+                            for w in at.sidebar.warning)
+    # a reader is never told to run a command
+    assert not any("python -m" in w.value for w in at.sidebar.warning)
 
 
 def test_one_click_switches_between_everything_the_record_and_the_article():

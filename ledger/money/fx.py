@@ -167,7 +167,7 @@ def staleness(latest: dt.date, today: dt.date) -> str | None:
     if days <= STALE_AFTER_DAYS:
         return None
     return (f"the exchange rates end on {latest}, {days} days before {today}: amounts valued "
-            "at later dates use that day's rates. Run `python -m ledger rates update`.")
+            "at later dates use that day's rates until the rates are updated")
 
 
 @dataclass(frozen=True)

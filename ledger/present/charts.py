@@ -448,8 +448,9 @@ def _fade(hex_colour: str, alpha: float = 0.45) -> str:
 
 STAGE_COLOURS = {"disbursed": "#009E73", "allocated": "#0072B2", "committed": "#56B4E9",
                  "pledged": "#E69F00", "assumed or estimated": "#BBBBBB"}
-STAGE_PATTERNS = {"disbursed": "", "allocated": "+", "committed": ".", "pledged": "/",
-                  "assumed or estimated": "x"}
+# hatching ("/") means assumed everywhere, as on the coverage and sources charts
+STAGE_PATTERNS = {"disbursed": "", "allocated": "+", "committed": ".", "pledged": "-",
+                  "assumed or estimated": "/"}
 STAGE_ORDER = ("pledged", "committed", "allocated", "disbursed")
 
 
