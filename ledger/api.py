@@ -98,6 +98,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "years_chart": ("ledger.present.charts", "years_chart"),
     "COUNTED": ("ledger.present.views", "COUNTED"),
     "checks_table": ("ledger.present.views", "checks_table"),
+    "BEHIND": ("ledger.present.views", "BEHIND"),
+    "rows_behind": ("ledger.present.views", "rows_behind"),
+    "address": ("ledger.present.citations", "address"),
     "date_input_format": ("ledger.present.formatting", "date_input_format"),
     "reference_html": ("ledger.present.citations", "reference_html"),
     "STAGE_LABELS": ("ledger.present.donors", "STAGE_LABELS"),
@@ -184,6 +187,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         ARTICLE,
         LICENCE,
         REFERENCES_SHOWN,
+        address,
         credit_line,
         how_to_cite,
         reference_html,
@@ -205,6 +209,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.present.report import FORMATS, MIME, gap_table, render
     from ledger.present.sankey import SANKEY_SHOWN
     from ledger.present.views import (
+        BEHIND,
         CHECK_LABELS,
         COUNTED,
         RESTATES,
@@ -217,6 +222,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         needs_table,
         ranked_flows,
         references_behind,
+        rows_behind,
         sources_table,
         stages_table,
         years_readable,

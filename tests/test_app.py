@@ -709,3 +709,26 @@ def test_the_shipped_ledger_saved_by_a_german_spreadsheet_shows_no_change():
     assert not at.exception
     assert any("0 added, 0 removed, 0 changed" in i.value for i in at.info), [
         i.value for i in at.info]
+
+
+def test_the_rows_behind_a_figure_open_the_ledger_filtered_to_exactly_them():
+    # European money in US industry, public record only: the PURL packages of European
+    # donors, nothing else (Canada's packages are not European money)
+    at = app(query={"part": "record"})
+    at.switch_page("ui/pages/table.py")
+    at.query_params["behind"] = "europe_to_us"  # as the Flows page's link opens it
+    at.run()
+    shown = at.dataframe[0].value
+    assert set(shown["id"]) == {"purl-nl-buys", "purl-nordic-buys", "purl-de-buys",
+                                "purl-nb8-buys", "purl-pl-buys", "purl-es-buys",
+                                "purl-de-2-buys"}
+    assert any("rows behind European money spent in US industry" in i.value for i in at.info)
+    assert shown["page"].str.startswith("https://").all()  # each cited page a link
+    # a filter by status travels in the link
+    at = app()
+    at.switch_page("ui/pages/table.py")
+    at.query_params["l_status"] = "pledged"
+    at.query_params["l_tags"] = "purl"
+    at.run()
+    shown = at.dataframe[0].value
+    assert len(shown) and (shown["status"] == "pledged").all()

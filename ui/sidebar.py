@@ -28,6 +28,7 @@ from ui.session import Keys
 from ui.widgets import plain
 
 FIRST_CURRENCIES = ("EUR", "USD", "GBP")
+PAGE_KEYS = ("behind", "donor_stage")  # and the Ledger's filters, l_*
 LINKED_SOURCES = "_linked_sources"  # the sources a link set the availability of
 FX_MODES = {"date": "One date for every amount", "row-date": "Each amount at its own date"}
 PART_LABELS = {"all": "Everything", "record": "Public record only", "article": "Article only"}
@@ -125,8 +126,13 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
         instruments=None if set(instruments) == set(INSTRUMENTS) else tuple(
             i for i in INSTRUMENTS if i in instruments),
     )
-    wanted = to_query(scenario) | (pinned or {})
-    if dict(st.query_params) != wanted:
+    wanted: dict[str, str | list[str]] = {**to_query(scenario), **(pinned or {})}
+    # a page's own settings travel in the link too (the Ledger's filters, the rows
+    # behind a figure, the Donors page's stage): kept, not cleared by the scenario
+    wanted |= {k: st.query_params.get_all(k) for k in st.query_params
+               if k in PAGE_KEYS or k.startswith("l_")}
+    if {k: st.query_params.get_all(k) for k in st.query_params} != {
+            k: v if isinstance(v, list) else [v] for k, v in wanted.items()}:
         st.query_params.from_dict(wanted)
     _rates_and_link_notes(rates)
     return scenario

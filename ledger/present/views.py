@@ -14,6 +14,7 @@ import pandas as pd
 from ledger.present.formatting import money_range, percent_range
 from ledger.rules.findings import OverAllocation
 from ledger.rules.reconcile import Reconciliation
+from ledger.rules.scenario import SHIFTED_SUFFIX
 from ledger.rules.scope import ARTICLE_TAG
 
 LEDGER_COLUMNS = ("row", "id", "kind", "name", "category", "low", "high", "currency", "date",
@@ -66,11 +67,64 @@ def _ledger_table(result: Reconciliation) -> pd.DataFrame:
     return pd.DataFrame({column: table[column] for column in LEDGER_COLUMNS})
 
 
+BEHIND = {"need": "the need", "covered": "the money counted as covering it",
+          "europe_to_us": "European money spent in US industry"}
+
+
+def rows_behind(result: Reconciliation, figure: str) -> list[str]:
+    """The ids of the rows a headline figure is made of: `need` (the needs counted),
+    `covered` (the flows into them at the stages counted), `europe_to_us` (flows into
+    needs to US industry whose money comes, at least in part, from European donors)."""
+    frame = result.valued.frame
+    needs = result.needs
+    if figure == "need":
+        stated = needs["stated"] if "stated" in needs.columns else pd.Series(True, needs.index)
+        return [str(i) for i in needs.loc[stated.to_numpy(dtype=bool), "id"]]
+    flows = frame[(frame["kind"] == "flow").to_numpy(dtype=bool)
+                  & frame["to"].isin(needs["id"]).to_numpy(dtype=bool)]
+    if figure == "europe_to_us":
+        european = result.donor_mix.get("Europe")
+        if european is None:
+            return []
+        paying = set(european.index[european.to_numpy(dtype=float) > 0])
+        pools = _pools_fed_by(result, paying)
+        flows = flows[(flows["industry_bloc"] == "United States").to_numpy(dtype=bool)
+                      & flows["from"].isin(paying | pools).to_numpy(dtype=bool)]
+    return list(dict.fromkeys(str(i).removesuffix(SHIFTED_SUFFIX) for i in flows["id"]))
+
+
+def _pools_fed_by(result: Reconciliation, paying: set[str]) -> set[str]:
+    """Sources that European money reaches through other sources."""
+    frame = result.valued.frame
+    between = frame[(frame["kind"] == "flow").to_numpy(dtype=bool)]
+    reached: set[str] = set()
+    grew = True
+    while grew:
+        fed = set(between.loc[between["from"].isin(paying | reached).to_numpy(dtype=bool),
+                              "to"])
+        grew = bool(fed - reached)
+        reached |= fed
+    return reached
+
+
 def filter_ledger(table: pd.DataFrame, query: str = "", kinds: list[str] | None = None,
-                  categories: list[str] | None = None) -> pd.DataFrame:
+                  categories: list[str] | None = None, ids: list[str] | None = None,
+                  fields: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """Rows whose id, name, citation or note contain `query` (any case), of the
-    given kinds and categories (None: all). An empty result keeps its columns."""
+    given kinds and categories (None: all), among `ids` (None: all), and whose
+    `fields` (status, instrument, donor bloc, industry bloc; tags: any of them) hold
+    one of the values given. An empty result keeps its columns."""
     mask = np.ones(len(table), dtype=bool)
+    if ids is not None:
+        mask &= table["id"].isin(ids).to_numpy()
+    for column, wanted in (fields or {}).items():
+        if not wanted or column not in table.columns:
+            continue
+        if column == "tags":
+            listed = table["tags"].astype(str).str.split(";")
+            mask &= np.array([bool(set(t) & set(wanted)) for t in listed], dtype=bool)
+        else:
+            mask &= table[column].isin(wanted).to_numpy()
     if kinds is not None:
         mask &= table["kind"].isin(kinds).to_numpy()
     if categories:

@@ -47,6 +47,8 @@ if recorded:
               help="Flows into needs whose original donor is in Europe and whose orders go "
               "to US industry; money through an intermediate source keeps its donors pro "
               "rata.")
+    st.page_link("ui/pages/table.py", label="The rows behind this figure",
+                 query_params={"behind": "europe_to_us"}, icon=":material/table_rows:")
 if recorded and split.europe_to_us.rests_on_assumptions:
     st.caption(f"{money_range(*split.europe_to_us.reported, c)} reported + "
                f"{money_range(*split.europe_to_us.assumed, c)} assumed (rows marked "

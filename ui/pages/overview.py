@@ -56,6 +56,12 @@ else:
             place.caption(f"{reported_text} reported + {figure.text(c, figure.assumed)} "
                           "assumed" if figure.assumed is not None
                           else f"Counting only what is reported: {reported_text}")
+if not block.states_no_need:
+    need_link, covered_link = st.columns(2)
+    need_link.page_link("ui/pages/table.py", label="The rows behind the need",
+                        query_params={"behind": "need"}, icon=":material/table_rows:")
+    covered_link.page_link("ui/pages/table.py", label="The rows behind what covers it",
+                           query_params={"behind": "covered"}, icon=":material/table_rows:")
 surplus = block["surplus"]
 if surplus.value[1] > 0:
     st.caption(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.api import COUNTED, KINDS, filter_ledger, ledger_table
+from ledger.api import BEHIND, COUNTED, KINDS, address, filter_ledger, ledger_table, rows_behind
 from ui.view import need_result
 
 MAX_SHOWN = 20_000
@@ -20,9 +20,33 @@ categories = sorted(c for c in frame["category"].unique() if c)
 chosen = right.multiselect("Category", categories, key="ledger_categories")
 
 everything = ledger_table(result)
-shown = filter_ledger(everything, query, kinds, chosen)
+FIELDS = {"status": "Status", "instrument": "Instrument", "tags": "Tag", "donor": "Donor",
+          "industry": "Industry"}
+with st.expander("More filters (they travel in the page's link)"):
+    columns = st.columns(len(FIELDS))
+    fields: dict[str, list[str]] = {}
+    for place, (column, label) in zip(columns, FIELDS.items(), strict=True):
+        values = everything[column].astype(str)
+        options = sorted({t for cell in values for t in cell.split(";") if t}
+                         if column == "tags" else {v for v in values if v})
+        linked = [v for v in st.query_params.get_all(f"l_{column}") if v in options]
+        fields[column] = place.multiselect(label, options, default=linked,
+                                           key=f"ledger_{column}")
+        st.query_params[f"l_{column}"] = fields[column]  # the filter lives in the link
+behind = str(st.query_params.get("behind", ""))
+ids = rows_behind(result, behind) if behind in BEHIND else None
+if ids is not None:
+    note, clear = st.columns([4, 1])
+    note.info(f"The {len(ids):,} rows behind {BEHIND[behind]} in this view.",
+              icon=":material/filter_alt:")
+    if clear.button("Show every row", key="ledger_all_rows"):
+        del st.query_params["behind"]
+        st.rerun()
+shown = filter_ledger(everything, query, kinds, chosen, ids, fields)
 table = shown.assign(low=shown["low"] / 1e9, high=shown["high"] / 1e9,
-                     value_low=shown["value_low"] / 1e9, value_high=shown["value_high"] / 1e9)
+                     value_low=shown["value_low"] / 1e9, value_high=shown["value_high"] / 1e9,
+                     page=[address(r) if address(r).startswith("https://") else None
+                           for r in shown["ref"]])
 st.caption(f"{len(shown):,} of {len(everything):,} rows"
            + (f"; the first {MAX_SHOWN:,} shown" if len(shown) > MAX_SHOWN else "")
            + ". Amounts in billions.")
@@ -44,6 +68,8 @@ st.dataframe(
         "value_high": st.column_config.NumberColumn(f"high (bn {c})", format="localized"),
         "counted": st.column_config.TextColumn("counted"),
         "ref": st.column_config.TextColumn("citation", width="large"),
+        "page": st.column_config.LinkColumn("page", help="The cited page: a real link, "
+                                            "its address exactly the cited one"),
         "note": st.column_config.TextColumn("note", width="large"),
         "row": st.column_config.NumberColumn("CSV row", format="%d"),
     },
