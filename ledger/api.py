@@ -59,6 +59,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     # storage: versions, editors, differences
     "Store": ("ledger.storage.store", "Store"),
     "database_url": ("ledger.storage.store", "database_url"),
+    "merge_untrusted": ("ledger.reading.sandbox", "merge_untrusted"),
     "EditorGate": ("ledger.storage.access", "EditorGate"),
     "Outcome": ("ledger.storage.access", "Outcome"),
     "client_from_forwarded": ("ledger.storage.access", "client_from_forwarded"),
@@ -234,7 +235,12 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.reading.intake import checked, read_any
     from ledger.reading.mapping import parse as parse_mapping
     from ledger.reading.mapping import read_mapping
-    from ledger.reading.sandbox import convert_untrusted, peek_untrusted, read_untrusted
+    from ledger.reading.sandbox import (
+        convert_untrusted,
+        merge_untrusted,
+        peek_untrusted,
+        read_untrusted,
+    )
     from ledger.reading.sandbox import warm as warm_sandbox
     from ledger.reading.schema import (
         INSTRUMENTS,

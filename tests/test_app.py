@@ -732,3 +732,14 @@ def test_the_rows_behind_a_figure_open_the_ledger_filtered_to_exactly_them():
     at.run()
     shown = at.dataframe[0].value
     assert len(shown) and (shown["status"] == "pledged").all()
+
+
+def test_a_file_of_rows_to_add_or_update_keeps_every_other_row():
+    at = app("data")
+    at.radio(key="upload_mode").set_value("rows").run()
+    at.file_uploader(key="upload").set_value(
+        ("new-rows.csv", (DATA / "rows_to_add.csv").read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert any("2 added, 0 removed, 1 changed" in i.value for i in at.info), [
+        i.value for i in at.info]

@@ -120,6 +120,10 @@ def _work(folder: str, conn: Connection) -> None:
             mapping = parse(task["mapping"]) if task.get("mapping") else None
             if task["task"] == "peek":
                 result = intake.peek(data, task.get("sheet"))
+            elif task["task"] == "merge":
+                from ledger.reading.additions import merged
+
+                result = merged(Path(folder, "current").read_bytes(), data)
             else:
                 result = intake.checked(data, task.get("sheet"), mapping)[0]
         else:
@@ -158,12 +162,22 @@ def convert_untrusted(data: bytes, sheet: str | None = None, mapping_json: str |
                       limits)
 
 
-def _untrusted(data: bytes, task: dict[str, Any] | None, limits: Limits | None) -> Any:
+def merge_untrusted(current: bytes, rows: bytes, limits: Limits | None = None) -> bytes:
+    """ledger.reading.additions.merged in a worker: the ledger in use with the rows
+    added or updated, as a funding CSV (checked next like any upload)."""
+    result: bytes = _untrusted(rows, {"task": "merge"}, limits, current)
+    return result
+
+
+def _untrusted(data: bytes, task: dict[str, Any] | None, limits: Limits | None,
+               current: bytes | None = None) -> Any:
     limits = limits or Limits.from_environment()
     context = _pool_context()
     with _a_free_worker(), tempfile.TemporaryDirectory(prefix="ledger-check-",
                                                          dir=_scratch()) as folder:
         Path(folder, "upload").write_bytes(data)
+        if current is not None:
+            Path(folder, "current").write_bytes(current)
         if task is not None:
             Path(folder, "task.json").write_text(json.dumps(task), encoding="utf-8")
         kind, payload = _run(context, folder, limits)

@@ -16,6 +16,7 @@ from ledger.api import (
     LedgerError,
     Outcome,
     diff,
+    merge_untrusted,
     money_range,
     template_csv,
     template_xlsx,
@@ -111,6 +112,12 @@ st.caption("Your upload stays in your session: nobody else sees it until an edit
            f"publishes it. Limit {MAX_BYTES / 1e6:,.0f} MB. A workbook, or a table whose "
            "columns are not ours, goes through a column mapping first (the Kiel tracker's "
            "workbook is recognised).")
+UPLOAD_MODES = {"whole": "The whole ledger: it replaces the one in use",
+                "rows": "Rows to add or update: matched by id, every other row kept"}
+mode = st.radio("The file holds", list(UPLOAD_MODES), format_func=UPLOAD_MODES.get,
+                key="upload_mode", horizontal=True,
+                help="A whole ledger replaces the one in use: a row it lacks is gone. A file "
+                "of rows adds its new ids and updates those already there.")
 upload = st.file_uploader("Funding CSV, or a workbook (.xlsx, .xls, .ods) or someone else's "
                           "CSV to map", key=Keys.UPLOAD,
                           max_upload_size=MAX_BYTES // 1_000_000)
@@ -122,6 +129,9 @@ if upload is not None and data is not None:
         st.write("Reading and validating every row…")
         ledger: Ledger | None
         try:  # kept in this session, so "Use for my session" parses nothing again
+            if mode == "rows" and view.ledger is not None:
+                st.write("Adding and updating these rows in the ledger in use…")
+                data = merge_untrusted(view.current.data, data)
             ledger = session.own_upload(data)
             problems = list(ledger.warnings)
         except LedgerError as exc:
