@@ -743,3 +743,22 @@ def test_a_file_of_rows_to_add_or_update_keeps_every_other_row():
     assert not at.exception
     assert any("2 added, 0 removed, 1 changed" in i.value for i in at.info), [
         i.value for i in at.info]
+
+
+def test_a_downloaded_chart_names_its_view_and_a_draft_says_it_is_not_published():
+    # the public record as known on 31 Dec 2025: the image says so, and the rates' day
+    at = app(query={"part": "record", "asof": "2025-12-31"})
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    credit = " ".join(a["text"] for a in spec["layout"]["annotations"])
+    assert "View: the public record only; as known on 2025-12-31; ECB rates of" in credit
+    # an upload in use: "a draft …, not published", never the ledger's name as source
+    at = app("data")
+    at.file_uploader(key="upload").set_value(("update.csv", UPDATE.read_bytes(), "text/csv"))
+    at.run()
+    at.button(key="use_upload").click().run()
+    at.switch_page("ui/pages/overview.py")
+    at.run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    credit = " ".join(a["text"] for a in spec["layout"]["annotations"])
+    assert "a draft uploaded to the Ukraine funding ledger, not published" in credit
+    assert "Source: Ukraine funding ledger (" not in credit

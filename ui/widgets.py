@@ -95,18 +95,24 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
     downloads (the camera: PNG) carries the finding (its title), the source, the
     data version and the credit. Changes `figure` itself (each is built for one
     draw): copying it took longer than building it."""
-    from ledger.api import credit_line
+    from ledger.api import credit_line, scenario_words
     from ui.view import get
 
-    result = get().result
+    view = get()
+    result = view.result
     if result is None:
         return figure
-    text = credit_line(result.data_version, references)
-    bottom = (figure.layout.margin.b or 40) + 48
-    figure.update_layout(margin=dict(b=bottom), height=(figure.layout.height or 420) + 48)
+    names = dict(zip(result.sources["id"], result.sources["name"], strict=True))
+    words = scenario_words(result.scenario, names, result.rates_latest)
+    rates = result.fx_date or result.rates_latest
+    seen = "; ".join([*(words or ["everything, the default view"]), f"ECB rates of {rates}"])
+    text = credit_line(result.data_version, references, seen, draft=not view.current.shared)
+    extra = 18 * len(text.splitlines()) + 14  # every line of the credit inside the image
+    bottom = (figure.layout.margin.b or 40) + extra
+    figure.update_layout(margin=dict(b=bottom), height=(figure.layout.height or 420) + extra)
     figure.add_annotation(text="<br>".join(html.escape(line) for line in text.splitlines()),
                           xref="paper", yref="paper", x=0, y=0,
-                          xanchor="left", yanchor="top", yshift=-(bottom - 24),
+                          xanchor="left", yanchor="top", yshift=-(bottom - extra + 8),
                           showarrow=False, font=dict(size=10, color="#4B5563"), align="left")
     return figure
 

@@ -32,11 +32,20 @@ def how_to_cite(data_version: str, day: str, link: str) -> str:
             f"{day}. {link}")
 
 
-def credit_line(data_version: str, references: int) -> str:
-    """The line printed under a chart: where it comes from, which data, whose credit."""
+def credit_line(data_version: str, references: int, view: str = "",
+                draft: bool = False) -> str:
+    """The lines printed under a chart: where it comes from, which data, the view it
+    shows (the levers, the rates' date), whose credit. A draft (an upload not
+    published) says so and does not carry the ledger's name as its source."""
     cited = f"{references} cited source{'s' if references != 1 else ''}"
-    return (f"Source: Ukraine funding ledger ({cited}), data version {data_version[:12]}.\n"
-            "Compilation CC BY 4.0; figures remain their publishers'.")
+    source = (f"Source: a draft uploaded to the Ukraine funding ledger, not published "
+              f"({cited}), content {data_version[:12]}." if draft else
+              f"Source: Ukraine funding ledger ({cited}), data version {data_version[:12]}.")
+    lines = [source]
+    if view:
+        lines.append(f"View: {view}.")
+    lines.append("Compilation CC BY 4.0; figures remain their publishers'.")
+    return "\n".join(lines)
 
 
 REFERENCES_SHOWN = 20  # a chart's references drawn at once; the rest by search or download
