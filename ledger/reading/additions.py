@@ -18,7 +18,8 @@ from ledger.reading.textfile import read_csv_bytes
 def merged(current: bytes, rows: bytes) -> bytes:
     """The ledger in use (`current`, a funding CSV) with `rows` added or updated by
     id, as a funding CSV: the columns of both, ours first; an update keeps the row's
-    place and, in columns the file does not have, the row's cells. A file of rows without an `id` column is a problem saying so."""
+    place and, in columns the file does not have, the row's cells. A file of rows
+    without an `id` column is a problem saying so."""
     old = _text(current)
     new = _text(rows)
     if "id" not in new.columns:
