@@ -62,8 +62,10 @@ def _layout_spec(title: str, legend_entries: int, height: int = 420) -> dict[str
                   "yanchor": "top", "pad": {"t": 12}},
         "font": dict(FONT), "height": height + top - 60,
         "margin": {"l": 10, "r": 10, "t": top, "b": 40},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right",
-                   "x": 1},
+        # left-aligned: the chart's toolbar sits at the top right and would cover the
+        # first entry of a right-aligned legend
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left",
+                   "x": 0},
         "plot_bgcolor": "white",
         "xaxis": {"gridcolor": "#eeeeee", "zerolinecolor": "#bbbbbb", "automargin": True},
         "yaxis": {"gridcolor": "#eeeeee", "automargin": True},
@@ -107,7 +109,8 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
     `reported` (the view without assumptions), covered is split: what is reported
     solid, what is assumed hatched on top of it."""
     needs = result.needs.sort_values("need_high")
-    labels = [safe(n) for n in needs["name"]]
+    # a long need's name on two lines, so a phone keeps room for the bars
+    labels = [_two_lines(safe(n), longest=28) for n in needs["name"]]
     c = result.currency
     bars = [_whisker_spec("Need", labels, needs["need_low"], needs["need_high"], NEED_COLOUR,
                           c, offsetgroup="need")]
