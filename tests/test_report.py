@@ -159,3 +159,23 @@ def test_an_html_report_is_the_same_whatever_template_the_process_made_the_defau
         assert figures(render(shipped_result, "html", when)) == plain
     finally:
         pio.templates.default = before
+
+
+def test_every_cited_page_is_a_link_in_the_html_and_excel_reports(shipped_result):
+    import re
+
+    from ledger.present.citations import address
+    from ledger.present.report import render
+
+    html = render(shipped_result, "html").decode()
+    cited = {address(r) for r in shipped_result.ledger.frame["ref"]} - {""}
+    links = set(re.findall(r'<a href="(https://[^"]+)" target="_blank" '
+                           r'rel="noopener noreferrer">', html))  # ours, not plotly's
+    assert len(links) >= 20 and {link.replace("&amp;", "&") for link in links} <= cited
+    book = workbook(shipped_result)
+    sheet = book["References"]
+    header = [c.value for c in sheet[1]]
+    page = header.index("page") + 1
+    urls = {sheet.cell(row=r, column=page).hyperlink.target
+            for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=page).hyperlink}
+    assert urls and urls <= cited

@@ -68,6 +68,12 @@ def reference_html(ref: str) -> str:
     return html.escape(text[:start]) + anchor + html.escape(text[end:])
 
 
+def cited_page(ref: str) -> str:
+    """The cited page's https address when it is one a link may open, else ""."""
+    found = address(ref)
+    return found if found and _safe_https(found) and len(found) <= 2000 else ""
+
+
 def _safe_https(link: str) -> bool:
     from urllib.parse import urlsplit
 

@@ -13,6 +13,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from ledger.present import charts, views
+from ledger.present.citations import reference_html
 from ledger.present.donors import donors_ranked, economy_note
 from ledger.present.headline import Headline, headline_block
 from ledger.present.report.data import provenance, rates_table
@@ -45,13 +46,19 @@ PLOTLY_PLACEHOLDER = "/* plotly.js */"
 FIGURE_WIDTH = 680  # px: the printable width of A4 with 15 mm margins
 
 
+LINKED = ("ref", "Source", "source")  # columns whose cited page is a real link
+
+
 def _table(frame: pd.DataFrame, numeric: Iterable[str] = ()) -> str:
+    """A table; in a citation column (LINKED) the cited https page is a real link
+    whose address is exactly the cited one, every text escaped."""
     numeric = set(numeric)
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for values in frame.itertuples(index=False):
         cells = "".join(
             f'<td class="num">{escape(str(v))}</td>' if c in numeric else
+            f"<td>{reference_html(str(v))}</td>" if c in LINKED else
             f"<td>{escape(str(v))}</td>"
             for c, v in zip(frame.columns, values, strict=True))
         rows.append(f"<tr>{cells}</tr>")

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from ledger.present.citations import cited_page
 from ledger.present.formatting import symbol
 from ledger.present.headline import headline_block
 from ledger.present.report.data import (
@@ -30,6 +31,9 @@ from ledger.rules.reconcile import Reconciliation
 
 SHEETS = ("Summary", "Needs", "Sources", "Industry", "Payer × Supplier", "Findings", "Ledger",
           "FX rates", "References")
+
+
+MAX_LINKS = 65_000
 
 
 class _Book:
@@ -69,6 +73,16 @@ class _Book:
         for row, values in enumerate(frame.itertuples(index=False), start=1):
             for col, (column, value) in enumerate(zip(frame.columns, values, strict=True)):
                 self.cell(sheet, row, col, value, formats.get(column))
+        # each cited https page a link, in a column of its own (a sheet holds at most
+        # 65,530 links: a larger ledger's sheet keeps its citations as text)
+        if "ref" in frame.columns and len(frame) <= MAX_LINKS:
+            col = len(frame.columns)
+            sheet.write_string(0, col, "page", self.head)
+            sheet.set_column(col, col, 40)
+            for row, ref in enumerate(frame["ref"].astype(str), start=1):
+                page = cited_page(ref)
+                if page:
+                    sheet.write_url(row, col, page, string=page[:250])
         sheet.freeze_panes(1, 0)
         if len(frame):
             sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
