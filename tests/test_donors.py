@@ -21,7 +21,7 @@ HEADER = "id,kind,name,category,low,high,unit,date,from,to,donor,industry,status
 
 def test_a_donors_share_of_gdp_and_per_inhabitant_worked_out_by_hand():
     # Norway gives €1 bn (pledged; €0.6 bn of it committed). World Bank 2024: Norway's
-    # GDP $483,592,689,223 and 5,572,272 people (data/gdp-population.csv). The ECB's
+    # GDP $483,592,689,223 and 5,572,272 people (data/reference/gdp-population.csv). The ECB's
     # 2024 average: $1 = €0.9241279 (the mean over 2024's ECB days of 1 / USD rate).
     # GDP in euros 483,592,689,223 × 0.9241279 = €446,901,... bn; share of GDP
     # 1e9 / 446.90e9 = 0.2238 %; per inhabitant 1e9 / 5,572,272 = €179.46

@@ -4,6 +4,8 @@ a million rows."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -95,3 +97,21 @@ def every_byte(parts: list[np.ndarray] | None,
     does not hold the column) and `allowed` (a mask over an array of bytes: compare
     ranges, or index a table of 256) holds for each."""
     return parts is not None and all(allowed(part).all() for part in parts)
+
+
+def reference_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A small table the project ships (not a ledger), every cell text, read again
+    only when the file changes; an error names what columns it lacks."""
+    return _reference_table(path, path.stat().st_mtime_ns, columns).copy()
+
+
+@lru_cache(maxsize=16)
+def _reference_table(path: Path, _mtime_ns: int, columns: tuple[str, ...]) -> pd.DataFrame:
+    from ledger.core.problems import LedgerError, Problem
+
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise LedgerError([Problem(1, None, f"{path.name}: needs the columns "
+                                            f"{', '.join(missing)}")])
+    return frame

@@ -1,4 +1,4 @@
-"""GDP and population of donor countries (`data/gdp-population.csv`): World Bank,
+"""GDP and population of donor countries (`data/reference/gdp-population.csv`): World Bank,
 World Development Indicators, GDP in current US dollars (NY.GDP.MKTP.CD) and total
 population (SP.POP.TOTL), 2024, CC BY 4.0. Every figure made from it states that
 source and year."""
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ledger.core.frames import reference_table
 from ledger.core.paths import shipped
 from ledger.core.problems import LedgerError, Problem
 
@@ -20,12 +21,8 @@ COLUMNS = ("code", "country", "gdp_usd", "gdp_year", "population", "population_y
 def read_economies(path: Path | None = None) -> pd.DataFrame:
     """code → gdp_usd, gdp_year, population, population_year; an error names the row
     and column of a missing or unreadable figure."""
-    path = path or shipped("gdp-population.csv")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        raise LedgerError([Problem(1, None, f"{path.name}: needs the columns "
-                                            f"{', '.join(missing)}")])
+    path = path or shipped("reference/gdp-population.csv")
+    frame = reference_table(path, COLUMNS)
     problems = []
     for column in ("gdp_usd", "gdp_year", "population", "population_year"):
         numbers = pd.to_numeric(frame[column], errors="coerce")

@@ -1,5 +1,5 @@
 """The record's own evidence on whose industry gets European money
-(`data/industry_evidence.csv`): each published figure with what it measures, its
+(`data/reference/industry-evidence.csv`): each published figure with what it measures, its
 period, its method's caveat and its page, and whether it measures what the ledger
 measures (`check`: then a check row of the ledger judges it) or something wider
 (`context`: cited beside the ledger's split, never compared with it)."""
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ledger.core.frames import reference_table
 from ledger.core.paths import shipped
 from ledger.core.problems import LedgerError, Problem
 
@@ -21,12 +22,8 @@ RELATIONS = ("check", "context")
 def read_evidence(path: Path | None = None) -> pd.DataFrame:
     """The evidence table, every cell text; an error names the row and column of any
     cell that is missing or a relation that is neither `check` nor `context`."""
-    path = path or shipped("industry_evidence.csv")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    missing = [c for c in EVIDENCE_COLUMNS if c not in frame.columns]
-    if missing:
-        raise LedgerError([Problem(1, None, f"{path.name}: needs the columns "
-                                            f"{', '.join(missing)}")])
+    path = path or shipped("reference/industry-evidence.csv")
+    frame = reference_table(path, EVIDENCE_COLUMNS)
     problems = [Problem(i + 2, column, f"{path.name}: empty")
                 for column in ("id", "who", "figure", "measures", "relation", "ref", "quote")
                 for i, cell in enumerate(frame[column]) if not cell.strip()]
