@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -134,8 +135,6 @@ def published_store(data: bytes) -> str:
     from ledger.storage.store import Store
 
     folder = tempfile.mkdtemp(prefix="realsize-")
-    import os
-
     os.environ["LEDGER_DATA_DIR"] = folder
     Store().publish(data, comment="bench.realsize")
     del os.environ["LEDGER_DATA_DIR"]

@@ -20,6 +20,7 @@ from ledger.present.sankey import NOT_ALLOCATED, sankey_view
 from ledger.rules import intervals as iv
 from ledger.rules.headline import european_money_in_us_industry
 from ledger.rules.reconcile import Reconciliation
+from ledger.rules.stages import STAGES
 
 BLOC_COLOURS = {
     "Europe": "#0072B2",
@@ -454,7 +455,7 @@ STAGE_COLOURS = {"disbursed": "#009E73", "allocated": "#0072B2", "committed": "#
 # hatching ("/") means assumed everywhere, as on the coverage and sources charts
 STAGE_PATTERNS = {"disbursed": "", "allocated": "+", "committed": ".", "pledged": "-",
                   "assumed or estimated": "/"}
-STAGE_ORDER = ("pledged", "committed", "allocated", "disbursed")
+STAGE_ORDER = STAGES
 
 
 def years_chart(result: Reconciliation) -> go.Figure:

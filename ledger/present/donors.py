@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ledger.present.charts import BLOC_COLOURS, BN, _figure, _whisker_spec, safe
+from ledger.present.charts import BLOC_COLOURS, _figure, _whisker_spec, safe
 from ledger.present.formatting import money_range, percent_range
 from ledger.reading.economies import ECONOMY_SOURCE, read_economies
 from ledger.rules.donormoney import donor_table, donors_of
@@ -48,10 +48,9 @@ def donors_ranked(result: Reconciliation, by: str = "total") -> pd.DataFrame:
     })[columns].reset_index(drop=True)
 
 
-def economy_note(result: Reconciliation) -> str:
+def economy_note() -> str:
     """Where the share of GDP and the per-inhabitant figures come from."""
-    years = donor_table(result, read_economies())["gdp_year"].dropna()
-    year = int(years.iloc[0]) if len(years) else 2024
+    year = int(read_economies()["gdp_year"].max())  # the table's year, not recomputed
     return (ECONOMY_SOURCE.format(year=year) + ". Each donor's total (pledged or further) "
             "against them; EU institutions and groups of donors have no GDP here.")
 
@@ -100,8 +99,6 @@ def blocs_chart(table: pd.DataFrame, by: str, stage: str, currency: str) -> go.F
                           "yaxis": {"title": {"text": f"bn {currency}"}}}, title, height=380)
 
 
-__all__ = ["BN", "RANKINGS", "STAGE_LABELS", "blocs_chart", "blocs_compared",
-           "donors_ranked", "economy_note", "months_allow"]
 
 
 def months_allow(result: Reconciliation) -> bool:

@@ -123,8 +123,11 @@ class _Rows:
         return own, f"{target} is"
 
     def cite(self, found: np.ndarray, pages: set[str]) -> bool:
-        """Whether any of these rows cites one of `pages`."""
-        return bool(pages) and any(addresses(str(self.refs[i])) & pages for i in found)
+        """Whether any of these rows cites one of `pages` (each distinct citation
+        read once: a tag check may sum a million rows citing a few pages)."""
+        if not pages or len(found) == 0:
+            return False
+        return any(addresses(str(ref)) & pages for ref in pd.unique(self.refs[found]))
 
 
 _ADDRESS = re.compile(r"https?://[^\s\"'<>]+")

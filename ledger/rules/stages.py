@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-STAGES = ("pledged", "committed", "allocated", "disbursed")
+from ledger.reading.references import STAGE_ORDER as STAGES  # one order, read and ruled
+
 STAGE_WORDS = {  # how a headline names what it counts
     "pledged": "counting pledges and everything further",
     "committed": "counting commitments and everything further",

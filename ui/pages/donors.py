@@ -50,4 +50,4 @@ ranked = donors_ranked(result, ranking)
 key_table(ranked, "donors", ["donor", STAGE_LABELS[stage]],
           alt=f"{len(ranked)} donors ranked by {ranking}, each with its money by stage, "
           "its share of its GDP and per inhabitant.")
-st.caption(economy_note(result))
+st.caption(economy_note())

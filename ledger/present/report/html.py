@@ -103,7 +103,7 @@ def _donors_html(result: Reconciliation) -> str:
     return ("<h2>Donors</h2>"
             '<p class="muted">Each donor\'s money into aims by stage, each stage counting '
             "itself and every later one (allocated or further beside committed or further: "
-            f"the Kiel tracker's two measures). {escape(economy_note(result))}</p>"
+            f"the Kiel tracker's two measures). {escape(economy_note())}</p>"
             + _table(donors_ranked(result)))
 
 
