@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: install install-test compile run test check lint bench clean constraints
+.PHONY: install install-test compile run test check lint bench clean constraints catalogs
 
 # Every install goes through constraints.txt: the versions the tests last passed with.
 PIP := $(PY) -m pip install --quiet -c constraints.txt
@@ -27,6 +27,15 @@ compile: install
 	$(PY) -m compileall -q ledger ui app.py
 
 install-test: $(VENV)/.installed-test
+
+# The translation catalogs (ledger/locale): every message marked with _() or N_()
+# extracted, then each language's catalog brought up to date; translate what is new
+# (msgstr "") and what Babel marks fuzzy. tests/test_language.py fails until done.
+catalogs: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --omit-header \
+	  -o ledger/locale/messages.pot ledger ui app.py
+	$(VENV)/bin/pybabel update -i ledger/locale/messages.pot -d ledger/locale --no-wrap \
+	  --ignore-obsolete
 
 # Listens on this machine only; `make run ADDRESS=0.0.0.0` to serve others (see
 # "Run it for a team" in the README for a proxy in front).

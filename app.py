@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.api import LedgerError, use_locale
-from ui import caches, pins, uploads, view
+from ledger.api import N_, LedgerError, _
+from ui import caches, language, pins, uploads, view
 from ui.sidebar import scenario_controls
 from ui.widgets import IMAGE_FORMATS, plain
 
-st.set_page_config(page_title="Ukraine funding ledger", page_icon="📒", layout="wide")
+language.choose()  # before any word is written
+st.set_page_config(page_title=_("Ukraine funding ledger"), page_icon="📒", layout="wide")
 caches.allocator()
 # Streamlit fades captions (opacity 0.6) below WCAG AA contrast (4.5:1) on white;
 # this colour gives 7.6:1. Our own constant CSS: no user text is in it.
@@ -42,56 +43,58 @@ st.html("<style>[data-testid='stCaptionContainer'] { opacity: 1 !important; }"
         "</style>")
 
 PAGES = [
-    st.Page("ui/pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    *(st.Page(f"ui/pages/{file}.py", title=title, icon=f":material/{icon}:", url_path=path)
+    st.Page("ui/pages/overview.py", title=_("Overview"), icon=":material/dashboard:", default=True),
+    *(st.Page(f"ui/pages/{file}.py", title=_(title), icon=f":material/{icon}:", url_path=path)
       for file, title, icon, path in [
-          ("flows", "Flows", "account_tree", "flows"),
-          ("donors", "Donors", "volunteer_activism", "donors"),
-          ("sources", "Sources", "account_balance", "sources"),
-          ("timeline", "Timeline", "timeline", "timeline"),
-          ("table", "Ledger", "table", "ledger"),
-          ("data", "Data", "upload_file", "data"),
-          ("reports", "Reports", "download", "reports"),
-          ("methodology", "Methodology", "menu_book", "methodology"),
+          ("flows", N_("Flows"), "account_tree", "flows"),
+          ("donors", N_("Donors"), "volunteer_activism", "donors"),
+          ("sources", N_("Sources"), "account_balance", "sources"),
+          ("timeline", N_("Timeline"), "timeline", "timeline"),
+          ("table", N_("Ledger"), "table", "ledger"),
+          ("data", N_("Data"), "upload_file", "data"),
+          ("reports", N_("Reports"), "download", "reports"),
+          ("methodology", N_("Methodology"), "menu_book", "methodology"),
       ]),
 ]
 page = st.navigation(PAGES)
-
-use_locale(st.context.locale)  # figures in the reader's separators and scale words
+language.control()
 pins.open_linked_version()
 current = caches.current()
 rates = caches.rates()
 ledger = result = reported = None
 problems = []
 try:
-    with st.spinner("Reading the ledger…", show_time=True):
+    with st.spinner(_("Reading the ledger…"), show_time=True):
         ledger = caches.ledger_of(current)
 except LedgerError as exc:
     problems = exc.problems
 scenario = scenario_controls(ledger, rates, pins.pinned_query(current))
 if ledger is not None:
     try:
-        with st.spinner("Reconciling…", show_time=True):
+        with st.spinner(_("Reconciling…"), show_time=True):
             result = caches.result_for(current, ledger, scenario)
             reported = caches.reported_for(current, ledger, result)
     except LedgerError as exc:
         problems = exc.problems
-st.sidebar.caption(f"Data: {plain(current.label)} · version {current.digest[:12]}")
-st.sidebar.radio("Charts download as", IMAGE_FORMATS, key="image_format", horizontal=True,
-                 format_func=str.upper, help="The camera in each chart's toolbar downloads "
-                 "the chart with its title, source line and data version.")
+st.sidebar.caption(_("Data: {label} · version {version}").format(
+    label=plain(current.label), version=current.digest[:12]))
+st.sidebar.radio(_("Charts download as"), IMAGE_FORMATS, key="image_format", horizontal=True,
+                 format_func=str.upper, help=_("The camera in each chart's toolbar downloads "
+                                               "the chart with its title, source line and "
+                                               "data version."))
 # drawn only while open: a code block loads the browser's largest script after plotly's
-link_box = st.sidebar.expander("Link to this view", key="link_open", on_change="rerun")
+link_box = st.sidebar.expander(_("Link to this view"), key="link_open", on_change="rerun")
 if link_box.open:
     with link_box:
-        st.caption("The same numbers next month: the link names the data version and the "
-                   "rate date. Copy it with the button at its right.")
+        st.caption(_("The same numbers next month: the link names the data version and "
+                     "the rate date. Copy it with the button at its right."))
         st.code(pins.link_to_view(scenario, current, result.fx_date if result else None),
                 language=None, wrap_lines=True)
 view.put(view.View(current, scenario, ledger, result, problems, reported))
 pins.banners(current, ledger, result, scenario)
 if problems:
-    st.error(f"{len(problems)} problem(s) with the ledger or the scenario:")
+    st.error(_("{count} problem(s) with the ledger or the scenario:").format(
+        count=len(problems)))
     st.dataframe(view.problems_frame(problems), hide_index=True, width="stretch")
 page.run()
 uploads.release_unused_uploads()

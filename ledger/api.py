@@ -19,6 +19,12 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "LedgerError": ("ledger.core.problems", "LedgerError"),
     "Problem": ("ledger.core.problems", "Problem"),
     "shipped_ledger": ("ledger.core.paths", "shipped_ledger"),
+    "_": ("ledger.core.language", "_"),
+    "N_": ("ledger.core.language", "N_"),
+    "LANGUAGES": ("ledger.core.language", "LANGUAGES"),
+    "language_of": ("ledger.core.language", "language_of"),
+    "use_language": ("ledger.core.language", "use_language"),
+    "translator": ("ledger.core.language", "translator"),
     # runtime: caches and memory
     "SizedCache": ("ledger.runtime.cache", "SizedCache"),
     "budget_bytes": ("ledger.runtime.cache", "budget_bytes"),
@@ -116,6 +122,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "rule_readings": ("ledger.present.evidence", "rule_readings"),
     "read_evidence": ("ledger.reading.evidence", "read_evidence"),
     "RESTATES": ("ledger.present.views", "RESTATES"),
+    "HOLDS": ("ledger.present.views", "HOLDS"),
+    "ELSEWHERE": ("ledger.present.views", "ELSEWHERE"),
     "CHECK_LABELS": ("ledger.present.views", "CHECK_LABELS"),
     "filter_ledger": ("ledger.present.views", "filter_ledger"),
     "flows_table": ("ledger.present.views", "flows_table"),
@@ -167,6 +175,14 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported plainly
+    from ledger.core.language import (
+        LANGUAGES,
+        N_,
+        _,
+        language_of,
+        translator,
+        use_language,
+    )
     from ledger.core.paths import shipped_ledger
     from ledger.core.problems import LedgerError, Problem
     from ledger.money.fx import RateTable, ecb_file, ecb_rates, staleness
@@ -213,6 +229,8 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         BEHIND,
         CHECK_LABELS,
         COUNTED,
+        ELSEWHERE,
+        HOLDS,
         RESTATES,
         checks_table,
         donor_blocs_table,

@@ -11,27 +11,32 @@ from ledger.api import (
     ARTICLE_TAG,
     ASOF_RANGE,
     INSTRUMENTS,
+    N_,
     PARTS,
     RECORD_TAG,
     STATUSES,
     Ledger,
     RateTable,
     Scenario,
+    _,
     currencies,
     date_input_format,
     from_query,
     has_tag,
     staleness,
     to_query,
+    translator,
 )
 from ui.session import Keys
 from ui.widgets import plain
 
 FIRST_CURRENCIES = ("EUR", "USD", "GBP")
-PAGE_KEYS = ("behind", "donor_stage")  # and the Ledger's filters, l_*
+PAGE_KEYS = ("behind", "donor_stage", "lang")  # and the Ledger's filters, l_*
 LINKED_SOURCES = "_linked_sources"  # the sources a link set the availability of
-FX_MODES = {"date": "One date for every amount", "row-date": "Each amount at its own date"}
-PART_LABELS = {"all": "Everything", "record": "Public record only", "article": "Article only"}
+FX_MODES = {"date": N_("One date for every amount"),
+            "row-date": N_("Each amount at its own date")}
+PART_LABELS = {"all": N_("Everything"), "record": N_("Public record only"),
+               "article": N_("Article only")}
 
 
 def has_parts(ledger: Ledger | None) -> bool:
@@ -94,25 +99,27 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
     mirrors it (with `pinned`: the data version a link or a choice pins)."""
     _seed_from_url(rates)
     sidebar = st.sidebar
-    sidebar.header("Scenario")
+    sidebar.header(_("Scenario"))
     part = _part_control(ledger)
     currency, fx_mode, fx_date = _money_controls(rates)
-    statuses = sidebar.multiselect("Count flows with status", list(STATUSES), key=Keys.STATUSES,
-                                   help="Needs and sources always count; this narrows which "
-                                   "flows cover them.")
+    statuses = sidebar.multiselect(_("Count flows with status"), list(STATUSES),
+                                   key=Keys.STATUSES, format_func=translator(),
+                                   help=_("Needs and sources always count; this narrows "
+                                          "which flows cover them."))
     instruments = sidebar.multiselect(
-        "Count money of instrument", list(INSTRUMENTS), key=Keys.INSTRUMENTS,
-        help="Loans are repaid: leave them out to see grants and aid in kind alone. A flow "
-        "without an instrument of its own carries its source's.")
-    asof = sidebar.date_input("As known on", key=Keys.ASOF, format=date_input_format(),
+        _("Count money of instrument"), list(INSTRUMENTS), key=Keys.INSTRUMENTS,
+        format_func=translator(),
+        help=_("Loans are repaid: leave them out to see grants and aid in kind alone. A flow "
+               "without an instrument of its own carries its source's."))
+    asof = sidebar.date_input(_("As known on"), key=Keys.ASOF, format=date_input_format(),
                               min_value=ASOF_RANGE[0], max_value=ASOF_RANGE[1],
-                              help="The ledger as it stood that day: only rows dated on or "
-                              "before it count, revisions included. Empty: every row.")
-    sidebar.subheader("What if")
-    shift = sidebar.slider("Move US-bound orders to European industry", 0, 100, step=5,
+                              help=_("The ledger as it stood that day: only rows dated on or "
+                                     "before it count, revisions included. Empty: every row."))
+    sidebar.subheader(_("What if"))
+    shift = sidebar.slider(_("Move US-bound orders to European industry"), 0, 100, step=5,
                            format="%d %%", key=Keys.SHIFT)
     availability = _availability_controls(ledger) if ledger is not None else []
-    sidebar.button("Reset scenario", on_click=reset, key="reset")
+    sidebar.button(_("Reset scenario"), on_click=reset, key="reset")
     scenario = Scenario(
         currency=currency,
         fx_mode="row-date" if fx_mode == "row-date" else "date",
@@ -142,11 +149,13 @@ def _part_control(ledger: Ledger | None) -> str:
     """Everything, the record or the article: offered when the ledger has parts."""
     if not (has_parts(ledger) or st.session_state.get(Keys.PART, "all") != "all"):
         return "all"
+    shown = {part: _(PART_LABELS[part]) for part in PARTS}  # in this run's language
     return str(st.sidebar.radio(
-        "Show", list(PARTS), format_func=PART_LABELS.get, key=Keys.PART,
-        help="Everything: the article's figures, the public record and our assumptions. "
-        "Public record only: no assumption, and no article figure the record does not "
-        "confirm. Article only: the article's figures and the allocations it implies."))
+        _("Show"), list(PARTS), format_func=shown.__getitem__, key=Keys.PART,
+        help=_("Everything: the article's figures, the public record and our assumptions. "
+               "Public record only: no assumption, and no article figure the record does not "
+               "confirm. Article only: the article's figures and the allocations it "
+               "implies.")))
 
 
 def _money_controls(rates: RateTable) -> tuple[str, str, dt.date | None]:
@@ -155,13 +164,15 @@ def _money_controls(rates: RateTable) -> tuple[str, str, dt.date | None]:
     options = currency_options(rates)
     if st.session_state.get(Keys.CURRENCY) not in options:
         st.session_state[Keys.CURRENCY] = "EUR"
-    currency = sidebar.selectbox("Reporting currency", options, key=Keys.CURRENCY)
-    fx_mode = sidebar.radio("Exchange rates", list(FX_MODES), format_func=FX_MODES.get,
-                            key=Keys.FX_MODE, help="ECB euro reference rates; a day without a "
-                            "rate takes the closest earlier one.")
+    currency = sidebar.selectbox(_("Reporting currency"), options, key=Keys.CURRENCY)
+    modes = {mode: _(words) for mode, words in FX_MODES.items()}
+    fx_mode = sidebar.radio(_("Exchange rates"), list(modes), format_func=modes.__getitem__,
+                            key=Keys.FX_MODE,
+                            help=_("ECB euro reference rates; a day without a rate takes the "
+                                   "closest earlier one."))
     fx_date: dt.date | None = None
     if fx_mode == "date":
-        fx_date = sidebar.date_input("Rates of", min_value=rates.first_date,
+        fx_date = sidebar.date_input(_("Rates of"), min_value=rates.first_date,
                                      max_value=rates.latest_date, key=Keys.FX_DATE,
                                      format=date_input_format())
     return str(currency), str(fx_mode), fx_date
@@ -175,12 +186,12 @@ def _availability_controls(ledger: Ledger) -> list[tuple[str, float]]:
     linked = st.session_state.get(LINKED_SOURCES, [])
     missing = sorted(s for s in linked if s not in known)
     if missing:  # a link made on another ledger, or a source renamed since
-        sidebar.warning(plain("The link sets the availability of "
-                              + ", ".join(f"'{m[:40]}'" for m in missing[:5])
-                              + (f" and {len(missing) - 5} more" if len(missing) > 5
-                                 else "")
-                              + ": no source of this ledger has that id, so it is "
-                              "ignored."))
+        named = ", ".join(f"'{m[:40]}'" for m in missing[:5]) + (
+            " " + _("and {count} more").format(count=len(missing) - 5)
+            if len(missing) > 5 else "")
+        sidebar.warning(plain(_("The link sets the availability of {sources}: no source of "
+                                "this ledger has that id, so it is ignored.").format(
+                                    sources=named)))
     keys = [Keys.AVAILABILITY + sid for sid in sources["id"]]
     for key in keys:  # kept while its slider is not drawn (a widget's own state is not)
         st.session_state[key] = st.session_state.get(key, 100)
@@ -188,8 +199,9 @@ def _availability_controls(ledger: Ledger) -> list[tuple[str, float]]:
     # a slider per source is the heaviest part of the page for a browser to draw:
     # they are drawn only while this is open
     box = sidebar.expander(
-        f"Availability of each source ({len(sources)}"
-        + (f", {changed} changed)" if changed else ")"),
+        (_("Availability of each source ({count}, {changed} changed)") if changed else
+         _("Availability of each source ({count})")).format(count=len(sources),
+                                                            changed=changed),
         expanded=bool(st.session_state.get(Keys.AVAILABILITY_STAYS_OPEN)),
         key=Keys.AVAILABILITY_OPEN, on_change=_remember_open)
     if box.open:
@@ -204,13 +216,14 @@ def _availability_controls(ledger: Ledger) -> list[tuple[str, float]]:
 def _rates_and_link_notes(rates: RateTable) -> None:
     """How recent the rates are, and what of the link was not understood."""
     sidebar = st.sidebar
-    sidebar.caption(f"Exchange rates available up to {rates.latest_date}.")
+    sidebar.caption(_("Exchange rates available up to {day}.").format(day=rates.latest_date))
     stale = staleness(rates.latest_date, dt.date.today())
     if stale:
         sidebar.warning(stale[0].upper() + stale[1:])
     notes = st.session_state.get(Keys.LINK_NOTES, [])
     if notes:  # one warning however many values a link gets wrong
-        shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3:,} more" if len(notes) > 3
-                                         else "")
-        sidebar.warning(plain(f"{len(notes):,} part(s) of the link were not understood and "
-                              f"are ignored: {shown}"))
+        shown = "; ".join(notes[:3]) + ("; " + _("and {count} more").format(
+            count=f"{len(notes) - 3:,}") if len(notes) > 3 else "")
+        sidebar.warning(plain(_("{count} part(s) of the link were not understood and are "
+                                "ignored: {notes}").format(count=f"{len(notes):,}",
+                                                          notes=shown)))

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ledger.api import frame_csv
+from ledger.api import _, frame_csv
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 # Streamlit's markdown turns bare addresses into links after escapes are resolved
@@ -49,20 +49,20 @@ def chart(figure: go.Figure, data: pd.DataFrame, refs: list[str], key: str) -> N
                         "format": image_format(), "filename": key, "scale": 2}})
     title = title_of(figure)
     if title:
-        st.caption("Chart: " + plain(title))
-    if st.toggle("Show the chart's data as a table", key=f"as-table-{key}"):
+        st.caption(_("Chart: {title}").format(title=plain(title)))
+    if st.toggle(_("Show the chart's data as a table"), key=f"as-table-{key}"):
         st.dataframe(data, hide_index=True, width="stretch", key=f"table-{key}")
     left, right = st.columns([3, 1])
     # the references are drawn only once the box is opened: a closed box puts none of
     # them in the page (thousands of list items on a tracker's pages)
-    box = left.expander(f"Sources behind this chart ({len(refs)})", key=f"sources-open-{key}",
-                        on_change="rerun")
+    box = left.expander(_("Sources behind this chart ({count})").format(count=len(refs)),
+                        key=f"sources-open-{key}", on_change="rerun")
     with box:
         if box.open:
             sources_list(refs, key)
-        st.page_link("ui/pages/methodology.py", label="How these figures are made",
+        st.page_link("ui/pages/methodology.py", label=_("How these figures are made"),
                      icon=":material/menu_book:")
-    right.download_button("Chart data (CSV)", data=lambda: csv_download_bytes(data),
+    right.download_button(_("Chart data (CSV)"), data=lambda: csv_download_bytes(data),
                           file_name=f"{key}.csv", mime="text/csv", key=f"dl-{key}",
                           on_click="ignore")
 
@@ -75,15 +75,15 @@ def sources_list(refs: list[str], key: str) -> None:
     from ledger.api import REFERENCES_SHOWN, references_html, text_table_csv
 
     if not refs:
-        st.caption("No citations on these rows.")
+        st.caption(_("No citations on these rows."))
         return
     shown = refs
     if len(refs) > REFERENCES_SHOWN:
-        wanted = st.text_input("Search the sources", key=f"refsearch-{key}",
-                               placeholder="a publisher, a word of the title, a year")
+        wanted = st.text_input(_("Search the sources"), key=f"refsearch-{key}",
+                               placeholder=_("a publisher, a word of the title, a year"))
         if wanted.strip():
             shown = [r for r in refs if wanted.strip().lower() in r.lower()]
-        st.download_button(f"All {len(refs):,} sources (CSV)",
+        st.download_button(_("All {count} sources (CSV)").format(count=f"{len(refs):,}"),
                            data=lambda: text_table_csv(pd.DataFrame({"source": refs})),
                            file_name=f"sources-{key}.csv", mime="text/csv",
                            key=f"refs-dl-{key}", on_click="ignore")
@@ -105,7 +105,8 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
     names = dict(zip(result.sources["id"], result.sources["name"], strict=True))
     words = scenario_words(result.scenario, names, result.rates_latest)
     rates = result.fx_date or result.rates_latest
-    seen = "; ".join([*(words or ["everything, the default view"]), f"ECB rates of {rates}"])
+    seen = "; ".join([*(words or [_("everything, the default view")]),
+                      _("ECB rates of {date}").format(date=rates)])
     text = credit_line(result.data_version, references, seen, draft=not view.current.shared)
     extra = 18 * len(text.splitlines()) + 14  # every line of the credit inside the image
     bottom = (figure.layout.margin.b or 40) + extra
@@ -143,7 +144,7 @@ def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None 
     linked = [c in (links or ()) for c in frame.columns]
     named = frame.rename(columns=labels or {})
     numeric = [pd.api.types.is_numeric_dtype(named[c]) for c in named.columns]
-    head = "".join(f'<th scope="col"{_WIDE if wide else ""}>{html.escape(str(c))}</th>'
+    head = "".join(f'<th scope="col"{_WIDE if wide else ""}>{html.escape(_(str(c)))}</th>'
                    for c, wide in zip(named.columns, wide_only, strict=True))
     rows = []
     for values in named.itertuples(index=False, name=None):

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from ledger.core.language import N_, _
 from ledger.present.formatting import money_range, percent_range
 from ledger.present.insights import largest_gap, leading_industry_by_category
 from ledger.present.sankey import NOT_ALLOCATED, sankey_view
@@ -86,6 +87,15 @@ def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], title: str,
     return go.Figure({"data": traces, "layout": spec | layout}, _validate=False)
 
 
+def axis_unit(currency: str) -> str:
+    """An amount axis's unit in the reader's words ("bn EUR", "Mrd. EUR")."""
+    return _("bn {currency}").format(currency=currency)
+
+
+def whisker_axis(currency: str) -> str:
+    return _("{unit} (bar: low, whisker: high)").format(unit=axis_unit(currency))
+
+
 def _whisker_spec(name: str, labels: list[str], low: pd.Series, high: pd.Series,
                   colour: str | list[str], currency: str, horizontal: bool = True,
                   **extra: object) -> dict[str, Any]:
@@ -113,7 +123,7 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
     # a long need's name on two lines, so a phone keeps room for the bars
     labels = [_two_lines(safe(n), longest=28) for n in needs["name"]]
     c = result.currency
-    bars = [_whisker_spec("Need", labels, needs["need_low"], needs["need_high"], NEED_COLOUR,
+    bars = [_whisker_spec(_("Need"), labels, needs["need_low"], needs["need_high"], NEED_COLOUR,
                           c, offsetgroup="need")]
     if reported is not None and reported is not result:
         own = reported.needs.set_index("id").reindex(needs["id"])
@@ -121,13 +131,13 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
         assumed_low = (needs["covered_low"].to_numpy() - base).clip(min=0)
         bars.append({
             "type": "bar", "y": labels, "x": (base / BN).tolist(), "orientation": "h",
-            "name": "Covered, reported", "marker": {"color": COVERED_COLOUR},
+            "name": _("Covered, reported"), "marker": {"color": COVERED_COLOUR},
             "offsetgroup": "covered",
             "customdata": [money_range(lo, hi, c) for lo, hi in zip(
                 own["covered_low"].fillna(0.0), own["covered_high"].fillna(0.0),
                 strict=True)],
-            "hovertemplate": "%{customdata}<extra>reported</extra>"})
-        assumed = _whisker_spec("Covered, assumed", labels,
+            "hovertemplate": "%{customdata}<extra>" + _("reported") + "</extra>"})
+        assumed = _whisker_spec(_("Covered, assumed"), labels,
                                 pd.Series(needs["covered_low"].to_numpy()),
                                 pd.Series(needs["covered_high"].to_numpy()), "#FFFFFF", c,
                                 offsetgroup="covered")
@@ -137,16 +147,16 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
                                "pattern": {"shape": "/", "fgcolor": COVERED_COLOUR}}}
         bars.append(assumed)
     else:
-        bars.append(_whisker_spec("Covered", labels, needs["covered_low"],
+        bars.append(_whisker_spec(_("Covered"), labels, needs["covered_low"],
                                   needs["covered_high"], COVERED_COLOUR, c,
                                   offsetgroup="covered"))
     top = largest_gap(result.needs)
-    title = "No needs in this ledger" if result.needs.empty else (
+    title = _("No needs in this ledger") if result.needs.empty else (
         _money_per_aim_title(result) if top is None else
-        f"{top['name']} has the largest gap: "
-        f"{money_range(top['uncovered_low'], top['uncovered_high'], c)}")
+        _("{need} has the largest gap: {gap}").format(
+            need=top["name"], gap=money_range(top["uncovered_low"], top["uncovered_high"], c)))
     return _figure(bars, {"barmode": "group",
-                          "xaxis": {"title": {"text": f"bn {c} (bar: low, whisker: high)"}}},
+                          "xaxis": {"title": {"text": whisker_axis(c)}}},
                    title, height=max(300, 120 + 70 * len(needs)))
 
 
@@ -155,9 +165,9 @@ def _money_per_aim_title(result: Reconciliation) -> str:
     stated."""
     needs = result.needs
     top = needs.loc[needs["covered_high"].idxmax()]
-    return (f"{top['name']} receives the most: "
-            f"{money_range(top['covered_low'], top['covered_high'], result.currency)}; "
-            "no need is stated, so no gap")
+    return _("{aim} receives the most: {amount}; no need is stated, so no gap").format(
+        aim=top["name"],
+        amount=money_range(top["covered_low"], top["covered_high"], result.currency))
 
 
 LOG_SPAN = 100  # largest / smallest source from which the Sources chart uses a log axis
@@ -178,46 +188,47 @@ def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
     allocated = sources["allocated_high"].to_numpy()
     share_assumed = [0.0 if a <= 0 else max(0.0, 1 - r / a) for a, r in zip(
         allocated, real, strict=True)]
-    labels = [safe(n) + (" (assumed)" if sid in assumed_source else "")
-              + (" ⚠ passes on more than it has" if o == "yes" else " ⚠ may pass on more" if
-                 o == "possible" else "")
+    labels = [safe(n) + (" " + _("(assumed)") if sid in assumed_source else "")
+              + (" ⚠ " + _("passes on more than it has") if o == "yes" else
+                 " ⚠ " + _("may pass on more") if o == "possible" else "")
               for n, sid, o in zip(sources["name"], sources["id"], sources["over_allocated"],
                                    strict=True)]
     allocated_colours = [OVER_COLOUR if o != "no" else COVERED_COLOUR
                          for o in sources["over_allocated"]]
-    available = _whisker_spec("Available", labels, sources["available_low"],
+    available = _whisker_spec(_("Available"), labels, sources["available_low"],
                               sources["available_high"], NEED_COLOUR, c)
-    given = _whisker_spec("Passed on", labels, sources["allocated_low"],
+    given = _whisker_spec(_("Passed on"), labels, sources["allocated_low"],
                           sources["allocated_high"], allocated_colours, c)
     available["marker"] |= {"pattern": {
         "shape": ["/" if sid in assumed_source else "" for sid in sources["id"]],
         "fgcolor": "#FFFFFF"}}
     given["marker"] |= {"pattern": {"shape": ["/" if s > 1e-9 else "" for s in share_assumed],
                                     "fgcolor": "#FFFFFF"}}
-    given["customdata"] = [r + (", assumed" if s > 0.999 else ", partly assumed"
-                                if s > 1e-9 else "")
+    given["customdata"] = [r + (", " + _("assumed") if s > 0.999 else
+                                ", " + _("partly assumed") if s > 1e-9 else "")
                            for r, s in zip(given["customdata"], share_assumed, strict=True)]
     traces = [available, given]
     if any(s > 1e-9 for s in share_assumed) or assumed_source:
         traces.append({"type": "bar", "x": [None], "y": [None], "orientation": "h",
-                       "name": "hatched: assumed",
+                       "name": _("hatched: assumed"),
                        "marker": {"color": "#FFFFFF", "line": {"color": "#555555", "width": 1},
                                   "pattern": {"shape": "/", "fgcolor": "#555555"}}})
     over = int((sources["over_allocated"] != "no").sum())
-    title = (f"{over} source(s) may pass on more than they have" if over else
-             "Every source has what it passes on")
-    xaxis: dict[str, Any] = {"title": {"text": f"bn {c}"}}
+    title = (_("{count} source(s) may pass on more than they have").format(count=over)
+             if over else _("Every source has what it passes on"))
+    xaxis: dict[str, Any] = {"title": {"text": axis_unit(c)}}
     positive = sources["available_low"][sources["available_low"] > 0]
     if len(positive) and positive.max() / positive.min() >= LOG_SPAN:
         # magnitudes three orders apart: on a linear axis the small sources vanish
-        xaxis = {"type": "log", "title": {"text": f"bn {c}, log scale"}}
-        title += " (log scale)"
+        xaxis = {"type": "log", "title": {"text": _("{unit}, log scale").format(
+            unit=axis_unit(c))}}
+        title += " " + _("(log scale)")
     return _figure(traces, {"barmode": "group", "xaxis": xaxis}, title,
                    height=max(300, 120 + 70 * len(sources)))
 
 
-NOT_RECORDED = ("Whose industry gets the orders is not recorded in this ledger: no flow "
-                "names a supplier's country")
+NOT_RECORDED = N_("Whose industry gets the orders is not recorded in this ledger: no flow "
+                  "names a supplier's country")
 
 
 def industry_recorded(result: Reconciliation) -> bool:
@@ -249,17 +260,17 @@ def industry_split(result: Reconciliation, reported: Reconciliation | None = Non
     known = industry[industry["bloc"] != "Unknown"]
     unknown = industry[industry["bloc"] == "Unknown"]
     if industry.empty:
-        title = "No flows into needs"
+        title = _("No flows into needs")
     elif known.empty:
-        title = "Whose industry gets the orders is not known for any flow"
+        title = _("Whose industry gets the orders is not known for any flow")
     else:
         top = known.loc[known["amount_high"].idxmax()]
-        title = (f"{top['bloc']} industry gets the largest known share of orders: "
-                 f"{percent_range(top['share_low'], top['share_high'])}")
+        title = _("{bloc} industry gets the largest known share of orders: {share}").format(
+            bloc=_(str(top["bloc"])), share=percent_range(top["share_low"], top["share_high"]))
         if not unknown.empty:
             share = percent_range(unknown["share_low"].iloc[0], unknown["share_high"].iloc[0])
-            title += f" ({share} to industry not known)"
-    return _figure(bars, {"barmode": "overlay", "yaxis": {"title": {"text": f"bn {c}"}}},
+            title += " " + _("({share} to industry not known)").format(share=share)
+    return _figure(bars, {"barmode": "overlay", "yaxis": {"title": {"text": axis_unit(c)}}},
                    title, height=380)
 
 
@@ -282,9 +293,10 @@ def _bars_per_industry(frame: pd.DataFrame, bloc_column: str, label_column: str,
     bars = []
     for bloc, part in frame.groupby(bloc_column, sort=True):
         colour = BLOC_COLOURS.get(str(bloc), "#777777")
+        orders = _("orders to {bloc}").format(bloc=_(str(bloc)))
         labels = [safe(x) if horizontal else _two_lines(safe(x)) for x in part[label_column]]
         if reported is None:
-            bars.append(_whisker_spec(f"orders to {bloc}", labels, part["amount_low"],
+            bars.append(_whisker_spec(orders, labels, part["amount_low"],
                                       part["amount_high"], colour, currency,
                                       horizontal=horizontal))
             continue
@@ -292,15 +304,17 @@ def _bars_per_industry(frame: pd.DataFrame, bloc_column: str, label_column: str,
             part[label_column])
         base = own["amount_low"].fillna(0.0).to_numpy()
         extra = (part["amount_low"].to_numpy() - base).clip(min=0)
-        solid = {"type": "bar", "name": f"orders to {bloc}", "marker": {"color": colour},
+        solid = {"type": "bar", "name": orders,
+                 "marker": {"color": colour},
                  "offsetgroup": str(bloc),
                  "customdata": [money_range(lo, hi, currency) for lo, hi in zip(
                      own["amount_low"].fillna(0.0), own["amount_high"].fillna(0.0),
                      strict=True)],
-                 "hovertemplate": "%{customdata}<extra>reported</extra>",
+                 "hovertemplate": "%{customdata}<extra>" + _("reported") + "</extra>",
                  **({"y": labels, "x": (base / BN).tolist(), "orientation": "h"}
                     if horizontal else {"x": labels, "y": (base / BN).tolist()})}
-        hatched = _whisker_spec(f"orders to {bloc}, assumed", labels,
+        hatched = _whisker_spec(_("orders to {bloc}, assumed").format(bloc=_(str(bloc))),
+                                labels,
                                 pd.Series(part["amount_low"].to_numpy()),
                                 pd.Series(part["amount_high"].to_numpy()), "#FFFFFF", currency,
                                 horizontal=horizontal, offsetgroup=str(bloc))
@@ -309,7 +323,7 @@ def _bars_per_industry(frame: pd.DataFrame, bloc_column: str, label_column: str,
                                "pattern": {"shape": "/", "fgcolor": colour}},
                     "x" if horizontal else "y": (extra / BN).tolist()}
         bars += [solid, hatched] if extra.any() else [_whisker_spec(
-            f"orders to {bloc}", labels, part["amount_low"], part["amount_high"], colour,
+            orders, labels, part["amount_low"], part["amount_high"], colour,
             currency, horizontal=horizontal, offsetgroup=str(bloc))]
     return bars
 
@@ -321,21 +335,22 @@ def industry_by_category(result: Reconciliation, reported: Reconciliation | None
     table = result.industry_by_category
     c = result.currency
     if len(table) and not industry_recorded(result):
-        return _figure([], {}, NOT_RECORDED, height=160)
+        return _figure([], {}, _(NOT_RECORDED), height=160)
     bars = _bars_per_industry(table, "bloc", "category", c, horizontal=True,
                               reported=_other(result, reported, "industry_by_category"))
     top = leading_industry_by_category(result)
     if table.empty:
-        title = "No flows into needs"
+        title = _("No flows into needs")
     elif top is None:
-        title = "Whose industry gets the orders is not known in any category"
+        title = _("Whose industry gets the orders is not known in any category")
     else:
-        title = (f"{str(top['category']).capitalize()}: {top['bloc']} industry gets "
-                 f"{percent_range(top['share_low'], top['share_high'])} of the orders, "
-                 f"{percent_range(top['share_of_known_low'], top['share_of_known_high'])} "
-                 f"of those whose industry is known")
+        title = _("{category}: {bloc} industry gets {share} of the orders, {known} of those "
+                  "whose industry is known").format(
+            category=str(top["category"]).capitalize(), bloc=_(str(top["bloc"])),
+            share=percent_range(top["share_low"], top["share_high"]),
+            known=percent_range(top["share_of_known_low"], top["share_of_known_high"]))
     return _figure(bars, {"barmode": "group",
-                          "xaxis": {"title": {"text": f"bn {c} (bar: low, whisker: high)"}}},
+                          "xaxis": {"title": {"text": whisker_axis(c)}}},
                    title, height=max(300, 140 + 90 * table["category"].nunique()))
 
 
@@ -357,10 +372,11 @@ def payer_supplier(result: Reconciliation, reported: Reconciliation | None = Non
                               horizontal=False,
                               reported=_other(result, reported, "payer_supplier"))
     eu_us = european_money_in_us_industry(result)
-    title = f"European money spent in US industry: {money_range(*eu_us, c)}"
+    title = _("European money spent in US industry: {amount}").format(
+        amount=money_range(*eu_us, c))
     return _figure(bars, {"barmode": "group",
-                          "xaxis": {"title": {"text": "who pays (donor bloc)"}},
-                          "yaxis": {"title": {"text": f"bn {c}"}}}, title, height=400)
+                          "xaxis": {"title": {"text": _("who pays (donor bloc)")}},
+                          "yaxis": {"title": {"text": axis_unit(c)}}}, title, height=400)
 
 
 COLUMNS_X = {"donor": 0.001, "source": 0.28, "need": 0.56, "industry": 0.999}
@@ -379,9 +395,10 @@ def sankey(result: Reconciliation, expand: bool = False,
     hover (plotly draws no pattern on a band)."""
     view = sankey_view(result, expand, reported)
     nodes, links = view.nodes, view.links
-    full = [safe(label) for label in nodes["label"]]
+    full = [safe(_(label)) for label in nodes["label"]]
     labels = [safe(label if len(label) <= LABEL_CHARS
-                   else label[:LABEL_CHARS - 1].rstrip() + "…") for label in nodes["label"]]
+                   else label[:LABEL_CHARS - 1].rstrip() + "…")
+              for label in (_(text) for text in nodes["label"])]
     colours = [_node_colour(layer, key) for layer, key in zip(nodes["layer"], nodes["key"],
                                                              strict=True)]
     link_colours = [LINK_COLOURS.get(kind) or _fade(BLOC_COLOURS.get(bloc, "#777777"))
@@ -399,16 +416,18 @@ def sankey(result: Reconciliation, expand: bool = False,
                  "y": y, "customdata": full, "hovertemplate": "%{customdata}<extra></extra>"},
         "link": {"source": links["source"].tolist(), "target": links["target"].tolist(),
                  "value": mids, "color": link_colours,
-                 "customdata": [money_range(lo, hi, result.currency) + (", assumed" if a else "")
+                 "customdata": [money_range(lo, hi, result.currency)
+                                + (", " + _("assumed") if a else "")
                                 for lo, hi, a in zip(links["low"], links["high"],
                                                      links["assumed"], strict=True)],
                  "hovertemplate": "%{customdata}<extra></extra>"},
     }
-    title = "Who pays, through which source, for what, and whose industry gets the orders"
+    title = _("Who pays, through which source, for what, and whose industry gets the orders")
     if view.grouped:
-        title += f" ({len(view.grouped)} smaller sources drawn together)"
+        title += " " + _("({count} smaller sources drawn together)").format(
+            count=len(view.grouped))
     if links["assumed"].any():
-        title += "; each flow's assumed part is its own band, named on hover"
+        title += "; " + _("each flow's assumed part is its own band, named on hover")
     return _figure([diagram], {}, title, height=height)
 
 
@@ -465,18 +484,18 @@ def years_chart(result: Reconciliation) -> go.Figure:
     years = result.years
     c = result.currency
     if years.empty:
-        return _figure([], {}, "No dated figures", height=420)
+        return _figure([], {}, _("No dated figures"), height=420)
     labels = [str(int(y)) for y in years["year"]]
     staged = sum(years[f"{stage}_low"] for stage in STAGE_ORDER)
     low = {stage: years[f"{stage}_low"] for stage in STAGE_ORDER}
     low["assumed or estimated"] = (years["covered_low"] - staged).clip(lower=0)
     traces: list[dict[str, Any]] = [
-        {"type": "bar", "name": stage, "x": labels, "y": (low[stage] / BN).tolist(),
+        {"type": "bar", "name": _(stage), "x": labels, "y": (low[stage] / BN).tolist(),
          "marker": {"color": STAGE_COLOURS[stage], "pattern": {"shape": STAGE_PATTERNS[stage]}},
-         "hovertemplate": "%{y:.1f} bn<extra>" + stage + "</extra>"}
+         "hovertemplate": "%{y:.1f} " + _("bn") + "<extra>" + _(stage) + "</extra>"}
         for stage in ("disbursed", "allocated", "committed", "pledged", "assumed or estimated")]
     traces.append({
-        "type": "scatter", "name": "need falling due", "x": labels,
+        "type": "scatter", "name": _("need falling due"), "x": labels,
         "y": (years["need_low"] / BN).tolist(), "mode": "markers",
         "marker": {"symbol": "diamond", "size": 11, "color": "#333333"},
         "error_y": {"type": "data", "symmetric": False,
@@ -484,19 +503,21 @@ def years_chart(result: Reconciliation) -> go.Figure:
                     "arrayminus": [0] * len(years)},
         "customdata": [money_range(lo, hi, c) for lo, hi in
                        zip(years["need_low"], years["need_high"], strict=True)],
-        "hovertemplate": "need %{customdata}<extra></extra>"})
+        "hovertemplate": _("need") + " %{customdata}<extra></extra>"})
     if years["gap_high"].isna().all():  # no need is stated: money by year alone
         busiest = years.loc[years["covered_high"].idxmax()]
-        title = (f"{int(busiest['year'])} records the most money: "
-                 f"{money_range(busiest['covered_low'], busiest['covered_high'], c)}; "
-                 "no need is stated, so no gap")
+        title = _("{year} records the most money: {amount}; no need is stated, so no "
+                  "gap").format(year=int(busiest["year"]), amount=money_range(
+                      busiest["covered_low"], busiest["covered_high"], c))
     else:
         worst = years.loc[years["gap_high"].idxmax()]
-        title = (f"{int(worst['year'])} lacks the most: "
-                 f"{money_range(worst['gap_low'], worst['gap_high'], c)} not covered by "
-                 "money dated that year")
+        title = _("{year} lacks the most: {amount} not covered by money dated that "
+                  "year").format(year=int(worst["year"]),
+                                 amount=money_range(worst["gap_low"], worst["gap_high"], c))
     return _figure(traces, {"barmode": "stack", "xaxis": {"type": "category"},
-                            "yaxis": {"title": {"text": f"bn {c} (bars: low ends, by status)"}}},
+                            "yaxis": {"title": {"text": _(
+                                "{unit} (bars: low ends, by status)").format(
+                                    unit=axis_unit(c))}}},
                    title, height=420)
 
 
@@ -505,26 +526,26 @@ def gap_history_chart(history: pd.DataFrame, currency: str) -> go.Figure:
     ends); hovering a step names the rows dated that day."""
     c = currency
     if history.empty:
-        return _figure([], {}, "No dated figures", height=420)
+        return _figure([], {}, _("No dated figures"), height=420)
     if history["gap_high"].isna().all():
-        return _figure([], {}, "No need is stated on any day, so there is no gap to follow",
-                       height=240)
+        return _figure([], {}, _("No need is stated on any day, so there is no gap to "
+                                 "follow"), height=240)
     history = history[history["gap_high"].notna().to_numpy()]  # days before any need
     x = [d.isoformat() for d in history["date"]]
     hover = [f"{safe(r)}<br>{money_range(lo, hi, c)}" for r, lo, hi in
              zip(history["rows"], history["gap_low"], history["gap_high"], strict=True)]
     traces = [
-        {"type": "scatter", "name": "gap, high end", "x": x,
+        {"type": "scatter", "name": _("gap, high end"), "x": x,
          "y": (history["gap_high"] / BN).tolist(),
          "line": {"shape": "hv", "color": OVER_COLOUR, "dash": "dash"}, "mode": "lines",
          "customdata": hover, "hovertemplate": "%{x}: %{customdata}<extra></extra>"},
-        {"type": "scatter", "name": "gap, low end", "x": x,
+        {"type": "scatter", "name": _("gap, low end"), "x": x,
          "y": (history["gap_low"] / BN).tolist(),
          "line": {"shape": "hv", "color": OVER_COLOUR}, "mode": "lines+markers",
          "customdata": hover, "hovertemplate": "%{x}: %{customdata}<extra></extra>"},
     ]
     first, last = history.iloc[0], history.iloc[-1]
-    title = (f"The gap as known: {money_range(first['gap_low'], first['gap_high'], c)} on "
-             f"{first['date']}, {money_range(last['gap_low'], last['gap_high'], c)} on "
-             f"{last['date']}")
-    return _figure(traces, {"yaxis": {"title": {"text": f"bn {c}"}}}, title, height=380)
+    title = _("The gap as known: {first} on {first_day}, {last} on {last_day}").format(
+        first=money_range(first["gap_low"], first["gap_high"], c), first_day=first["date"],
+        last=money_range(last["gap_low"], last["gap_high"], c), last_day=last["date"])
+    return _figure(traces, {"yaxis": {"title": {"text": axis_unit(c)}}}, title, height=380)

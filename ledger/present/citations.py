@@ -6,10 +6,12 @@ from __future__ import annotations
 import html
 import re
 
+from ledger.core.language import N_, _
+
 ARTICLE = ('the article "Security Guarantees for Ukraine: Stakes, Challenges, and Strategic '
            'Perspectives" (August 2025)')
-LICENCE = ("The ledger's compilation (rows, notes, checks) is licensed CC BY 4.0; every cited "
-           "figure remains its publisher's, quoted under the rights of quotation.")
+LICENCE = N_("The ledger's compilation (rows, notes, checks) is licensed CC BY 4.0; every "
+             "cited figure remains its publisher's, quoted under the rights of quotation.")
 _ENDNOTE = re.compile(r"^\s*(\[\d+\])+")
 _ADDRESS = re.compile(r"https?://[^\s\"'<>]+")
 
@@ -28,8 +30,8 @@ def address(ref: str) -> str:
 
 
 def how_to_cite(data_version: str, day: str, link: str) -> str:
-    return (f"Ukraine funding ledger, data version {data_version[:12]}, figures as shown on "
-            f"{day}. {link}")
+    return _("Ukraine funding ledger, data version {version}, figures as shown on "
+             "{day}.").format(version=data_version[:12], day=day) + f" {link}"
 
 
 def credit_line(data_version: str, references: int, view: str = "",
@@ -37,14 +39,16 @@ def credit_line(data_version: str, references: int, view: str = "",
     """The lines printed under a chart: where it comes from, which data, the view it
     shows (the levers, the rates' date), whose credit. A draft (an upload not
     published) says so and does not carry the ledger's name as its source."""
-    cited = f"{references} cited source{'s' if references != 1 else ''}"
-    source = (f"Source: a draft uploaded to the Ukraine funding ledger, not published "
-              f"({cited}), content {data_version[:12]}." if draft else
-              f"Source: Ukraine funding ledger ({cited}), data version {data_version[:12]}.")
+    cited = (_("1 cited source") if references == 1 else
+             _("{count} cited sources").format(count=references))
+    source = (_("Source: a draft uploaded to the Ukraine funding ledger, not published "
+                "({cited}), content {version}.") if draft else
+              _("Source: Ukraine funding ledger ({cited}), data version {version}.")).format(
+        cited=cited, version=data_version[:12])
     lines = [source]
     if view:
-        lines.append(f"View: {view}.")
-    lines.append("Compilation CC BY 4.0; figures remain their publishers'.")
+        lines.append(_("View: {view}.").format(view=view))
+    lines.append(_("Compilation CC BY 4.0; figures remain their publishers'."))
     return "\n".join(lines)
 
 

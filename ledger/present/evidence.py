@@ -10,13 +10,15 @@ import html
 
 import pandas as pd
 
+from ledger.core.language import N_, _
 from ledger.present.citations import reference_html
 from ledger.present.views import check_verdict
 from ledger.rules.reconcile import Reconciliation
 from ledger.rules.scope import has_tag
 
 READING_TAG = "reading"
-CONTEXT = "cited context: it measures something wider than this ledger, so it is not compared"
+CONTEXT = N_("cited context: it measures something wider than this ledger, so it is not "
+             "compared")
 
 
 def rule_readings(result: Reconciliation) -> list[str]:
@@ -35,16 +37,17 @@ def evidence_outcomes(evidence: pd.DataFrame, result: Reconciliation) -> list[st
     outcomes = []
     for relation, check in zip(evidence["relation"], evidence["check"], strict=True):
         if relation != "check":
-            outcomes.append(CONTEXT)
+            outcomes.append(_(CONTEXT))
         elif checks is None or check not in checks.index:
-            outcomes.append(f"a check in the shipped ledger ({check}); this ledger has no "
-                            "such row")
+            outcomes.append(_("a check in the shipped ledger ({check}); this ledger has no "
+                              "such row").format(check=check))
         else:
             row = checks.loc[check]
             verdict = check_verdict(row["holds"], row["off_low"], row["off_high"],
                                     bool(row.get("restates", False)),
                                     "article" in str(row.get("tags", "")).split(";"))
-            outcomes.append(f"a check of this ledger ({check}): {verdict}")
+            outcomes.append(_("a check of this ledger ({check}): {verdict}").format(
+                check=check, verdict=verdict))
     return outcomes
 
 
@@ -54,15 +57,16 @@ def evidence_html(evidence: pd.DataFrame, result: Reconciliation) -> str:
     items = []
     for row, outcome in zip(evidence.itertuples(index=False),
                             evidence_outcomes(evidence, result), strict=True):
-        when = ", ".join(x for x in (row.period, f"published {row.published}"
-                                     if row.published else "") if x)
+        when = ", ".join(x for x in (row.period, _("published {day}").format(
+            day=row.published) if row.published else "") if x)
         items.append(
             "<li>"
             f"<p><strong>{html.escape(row.who)}: {html.escape(row.figure)}</strong></p>"
-            f"<p>Measures: {html.escape(row.measures)} ({html.escape(when)}).</p>"
-            f"<p>Against this ledger: {html.escape(outcome)}.</p>"
-            f"<p>Caveat: {html.escape(row.caveat)}</p>"
+            f"<p>{html.escape(_('Measures:'))} {html.escape(row.measures)} "
+            f"({html.escape(when)}).</p>"
+            f"<p>{html.escape(_('Against this ledger:'))} {html.escape(outcome)}.</p>"
+            f"<p>{html.escape(_('Caveat:'))} {html.escape(row.caveat)}</p>"
             f"<blockquote>\u201c{html.escape(row.quote)}\u201d</blockquote>"
-            f"<p>Source: {reference_html(row.ref)}</p>"
+            f"<p>{html.escape(_('Source:'))} {reference_html(row.ref)}</p>"
             "</li>")
     return f'<ul class="evidence">{"".join(items)}</ul>'

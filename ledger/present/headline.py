@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ledger.core.language import N_, _
 from ledger.present.formatting import money_range, percent_range
 from ledger.present.insights import headline
 from ledger.rules.assumed import Split, splits, uses_assumptions
@@ -74,26 +75,28 @@ class Headline:
         assumed = covered.assumed or (0.0, 0.0)
         reported = {key: self[key].text(c, self[key].reported)
                     for key in ("covered", "gap", "coverage", "europe_to_us")}
-        return (f"These figures rest on assumptions: {money_range(*assumed, c)}"
-                f" of the {covered.text(c)} covered comes from rows marked assumption "
-                "(illustrative, reported by no one). Counting only what is reported: covered "
-                f"{reported['covered']}, gap {reported['gap']}, coverage "
-                f"{reported['coverage']}; European money spent in US industry "
-                f"{reported['europe_to_us']}.")
+        return _("These figures rest on assumptions: {assumed} of the {covered} covered comes "
+                 "from rows marked assumption (illustrative, reported by no one). Counting "
+                 "only what is reported: covered {reported_covered}, gap {reported_gap}, "
+                 "coverage {reported_coverage}; European money spent in US industry "
+                 "{reported_europe_to_us}.").format(
+            assumed=money_range(*assumed, c), covered=covered.text(c),
+            **{f"reported_{key}": value for key, value in reported.items()})
 
 
 LABELS = {  # key: (label, help)
-    "need": ("Need", "Every need added up, at its low and its high end."),
-    "covered": ("Covered", "Money into the needs, after the status filter."),
-    "gap": ("Gap", "What each need lacks, added up: a surplus on one need does not fill "
-                   "another's gap."),
-    "coverage": ("Coverage", "Σ min(covered, need) / need: each need counts at most in full."),
-    "surplus": ("Surplus, not counted against other gaps",
-                "What some needs receive beyond their need."),
-    "net_gap": ("Net gap (need − covered)",
-                "The gap if surpluses were set against other needs' gaps."),
-    "europe_to_us": ("European money spent in US industry",
-                     "Money from European donors spent on orders to US industry."),
+    "need": (N_("Need"), N_("Every need added up, at its low and its high end.")),
+    "covered": (N_("Covered"), N_("Money into the needs, after the status filter.")),
+    "gap": (N_("Gap"), N_("What each need lacks, added up: a surplus on one need does not "
+                          "fill another's gap.")),
+    "coverage": (N_("Coverage"),
+                 N_("Σ min(covered, need) / need: each need counts at most in full.")),
+    "surplus": (N_("Surplus, not counted against other gaps"),
+                N_("What some needs receive beyond their need.")),
+    "net_gap": (N_("Net gap (need − covered)"),
+                N_("The gap if surpluses were set against other needs' gaps.")),
+    "europe_to_us": (N_("European money spent in US industry"),
+                     N_("Money from European donors spent on orders to US industry.")),
 }
 
 
@@ -111,7 +114,7 @@ def headline_block(result: Reconciliation, reported: Reconciliation | None = Non
     values = {**result.totals, "coverage": coverage_share(result),
               "europe_to_us": european_money_in_us_industry(result)}
     figures = tuple(
-        Figure(key, label, values[key], key == "coverage", help_text, parts.get(key))
+        Figure(key, _(label), values[key], key == "coverage", _(help_text), parts.get(key))
         for key, (label, help_text) in LABELS.items())
     return Headline(result.currency, headline(result), figures,
                     split is not None and split.covered.rests_on_assumptions,
@@ -123,6 +126,7 @@ def families_sentence(result: Reconciliation) -> str:
     members = family_members(result.needs)
     if not members:
         return ""
-    held = "; ".join(f"{head} (with {', '.join(inner)})" for head, inner in members)
-    return ("The total need counts each family of needs once, at the larger of the broader "
-            f"need and the sum of the needs within it: {held}.")
+    held = "; ".join(_("{need} (with {within})").format(need=head, within=", ".join(inner))
+                     for head, inner in members)
+    return _("The total need counts each family of needs once, at the larger of the broader "
+             "need and the sum of the needs within it: {families}.").format(families=held)

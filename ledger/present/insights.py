@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from ledger.core.language import _
 from ledger.present.formatting import money_range, percent, percent_range
 from ledger.rules.headline import coverage_share
 from ledger.rules.reconcile import Reconciliation
@@ -27,44 +28,50 @@ def headline(result: Reconciliation) -> str:
     c = result.currency
     need, gap = result.totals["need"], result.totals["gap"]
     if result.needs.empty or need[1] == 0:
-        return "This ledger has no needs to cover."
+        return _("This ledger has no needs to cover.")
     if math.isnan(need[1]):
         return showing(result) + tracker_sentence(result)
     share = coverage_share(result)
     surplus = result.totals["surplus"]
-    sentence = showing(result) + (
-        f"Needs of {money_range(*need, c)} are covered {percent_range(*share)}, "
-        f"{counting(result.scenario.statuses)}, leaving a gap of {money_range(*gap, c)}.")
+    sentence = showing(result) + _(
+        "Needs of {need} are covered {share}, {counting}, leaving a gap of {gap}.").format(
+        need=money_range(*need, c), share=percent_range(*share),
+        counting=counting(result.scenario.statuses), gap=money_range(*gap, c))
     if surplus[1] > 0:
-        sentence += (f" A further {money_range(*surplus, c)} exceeds what some needs "
-                     f"require; it does not fill other needs' gaps.")
+        sentence += " " + _("A further {surplus} exceeds what some needs require; it does "
+                            "not fill other needs' gaps.").format(
+            surplus=money_range(*surplus, c))
     reach = largest_source_reach(result)
     if reach and reach[1] < 1:
         name, at_most = reach
-        sentence += (f" Even fully mobilised, the largest source ({name}) would cover at most "
-                     f"{percent(at_most)} of the needs.")
+        sentence += " " + _("Even fully mobilised, the largest source ({name}) would cover at "
+                            "most {share} of the needs.").format(name=name,
+                                                                 share=percent(at_most))
     return sentence
 
 
 def counting(statuses: tuple[str, ...] | None) -> str:
     """Which money a figure counts, in words ("counting money paid out")."""
     if statuses is None:
-        return "counting every stage, assumptions included"
+        return _("counting every stage, assumptions included")
     staged = tuple(s for s in statuses if s in STAGES)
     for stage in STAGES:
         if staged == stage_or_further(stage):
             extra = [s for s in statuses if s not in STAGES]
-            return STAGE_WORDS[stage] + (f" and {', '.join(extra)}" if extra else "")
-    return "counting flows that are " + ", ".join(statuses) if statuses else "counting nothing"
+            return _(STAGE_WORDS[stage]) + (" " + _("and {statuses}").format(
+                statuses=", ".join(_(s) for s in extra)) if extra else "")
+    return _("counting flows that are {statuses}").format(
+        statuses=", ".join(_(s) for s in statuses)) if statuses else _("counting nothing")
 
 
 def tracker_sentence(result: Reconciliation) -> str:
     """A ledger that states no need records who gives what; it has no gap to state."""
     covered = result.totals["covered"]
     needs = len(result.needs)
-    return (f"This ledger states no need: it records {money_range(*covered, result.currency)} "
-            f"given to {needs:,} aim(s), {counting(result.scenario.statuses)}; with no need "
-            "stated, it has no gap or coverage to state.")
+    return _("This ledger states no need: it records {covered} given to {aims} aim(s), "
+             "{counting}; with no need stated, it has no gap or coverage to state.").format(
+        covered=money_range(*covered, result.currency), aims=f"{needs:,}",
+        counting=counting(result.scenario.statuses))
 
 
 def showing(result: Reconciliation) -> str:
@@ -77,8 +84,7 @@ def showing(result: Reconciliation) -> str:
         if not (has_tag(frame["tags"], ARTICLE_TAG).any()
                 or has_tag(frame["tags"], RECORD_TAG).any()):
             return ""
-    words = PART_WORDS[part]
-    return f"Showing {words}. "
+    return _("Showing {part}.").format(part=_(PART_WORDS[part])) + " "
 
 
 def largest_gap(needs: pd.DataFrame) -> pd.Series | None:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ledger.core.language import N_, _
 from ledger.rules import intervals as iv
 from ledger.rules.reconcile import Reconciliation
 
 SANKEY_SHOWN = 10  # sources drawn one by one; the smaller ones share a node
-NOT_ALLOCATED = "Not passed on"
+NOT_ALLOCATED = N_("Not passed on")
 LAYERS = ("donor", "source", "need", "industry")
 
 
@@ -92,7 +93,7 @@ def sankey_view(result: Reconciliation, expand: bool = False,
     grouped = tuple(sorted(sid for sid, g in group.items() if g == "others"))
     names = dict(zip(sources["id"], sources["name"], strict=True)) | dict(
         zip(result.needs["id"], result.needs["name"], strict=True))
-    names["others"] = f"{len(grouped)} smaller sources"
+    names["others"] = _("{count} smaller sources").format(count=len(grouped))
     graph = _Graph(names, group)
     _donor_links(graph, result)
     _flow_links(graph, result, _reported_flows(result, reported))

@@ -11,6 +11,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from ledger.core.language import N_, _
 from ledger.present.formatting import money_range, percent_range
 from ledger.rules.findings import OverAllocation
 from ledger.rules.reconcile import Reconciliation
@@ -248,9 +249,9 @@ def needs_table(result: Reconciliation) -> pd.DataFrame:
 
 
 NOT_STATED = "not stated"
-STAGE_LABELS = {"pledged": "pledged or further", "committed": "committed or further",
-                "allocated": "allocated or paid out", "disbursed": "paid out",
-                "assumed": "assumed (reported by no one)"}
+STAGE_LABELS = {"pledged": N_("pledged or further"), "committed": N_("committed or further"),
+                "allocated": N_("allocated or paid out"), "disbursed": N_("paid out"),
+                "assumed": N_("assumed (reported by no one)")}
 
 
 def stages_table(result: Reconciliation) -> pd.DataFrame:
@@ -259,7 +260,7 @@ def stages_table(result: Reconciliation) -> pd.DataFrame:
     guarantees; then the assumed money apart. A ledger that states no need shows the
     money alone."""
     stages = result.stages
-    table = pd.DataFrame({"stage": stages["stage"].map(STAGE_LABELS),
+    table = pd.DataFrame({"stage": [_(STAGE_LABELS[s]) for s in stages["stage"]],
                           **_ranges(stages, {"covered": "covered", "gap": "gap"},
                                     result.currency),
                           "coverage": _shares(stages, "coverage"),
@@ -321,7 +322,14 @@ def years_readable(result: Reconciliation) -> pd.DataFrame:
                                    result.currency)})
 
 
-RESTATES = "restates its rows (the same page): confirms nothing"
+RESTATES = N_("restates its rows (the same page): confirms nothing")
+VERDICTS = {  # (the article's figure, off below the record): the outcome's words
+    (True, True): N_("no: the article says {span} less than the record"),
+    (True, False): N_("no: the article says {span} more than the record"),
+    (False, True): N_("no: the ledger's rows say {span} less than the record"),
+    (False, False): N_("no: the ledger's rows say {span} more than the record"),
+}
+HOLDS, ELSEWHERE = N_("holds"), N_("not in this view")
 
 
 def check_verdict(holds: object, off_low: float, off_high: float,
@@ -330,20 +338,21 @@ def check_verdict(holds: object, off_low: float, off_high: float,
     figure against the record, or the ledger's rows), restates the rows it checks, or
     not in this view."""
     if restates:
-        return RESTATES
+        return _(RESTATES)
     if holds is None or (isinstance(holds, float) and pd.isna(holds)):
-        return "not in this view"
+        return _(ELSEWHERE)
     if holds:
-        return "holds"
+        return _(HOLDS)
     low, high = sorted(abs(x) * 100 for x in (off_low, off_high))
-    span = f"{low:.0f} %" if round(low) == round(high) else f"{low:.0f}–{high:.0f} %"
-    side = "the article says" if article else "the ledger's rows say"
-    return f"no: {side} {span} {'less' if off_low < 0 else 'more'} than the record"
+    span = percent_range(low / 100, high / 100)
+    return _(VERDICTS[(article, off_low < 0)]).format(span=span)
 
 
-CHECK_LABELS = {"check": "Published figure", "says": "The article (or the ledger's row) says",
-                "record": "The record says", "outcome": "Outcome", "why": "Why they differ",
-                "checks": "Checks row or #tag", "source": "Source"}
+CHECK_LABELS = {"check": N_("Published figure"),
+                "says": N_("The article (or the ledger's row) says"),
+                "record": N_("The record says"), "outcome": N_("Outcome"),
+                "why": N_("Why they differ"), "checks": N_("Checks row or #tag"),
+                "source": N_("Source")}
 
 
 def checks_table(result: Reconciliation) -> pd.DataFrame:

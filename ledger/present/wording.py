@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ledger.present.formatting import money_range
+from ledger.core.language import _
+from ledger.present.formatting import money_range, percent_range
 from ledger.rules.findings import CODES, Finding
 from ledger.rules.scenario import Scenario
 
@@ -17,12 +18,17 @@ def _amount(f: Finding, key: str = "amount") -> str:
     return money_range(low, high, f.numbers["currency"])
 
 
+def _n(f: Finding) -> str:
+    return f"{f.count:,}"
+
+
 def _over(f: Finding) -> str:
-    how = " (in {} at the source's date)".format(f.numbers["currency"]) if (
-        f.numbers["in_source_currency"]) else ""
-    overlap = "" if f.code == "over_allocated" else "; the ranges overlap"
-    return (f"{f.numbers['name']}: passes on {_amount(f, 'allocated')} of "
-            f"{_amount(f, 'available')} available{how}{overlap}")
+    how = " " + _("(in {currency} at the source's date)").format(
+        currency=f.numbers["currency"]) if f.numbers["in_source_currency"] else ""
+    overlap = "" if f.code == "over_allocated" else "; " + _("the ranges overlap")
+    return _("{name}: passes on {allocated} of {available} available").format(
+        name=f.numbers["name"], allocated=_amount(f, "allocated"),
+        available=_amount(f, "available")) + how + overlap
 
 
 def _examples(f: Finding) -> str:
@@ -33,81 +39,105 @@ def _examples(f: Finding) -> str:
 def _check(f: Finding) -> str:
     n = f.numbers
     low, high = sorted(abs(x) * 100 for x in n["off"])
-    way = "less" if n["off"][0] < 0 else "more"
-    span = f"{low:.0f} %" if round(low) == round(high) else f"{low:.0f}–{high:.0f} %"
+    span = percent_range(low / 100, high / 100)
     (pub_low, pub_high), (led_low, led_high) = n["published"], n["ledger"]
     published = money_range(pub_low, pub_high, n["currency"], exact=True)
     ledger = money_range(led_low, led_high, n["currency"], exact=True)
     side = n.get("side", "the ledger's")
-    return (f"{n['name']}: the record says {published}; {side} {n['what']} {ledger}, "
-            f"{span} {way}")
+    message = (_("{name}: the record says {published}; the article's {what} {ledger}, {span} "
+                 "less") if side == "the article's" and n["off"][0] < 0 else
+               _("{name}: the record says {published}; the article's {what} {ledger}, {span} "
+                 "more") if side == "the article's" else
+               _("{name}: the record says {published}; the ledger's {what} {ledger}, {span} "
+                 "less") if n["off"][0] < 0 else
+               _("{name}: the record says {published}; the ledger's {what} {ledger}, {span} "
+                 "more"))
+    return message.format(name=n["name"], published=published, what=_(n["what"]),
+                          ledger=ledger, span=span)
 
 
 def _outside(f: Finding) -> str:
     from ledger.rules.scope import PART_WORDS
     parts = []
     if f.numbers["part"] != "all":
-        parts.append("showing " + PART_WORDS[f.numbers["part"]])
+        parts.append(_("showing {part}").format(part=_(PART_WORDS[f.numbers["part"]])))
     if f.numbers["instruments"] is not None:
-        parts.append("counting only " + (", ".join(f.numbers["instruments"]) or "no instrument"))
-    return f"{f.count:,} row(s) left out of this view (" + "; ".join(parts) + ")"
+        parts.append(_("counting only {instruments}").format(
+            instruments=", ".join(f.numbers["instruments"]) or _("no instrument")))
+    return _("{count} row(s) left out of this view ({why})").format(
+        count=_n(f), why="; ".join(parts))
+
+
+def _rate_earlier(f: Finding) -> str:
+    pairs = "; ".join(_("{currency} for {day} from {used}").format(currency=c, day=on, used=used)
+                      for c, on, used in f.numbers["examples"])
+    more = "; …" if f.numbers["pairs"] > len(f.numbers["examples"]) else ""
+    return _("no rate on the valuation date: the closest earlier one is used ({pairs})").format(
+        pairs=pairs + more)
+
+
+def _delivered(f: Finding) -> str:
+    c = f.numbers["currency"]
+    examples = "; ".join(_("{row}: {was}, delivered {given}").format(
+        row=ident, was=money_range(was[0], was[1], c), given=money_range(given[0], given[1], c))
+        for ident, was, given in f.numbers["examples"])
+    return _("{count} flow(s) delivered beyond what they were: the later flows that fulfil "
+             "them add up to more, and each counts in full ({examples})").format(
+        count=_n(f), examples=examples)
 
 
 SENTENCES: dict[str, Callable[[Finding], str]] = {
     "over_allocated": _over,
     "possibly_over_allocated": _over,
-    "surplus": lambda f: (f"{f.count:,} need(s) covered more than in full, by {_amount(f)}: "
-                          "the surplus does not fill other needs' gaps"),
-    "possible_surplus": lambda f: (f"{f.count:,} need(s) may be covered more than in full, "
-                                   "by up to " + money_range(f.numbers["amount"][1],
-                                                             f.numbers["amount"][1],
-                                                             f.numbers["currency"])
-                                   + " (the ranges overlap)"),
-    "need_without_flow": lambda f: f"{f.count:,} need(s) with no flow covering them",
-    "unknown_industry": lambda f: (f"{f.count:,} flow(s) into needs worth {_amount(f)} with "
-                                   "unknown industry"),
-    "duplicate_flow": lambda f: (f"{f.numbers['groups']:,} group(s) of identical flows (same "
-                                 "from, to, amount, date and industry), each counted: "
-                                 + _examples(f)),
-    "unknown_donor_code": lambda f: (f"donor code(s) {', '.join(f.numbers['codes'])} not in "
-                                     "blocs.csv: counted as Other"),
-    "unknown_industry_code": lambda f: (f"industry code(s) {', '.join(f.numbers['codes'])} "
-                                        "not in blocs.csv: counted as Other"),
-    "donor_not_itemised": lambda f: (f"{f.count:,} source(s) with donor 'multi': the donors "
-                                     "are not itemised, so the money counts as Other; list "
-                                     "them (DK;NO;SE or DE:60;FR:40) to split it"),
-    "rate_from_earlier_date": lambda f: (
-        "no rate on the valuation date: the closest earlier one is used ("
-        + "; ".join(f"{c} for {on} from {used}" for c, on, used in f.numbers["examples"])
-        + ("; …" if f.numbers["pairs"] > len(f.numbers["examples"]) else "") + ")"),
-    "stale_rate": lambda f: (f"{f.numbers['currency']}: the last rate is from "
-                             f"{f.numbers['last']}, more than {f.numbers['days']} days before "
-                             f"the valuation date ({f.numbers['valued_on']}); add newer rates "
-                             "to data/fx_rates.csv"),
-    "source_unused": lambda f: f"{f.count:,} source(s) that pass nothing on",
-    "assumption": lambda f: (f"{f.count:,} figure(s) are illustrative assumptions, not "
-                             "reported by anyone"),
-    "superseded": lambda f: (f"{f.count:,} row(s) replaced by a later revision count no more: "
-                             + "; ".join(f"{old} by {new}" for old, new in
-                                         list(f.numbers["by"].items())[:5])),
-    "after_as_of": lambda f: (f"{f.count:,} row(s) dated after {f.numbers['asof']} are left "
-                              "out: the ledger as it stood that day"),
+    "surplus": lambda f: _("{count} need(s) covered more than in full, by {amount}: the "
+                           "surplus does not fill other needs' gaps").format(
+        count=_n(f), amount=_amount(f)),
+    "possible_surplus": lambda f: _("{count} need(s) may be covered more than in full, by up "
+                                    "to {amount} (the ranges overlap)").format(
+        count=_n(f), amount=money_range(f.numbers["amount"][1], f.numbers["amount"][1],
+                                        f.numbers["currency"])),
+    "need_without_flow": lambda f: _("{count} need(s) with no flow covering them").format(
+        count=_n(f)),
+    "unknown_industry": lambda f: _("{count} flow(s) into needs worth {amount} with unknown "
+                                    "industry").format(count=_n(f), amount=_amount(f)),
+    "duplicate_flow": lambda f: _("{groups} group(s) of identical flows (same from, to, "
+                                  "amount, date and industry), each counted: {examples}").format(
+        groups=f"{f.numbers['groups']:,}", examples=_examples(f)),
+    "unknown_donor_code": lambda f: _("donor code(s) {codes} not in blocs.csv: counted as "
+                                      "Other").format(codes=", ".join(f.numbers["codes"])),
+    "unknown_industry_code": lambda f: _("industry code(s) {codes} not in blocs.csv: counted "
+                                         "as Other").format(codes=", ".join(f.numbers["codes"])),
+    "donor_not_itemised": lambda f: _("{count} source(s) with donor 'multi': the donors are "
+                                      "not itemised, so the money counts as Other; list them "
+                                      "(DK;NO;SE or DE:60;FR:40) to split it").format(
+        count=_n(f)),
+    "rate_from_earlier_date": _rate_earlier,
+    "stale_rate": lambda f: _("{currency}: the last rate is from {last}, more than {days} days "
+                              "before the valuation date ({valued_on}); add newer rates to "
+                              "data/fx_rates.csv").format(
+        currency=f.numbers["currency"], last=f.numbers["last"], days=f.numbers["days"],
+        valued_on=f.numbers["valued_on"]),
+    "source_unused": lambda f: _("{count} source(s) that pass nothing on").format(count=_n(f)),
+    "assumption": lambda f: _("{count} figure(s) are illustrative assumptions, not reported "
+                              "by anyone").format(count=_n(f)),
+    "superseded": lambda f: _("{count} row(s) replaced by a later revision count no more: "
+                              "{pairs}").format(count=_n(f), pairs="; ".join(
+        _("{old} by {new}").format(old=old, new=new)
+        for old, new in list(f.numbers["by"].items())[:5])),
+    "after_as_of": lambda f: _("{count} row(s) dated after {day} are left out: the ledger as "
+                               "it stood that day").format(count=_n(f), day=f.numbers["asof"]),
     "outside_view": _outside,
     "check_failed": _check,
-    "need_not_stated": lambda f: (f"{f.count:,} need(s) whose size no one states: their "
-                                  "money is shown, and neither they nor it count in the "
-                                  "need, covered, gap or coverage"),
-    "correction": lambda f: (f"{f.count:,} row(s) are a table's negative corrections and "
-                             "the entries they were netted into (tag correction): each "
-                             "row's note says which"),
-    "delivered_beyond": lambda f: (
-        f"{f.count:,} flow(s) delivered beyond what they were: the later flows that "
-        "fulfil them add up to more, and each counts in full ("
-        + "; ".join(f"{ident}: {money_range(was[0], was[1], f.numbers['currency'])}, "
-                    f"delivered {money_range(given[0], given[1], f.numbers['currency'])}"
-                    for ident, was, given in f.numbers["examples"]) + ")"),
-    "excluded_by_status": lambda f: (f"{f.count:,} flow(s) left out by the status filter "
-                                     f"(counting only {', '.join(f.numbers['counting'])})"),
+    "need_not_stated": lambda f: _("{count} need(s) whose size no one states: their money is "
+                                   "shown, and neither they nor it count in the need, covered, "
+                                   "gap or coverage").format(count=_n(f)),
+    "correction": lambda f: _("{count} row(s) are a table's negative corrections and the "
+                              "entries they were netted into (tag correction): each row's "
+                              "note says which").format(count=_n(f)),
+    "delivered_beyond": _delivered,
+    "excluded_by_status": lambda f: _("{count} flow(s) left out by the status filter "
+                                      "(counting only {statuses})").format(
+        count=_n(f), statuses=", ".join(_(s) for s in f.numbers["counting"])),
 }
 if set(SENTENCES) != set(CODES):  # a code without a sentence is a bug: fail on import
     raise RuntimeError(f"findings without a sentence: {set(CODES) ^ set(SENTENCES)}")
@@ -117,14 +147,15 @@ def message(finding: Finding) -> str:
     """The finding as one sentence, saying when only the first rows are named."""
     text = SENTENCES[finding.code](finding)
     if finding.count > len(finding.rows):
-        text += f" (first {len(finding.rows):,} of {finding.count:,} named)"
+        text += " " + _("(first {shown} of {count} named)").format(
+            shown=f"{len(finding.rows):,}", count=f"{finding.count:,}")
     return text
 
 
 def findings_table(findings: list[Finding]) -> pd.DataFrame:
     """The findings as people read them: the table of the Overview and every report."""
     return pd.DataFrame({
-        "severity": [f.severity for f in findings],
+        "severity": [_(f.severity) for f in findings],
         "finding": [message(f) for f in findings],
         "rows": [", ".join(f.rows) for f in findings],
         "code": [f.code for f in findings],

@@ -10,15 +10,17 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ledger.core.language import N_
+
 Part = Literal["all", "record", "article"]
 PARTS: tuple[Part, ...] = ("all", "record", "article")
 ARTICLE_TAG = "article"
 RECORD_TAG = "record"
 PART_WORDS = {  # what a headline says it shows
-    "all": "everything: the article, the public record and our assumptions",
-    "record": "the public record only: no assumptions, no article figure the record "
-              "does not confirm",
-    "article": "the article only: its figures and the allocations it implies",
+    "all": N_("everything: the article, the public record and our assumptions"),
+    "record": N_("the public record only: no assumptions, no article figure the record "
+              "does not confirm"),
+    "article": N_("the article only: its figures and the allocations it implies"),
 }
 
 

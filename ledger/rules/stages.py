@@ -8,13 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ledger.core.language import N_
 from ledger.reading.references import STAGE_ORDER as STAGES  # one order, read and ruled
 
 STAGE_WORDS = {  # how a headline names what it counts
-    "pledged": "counting pledges and everything further",
-    "committed": "counting commitments and everything further",
-    "allocated": "counting allocations and money paid out",
-    "disbursed": "counting money paid out",
+    "pledged": N_("counting pledges and everything further"),
+    "committed": N_("counting commitments and everything further"),
+    "allocated": N_("counting allocations and money paid out"),
+    "disbursed": N_("counting money paid out"),
 }
 
 

@@ -8,8 +8,11 @@ import streamlit as st
 
 from ledger.api import (
     CHECK_LABELS,
+    ELSEWHERE,
+    HOLDS,
     LICENCE,
     RESTATES,
+    _,
     checks_table,
     coverage_gap,
     donor_blocs_table,
@@ -30,20 +33,20 @@ ledger, result = need_result()
 reported = reported_result()
 block = headline_block(result, reported)
 c = result.currency
-st.title("Overview")
+st.title(_("Overview"))
 st.markdown(f"**{plain(block.sentence)}**")
 if block.rests_on_assumptions:
-    st.warning(block.notice() + " *Show: Public record only* in the sidebar leaves every "
-               "assumption out.", icon=":material/warning:")
+    st.warning(block.notice() + " " + _("*Show: Public record only* in the sidebar leaves "
+                                        "every assumption out."), icon=":material/warning:")
 
 if block.states_no_need:
     # a tracker: who gives what, by stage, aim and year; no gap, no coverage
     left, right = st.columns(2)
-    left.metric("Money recorded", block.text("covered"), border=True,
-                help="Every flow into an aim, at the stages the sidebar counts.")
-    right.metric("Aims", f"{len(result.needs):,}", border=True,
-                 help="What the money is for (a tracker's aid categories); no one states "
-                 "their size, so no gap or coverage is stated.")
+    left.metric(_("Money recorded"), block.text("covered"), border=True,
+                help=_("Every flow into an aim, at the stages the sidebar counts."))
+    right.metric(_("Aims"), f"{len(result.needs):,}", border=True,
+                 help=_("What the money is for (a tracker's aid categories); no one states "
+                        "their size, so no gap or coverage is stated."))
 else:
     # two by two: a range such as "€881–890 bn" is cut short in four narrow columns
     top, bottom = st.columns(2), st.columns(2)
@@ -53,91 +56,102 @@ else:
         place.metric(figure.label, block.text(key), border=True, help=figure.help)
         if block.rests_on_assumptions and figure.reported is not None:
             reported_text = figure.text(c, figure.reported)
-            place.caption(f"{reported_text} reported + {figure.text(c, figure.assumed)} "
-                          "assumed" if figure.assumed is not None
-                          else f"Counting only what is reported: {reported_text}")
+            place.caption(_("{reported} reported + {assumed} assumed").format(
+                reported=reported_text, assumed=figure.text(c, figure.assumed))
+                if figure.assumed is not None
+                else _("Counting only what is reported: {reported}").format(
+                    reported=reported_text))
 if not block.states_no_need:
     need_link, covered_link = st.columns(2)
-    need_link.page_link("ui/pages/table.py", label="The rows behind the need",
+    need_link.page_link("ui/pages/table.py", label=_("The rows behind the need"),
                         query_params={"behind": "need"}, icon=":material/table_rows:")
-    covered_link.page_link("ui/pages/table.py", label="The rows behind what covers it",
+    covered_link.page_link("ui/pages/table.py", label=_("The rows behind what covers it"),
                            query_params={"behind": "covered"}, icon=":material/table_rows:")
 surplus = block["surplus"]
 if surplus.value[1] > 0:
-    st.caption(
-        f"The gap is what each need lacks, added up: a surplus of {block.text('surplus')} "
-        f"on some needs does not fill other needs' gaps (netted against them, the gap "
-        f"would read {block.text('net_gap')}). Coverage counts each need at most in full.")
+    st.caption(_(
+        "The gap is what each need lacks, added up: a surplus of {surplus} on some needs "
+        "does not fill other needs' gaps (netted against them, the gap would read "
+        "{net_gap}). Coverage counts each need at most in full.").format(
+        surplus=block.text("surplus"), net_gap=block.text("net_gap")))
 if block.families:
     st.caption(plain(block.families))
 stage_rows = stages_table(result)
-st.markdown("**By stage** — each stage counts itself and every later one")
+st.markdown(_("**By stage** — each stage counts itself and every later one"))
 key_table(stage_rows, "stages", ["stage", "covered", "coverage"],
-          alt="Money by stage, each stage counting itself and every later one: "
+          alt=_("Money by stage, each stage counting itself and every later one:") + " "
           + "; ".join(f"{s} {m}" for s, m in zip(stage_rows["stage"], stage_rows["covered"],
                                                   strict=True)) + ".")
 if block.states_no_need:
     aims = needs_table(result)[["name", "category", "covered"]]
-    st.markdown("**For what**")
+    st.markdown("**" + _("For what") + "**")
     key_table(aims, "aims", ["name", "covered"],
-              alt=f"Money recorded for each of {len(aims)} aims.")
+              alt=_("Money recorded for each of {count} aims.").format(count=len(aims)))
     givers = donor_blocs_table(result)
-    st.markdown("**Who gives**")
+    st.markdown("**" + _("Who gives") + "**")
     key_table(givers, "givers", ["who pays", "amount"],
-              alt=f"Money recorded by the bloc of its donors ({len(givers)} blocs).")
-    st.markdown("**When**")
+              alt=_("Money recorded by the bloc of its donors ({count} blocs).").format(
+                  count=len(givers)))
+    st.markdown("**" + _("When") + "**")
     by_year = years_readable(result)
     by_year = by_year[[c for c in ("year", "pledged", "committed", "allocated", "disbursed",
                                    "covered") if c in by_year.columns]]
     key_table(by_year, "money-by-year", ["year", "covered"],
-              alt=f"Money recorded by year and stage ({len(by_year)} years).")
+              alt=_("Money recorded by year and stage ({count} years).").format(
+                  count=len(by_year)))
 
 chart(coverage_gap(result, reported), gap_table(result),
       references_behind(result, "coverage-gap"), "coverage-gap")
 
 checks = checks_table(result)
 if len(checks):
-    st.subheader("Checks: published totals against the ledger")
-    held = int((checks["outcome"] == "holds").sum())
-    missed = int(checks["outcome"].str.startswith("no:").sum())
-    restating = int((checks["outcome"] == RESTATES).sum())
-    elsewhere = len(checks) - held - missed - restating
-    st.caption(f"{held} of {len(checks)} hold, {missed} do not"
-               + (f", {restating} restate the page their rows come from" if restating else "")
-               + (f", {elsewhere} not in this view" if elsewhere else "")
-               + ". Each published figure is judged in its own currency at its own date; it "
-               "holds when its range and the ledger's overlap. A check citing the page its "
-               "rows were built from confirms nothing and is never counted as holding.")
-    shown = CHECK_LABELS
+    st.subheader(_("Checks: published totals against the ledger"))
+    held = int((checks["outcome"] == _(HOLDS)).sum())
+    restating = int((checks["outcome"] == _(RESTATES)).sum())
+    elsewhere = int((checks["outcome"] == _(ELSEWHERE)).sum())
+    missed = len(checks) - held - restating - elsewhere
+    st.caption(_("{held} of {total} hold, {missed} do not").format(
+                   held=held, total=len(checks), missed=missed)
+               + (", " + _("{count} restate the page their rows come from").format(
+                   count=restating) if restating else "")
+               + (", " + _("{count} not in this view").format(count=elsewhere)
+                  if elsewhere else "")
+               + ". " + _("Each published figure is judged in its own currency at its own "
+                          "date; it holds when its range and the ledger's overlap. A check "
+                          "citing the page its rows were built from confirms nothing and is "
+                          "never counted as holding."))
+    shown = {column: _(label) for column, label in CHECK_LABELS.items()}
     article = checks["article"].to_numpy(dtype=bool)
-    for label, rows in (("The article's figures against the public record", article),
-                        ("The record's own totals", ~article)):
+    for label, rows in ((_("The article's figures against the public record"), article),
+                        (_("The record's own totals"), ~article)):
         if rows.any():
             st.markdown(f"**{label}**")
             part = checks[rows]
-            holding = int((part["outcome"] == "holds").sum())
+            holding = int((part["outcome"] == _(HOLDS)).sum())
             key_table(part.drop(columns=["id", "article"]),
                       "checks-article" if rows is article else "checks-record",
                       ["check", "record", "outcome"],
-                      alt=f"{label}: {holding} of {len(part)} published figures hold against "
-                      "the ledger.", labels=shown, links=["source"])
+                      alt=_("{label}: {held} of {total} published figures hold against the "
+                            "ledger.").format(label=label, held=holding, total=len(part)),
+                      labels=shown, links=["source"])
 
-st.subheader("Findings")
+st.subheader(_("Findings"))
 if result.findings:
     key_table(findings_table(result.findings), "findings", ["severity", "finding"],
-              alt=f"{len(result.findings)} findings about the ledger, the most severe first.")
+              alt=_("{count} findings about the ledger, the most severe first.").format(
+                  count=len(result.findings)))
 else:
-    st.success("Nothing to flag.")
+    st.success(_("Nothing to flag."))
 
-st.subheader("How to cite")
+st.subheader(_("How to cite"))
 view = get()
 link = link_to_view(result.scenario, view.current, result.fx_date)
 citation = how_to_cite(result.data_version, str(dt.date.today()), link)
 st.text(citation)
 # the block with a copy button is drawn only while open: a code block loads the
 # browser's largest script after plotly's
-cite_box = st.expander("Copy the citation", key="cite_open", on_change="rerun")
+cite_box = st.expander(_("Copy the citation"), key="cite_open", on_change="rerun")
 if cite_box.open:
     with cite_box:
         st.code(citation, language=None, wrap_lines=True)
-st.caption(LICENCE + " The Methodology page says how every figure is made.")
+st.caption(_(LICENCE) + " " + _("The Methodology page says how every figure is made."))

@@ -1,0 +1,136 @@
+"""The reader's language: every message the code marks is in the German and the
+Ukrainian catalogs, translated, with the same placeholders; pages switch with the
+link's `lang=`, and numbers follow the language chosen."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+from ledger.core import language
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+
+
+def messages_in_code() -> set[str]:
+    found: set[str] = set()
+    for folder in ("ledger", "ui"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+                ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS):
+            found.add(message if isinstance(message, str) else message[0])
+    for _line, message, _comments, _context in _extract_file(ROOT / "app.py"):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def _extract_file(path: Path):  # type: ignore[no-untyped-def]
+    from babel.messages.extract import extract
+    with path.open("rb") as handle:
+        yield from extract("python", handle, keywords=KEYWORDS)
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def problems_of(po: Path, wanted: set[str]) -> list[str]:
+    """What a catalog lacks: a message untranslated, fuzzy or missing; a translation
+    whose placeholders differ from the message's."""
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    held = {m.id: m for m in catalog if m.id}
+    problems = []
+    for message in sorted(wanted):
+        entry = held.get(message)
+        if entry is None or not entry.string:
+            problems.append(f"untranslated: {message!r}")
+        elif entry.fuzzy:
+            problems.append(f"fuzzy: {message!r}")
+        elif placeholders(str(entry.string)) != placeholders(message):
+            problems.append(f"placeholders differ: {message!r} -> {entry.string!r}")
+    return problems
+
+
+@pytest.mark.parametrize("lang", ["de", "uk"])
+def test_every_message_of_the_code_is_translated_with_the_same_placeholders(lang):
+    wanted = messages_in_code()
+    assert len(wanted) > 250  # the extraction found the marked messages
+    po = ROOT / "ledger" / "locale" / lang / "LC_MESSAGES" / "messages.po"
+    assert problems_of(po, wanted) == []
+
+
+def test_the_catalog_check_names_a_missing_message_and_a_moved_placeholder(tmp_path):
+    po = tmp_path / "messages.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "{count} rows"\nmsgstr "{anzahl} Zeilen"\n', encoding="utf-8")
+    problems = problems_of(po, {"{count} rows", "Gap"})
+    assert problems == ["untranslated: 'Gap'",
+                        "placeholders differ: '{count} rows' -> '{anzahl} Zeilen'"]
+
+
+def test_no_message_is_an_f_string_a_translation_could_never_match():
+    # _(f"...") would be looked up after formatting: never found in a catalog
+    pattern = re.compile(r"\bN?_\(\s*f[\"']")
+    offenders = [str(p.relative_to(ROOT)) for folder in ("ledger", "ui")
+                 for p in (ROOT / folder).rglob("*.py") if pattern.search(p.read_text())]
+    assert offenders == []
+
+
+def test_a_message_reads_in_the_language_of_its_context_and_falls_back_to_english():
+    import contextvars
+
+    def in_language(tag: str, message: str) -> str:
+        language.use_language(tag)
+        return language._(message)
+
+    assert contextvars.copy_context().run(in_language, "de-DE", "Gap") == "Lücke"
+    assert contextvars.copy_context().run(in_language, "uk_UA", "Gap") == "Розрив"
+    assert contextvars.copy_context().run(in_language, "fr-FR", "Gap") == "Gap"
+    assert contextvars.copy_context().run(in_language, "de", "not a message") == "not a message"
+    assert language._("Gap") == "Gap"  # this context was never set: English
+
+
+def test_a_headline_in_german_has_german_words_and_german_numbers():
+    import contextvars
+
+    from ledger.core.paths import shipped_ledger
+    from ledger.present.formatting import use_locale
+    from ledger.present.insights import headline
+    from ledger.reading.schema import read_ledger
+    from ledger.rules.reconcile import reconcile
+
+    result = reconcile(read_ledger(shipped_ledger()))
+
+    def german() -> str:
+        language.use_language("de")
+        use_locale("de")
+        return headline(result)
+
+    sentence = contextvars.copy_context().run(german)
+    assert "Bedarfe von" in sentence and "Lücke von" in sentence
+    assert "Mrd.\u00a0€" in sentence and "Needs of" not in sentence
+    assert headline(result).startswith(("Needs of", "Showing"))  # English outside
+
+
+def test_the_overview_follows_the_links_language_and_the_switch_keeps_it_in_the_link():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "de"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Überblick"
+    assert any(s.value == "Prüfungen: veröffentlichte Summen gegen das Buch"
+               for s in at.subheader)
+    assert "Lücke" in [m.label for m in at.metric]
+    at.selectbox(key="lang").select("uk").run()
+    assert at.title[0].value == "Огляд"
+    assert at.query_params["lang"] in ("uk", ["uk"])
+    at.selectbox(key="lang").select("en").run()
+    assert at.title[0].value == "Overview"
