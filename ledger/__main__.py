@@ -57,6 +57,20 @@ def _parser() -> argparse.ArgumentParser:
     bring.add_argument("--sheet", help="the workbook's sheet (default: the mapping's, else "
                        "the first visible)")
     bring.add_argument("--out", type=Path, help="write the funding CSV here instead of stdout")
+    site = commands.add_parser(
+        "site", help="write the static site of the current published version (or a file)")
+    site.add_argument("out", type=Path, metavar="OUT",
+                      help="a new or empty folder, or one this command built before")
+    site.add_argument("--ledger", metavar="FILE|VERSION",
+                      help="a funding CSV or workbook, or a stored version (3 or v3); "
+                      "default: the current published version, else the shipped ledger")
+    site.add_argument("--scenario", metavar="QUERY", help="a dashboard link, or its query")
+    site.add_argument("--lang", default="en,de,uk", type=_languages,
+                      help="the pages' languages, the first at the folder's root "
+                      "(default en,de,uk)")
+    site.add_argument("--no-images", action="store_true",
+                      help="leave out the charts' PNG and SVG (they need Chromium)")
+    site.set_defaults(currency=None, fx_row_date=False, fx_date=None, status=None)
     rates = commands.add_parser("rates", help="keep exchange rates current")
     rates.add_argument("action", choices=["update", "show"],
                        help="update: download the ECB history, check it and keep it in "
@@ -71,6 +85,17 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: use YYYY-MM-DD") from None
+
+
+def _languages(text: str) -> tuple[str, ...]:
+    from ledger.api import LANGUAGES
+
+    chosen = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+    wrong = [p for p in chosen if p not in LANGUAGES]
+    if wrong or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"{', '.join(wrong) or 'none given'}: use {', '.join(LANGUAGES)}")
+    return chosen
 
 
 def _statuses(text: str) -> tuple[str, ...]:
@@ -178,6 +203,53 @@ def _ledger_at(where: str) -> Ledger:
     return read_ledger(Store().content(int(where.lstrip("v"))))
 
 
+def _published() -> tuple[bytes, str]:
+    """The current published version's content and its name; the shipped ledger when
+    nothing is published (or no store is set up here)."""
+    from ledger.api import Store, shipped_ledger
+
+    try:
+        store = Store()
+        version = store.current()
+        if version is not None:
+            return store.content(version.id), (f"published version {version.id} "
+                                                f"({version.created_at[:10]})")
+    except Exception as exc:  # no store here: the shipped ledger, and say so
+        print(f"note: the store could not be read ({type(exc).__name__}); using the "
+              "shipped ledger", file=sys.stderr)
+    path = shipped_ledger()
+    return path.read_bytes(), "the shipped ledger"
+
+
+def _site_ledger(where: str) -> tuple[bytes, str]:
+    """A file (a funding CSV, or a table that converts with no mapping work) or a
+    stored version, as funding CSV bytes and a name."""
+    from ledger.api import Store, checked, read_bytes
+
+    path = Path(where)
+    if path.exists() or not re.fullmatch(r"v?\d+", where):
+        converted, _ = checked(read_bytes(path))
+        return converted.csv, f"file {path.name}"
+    number = int(where.lstrip("v"))
+    return Store().content(number), f"stored version {number}"
+
+
+def _site(args: argparse.Namespace) -> int:
+    from ledger.api import build_site, read_ledger, reconcile, with_reported
+
+    content, label = _site_ledger(args.ledger) if args.ledger else _published()
+    ledger = read_ledger(content)
+    result = reconcile(ledger, _scenario(args))
+    site = build_site(result, with_reported(ledger, result), content, args.out,
+                      args.lang, version_label=label, images=not args.no_images,
+                      progress=lambda said: print(f"{said}…", file=sys.stderr))
+    for note in site.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"{args.out}: {len(site.written):,} files, {site.size / 1e6:.1f} MB "
+          f"({label}; {', '.join(args.lang)})", file=sys.stderr)
+    return 0
+
+
 def _diff(args: argparse.Namespace) -> int:
     from ledger.api import diff
 
@@ -207,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     use_jemalloc()
     commands = {"validate": _validate, "report": _report, "diff": _diff, "rates": _rates,
-                "import": _import}
+                "import": _import, "site": _site}
     try:
         return commands[args.command](args)
     except LedgerError as exc:

@@ -51,7 +51,6 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "MAX_BYTES": ("ledger.reading.textfile", "MAX_BYTES"),
     "kind_of": ("ledger.reading.sheets", "kind_of"),
     "load_blocs": ("ledger.reading.blocs", "load_blocs"),
-    "bloc_names": ("ledger.reading.blocs", "bloc_names"),
     "template_xlsx": ("ledger.reading.template", "template_xlsx"),
     "read_any": ("ledger.reading.intake", "read_any"),
     "checked": ("ledger.reading.intake", "checked"),
@@ -94,6 +93,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     # present: tables, words, charts, files
     "SANKEY_SHOWN": ("ledger.present.sankey", "SANKEY_SHOWN"),
     "coverage_gap": ("ledger.present.charts", "coverage_gap"),
+    "credited": ("ledger.present.charts", "credited"),
     "gap_history_chart": ("ledger.present.charts", "gap_history_chart"),
     "industry_by_category": ("ledger.present.charts", "industry_by_category"),
     "industry_split": ("ledger.present.charts", "industry_split"),
@@ -137,8 +137,16 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "needs_table": ("ledger.present.views", "needs_table"),
     "years_readable": ("ledger.present.views", "years_readable"),
     "headline_block": ("ledger.present.headline", "headline_block"),
+    "build_site": ("ledger.present.site", "build_site"),
+    "METHOD_HEADINGS": ("ledger.present.methodology", "HEADINGS"),
+    "how_figures_are_made": ("ledger.present.methodology", "how_figures_are_made"),
+    "words_used": ("ledger.present.methodology", "words_used"),
+    "shipped_data": ("ledger.present.methodology", "shipped_data"),
+    "how_to_cite_words": ("ledger.present.methodology", "how_to_cite_words"),
+    "europe_countries": ("ledger.present.methodology", "europe_countries"),
     "findings_table": ("ledger.present.wording", "findings_table"),
     "scenario_words": ("ledger.present.wording", "scenario_words"),
+    "view_line": ("ledger.present.wording", "view_line"),
     "money_range": ("ledger.present.formatting", "money_range"),
     "use_locale": ("ledger.present.formatting", "use_locale"),
     "ARTICLE": ("ledger.present.citations", "ARTICLE"),
@@ -190,6 +198,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.money.units import currencies
     from ledger.present.charts import (
         coverage_gap,
+        credited,
         gap_history_chart,
         industry_by_category,
         industry_recorded,
@@ -223,8 +232,17 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.present.evidence import evidence_html, rule_readings
     from ledger.present.formatting import date_input_format, money_range, use_locale
     from ledger.present.headline import headline_block
+    from ledger.present.methodology import HEADINGS as METHOD_HEADINGS
+    from ledger.present.methodology import (
+        europe_countries,
+        how_figures_are_made,
+        how_to_cite_words,
+        shipped_data,
+        words_used,
+    )
     from ledger.present.report import FORMATS, MIME, gap_table, render
     from ledger.present.sankey import SANKEY_SHOWN
+    from ledger.present.site import build_site
     from ledger.present.views import (
         BEHIND,
         CHECK_LABELS,
@@ -246,9 +264,9 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         stages_table,
         years_readable,
     )
-    from ledger.present.wording import findings_table, scenario_words
+    from ledger.present.wording import findings_table, scenario_words, view_line
     from ledger.reading import mapping
-    from ledger.reading.blocs import bloc_names, load_blocs
+    from ledger.reading.blocs import load_blocs
     from ledger.reading.evidence import read_evidence
     from ledger.reading.intake import checked, read_any
     from ledger.reading.mapping import parse as parse_mapping

@@ -134,3 +134,18 @@ def test_the_overview_follows_the_links_language_and_the_switch_keeps_it_in_the_
     assert at.query_params["lang"] in ("uk", ["uk"])
     at.selectbox(key="lang").select("en").run()
     assert at.title[0].value == "Overview"
+
+
+def test_no_message_hides_inside_an_f_string_where_extraction_cannot_see_it():
+    import io
+    import tokenize
+
+    hidden = []
+    for path in [ROOT / "app.py", *(ROOT / "ledger").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]:
+        tokens = tokenize.generate_tokens(io.StringIO(path.read_text()).readline)
+        for token in tokens:
+            prefix = re.match(r"[A-Za-z]*", token.string).group(0).lower()  # type: ignore[union-attr]
+            if token.type == tokenize.STRING and "f" in prefix and re.search(
+                    r"\bN?_\(\s*['\"]", token.string):
+                hidden.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert hidden == []

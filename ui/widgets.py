@@ -95,27 +95,16 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
     downloads (the camera: PNG) carries the finding (its title), the source, the
     data version and the credit. Changes `figure` itself (each is built for one
     draw): copying it took longer than building it."""
-    from ledger.api import credit_line, scenario_words
+    from ledger.api import credit_line, credited, view_line
     from ui.view import get
 
     view = get()
     result = view.result
     if result is None:
         return figure
-    names = dict(zip(result.sources["id"], result.sources["name"], strict=True))
-    words = scenario_words(result.scenario, names, result.rates_latest)
-    rates = result.fx_date or result.rates_latest
-    seen = "; ".join([*(words or [_("everything, the default view")]),
-                      _("ECB rates of {date}").format(date=rates)])
-    text = credit_line(result.data_version, references, seen, draft=not view.current.shared)
-    extra = 18 * len(text.splitlines()) + 14  # every line of the credit inside the image
-    bottom = (figure.layout.margin.b or 40) + extra
-    figure.update_layout(margin=dict(b=bottom), height=(figure.layout.height or 420) + extra)
-    figure.add_annotation(text="<br>".join(html.escape(line) for line in text.splitlines()),
-                          xref="paper", yref="paper", x=0, y=0,
-                          xanchor="left", yanchor="top", yshift=-(bottom - extra + 8),
-                          showarrow=False, font=dict(size=10, color="#4B5563"), align="left")
-    return figure
+    text = credit_line(result.data_version, references, view_line(result),
+                       draft=not view.current.shared)
+    return credited(figure, text)
 
 
 def key_table(frame: pd.DataFrame, key: str, narrow: list[str], alt: str,

@@ -87,6 +87,21 @@ def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], title: str,
     return go.Figure({"data": traces, "layout": spec | layout}, _validate=False)
 
 
+def credited(figure: go.Figure, text: str) -> go.Figure:
+    """The chart with `text` (its credit lines) printed under it, inside the figure, so
+    an image of it (the toolbar's camera, the static site's PNG and SVG) carries its
+    source, data version and view. Changes `figure` itself (each is built for one
+    draw): copying it took longer than building it."""
+    extra = 18 * len(text.splitlines()) + 14  # every line of the credit inside the image
+    bottom = (figure.layout.margin.b or 40) + extra
+    figure.update_layout(margin=dict(b=bottom), height=(figure.layout.height or 420) + extra)
+    figure.add_annotation(text="<br>".join(html.escape(line) for line in text.splitlines()),
+                          xref="paper", yref="paper", x=0, y=0,
+                          xanchor="left", yanchor="top", yshift=-(bottom - extra + 8),
+                          showarrow=False, font=dict(size=10, color="#4B5563"), align="left")
+    return figure
+
+
 def axis_unit(currency: str) -> str:
     """An amount axis's unit in the reader's words ("bn EUR", "Mrd. EUR")."""
     return _("bn {currency}").format(currency=currency)

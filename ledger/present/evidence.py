@@ -54,6 +54,9 @@ def evidence_outcomes(evidence: pd.DataFrame, result: Reconciliation) -> list[st
 def evidence_html(evidence: pd.DataFrame, result: Reconciliation) -> str:
     """The evidence as a list a reader can follow: every text escaped, each page a
     real link (citations.reference_html), the quoted sentence beside it."""
+    words = {key: html.escape(text) for key, text in (
+        ("measures", _("Measures:")), ("against", _("Against this ledger:")),
+        ("caveat", _("Caveat:")), ("source", _("Source:")))}
     items = []
     for row, outcome in zip(evidence.itertuples(index=False),
                             evidence_outcomes(evidence, result), strict=True):
@@ -62,11 +65,10 @@ def evidence_html(evidence: pd.DataFrame, result: Reconciliation) -> str:
         items.append(
             "<li>"
             f"<p><strong>{html.escape(row.who)}: {html.escape(row.figure)}</strong></p>"
-            f"<p>{html.escape(_('Measures:'))} {html.escape(row.measures)} "
-            f"({html.escape(when)}).</p>"
-            f"<p>{html.escape(_('Against this ledger:'))} {html.escape(outcome)}.</p>"
-            f"<p>{html.escape(_('Caveat:'))} {html.escape(row.caveat)}</p>"
+            f"<p>{words['measures']} {html.escape(row.measures)} ({html.escape(when)}).</p>"
+            f"<p>{words['against']} {html.escape(outcome)}.</p>"
+            f"<p>{words['caveat']} {html.escape(row.caveat)}</p>"
             f"<blockquote>\u201c{html.escape(row.quote)}\u201d</blockquote>"
-            f"<p>{html.escape(_('Source:'))} {reference_html(row.ref)}</p>"
+            f"<p>{words['source']} {reference_html(row.ref)}</p>"
             "</li>")
     return f'<ul class="evidence">{"".join(items)}</ul>'

@@ -10,6 +10,7 @@ import pandas as pd
 from ledger.core.language import _
 from ledger.present.formatting import money_range, percent_range
 from ledger.rules.findings import CODES, Finding
+from ledger.rules.reconcile import Reconciliation
 from ledger.rules.scenario import Scenario
 
 
@@ -189,3 +190,13 @@ def scenario_words(scenario: Scenario, names: dict[str, str], latest: object) ->
         words.append(f"{scenario.shift_us_to_europe * 100:.0f} % of US-bound orders moved "
                      "to European industry")
     return words
+
+
+def view_line(result: Reconciliation) -> str:
+    """The view a chart or page shows, in one line for its credit: the levers that
+    differ from the default (or that it is the default) and the rates' date."""
+    names = dict(zip(result.sources["id"], result.sources["name"], strict=True))
+    words = scenario_words(result.scenario, names, result.rates_latest)
+    rates = result.fx_date or result.rates_latest
+    return "; ".join([*(words or [_("everything, the default view")]),
+                      _("ECB rates of {date}").format(date=rates)])
