@@ -57,20 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     bring.add_argument("--sheet", help="the workbook's sheet (default: the mapping's, else "
                        "the first visible)")
     bring.add_argument("--out", type=Path, help="write the funding CSV here instead of stdout")
-    site = commands.add_parser(
-        "site", help="write the static site of the current published version (or a file)")
-    site.add_argument("out", type=Path, metavar="OUT",
-                      help="a new or empty folder, or one this command built before")
-    site.add_argument("--ledger", metavar="FILE|VERSION",
-                      help="a funding CSV or workbook, or a stored version (3 or v3); "
-                      "default: the current published version, else the shipped ledger")
-    site.add_argument("--scenario", metavar="QUERY", help="a dashboard link, or its query")
-    site.add_argument("--lang", default="en,de,uk", type=_languages,
-                      help="the pages' languages, the first at the folder's root "
-                      "(default en,de,uk)")
-    site.add_argument("--no-images", action="store_true",
-                      help="leave out the charts' PNG and SVG (they need Chromium)")
-    site.set_defaults(currency=None, fx_row_date=False, fx_date=None, status=None)
+    _site_parser(commands)
     rates = commands.add_parser("rates", help="keep exchange rates current")
     rates.add_argument("action", choices=["update", "show"],
                        help="update: download the ECB history, check it and keep it in "
@@ -85,6 +72,26 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: use YYYY-MM-DD") from None
+
+
+def _site_parser(commands: argparse._SubParsersAction) -> None:
+    site = commands.add_parser(
+        "site", help="write the static site of the current published version (or a file)")
+    site.add_argument("out", type=Path, metavar="OUT",
+                      help="a new or empty folder, or one this command built before")
+    site.add_argument("--ledger", metavar="FILE|VERSION",
+                      help="a funding CSV or workbook, or a stored version (3 or v3); "
+                      "default: the current published version, else the shipped ledger")
+    site.add_argument("--scenario", metavar="QUERY", help="a dashboard link, or its query")
+    site.add_argument("--lang", default="en,de,uk", type=_languages,
+                      help="the pages' languages, the first at the folder's root "
+                      "(default en,de,uk)")
+    site.add_argument("--no-images", action="store_true",
+                      help="leave out the charts' PNG and SVG (they need Chromium)")
+    site.add_argument("--if-changed", action="store_true",
+                      help="do nothing when OUT already shows this version, view and "
+                      "languages (for a timer that keeps the site current)")
+    site.set_defaults(currency=None, fx_row_date=False, fx_date=None, status=None)
 
 
 def _languages(text: str) -> tuple[str, ...]:
@@ -234,12 +241,31 @@ def _site_ledger(where: str) -> tuple[bytes, str]:
     return Store().content(number), f"stored version {number}"
 
 
+def _site_shows(out: Path, data_version: str, scenario: Scenario,
+                languages: tuple[str, ...]) -> bool:
+    """Whether the site in `out` was built from this content, view and languages."""
+    import json
+
+    from ledger.api import to_query
+
+    try:
+        index = json.loads((out / "data" / "index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (index.get("data_version"), index.get("link"), index.get("languages")) == (
+        data_version, to_query(scenario), list(languages))
+
+
 def _site(args: argparse.Namespace) -> int:
     from ledger.api import build_site, read_ledger, reconcile, with_reported
 
     content, label = _site_ledger(args.ledger) if args.ledger else _published()
     ledger = read_ledger(content)
-    result = reconcile(ledger, _scenario(args))
+    scenario = _scenario(args)
+    if args.if_changed and _site_shows(args.out, ledger.data_version, scenario, args.lang):
+        print(f"{args.out}: already shows {label}; nothing to do", file=sys.stderr)
+        return 0
+    result = reconcile(ledger, scenario)
     site = build_site(result, with_reported(ledger, result), content, args.out,
                       args.lang, version_label=label, images=not args.no_images,
                       progress=lambda said: print(f"{said}…", file=sys.stderr))

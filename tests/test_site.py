@@ -204,3 +204,19 @@ def test_the_command_builds_the_site_and_names_what_it_wrote(tmp_path):
     wrong = subprocess.run([sys.executable, "-m", "ledger", "site", str(tmp_path / "x"),
                             "--lang", "en,fr"], capture_output=True, text=True, cwd=ROOT)
     assert wrong.returncode == 2 and "fr" in wrong.stderr
+
+
+def test_if_changed_leaves_a_current_site_alone_and_rebuilds_for_a_new_view(tmp_path):
+    out = tmp_path / "public"
+    command = [sys.executable, "-m", "ledger", "site", str(out), "--ledger",
+               str(shipped_ledger()), "--lang", "en", "--no-images", "--if-changed"]
+    first = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert first.returncode == 0 and "files" in first.stderr
+    stamp = (out / "data" / "index.json").stat().st_mtime_ns
+    again = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert again.returncode == 0 and "nothing to do" in again.stderr
+    assert (out / "data" / "index.json").stat().st_mtime_ns == stamp
+    other = subprocess.run([*command, "--scenario", "currency=GBP"], capture_output=True,
+                           text=True, cwd=ROOT)
+    assert other.returncode == 0 and "nothing to do" not in other.stderr
+    assert json.loads((out / "data" / "report.json").read_text())["currency"] == "GBP"

@@ -122,7 +122,10 @@ def write_index(site: Site, result: Reconciliation, languages: tuple[str, ...],
     listing = [{"path": name, "bytes": size,
                 "sha256": hashlib.sha256((site.work / name).read_bytes()).hexdigest()}
                for name, size in sorted(site.written.items())]
+    from ledger.rules.scenario import to_query
+
     index = {"version": version_label, "data_version": result.data_version,
+             "link": to_query(result.scenario),
              "rates_date": str(result.fx_date or result.rates_latest),
              "currency": result.currency, "generated": generated,
              "languages": list(languages), "files": listing}
