@@ -148,6 +148,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "scenario_words": ("ledger.present.wording", "scenario_words"),
     "view_line": ("ledger.present.wording", "view_line"),
     "money_range": ("ledger.present.formatting", "money_range"),
+    "shown_day": ("ledger.present.formatting", "day"),
     "use_locale": ("ledger.present.formatting", "use_locale"),
     "ARTICLE": ("ledger.present.citations", "ARTICLE"),
     "LICENCE": ("ledger.present.citations", "LICENCE"),
@@ -231,6 +232,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     )
     from ledger.present.evidence import evidence_html, rule_readings
     from ledger.present.formatting import date_input_format, money_range, use_locale
+    from ledger.present.formatting import day as shown_day
     from ledger.present.headline import headline_block
     from ledger.present.methodology import HEADINGS as METHOD_HEADINGS
     from ledger.present.methodology import (

@@ -23,6 +23,7 @@ from ledger.api import (
     date_input_format,
     from_query,
     has_tag,
+    shown_day,
     staleness,
     to_query,
     translator,
@@ -216,7 +217,8 @@ def _availability_controls(ledger: Ledger) -> list[tuple[str, float]]:
 def _rates_and_link_notes(rates: RateTable) -> None:
     """How recent the rates are, and what of the link was not understood."""
     sidebar = st.sidebar
-    sidebar.caption(_("Exchange rates available up to {day}.").format(day=rates.latest_date))
+    sidebar.caption(_("Exchange rates available up to {day}.").format(
+        day=shown_day(rates.latest_date)))
     stale = staleness(rates.latest_date, dt.date.today())
     if stale:
         sidebar.warning(stale[0].upper() + stale[1:])

@@ -99,4 +99,7 @@ COLUMNS = (
     N_("share of GDP"), N_("per inhabitant"), N_("status"), N_("date"), N_("from"), N_("to"),
     N_("industry"), N_("instrument"), N_("available"), N_("passed on"), N_("kind"),
     N_("published"), N_("ledger"), N_("outcome"), N_("why"), N_("from → to"),
+    N_("money"), N_("into needs"), N_("row"), N_("id"), N_("low"), N_("high"),
+    N_("currency"), N_("value_low"), N_("value_high"), N_("tags"), N_("counted"), N_("ref"),
+    N_("note"), N_("month"), N_("total"), N_("unknown"),
 )

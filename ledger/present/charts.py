@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ledger.core.language import N_, _
-from ledger.present.formatting import money_range, percent_range
+from ledger.present.formatting import day, money_range, percent_range
 from ledger.present.insights import largest_gap, leading_industry_by_category
 from ledger.present.sankey import NOT_ALLOCATED, sankey_view
 from ledger.rules import intervals as iv
@@ -561,6 +561,6 @@ def gap_history_chart(history: pd.DataFrame, currency: str) -> go.Figure:
     ]
     first, last = history.iloc[0], history.iloc[-1]
     title = _("The gap as known: {first} on {first_day}, {last} on {last_day}").format(
-        first=money_range(first["gap_low"], first["gap_high"], c), first_day=first["date"],
-        last=money_range(last["gap_low"], last["gap_high"], c), last_day=last["date"])
+        first=money_range(first["gap_low"], first["gap_high"], c), first_day=day(first["date"]),
+        last=money_range(last["gap_low"], last["gap_high"], c), last_day=day(last["date"]))
     return _figure(traces, {"yaxis": {"title": {"text": axis_unit(c)}}}, title, height=380)

@@ -7,6 +7,7 @@ import html
 import re
 
 from ledger.core.language import N_, _
+from ledger.present.formatting import day as shown_day
 
 ARTICLE = ('the article "Security Guarantees for Ukraine: Stakes, Challenges, and Strategic '
            'Perspectives" (August 2025)')
@@ -31,7 +32,7 @@ def address(ref: str) -> str:
 
 def how_to_cite(data_version: str, day: str, link: str) -> str:
     return _("Ukraine funding ledger, data version {version}, figures as shown on "
-             "{day}.").format(version=data_version[:12], day=day) + f" {link}"
+             "{day}.").format(version=data_version[:12], day=shown_day(day)) + f" {link}"
 
 
 def credit_line(data_version: str, references: int, view: str = "",

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ledger.present.charts import BLOC_COLOURS, _figure, _whisker_spec, safe
+from ledger.core.language import N_, _
+from ledger.present.charts import BLOC_COLOURS, _figure, _whisker_spec, axis_unit, safe
 from ledger.present.formatting import money_range, percent_range
 from ledger.reading.economies import ECONOMY_SOURCE, read_economies
 from ledger.rules.donormoney import donor_table, donors_of
@@ -18,8 +19,8 @@ from ledger.rules.stages import STAGES, stage_or_further
 
 RANKINGS = {"total": "pledged", "share of GDP": "share_of_gdp", "per inhabitant": "per_capita"}
 COMPARED = ("Europe", "United States")
-STAGE_LABELS = {"pledged": "pledged or further", "committed": "committed or further",
-                "allocated": "allocated or further", "disbursed": "disbursed"}
+STAGE_LABELS = {"pledged": N_("pledged or further"), "committed": N_("committed or further"),
+                "allocated": N_("allocated or further"), "disbursed": N_("disbursed")}
 
 
 def donors_ranked(result: Reconciliation, by: str = "total") -> pd.DataFrame:
@@ -51,8 +52,9 @@ def donors_ranked(result: Reconciliation, by: str = "total") -> pd.DataFrame:
 def economy_note() -> str:
     """Where the share of GDP and the per-inhabitant figures come from."""
     year = int(read_economies()["gdp_year"].max())  # the table's year, not recomputed
-    return (ECONOMY_SOURCE.format(year=year) + ". Each donor's total (pledged or further) "
-            "against them; EU institutions and groups of donors have no GDP here.")
+    return ECONOMY_SOURCE.format(year=year) + ". " + _(
+        "Each donor's total (pledged or further) against them; EU institutions and groups "
+        "of donors have no GDP here.")
 
 
 def blocs_compared(result: Reconciliation, stage: str, by: str) -> pd.DataFrame:
@@ -81,22 +83,25 @@ def blocs_chart(table: pd.DataFrame, by: str, stage: str, currency: str) -> go.F
         part = table[table["bloc"] == bloc]
         if part.empty:
             continue
-        bars.append(_whisker_spec(bloc, [safe(x) for x in part[by]], part["amount_low"],
+        bars.append(_whisker_spec(_(bloc), [safe(_(str(x))) for x in part[by]], part["amount_low"],
                                   part["amount_high"], BLOC_COLOURS[bloc], currency,
                                   horizontal=False, offsetgroup=bloc))
     totals = {b: (table.loc[table["bloc"] == b, "amount_low"].sum(),
                   table.loc[table["bloc"] == b, "amount_high"].sum()) for b in COMPARED}
-    words = STAGE_LABELS[stage]
+    words = _(STAGE_LABELS[stage])
     if not any(v[1] for v in totals.values()):
-        title = f"Neither Europe nor the United States has money {words} here"
+        title = _("Neither Europe nor the United States has money {stage} here").format(
+            stage=words)
     else:
         ahead = max(COMPARED, key=lambda b: totals[b][1])
         other = COMPARED[1 - COMPARED.index(ahead)]
-        title = (f"Money {words}: {ahead} {money_range(*totals[ahead], currency)}, "
-                 f"{other} {money_range(*totals[other], currency)}")
+        title = _("Money {stage}: {ahead} {ahead_amount}, {other} {other_amount}").format(
+            stage=words, ahead=_(ahead), ahead_amount=money_range(*totals[ahead], currency),
+            other=_(other), other_amount=money_range(*totals[other], currency))
     return _figure(bars, {"barmode": "group",
-                          "xaxis": {"title": {"text": by}, "type": "category"},
-                          "yaxis": {"title": {"text": f"bn {currency}"}}}, title, height=380)
+                          "xaxis": {"title": {"text": _(by)}, "type": "category"},
+                          "yaxis": {"title": {"text": axis_unit(currency)}}}, title,
+                   height=380)
 
 
 

@@ -41,6 +41,32 @@ def date_input_format() -> str:
     return DATE_INPUTS.get(_reader.get(), "YYYY-MM-DD")
 
 
+DAY_PATTERNS = {"de": "dd.MM.yyyy", "uk": "dd.MM.yyyy 'р.'", "pl": "dd.MM.yyyy",
+                "fr": "dd/MM/yyyy", "es": "dd/MM/yyyy", "it": "dd/MM/yyyy", "nl": "dd-MM-yyyy"}
+
+
+def day(value: object) -> str:
+    """A date as this reader writes it, through Babel: 18.08.2025 in German,
+    18.08.2025 р. in Ukrainian; English keeps ISO (2025-08-18), which no reader
+    misreads. Anything that is not a date is shown as it is."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    if not isinstance(value, dt.date):
+        return str(value)
+    reader = _reader.get()
+    pattern = DAY_PATTERNS.get(reader)
+    if pattern is None:
+        return value.isoformat()
+    from babel.dates import format_date
+
+    return format_date(value, pattern, locale=reader)
+
+
 def use_locale(tag: str | None) -> str:
     """Format for a reader of this language (`de-DE`, `fr`, …) in this context (the
     dashboard's run for one browser); anything else reads English. Returns the

@@ -389,8 +389,9 @@ def checks_table(result: Reconciliation) -> pd.DataFrame:
     })[columns]
 
 
-INSTRUMENT_WORDS = {"grant": "grants", "loan": "loans (repaid)", "guarantee": "guarantees",
-                    "in-kind": "in kind (equipment, services)", "unknown": "not stated"}
+INSTRUMENT_WORDS = {"grant": N_("grants"), "loan": N_("loans (repaid)"),
+                    "guarantee": N_("guarantees"), "in-kind": N_("in kind (equipment, services)"),
+                    "unknown": N_("not stated")}
 
 
 def instruments_table(result: Reconciliation) -> pd.DataFrame:
@@ -398,8 +399,8 @@ def instruments_table(result: Reconciliation) -> pd.DataFrame:
     table = result.instruments
     if table.empty:
         return pd.DataFrame(columns=["instrument", "money", "into needs"])
-    return pd.DataFrame({"instrument": table["instrument"].map(INSTRUMENT_WORDS)
-                         .fillna(table["instrument"]),
+    return pd.DataFrame({"instrument": [_(INSTRUMENT_WORDS.get(i, i))
+                                        for i in table["instrument"]],
                          **_ranges(table, {"amount": "money", "to_needs": "into needs"},
                                    result.currency)})
 

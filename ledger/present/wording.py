@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ledger.core.language import _
-from ledger.present.formatting import money_range, percent_range
+from ledger.present.formatting import day, money_range, percent_range
 from ledger.rules.findings import CODES, Finding
 from ledger.rules.reconcile import Reconciliation
 from ledger.rules.scenario import Scenario
@@ -199,4 +199,4 @@ def view_line(result: Reconciliation) -> str:
     words = scenario_words(result.scenario, names, result.rates_latest)
     rates = result.fx_date or result.rates_latest
     return "; ".join([*(words or [_("everything, the default view")]),
-                      _("ECB rates of {date}").format(date=rates)])
+                      _("ECB rates of {date}").format(date=day(rates))])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ledger.api import (
+    _,
     gap_history_chart,
     money_range,
     references_behind,
@@ -18,29 +19,30 @@ from ui.view import get, need_result
 from ui.widgets import chart, key_table
 
 ledger, result = need_result()
-st.title("Timeline")
-st.caption("A figure with an end date is spread evenly by day over its period; one without "
-           "falls on its date. Use *As known on* in the sidebar to see the ledger as it "
-           "stood on any day.")
-st.subheader("Year by year: needs falling due and money by stage")
+st.title(_("Timeline"))
+st.caption(_("A figure with an end date is spread evenly by day over its period; one without "
+             "falls on its date. Use *As known on* in the sidebar to see the ledger as it "
+             "stood on any day."))
+st.subheader(_("Year by year: needs falling due and money by stage"))
 undated = undated_money(result)
 if undated[1] > 0:
-    st.info(f"{money_range(*undated, result.currency)} has no known date (rows tagged "
-            "*date-unknown*: their table gave neither a day nor a month). It counts in every "
-            "total and in no year below.", icon=":material/event_busy:")
+    st.info(_("{amount} has no known date (rows tagged *date-unknown*: their table gave "
+              "neither a day nor a month). It counts in every total and in no year "
+              "below.").format(amount=money_range(*undated, result.currency)),
+            icon=":material/event_busy:")
 chart(years_chart(result), result.years, references_behind(result, "coverage-gap"), "years")
 key_table(years_readable(result), "years_table", ["year", "need", "gap"],
-          alt="Year by year: the need falling due, money pledged, committed and disbursed, "
-          "and the gap.")
+          alt=_("Year by year: the need falling due, money pledged, committed and disbursed, "
+                "and the gap."))
 
-st.subheader("The gap as known on each day a row changed it")
+st.subheader(_("The gap as known on each day a row changed it"))
 view = get()
 if len(ledger.frame) > 50_000 and not st.session_state.get("history_asked"):
-    st.info(f"This ledger has {len(ledger.frame):,} rows: the history takes one "
-            "reconciliation per day shown (at most 60).")
-    st.button("Compute the history", key="history_asked")
+    st.info(_("This ledger has {count} rows: the history takes one reconciliation per day "
+              "shown (at most 60).").format(count=f"{len(ledger.frame):,}"))
+    st.button(_("Compute the history"), key="history_asked")
 else:
-    with st.spinner("Reconciling the ledger as it stood on each day…", show_time=True):
+    with st.spinner(_("Reconciling the ledger as it stood on each day…"), show_time=True):
         history = caches.history_for(view.current, ledger, view.scenario)
     chart(gap_history_chart(history, result.currency), history,
           references_behind(result, "coverage-gap"), "gap-history")
