@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ledger.core.language import _
-from ledger.present.formatting import day, money_range, percent_range
+from ledger.present.formatting import day, money_range, percent, percent_range
 from ledger.rules.findings import CODES, Finding
 from ledger.rules.reconcile import Reconciliation
 from ledger.rules.scenario import Scenario
@@ -170,25 +170,28 @@ def scenario_words(scenario: Scenario, names: dict[str, str], latest: object) ->
 
     words = []
     if scenario.part != "all":
-        words.append(PART_WORDS[scenario.part].split(":")[0])
+        words.append(_(PART_WORDS[scenario.part]).split(":")[0])
     if scenario.currency != "EUR":
-        words.append(f"in {scenario.currency}")
+        words.append(_("in {currency}").format(currency=scenario.currency))
     if scenario.fx_mode == "row-date":
-        words.append("each amount at its own date's rate")
+        words.append(_("each amount at its own date's rate"))
     elif scenario.fx_date is not None and scenario.fx_date != latest:
-        words.append(f"rates of {scenario.fx_date}")
+        words.append(_("rates of {day}").format(day=day(scenario.fx_date)))
     if scenario.statuses is not None:
-        words.append("counting flows " + (", ".join(scenario.statuses) or "of no status"))
+        words.append(_("counting flows {statuses}").format(
+            statuses=", ".join(_(s) for s in scenario.statuses) or _("of no status")))
     if scenario.instruments is not None:
-        words.append("instruments " + (", ".join(scenario.instruments) or "none"))
+        words.append(_("instruments {instruments}").format(
+            instruments=", ".join(_(i) for i in scenario.instruments) or _("none")))
     if scenario.asof is not None:
-        words.append(f"as known on {scenario.asof}")
+        words.append(_("as known on {day}").format(day=day(scenario.asof)))
     for source, share in scenario.availability:
         if share != 1.0:
-            words.append(f"{names.get(source, source)} {share * 100:.0f} % available")
+            words.append(_("{source} {share} available").format(
+                source=names.get(source, source), share=percent(share)))
     if scenario.shift_us_to_europe:
-        words.append(f"{scenario.shift_us_to_europe * 100:.0f} % of US-bound orders moved "
-                     "to European industry")
+        words.append(_("{share} of US-bound orders moved to European industry").format(
+            share=percent(scenario.shift_us_to_europe)))
     return words
 
 

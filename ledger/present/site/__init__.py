@@ -108,7 +108,7 @@ def _language_pages(site: Site, edition: Edition, language: str) -> None:
     made = charts_of(result, edition.reported)
     ctx = Context(result, edition.reported, edition.report, credit, depth, f"{folder}embed/",
                   edition.images)
-    footer = _footer(result, edition.version_label, depth)
+    footer = _footer(result, depth)
     for name, title in PAGES:
         html = page(name, _(title), BUILDERS[name](ctx, made), language=language,
                     languages=languages, assets=edition.assets, footer=footer,
@@ -123,9 +123,9 @@ def _language_pages(site: Site, edition: Edition, language: str) -> None:
         files.write_chart_data(site, made)
 
 
-def _footer(result: Reconciliation, version_label: str, depth: str) -> str:
+def _footer(result: Reconciliation, depth: str) -> str:
     cite = how_to_cite(result.data_version, dt.date.today().isoformat(), "").strip()
     links = " · ".join(f'<a href="{depth}data/{name}">data/{name}</a>'
                        for name in ("index.json", "report.json", "funding.csv"))
-    label = f"<p>{escape(version_label)}</p>" if version_label else ""
-    return f"{label}<p>{escape(cite)}</p><p>{links}</p><p>{escape(_(LICENCE))}</p>"
+    # the version's name (version_label) is in data/index.json: it is the command's words
+    return f"<p>{escape(cite)}</p><p>{links}</p><p>{escape(_(LICENCE))}</p>"
