@@ -54,3 +54,10 @@ def test_an_installed_copy_run_elsewhere_reports_with_the_shipped_data(tmp_path)
     assert report["payer_supplier"][0]["donor_bloc"] == "Europe"  # DE and PL: the real map
     assert report["payer_supplier"][0]["industry_bloc"] == "Europe"
     assert not [f for f in report["findings"] if f["code"].startswith("unknown_")]
+    # the catalogs and the site's package are installed too: a German site from elsewhere
+    site_dir = elsewhere / "site"
+    done = subprocess.run([str(python), "-m", "ledger", "site", str(site_dir), "--ledger",
+                           where[1], "--lang", "de", "--no-images"], capture_output=True,
+                          text=True, cwd=elsewhere, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Überblick" in (site_dir / "index.html").read_text(encoding="utf-8")
