@@ -51,12 +51,28 @@ def evidence_outcomes(evidence: pd.DataFrame, result: Reconciliation) -> list[st
     return outcomes
 
 
+def in_language(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The evidence in the reader's language where the table has it (our words: what a
+    figure measures, its period, its caveat); the quoted sentence stays as said."""
+    from ledger.core.language import current_language
+    from ledger.reading.evidence import TRANSLATED
+
+    language = current_language()
+    shown = evidence.copy()
+    for column in TRANSLATED:
+        own = f"{column}_{language}"
+        if own in shown.columns:
+            shown[column] = shown[own].where(shown[own].str.len() > 0, shown[column])
+    return shown
+
+
 def evidence_html(evidence: pd.DataFrame, result: Reconciliation) -> str:
     """The evidence as a list a reader can follow: every text escaped, each page a
     real link (citations.reference_html), the quoted sentence beside it."""
     words = {key: html.escape(text) for key, text in (
         ("measures", _("Measures:")), ("against", _("Against this ledger:")),
         ("caveat", _("Caveat:")), ("source", _("Source:")))}
+    evidence = in_language(evidence)
     items = []
     for row, outcome in zip(evidence.itertuples(index=False),
                             evidence_outcomes(evidence, result), strict=True):

@@ -35,4 +35,19 @@ def read_evidence(path: Path | None = None) -> pd.DataFrame:
                  if relation == "check" and not check.strip()]
     if problems:
         raise LedgerError(problems)
-    return frame[list(EVIDENCE_COLUMNS)]
+    return _with_translations(frame[list(EVIDENCE_COLUMNS)], path)
+
+
+TRANSLATED = ("figure", "measures", "period", "caveat")  # our words; the quote stays as said
+
+
+def _with_translations(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Each translation beside the table (`industry-evidence.de.csv`: id and the
+    TRANSLATED columns) as columns `measures_de`, …; a row or cell it lacks stays
+    empty (the English is shown)."""
+    for other in sorted(path.parent.glob(f"{path.stem}.*.csv")):
+        language = other.stem.rsplit(".", 1)[1]
+        table = reference_table(other, ("id", *TRANSLATED)).set_index("id")
+        for column in TRANSLATED:
+            frame[f"{column}_{language}"] = frame["id"].map(table[column]).fillna("")
+    return frame
