@@ -149,3 +149,26 @@ def test_no_message_hides_inside_an_f_string_where_extraction_cannot_see_it():
                     r"\bN?_\(\s*['\"]", token.string):
                 hidden.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
     assert hidden == []
+
+
+def test_the_html_report_reads_in_the_language_it_is_written_in():
+    import contextvars
+
+    from ledger.core.paths import shipped_ledger
+    from ledger.present.formatting import use_locale
+    from ledger.present.report import render
+    from ledger.reading.schema import read_ledger
+    from ledger.rules.reconcile import reconcile
+
+    result = reconcile(read_ledger(shipped_ledger()))
+
+    def written(tag: str) -> str:
+        language.use_language(tag)
+        use_locale(tag)
+        return render(result, "html").decode()
+
+    german = contextvars.copy_context().run(written, "de")
+    assert '<html lang="de">' in german and "Lückenbericht" in german
+    assert "Deckungslücke je Bedarf" in german and "Mrd.\u00a0€" in german
+    english = render(result, "html").decode()
+    assert '<html lang="en">' in english and "gap report" in english

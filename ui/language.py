@@ -29,6 +29,11 @@ def choose() -> str:
     return language
 
 
+def current() -> str:
+    """The language this session reads in."""
+    return language_of(st.session_state.get(KEY))
+
+
 def control() -> None:
     """The sidebar's language switch: each language named in itself."""
     options: list[str] = list(LANGUAGES)

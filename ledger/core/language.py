@@ -101,5 +101,5 @@ COLUMNS = (
     N_("published"), N_("ledger"), N_("outcome"), N_("why"), N_("from → to"),
     N_("money"), N_("into needs"), N_("row"), N_("id"), N_("low"), N_("high"),
     N_("currency"), N_("value_low"), N_("value_high"), N_("tags"), N_("counted"), N_("ref"),
-    N_("note"), N_("month"), N_("total"), N_("unknown"),
+    N_("note"), N_("month"), N_("total"), N_("unknown"), N_("check"), N_("flow"),
 )

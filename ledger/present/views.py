@@ -68,8 +68,8 @@ def _ledger_table(result: Reconciliation) -> pd.DataFrame:
     return pd.DataFrame({column: table[column] for column in LEDGER_COLUMNS})
 
 
-BEHIND = {"need": "the need", "covered": "the money counted as covering it",
-          "europe_to_us": "European money spent in US industry"}
+BEHIND = {"need": N_("the need"), "covered": N_("the money counted as covering it"),
+          "europe_to_us": N_("European money spent in US industry")}
 
 
 def rows_behind(result: Reconciliation, figure: str) -> list[str]:

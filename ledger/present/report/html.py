@@ -12,9 +12,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from ledger.core.language import _, current_language
 from ledger.present import charts, views
 from ledger.present.citations import reference_html
 from ledger.present.donors import donors_ranked, economy_note
+from ledger.present.formatting import day
 from ledger.present.headline import Headline, headline_block
 from ledger.present.report.data import provenance, rates_table
 from ledger.present.wording import findings_table
@@ -53,7 +55,7 @@ def _table(frame: pd.DataFrame, numeric: Iterable[str] = ()) -> str:
     """A table; in a citation column (LINKED) the cited https page is a real link
     whose address is exactly the cited one, every text escaped."""
     numeric = set(numeric)
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    head = "".join(f"<th>{escape(_(str(c)))}</th>" for c in frame.columns)
     rows = []
     for values in frame.itertuples(index=False):
         cells = "".join(
@@ -76,15 +78,28 @@ def _figure(fig: go.Figure, div_id: str) -> str:
     return f'<div class="chart">{body}</div>'
 
 
+def h2(text: str) -> str:
+    return f"<h2>{escape(text)}</h2>"
+
+
+def h3(text: str) -> str:
+    return f"<h3>{escape(text)}</h3>"
+
+
+def _p(text: str, muted: bool = False) -> str:
+    return f'<p class="muted">{escape(text)}</p>' if muted else f"<p>{escape(text)}</p>"
+
+
 def scenario_line(result: Reconciliation) -> str:
     """The view in a few words, for the first page: what differs from the default."""
     from ledger.present.wording import scenario_words
 
     names = dict(zip(result.sources["id"], result.sources["name"], strict=False))
     words = scenario_words(result.scenario, names, result.rates_latest)
-    rates = (f"rates of {result.fx_date}" if result.fx_date else "each amount at its "
-             "own date's rate")
-    return "; ".join([*words, rates] if words else [f"the default view, {rates}"])
+    rates = (_("rates of {day}").format(day=day(result.fx_date)) if result.fx_date
+             else _("each amount at its own date's rate"))
+    return "; ".join([*words, rates] if words else [
+        _("the default view, {rates}").format(rates=rates)])
 
 
 def _headline_html(block: Headline, metrics: list[tuple[str, str]]) -> str:
@@ -94,16 +109,17 @@ def _headline_html(block: Headline, metrics: list[tuple[str, str]]) -> str:
                     f'<div class="value">{escape(value)}</div></div>'
                     for label, value in metrics)
     families = f'<p class="muted">{escape(block.families)}</p>' if block.families else ""
-    return (f'<div class="metrics">{cards}</div>{families}<h2>By stage</h2>'
-            '<p class="muted">Each stage counts itself and every later one: a payment that '
-            "fulfils a commitment is counted once.</p>")
+    said = escape(_("Each stage counts itself and every later one: a payment that fulfils a "
+                    "commitment is counted once."))
+    return (f'<div class="metrics">{cards}</div>{families}' + h2(_("By stage"))
+            + f'<p class="muted">{said}</p>')
 
 
 def _donors_html(result: Reconciliation) -> str:
-    return ("<h2>Donors</h2>"
-            '<p class="muted">Each donor\'s money into aims by stage, each stage counting '
-            "itself and every later one (allocated or further beside committed or further: "
-            f"the Kiel tracker's two measures). {escape(economy_note())}</p>"
+    said = _("Each donor's money into aims by stage, each stage counting itself and every "
+             "later one (allocated or further beside committed or further: the Kiel "
+             "tracker's two measures).")
+    return (h2(_("Donors")) + f'<p class="muted">{escape(said)} {escape(economy_note())}</p>'
             + _table(donors_ranked(result)))
 
 
@@ -115,23 +131,27 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
     notice = f'<p class="lead">{escape(block.notice())}</p>' if block.notice() else ""
     findings = findings_table(result.findings)
     plotly_js = get_plotlyjs() if inline_plotly else PLOTLY_PLACEHOLDER
+    title = _("Ukraine funding ledger — gap report")
+    made = _("In {currency} · data version {version} · generated {when} UTC").format(
+        currency=c, version=result.data_version[:12], when=generated_at.isoformat())
+    checks = (_table(views.checks_table(result).drop(columns=["id", "article"])
+                     .rename(columns={k: _(v) for k, v in views.CHECK_LABELS.items()}))
+              if len(result.checks) else _p(_("No published totals to check in this ledger.")))
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{current_language()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Ukraine funding ledger — gap report</title>",
+        f"<title>{escape(title)}</title>",
         f"<style>{CSS}</style>", f'<script type="text/javascript">{plotly_js}</script>',
-        "</head><body>",
-        "<h1>Ukraine funding ledger — gap report</h1>",
-        f'<p class="muted">In {escape(c)} · data version {escape(result.data_version[:12])} · '
-        f"generated {escape(generated_at.isoformat())} UTC</p>",
+        "</head><body>", f"<h1>{escape(title)}</h1>", f'<p class="muted">{escape(made)}</p>',
         f'<p class="lead">{escape(block.sentence)}</p>', notice,
-        f'<p><strong>Scenario:</strong> {escape(scenario_line(result))}</p>',
+        "<p><strong>" + escape(_("Scenario:")) + "</strong> "
+        + escape(scenario_line(result)) + "</p>",
         _headline_html(block, metrics),
         _table(views.stages_table(result)),
-        "<h2>Coverage gap per need</h2>",
+        h2(_("Coverage gap per need")),
         _figure(charts.coverage_gap(result, reported), "coverage-gap"),
         _table(views.needs_table(result)),
-        "<h2>Who pays, and whose industry gets the orders</h2>",
+        h2(_("Who pays, and whose industry gets the orders")),
         _figure(charts.industry_by_category(result, reported), "industry-by-category"),
         _table(views.industry_by_category_table(result)),
         _figure(charts.sankey(result, reported=reported), "sankey"),
@@ -140,28 +160,26 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         _figure(charts.payer_supplier(result, reported), "payer-supplier"),
         _table(views.payer_supplier_table(result)),
         _donors_html(result),
-        "<h2>Year by year</h2>",
-        '<p class="muted">Needs falling due and money dated in each year (a figure with an '
-        "end date spread evenly by day); the gap is what each need lacks that year, added "
-        "up; the cumulative gap, what it lacks by the end of the year.</p>",
+        h2(_("Year by year")),
+        _p(_("Needs falling due and money dated in each year (a figure with an end date "
+             "spread evenly by day); the gap is what each need lacks that year, added up; "
+             "the cumulative gap, what it lacks by the end of the year."), muted=True),
         _table(views.years_readable(result)),
-        "<h2>Checks: published totals against the ledger</h2>",
-        '<p class="muted">Each published figure is judged in its own currency at its own '
-        "date; it holds when its range and the ledger's overlap.</p>",
-        _table(views.checks_table(result).drop(columns=["id", "article"])
-               .rename(columns=views.CHECK_LABELS)) if len(result.checks)
-        else "<p>No published totals to check in this ledger.</p>",
-        "<h2>Sources</h2>", _figure(charts.sources_chart(result, reported), "sources"),
+        h2(_("Checks: published totals against the ledger")),
+        _p(_("Each published figure is judged in its own currency at its own date; it holds "
+             "when its range and the ledger's overlap."), muted=True),
+        checks,
+        h2(_("Sources")), _figure(charts.sources_chart(result, reported), "sources"),
         _table(views.sources_table(result)),
-        "<h3>Money by instrument</h3>", _table(views.instruments_table(result)),
-        "<h2>Findings</h2>", _table(findings) if len(findings) else "<p>Nothing to flag.</p>",
-        "<h2>References</h2>", _table(views.references(result)),
-        "<h2>How this report was made</h2>",
+        h3(_("Money by instrument")), _table(views.instruments_table(result)),
+        h2(_("Findings")), _table(findings) if len(findings) else _p(_("Nothing to flag.")),
+        h2(_("References")), _table(views.references(result)),
+        h2(_("How this report was made")),
         _table(pd.DataFrame(provenance(result, generated_at.date()), columns=["", "value"])),
-        "<h3>Exchange rates used (units per euro)</h3>",
+        h3(_("Exchange rates used (units per euro)")),
         _table(rates_table(result), numeric=("per_eur", f"factor_to_{c}")),
-        '<p class="muted">Ranges are low–high. Charts: bars to the low end, whiskers to the '
-        "high end; Sankey widths are range midpoints.</p>",
+        _p(_("Ranges are low–high. Charts: bars to the low end, whiskers to the high end; "
+             "Sankey widths are range midpoints."), muted=True),
         "</body></html>",
     ]
     return "\n".join(parts).encode("utf-8")
