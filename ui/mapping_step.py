@@ -15,9 +15,11 @@ import streamlit as st
 from ledger.api import (
     INSTRUMENTS,
     KINDS,
+    N_,
     REQUIRED,
     STATUSES,
     LedgerError,
+    _,
     convert_untrusted,
     peek_untrusted,
 )
@@ -26,15 +28,15 @@ from ui.session import digest_of
 from ui.view import problems_frame
 from ui.widgets import plain
 
-NOT_USED = "— not used —"
-CONSTANT = "a constant…"
+NOT_USED = "\x00not used"  # the column pickers' own choices (shown by option_words);
+CONSTANT = "\x00constant"  # a NUL starts no column name a table can have
 CODED = {"kind": KINDS, "status": STATUSES, "instrument": INSTRUMENTS}
 LEDGER_COLUMNS = ("id", "kind", "name", "category", "low", "high", "unit", "date", "from",
                   "to", "donor", "industry", "status", "instrument", "ref", "note", "end",
                   "revises", "tags")
-ROW_MODES = {"ledger": "Each row is one of our rows (a need, source, flow or check)",
-             "entries": "Each row is an aid entry: a source per donor and a need per "
-                        "category are created, with the flows between them"}
+ROW_MODES = {"ledger": N_("Each row is one of our rows (a need, source, flow or check)"),
+             "entries": N_("Each row is an aid entry: a source per donor and a need per "
+                           "category are created, with the flows between them")}
 PREVIEW_ROWS = 10
 
 
@@ -74,58 +76,67 @@ def _peek(data: bytes, sheet: str | None) -> Any:
     return kept[1]
 
 
+def option_words(option: str) -> str:
+    """A column picker's choice as read: their column's name, or what the two
+    choices of ours mean."""
+    return {NOT_USED: _("— not used —"), CONSTANT: _("a constant…")}.get(option, option)
+
+
 def mapped_upload(data: bytes) -> bytes | None:
     """Draw the step; the funding CSV once the user has checked a mapping that
     reads, else None."""
-    st.markdown("**Map your table to a funding ledger**")
+    st.markdown("**" + _("Map your table to a funding ledger") + "**")
     try:
         peek = _peek(data, st.session_state.get("map_sheet"))
     except LedgerError as exc:
-        st.error("This file cannot be used. Nothing has changed: the figures in force stay "
-                 "in force.")
+        st.error(_("This file cannot be used. Nothing has changed: the figures in force stay "
+                   "in force."))
         st.dataframe(problems_frame(exc.problems), hide_index=True, width="stretch",
                      key="map_refused")
         return None
     table = peek.table
     if len(peek.sheets) > 1:
         names = [s.name for s in peek.sheets]
-        labels = {s.name: s.name + ("" if s.visible else " (hidden)") for s in peek.sheets}
-        st.selectbox("Sheet", names, index=names.index(table.sheet), key="map_sheet",
+        hidden = " " + _("(hidden)")
+        labels = {s.name: s.name + ("" if s.visible else hidden) for s in peek.sheets}
+        st.selectbox(_("Sheet"), names, index=names.index(table.sheet), key="map_sheet",
                      format_func=lambda name: labels.get(name, name))
     for note in table.notes:
         st.info(plain(note[0].upper() + note[1:] + "."))
-    uploaded = st.file_uploader("A saved mapping (JSON), if you have one", key="map_file",
+    uploaded = st.file_uploader(_("A saved mapping (JSON), if you have one"), key="map_file",
                                 type=["json"])
     start = peek.mapping
     if uploaded is not None:
         try:
             start = mp.parse(uploaded.getvalue())
         except LedgerError as exc:
-            st.error(plain("The mapping cannot be used: " + "; ".join(
-                str(p) for p in exc.problems[:5])))
+            st.error(plain(_("The mapping cannot be used: {problems}").format(
+                problems="; ".join(str(p) for p in exc.problems[:5]))))
     if peek.recognised and uploaded is None:
-        what = "our own columns" if peek.recognised == "ours" else (
+        what = _("our own columns") if peek.recognised == "ours" else (
             start.name if start is not None and start.name else peek.recognised)
-        st.success(plain(f"Recognised: {what}. Mapped with no work; check the preview, "
-                         "or change the mapping below."))
+        st.success(plain(_("Recognised: {what}. Mapped with no work; check the preview, or "
+                           "change the mapping below.").format(what=what)))
     _seed(start, table.header, digest_of(data) + table.sheet + (
         uploaded.file_id if uploaded is not None else ""))
     mapping = _editor(table, peek.distinct, expanded=not peek.recognised)
     text = mapping.to_json()
-    st.download_button("Download this mapping (JSON)", data=text.encode("utf-8"),
+    st.download_button(_("Download this mapping (JSON)"), data=text.encode("utf-8"),
                        file_name="mapping.json", mime="application/json", key="map_download",
-                       on_click="ignore", help="Use it again here, or on the command line: "
-                       "python -m ledger import FILE --map mapping.json")
+                       on_click="ignore", help=_("Use it again here, or on the command line: "
+                                                 "python -m ledger import FILE --map "
+                                                 "mapping.json"))
     _preview(table, mapping)
-    if not st.button("Check every row with this mapping", key="map_check", type="primary"):
+    if not st.button(_("Check every row with this mapping"), key="map_check", type="primary"):
         done = st.session_state.get("_mapped")
         return done[1] if done and done[0] == (digest_of(data), table.sheet, text) else None
-    with st.spinner("Converting and checking every row…"):
+    with st.spinner(_("Converting and checking every row…")):
         try:
             converted = convert_untrusted(data, table.sheet, text)
         except LedgerError as exc:
-            st.error(f"{exc.total:,} problem(s), each naming the row and column of your "
-                     "sheet. Nothing has changed: the figures in force stay in force.")
+            st.error(_("{count} problem(s), each naming the row and column of your sheet. "
+                       "Nothing has changed: the figures in force stay in force.").format(
+                           count=f"{exc.total:,}"))
             st.dataframe(problems_frame(exc.problems), hide_index=True, width="stretch",
                          key="map_problems")
             return None
@@ -167,8 +178,9 @@ def _seed(start: mp.Mapping | None, header: list[str], key: str) -> None:
 
 
 def _editor(table: Any, distinct: dict[str, list[str]], expanded: bool) -> mp.Mapping:
-    with st.expander("Column mapping", expanded=expanded):
-        rows = st.radio("Your rows", list(ROW_MODES), format_func=ROW_MODES.get,
+    with st.expander(_("Column mapping"), expanded=expanded):
+        modes = {mode: _(words) for mode, words in ROW_MODES.items()}
+        rows = st.radio(_("Your rows"), list(ROW_MODES), format_func=modes.__getitem__,
                         key="map_rows")
         ours = mp.ENTRY_COLUMNS if rows == "entries" else LEDGER_COLUMNS
         required = mp.ENTRY_REQUIRED if rows == "entries" else REQUIRED
@@ -176,19 +188,21 @@ def _editor(table: Any, distinct: dict[str, list[str]], expanded: bool) -> mp.Ma
         extra = st.session_state.get("_map_extra", {})
         columns: dict[str, dict[str, Any]] = {}
         for column in ours:
-            label = column + (" (required)" if column in required else "")
+            label = column + (" " + _("(required)") if column in required else "")
             if column in extra:  # a fallback, a template, a month index: edited as JSON
                 spec_text = st.text_area(
-                    f"{label}: spec (JSON, as in a saved mapping)", key=f"map_json_{column}",
-                    height=68, help='{"column": "announcement_date", "fallback": '
-                    '{"month_index": "month", "first": "2022-01"}}: see the README\'s table '
-                    "of mapping keys. Empty: not used.")
+                    _("{column}: spec (JSON, as in a saved mapping)").format(column=label),
+                    key=f"map_json_{column}", height=68,
+                    help='{"column": "announcement_date", "fallback": {"month_index": '
+                    '"month", "first": "2022-01"}}: ' + _("see the README's table of mapping "
+                                                          "keys. Empty: not used."))
                 if spec_text.strip():
                     try:
                         parsed = json.loads(spec_text)
                     except ValueError as exc:
-                        st.warning(plain(f"{column}: not JSON ({exc}); the spec loaded "
-                                         "stays in use"))
+                        st.warning(plain(_("{column}: not JSON ({problem}); the spec "
+                                           "loaded stays in use").format(column=column,
+                                                                         problem=exc)))
                         parsed = extra[column]
                     columns[column] = parsed if isinstance(parsed, dict) else extra[column]
                 continue
@@ -196,14 +210,15 @@ def _editor(table: Any, distinct: dict[str, list[str]], expanded: bool) -> mp.Ma
             if st.session_state.get(key) not in options:
                 st.session_state[key] = NOT_USED
             left, right = st.columns([2, 3])
-            chosen = left.selectbox(label, options, key=key)
+            chosen = left.selectbox(label, options, key=key, format_func=option_words)
             if chosen == CONSTANT:
-                value = right.text_input(f"{column}: constant", key=f"map_const_{column}")
+                value = right.text_input(_("{column}: constant").format(column=column),
+                                         key=f"map_const_{column}")
                 columns[column] = {"value": value}
             elif chosen != NOT_USED:
                 spec: dict[str, Any] = {"column": chosen}
                 if column == "donor" and rows == "entries" and right.checkbox(
-                        "Country names → codes", key="map_countries", value=True):
+                        _("Country names → codes"), key="map_countries", value=True):
                     spec["countries"] = True
                 if column in CODED or column == "category":
                     spec.update(_values(column, chosen, distinct.get(chosen, [])))
@@ -212,7 +227,8 @@ def _editor(table: Any, distinct: dict[str, list[str]], expanded: bool) -> mp.Ma
         missing = [c for c in required if c not in columns
                    and not (c == "low" and ("amount" in columns or stages))]
         if missing:
-            st.warning("Still to map: " + ", ".join(missing) + ". Nothing is guessed.")
+            st.warning(_("Still to map: {columns}. Nothing is guessed.").format(
+                columns=", ".join(missing)))
     return mp.Mapping(rows=rows, columns=columns, sheet=table.sheet,
                       name=f"mapping for sheet {table.sheet}", stages=stages,
                       negatives=negatives)
@@ -224,22 +240,22 @@ def _stages_and_negatives(rows: str) -> tuple[dict[str, Any], str]:
     if rows != "entries":
         return {}, ""
     text = st.text_area(
-        "Stages (optional, JSON): one row as the same money at several stages",
+        _("Stages (optional, JSON): one row as the same money at several stages"),
         key="map_stages", height=120,
         help='{"column": "measure", "values": {"Allocation": {"committed": '
              '"tot_activity_value_EUR", "allocated": "tot_sub_activity_value_EUR_redistr"}}}: '
-             "per value of that column, our stages and the columns of their amounts; each "
-             "later stage fulfils the earlier.")
+             + _("per value of that column, our stages and the columns of their amounts; "
+                 "each later stage fulfils the earlier."))
     stages: dict[str, Any] = {}
     if text.strip():
         try:
             parsed = json.loads(text)
         except ValueError as exc:
-            st.warning(plain(f"The stages are not JSON: {exc}"))
+            st.warning(plain(_("The stages are not JSON: {problem}").format(problem=exc)))
         else:
             stages = parsed if isinstance(parsed, dict) else {}
-    negatives = st.checkbox("Negative amounts are corrections (netted into the same donor, "
-                            "type and stage), not errors", key="map_negatives")
+    negatives = st.checkbox(_("Negative amounts are corrections (netted into the same donor, "
+                              "type and stage), not errors"), key="map_negatives")
     return stages, "corrections" if negatives else ""
 
 
@@ -266,8 +282,8 @@ def _preview(table: Any, mapping: mp.Mapping) -> None:
     """The first rows as they will read, or why they do not."""
     head = type(table)(table.sheet, table.header_row, table.header,
                        table.rows[:PREVIEW_ROWS], [])
-    st.caption(f"Preview: the first {min(PREVIEW_ROWS, len(table.rows))} rows of your "
-               "sheet as they will read.")
+    st.caption(_("Preview: the first {count} rows of your sheet as they will read.").format(
+        count=min(PREVIEW_ROWS, len(table.rows))))
     try:
         mp.parse(mapping.to_json())
         text = mp.apply(head, mapping)

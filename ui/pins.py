@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from ledger.api import Ledger, Reconciliation, Scenario, scenario_words, to_query
+from ledger.api import Ledger, Reconciliation, Scenario, _, scenario_words, to_query
 from ui import caches, session
 from ui.session import Current, Keys
 from ui.widgets import plain
@@ -116,9 +116,9 @@ def banners(current: Current, ledger: Ledger | None, result: Reconciliation | No
             latest = None
         if latest is not None and latest != current.version_id:
             left, right = st.columns([4, 1])
-            left.info(f"You are looking at version {current.version_id}; the current one "
-                      f"is {latest}.")
-            right.button("Open the current version", key="open_current",
+            left.info(_("You are looking at version {version}; the current one is "
+                        "{latest}.").format(version=current.version_id, latest=latest))
+            right.button(_("Open the current version"), key="open_current",
                          on_click=_to_current)
     if ledger is None:
         return
@@ -133,10 +133,10 @@ def banners(current: Current, ledger: Ledger | None, result: Reconciliation | No
     words = scenario_words(scenario, names, latest_rates)
     if words:
         left, right = st.columns([4, 1])
-        left.info(plain("Scenario: " + " · ".join(words)))
+        left.info(plain(_("Scenario: {levers}").format(levers=" · ".join(words))))
         from ui.sidebar import reset
 
-        right.button("Reset the scenario", key="banner_reset", on_click=reset)
+        right.button(_("Reset the scenario"), key="banner_reset", on_click=reset)
 
 
 def _to_current() -> None:

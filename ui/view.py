@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from ledger.api import Ledger, Problem, Reconciliation, Scenario
+from ledger.api import Ledger, Problem, Reconciliation, Scenario, _
 from ui.session import Current, Keys
 
 
@@ -39,8 +39,8 @@ def need_result() -> tuple[Ledger, Reconciliation]:
     """The ledger and its reconciliation, or a clear message and a stop."""
     view = get()
     if view.ledger is None or view.result is None:
-        st.error("The figures cannot be shown: fix the problems listed above "
-                 "(or change the scenario), or load another file on the Data page.")
+        st.error(_("The figures cannot be shown: fix the problems listed above (or change "
+                   "the scenario), or load another file on the Data page."))
         st.stop()
     return view.ledger, view.result
 
