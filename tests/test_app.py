@@ -749,7 +749,7 @@ def test_a_downloaded_chart_names_its_view_and_a_draft_says_it_is_not_published(
     # the public record as known on 31 Dec 2025: the image says so, and the rates' day
     at = app(query={"part": "record", "asof": "2025-12-31"})
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    credit = " ".join(a["text"] for a in spec["layout"]["annotations"])
+    credit = " ".join(a["text"] for a in spec["layout"]["annotations"]).replace("<br>", " ")
     assert "View: the public record only; as known on 2025-12-31; ECB rates of" in credit
     # an upload in use: "a draft …, not published", never the ledger's name as source
     at = app("data")
@@ -759,6 +759,6 @@ def test_a_downloaded_chart_names_its_view_and_a_draft_says_it_is_not_published(
     at.switch_page("ui/pages/overview.py")
     at.run()
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    credit = " ".join(a["text"] for a in spec["layout"]["annotations"])
+    credit = " ".join(a["text"] for a in spec["layout"]["annotations"]).replace("<br>", " ")
     assert "a draft uploaded to the Ukraine funding ledger, not published" in credit
     assert "Source: Ukraine funding ledger (" not in credit

@@ -333,7 +333,8 @@ def test_a_chart_downloads_as_an_image_with_its_source_line(url, page):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_on_a_phone_nothing_is_wider_than_the_screen_and_titles_stay_whole(url, path):
+def test_on_a_phone_nothing_is_wider_than_the_screen_titles_stay_whole_and_plots_have_room(
+        url, path):
     with browser_page(width=390, height=844) as phone:
         phone.goto(f"{url}/{path}")
         wait_for_app(phone)
@@ -361,6 +362,12 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_titles_stay_whole(url, 
                                     timeout=patience(10_000))
         overflow = phone.evaluate(measure)
         assert overflow == [390, []]
+        # every chart shown leaves its plot room: names above the bars, not beside them
+        plots = phone.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+            .filter((p) => p.offsetParent !== null)
+            .map((p) => Math.round(p.querySelector('.nsewdrag, .bglayer rect')
+                                    ?.getBoundingClientRect().width ?? 999))""")
+        assert [w for w in plots if w < 250] == []
         # waiting up to 10 s for the page's settled state (a check at one instant once
         # caught the page between two renders in the full suite)
         from playwright.sync_api import expect

@@ -87,11 +87,34 @@ def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], title: str,
     return go.Figure({"data": traces, "layout": spec | layout}, _validate=False)
 
 
+CREDIT_CHARS = 62  # a credit line's most characters: 10 px type across a phone's plot
+ROW_HEIGHT = 80  # px a horizontal bar chart gives each row (a need, a source)
+BAR_GAP = 0.55  # of a row, left free above the bars for the row's name (two lines)
+
+
+def names_above_bars(figure: go.Figure, labels: list[str]) -> go.Figure:
+    """Each row's name written above its bars across the plot's whole width, not as a
+    tick label at its left: on a phone a column of long names left the bars a sliver
+    (the coverage chart's plot was 159 px of 390). The rows stay categories of the y
+    axis, so hover and the data are unchanged."""
+    figure.update_yaxes(showticklabels=False)
+    figure.update_layout(bargap=BAR_GAP, margin=dict(l=10))
+    for label in labels:
+        figure.add_annotation(x=0, xref="paper", y=label, yref="y", xanchor="left",
+                              yanchor="bottom", yshift=ROW_HEIGHT * (1 - BAR_GAP) / 2 + 1,
+                              text=label, showarrow=False, align="left",
+                              font=dict(size=12, color="#1f2933"))
+    return figure
+
+
 def credited(figure: go.Figure, text: str) -> go.Figure:
     """The chart with `text` (its credit lines) printed under it, inside the figure, so
     an image of it (the toolbar's camera, the static site's PNG and SVG) carries its
     source, data version and view. Changes `figure` itself (each is built for one
     draw): copying it took longer than building it."""
+    # lines short enough for a phone's width (a long one was cut at the right edge)
+    text = "\n".join(piece for line in text.splitlines()
+                     for piece in textwrap.wrap(line, CREDIT_CHARS) or [""])
     extra = 18 * len(text.splitlines()) + 14  # every line of the credit inside the image
     bottom = (figure.layout.margin.b or 40) + extra
     figure.update_layout(margin=dict(b=bottom), height=(figure.layout.height or 420) + extra)
@@ -136,7 +159,7 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
     solid, what is assumed hatched on top of it."""
     needs = result.needs.sort_values("need_high")
     # a long need's name on two lines, so a phone keeps room for the bars
-    labels = [_two_lines(safe(n), longest=28) for n in needs["name"]]
+    labels = [_two_lines(safe(n), longest=48) for n in needs["name"]]
     c = result.currency
     bars = [_whisker_spec(_("Need"), labels, needs["need_low"], needs["need_high"], NEED_COLOUR,
                           c, offsetgroup="need")]
@@ -170,9 +193,10 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
         _money_per_aim_title(result) if top is None else
         _("{need} has the largest gap: {gap}").format(
             need=top["name"], gap=money_range(top["uncovered_low"], top["uncovered_high"], c)))
-    return _figure(bars, {"barmode": "group",
-                          "xaxis": {"title": {"text": whisker_axis(c)}}},
-                   title, height=max(300, 120 + 70 * len(needs)))
+    return names_above_bars(_figure(bars, {"barmode": "group",
+                                           "xaxis": {"title": {"text": whisker_axis(c)}}},
+                                    title, height=max(300, 120 + ROW_HEIGHT * len(needs))),
+                            labels)
 
 
 def _money_per_aim_title(result: Reconciliation) -> str:
@@ -238,8 +262,9 @@ def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
         xaxis = {"type": "log", "title": {"text": _("{unit}, log scale").format(
             unit=axis_unit(c))}}
         title += " " + _("(log scale)")
-    return _figure(traces, {"barmode": "group", "xaxis": xaxis}, title,
-                   height=max(300, 120 + 70 * len(sources)))
+    return names_above_bars(_figure(traces, {"barmode": "group", "xaxis": xaxis}, title,
+                                    height=max(300, 120 + ROW_HEIGHT * len(sources))),
+                            labels)
 
 
 NOT_RECORDED = N_("Whose industry gets the orders is not recorded in this ledger: no flow "
@@ -391,7 +416,8 @@ def payer_supplier(result: Reconciliation, reported: Reconciliation | None = Non
         amount=money_range(*eu_us, c))
     return _figure(bars, {"barmode": "group",
                           "xaxis": {"title": {"text": _("who pays (donor bloc)")}},
-                          "yaxis": {"title": {"text": axis_unit(c)}}}, title, height=400)
+                          "yaxis": {"title": {"text": axis_unit(c), "standoff": 2}}}, title,
+                   height=400)
 
 
 COLUMNS_X = {"donor": 0.001, "source": 0.28, "need": 0.56, "industry": 0.999}
