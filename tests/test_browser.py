@@ -415,9 +415,13 @@ def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_
         assert paper.evaluate(outside) == []
         page_one = a4_height - 2 * margin
         for fact in ("Showing everything", "rest on assumptions", "Scenario:",
-                     "data version"):
+                     "data version", "cited pages"):
             box = paper.get_by_text(fact).first.bounding_box()
             assert box is not None and box["y"] + box["height"] < page_one, fact
+        # every chart fits one printed page (break-inside: avoid then keeps it whole)
+        tall = paper.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+            .map((p) => Math.round(p.getBoundingClientRect().height))""")
+        assert [h for h in tall if h > page_one] == []
         paper.pdf(path=str(tmp_path / "report.pdf"), format="A4")
         assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
 

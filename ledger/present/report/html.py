@@ -14,7 +14,8 @@ from plotly.offline import get_plotlyjs
 
 from ledger.core.language import _, current_language
 from ledger.present import charts, views
-from ledger.present.citations import reference_html
+from ledger.present.charts import BAR_GAP
+from ledger.present.citations import ARTICLE, address, reference_html
 from ledger.present.donors import donors_ranked, economy_note
 from ledger.present.formatting import day
 from ledger.present.headline import Headline, headline_block
@@ -46,6 +47,7 @@ th { background: #e8eef4; } td.num { text-align: right; white-space: nowrap; }
 """
 PLOTLY_PLACEHOLDER = "/* plotly.js */"
 FIGURE_WIDTH = 680  # px: the printable width of A4 with 15 mm margins
+PAGE_HEIGHT = 940  # px: the most a chart may be tall to print on one A4 page
 
 
 LINKED = ("ref", "Source", "source")  # columns whose cited page is a real link
@@ -73,9 +75,29 @@ def _figure(fig: go.Figure, div_id: str) -> str:
     # from the dashboard is the one the command line writes
     fig.layout.template = pio.templates["plotly"]  # replaced, not merged into the default
     fig.update_layout(width=FIGURE_WIDTH, autosize=False)
+    if (fig.layout.height or 0) > PAGE_HEIGHT:  # one printed page, never split over two
+        rows = len([a for a in fig.layout.annotations or () if a.yref == "y"]) or 1
+        fig.update_layout(height=PAGE_HEIGHT)
+        fig.update_annotations(font_size=9 if rows > 20 else 10,
+                               yshift=(PAGE_HEIGHT - 200) / rows * (1 - BAR_GAP) / 2 + 1,
+                               selector={"yref": "y"})
     body = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
                        config={"displaylogo": False, "responsive": False})
     return f'<div class="chart">{body}</div>'
+
+
+def sources_line(result: Reconciliation) -> str:
+    """What the figures come from, on the first page: the article where the ledger
+    states its figures, and how many pages it cites (each under References)."""
+    from ledger.rules.scope import ARTICLE_TAG, has_tag
+
+    frame = result.valued.frame
+    pages = len({address(str(r)) for r in frame["ref"].dropna()} - {""})
+    if has_tag(frame["tags"], ARTICLE_TAG).any():
+        return _("Sources: {pages} cited pages and {article}; each is listed under "
+                 "References with its link.").format(pages=pages, article=ARTICLE)
+    return _("Sources: {pages} cited pages; each is listed under References with its "
+             "link.").format(pages=pages)
 
 
 def h2(text: str) -> str:
@@ -145,7 +167,7 @@ def to_html(result: Reconciliation, generated_at: dt.datetime, *,
         "</head><body>", f"<h1>{escape(title)}</h1>", f'<p class="muted">{escape(made)}</p>',
         f'<p class="lead">{escape(block.sentence)}</p>', notice,
         "<p><strong>" + escape(_("Scenario:")) + "</strong> "
-        + escape(scenario_line(result)) + "</p>",
+        + escape(scenario_line(result)) + "</p>", _p(sources_line(result)),
         _headline_html(block, metrics),
         _table(views.stages_table(result)),
         h2(_("Coverage gap per need")),
