@@ -485,3 +485,17 @@ def test_what_a_cached_view_builds_after_it_is_stored_counts_against_the_budget(
     assert cache.get("second", lambda: View()) is second
     assert cache.used > held
     assert "first" not in cache and "second" in cache and cache.used <= 60_000
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("G7 ERA: EU share (grants)", "G7 ERA: EU share (grants)"),  # read without escapes
+    ("**bold** [x](y)", "\\*\\*bold\\*\\* \\[x\\](y)"),
+    ("1. first", "1\\. first"),
+    ("- a list", "\\- a list"),
+])
+def test_a_sliders_label_shows_a_name_as_typed_and_reads_without_needless_escapes(name,
+                                                                                    shown):
+    from ui.widgets import WORD_JOINER, plain_label
+
+    assert plain_label(name).replace(WORD_JOINER, "") == shown
+    assert ":material/" not in plain_label(":material/home: Fund")

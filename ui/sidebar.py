@@ -29,7 +29,7 @@ from ledger.api import (
     translator,
 )
 from ui.session import Keys
-from ui.widgets import plain
+from ui.widgets import plain, plain_label
 
 FIRST_CURRENCIES = ("EUR", "USD", "GBP")
 PAGE_KEYS = ("behind", "donor_stage", "lang")  # and the Ledger's filters, l_*
@@ -208,7 +208,7 @@ def _availability_controls(ledger: Ledger) -> list[tuple[str, float]]:
     if box.open:
         with box:
             for key, name in zip(keys, sources["name"], strict=True):
-                st.slider(plain(name), 0, 100, step=5, format="%d %%", key=key)
+                st.slider(plain_label(name), 0, 100, step=5, format="%d %%", key=key)
     return [(sid, st.session_state[key] / 100)
             for sid, key in zip(sources["id"], keys, strict=True)
             if st.session_state[key] != 100]

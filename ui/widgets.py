@@ -30,6 +30,25 @@ def plain(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", joined)
 
 
+# a widget's label is also its accessible name: escape only what would become markup
+# there, so "G7 ERA: EU share (grants)" is read without backslashes
+_LABEL_MARKUP = re.compile(r"([\\`*_\[\]~<>|$!])")
+_LINE_START = re.compile(r"^(\s*)([#>+-])")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")  # "1. item" would start a list: 1\. item
+_SHORTCODE = re.compile(r":(?=[\w/+-]+(?::|\[))")  # :emoji:, :material/icon:, :red[text]
+
+
+def plain_label(text: object) -> str:
+    """A label built from user text (a source's name on its slider): shown as typed,
+    never as markup, and read by a screen reader without escapes wherever the text
+    has no markup characters."""
+    joined = _AUTOLINK.sub(lambda m: m.group(1) + WORD_JOINER, str(text))
+    joined = _SHORTCODE.sub(":" + WORD_JOINER, joined)
+    joined = _LABEL_MARKUP.sub(r"\\\1", joined)
+    joined = _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), joined)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), joined)
+
+
 def csv_download_bytes(frame: pd.DataFrame) -> bytes:
     """A chart's data as CSV, safe to open in a spreadsheet."""
     return frame_csv(frame)

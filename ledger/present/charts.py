@@ -555,10 +555,14 @@ def years_chart(result: Reconciliation) -> go.Figure:
         title = _("{year} lacks the most: {amount} not covered by money dated that "
                   "year").format(year=int(worst["year"]),
                                  amount=money_range(worst["gap_low"], worst["gap_high"], c))
+    # room above the tallest bar or whisker: a bar that reached the plot's edge read as cut
+    top = max(float(sum(low.values()).max()), float(years["need_high"].max())) / BN
+    bottom = min(0.0, *(float(v.min()) / BN for v in low.values()))  # a correction
     return _figure(traces, {"barmode": "stack", "xaxis": {"type": "category"},
                             "yaxis": {"title": {"text": _(
                                 "{unit} (bars: low ends, by status)").format(
-                                    unit=axis_unit(c))}}},
+                                    unit=axis_unit(c))},
+                                "range": [bottom * 1.08, top * 1.08 if top > 0 else 1]}},
                    title, height=420)
 
 
