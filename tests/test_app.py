@@ -762,3 +762,15 @@ def test_a_downloaded_chart_names_its_view_and_a_draft_says_it_is_not_published(
     credit = " ".join(a["text"] for a in spec["layout"]["annotations"]).replace("<br>", " ")
     assert "a draft uploaded to the Ukraine funding ledger, not published" in credit
     assert "Source: Ukraine funding ledger (" not in credit
+
+
+def test_every_page_says_draft_not_published_while_an_upload_is_in_use():
+    at = app("data")
+    at.file_uploader(key="upload").set_value(("update.csv", UPDATE.read_bytes(), "text/csv"))
+    at.run()
+    assert not any("Draft — not published" in w.value for w in at.warning)  # not yet in use
+    at.button(key="use_upload").click().run()
+    for page in ("ui/pages/overview.py", "ui/pages/flows.py", "ui/pages/timeline.py"):
+        at.switch_page(page)
+        at.run()
+        assert any("Draft — not published" in w.value for w in at.warning), page

@@ -107,8 +107,12 @@ def link_to_view(scenario: Scenario, current: Current, rates_date: object) -> st
 
 def banners(current: Current, ledger: Ledger | None, result: Reconciliation | None,
             scenario: Scenario) -> None:
-    """At the top of every page: an older version is shown; the scenario differs
-    from the default view."""
+    """At the top of every page: a draft (an upload in use) is not published; an older
+    version is shown; the scenario differs from the default view."""
+    if not current.shared:
+        st.warning(_("Draft — not published: these figures are from {label}, in use for "
+                     "your session only. Exported charts and reports say so too.").format(
+                         label=plain(current.label)), icon=":material/draft:")
     if current.version_id is not None and session.chosen() is not None:
         try:
             latest = caches.published().version_id
