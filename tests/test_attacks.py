@@ -104,9 +104,11 @@ def cells_of(data: bytes) -> list[str]:
             for c in row]
 
 
+# a name starting with a bidirectional control (U+202E, U+2066) is refused on reading
+# now (test_a_bidirectional_control_inside_a_cell_is_refused_…); the writers still
+# neutralise one (tests of ledger.present.csvout)
 @pytest.mark.parametrize("name", ["Legit\r=2+5", "Legit\n+cmd|' /C calc'!A0", "Legit\r\n@SUM(1)",
-                                  "＝HYPERLINK(\"http://evil.example\")", "\u202e=1+1",
-                                  "\u2066-2+3"])
+                                  "＝HYPERLINK(\"http://evil.example\")"])
 def test_a_name_cannot_start_a_formula_line_in_any_csv_we_write(name):
     quoted = name.replace('"', '""')
     ledger = read_ledger(csv_bytes(
@@ -499,3 +501,29 @@ def test_a_sliders_label_shows_a_name_as_typed_and_reads_without_needless_escape
 
     assert plain_label(name).replace(WORD_JOINER, "") == shown
     assert ":material/" not in plain_label(":material/home: Fund")
+
+
+def test_a_bidirectional_control_inside_a_cell_is_refused_naming_its_row_and_column():
+    from ledger.core.problems import LedgerError
+    from ledger.reading.schema import read_ledger
+
+    from .conftest import csv_bytes
+
+    # "Fund for Kyiv" stored, "viyK rof dnuF" shown: the override reorders the display
+    tricked = csv_bytes(
+        "n,need,Need,military,10,,bn EUR,2025-01-02,,,,,,,",
+        "s,source,Fund \u202efor Kyiv,,5,,bn EUR,2025-01-02,,,DE,,,,",
+        "f,flow,F,military,5,,bn EUR,2025-01-02,s,n,,PL,,,x\u2066y",
+    )
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(tricked)
+    said = [(p.row, p.column) for p in caught.value.problems]
+    assert (3, "name") in said and (4, "note") in said
+    assert "U+202E" in str(caught.value.problems[0])
+    # a right-to-left mark (U+200F) in Arabic or Hebrew text is no control: accepted
+    read_ledger(csv_bytes("n,need,Need \u200fשלום,military,10,,bn EUR,2025-01-02,,,,,,,"))
+
+
+@pytest.mark.parametrize("cell", ["\u202e=1+1", "\u2066-2+3"])
+def test_a_writer_still_neutralises_a_cell_that_starts_with_a_bidirectional_control(cell):
+    assert neutralise(cell).startswith("'")

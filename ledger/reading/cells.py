@@ -399,3 +399,29 @@ def tags(c: Cells) -> pd.Series:
     flagged = np.array([e is not None for e in errors] + [False], dtype=bool)[position]
     c.flag(flagged, "tags", lambda pos: str(errors[position[pos]]))
     return _spread(position, values)
+
+
+# characters that make text display in another order than it is stored (the "Trojan
+# Source" trick): embeddings, overrides and isolates. Marks (U+200E, U+200F) are fine.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI_BYTES = tuple(ch.encode("utf-8") for ch in BIDI_CONTROLS)
+
+
+def bidi_controls(c: Cells, data: bytes) -> None:
+    """An error for every cell holding a bidirectional control anywhere in it: a name
+    that reads one way on screen and another in the file. The file's bytes are
+    searched first, so a clean file costs a few byte scans."""
+    if not any(code in data for code in _BIDI_BYTES):
+        return
+    pattern = "[" + BIDI_CONTROLS + "]"
+    for column in c.raw.columns:
+        cells = c.raw[column].astype("string").fillna("")
+        found = cells.str.contains(pattern, regex=True).to_numpy(dtype=bool)
+        if found.any():
+            c.flag(found, str(column), lambda pos, cells=cells: _bidi_said(cells.iat[pos]))
+
+
+def _bidi_said(cell: object) -> str:
+    code = ord(next(ch for ch in str(cell) if ch in BIDI_CONTROLS))
+    return (f"holds a bidirectional control character (U+{code:04X}) that makes the text "
+            "read in another order than it is stored; remove it")

@@ -21,6 +21,7 @@ from ledger.reading.cells import (
     Cells,
     all_distinct,
     amounts,
+    bidi_controls,
     check_ids,
     codes,
     dates,
@@ -107,6 +108,7 @@ def read_ledger(source: bytes | str | Path) -> Ledger:
     raw = records.frame
     rows = pd.Series(records.row_numbers, dtype="int64", name="row")
     checker = Cells(raw, rows, records.header_row, records.separator)
+    bidi_controls(checker, data)
     frame = _check(checker)
     if checker.problems:
         raise LedgerError(checker.problems, checker.more)
