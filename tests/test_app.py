@@ -774,3 +774,16 @@ def test_every_page_says_draft_not_published_while_an_upload_is_in_use():
         at.switch_page(page)
         at.run()
         assert any("Draft — not published" in w.value for w in at.warning), page
+
+
+def test_a_history_cut_short_by_the_servers_time_says_so_and_is_not_kept(monkeypatch):
+    from ui import caches
+
+    monkeypatch.setattr(caches, "HISTORY_SECONDS", 0.0)
+    # a view no other test asks for: the server's shared cache holds no history of it
+    at = app("timeline", query={"shift": "35", "currency": "CHF"})
+    assert not at.exception
+    assert any("Only the first 1 of" in i.value for i in at.info)
+    monkeypatch.setattr(caches, "HISTORY_SECONDS", 60.0)
+    at.run()  # the cut history was not kept: this run computes it whole
+    assert not any("Only the first" in i.value for i in at.info)

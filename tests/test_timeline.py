@@ -245,3 +245,23 @@ def test_the_gap_history_follows_revisions_and_publication_days():
                                                     strict=True) if not math.isnan(g)}
     assert by_day["2023-03-23"] == 411 and by_day["2023-06-01"] == 361
     assert by_day["2024-02-15"] == 436 and by_day["2025-02-25"] == 474
+
+
+def test_the_history_stops_when_its_time_is_up_or_the_reader_has_left_and_says_so():
+    from ledger.core.paths import shipped_ledger
+    from ledger.reading.schema import read_ledger
+    from ledger.rules.reconcile import default_rates, gap_history
+    from ledger.rules.scenario import Scenario
+
+    ledger = read_ledger(shipped_ledger())
+    whole = gap_history(ledger, Scenario(), default_rates())
+    assert whole.attrs == {"cut": None, "days": len(whole)} and len(whole) > 5
+    # no time at all: the first day still comes (a chart of one point), then it stops
+    timed = gap_history(ledger, Scenario(), default_rates(), seconds=0.0)
+    assert timed.attrs == {"cut": "time", "days": len(whole)} and len(timed) == 1
+    assert timed.iloc[0].to_dict() == whole.iloc[0].to_dict()
+    # the reader has gone: nothing more is computed for no one
+    asked = []
+    left = gap_history(ledger, Scenario(), default_rates(),
+                       stop=lambda: asked.append(1) or len(asked) > 3)
+    assert left.attrs["cut"] == "stopped" and len(left) == 3

@@ -6,6 +6,7 @@ goes here (ui.session keeps it)."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -108,17 +109,51 @@ def _view_for(current: Current, key: tuple[str, str, str],
     return session.own_view(":".join(key), build)
 
 
+HISTORY_SECONDS = float(os.environ.get("LEDGER_HISTORY_SECONDS", "30"))
+
+
+class _Cut(Exception):
+    """A history cut short (time, or the reader left): shown, never kept."""
+
+    def __init__(self, history: pd.DataFrame) -> None:
+        super().__init__("history cut short")
+        self.history = history
+
+
+def _while_here() -> Callable[[], bool]:
+    """True once this page's session has gone (the reader closed the tab): work on
+    its behalf stops instead of running on for no one."""
+    from streamlit.runtime import exists, get_instance
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is None or not exists():
+        return lambda: False
+    runtime, session_id = get_instance(), context.session_id
+    return lambda: not runtime.is_active_session(session_id)
+
+
 def history_for(current: Current, ledger: Ledger, scenario: Scenario) -> pd.DataFrame:
-    """The gap as known on each day a row changed it (one reconciliation per day:
-    kept, shared or in the session like the ledger itself)."""
+    """The gap as known on each day a row changed it, kept shared or in the session
+    like the ledger itself — within LEDGER_HISTORY_SECONDS of work (default 30) and
+    only while the reader is still here; a history cut short is shown, not kept."""
     from dataclasses import replace
 
     base = replace(scenario, asof=None)
-    if current.shared:
-        return shared_cache().get(
-            ("history", ledger.data_version, repr(base)),
-            lambda: gap_history(ledger, base, rates()))
-    return session.own_history(ledger, base, lambda: gap_history(ledger, base, rates()))
+    gone = _while_here()
+
+    def build() -> pd.DataFrame:
+        history = gap_history(ledger, base, rates(), seconds=HISTORY_SECONDS, stop=gone)
+        if history.attrs.get("cut"):
+            raise _Cut(history)
+        return history
+
+    try:
+        if current.shared:
+            return shared_cache().get(("history", ledger.data_version, repr(base)), build)
+        return session.own_history(ledger, base, build)
+    except _Cut as cut:
+        return cut.history
 
 
 @st.cache_resource(show_spinner=False)

@@ -418,7 +418,11 @@ def bidi_controls(c: Cells, data: bytes) -> None:
         cells = c.raw[column].astype("string").fillna("")
         found = cells.str.contains(pattern, regex=True).to_numpy(dtype=bool)
         if found.any():
-            c.flag(found, str(column), lambda pos, cells=cells: _bidi_said(cells.iat[pos]))
+            c.flag(found, str(column), _bidi_message(cells))
+
+
+def _bidi_message(cells: pd.Series) -> Callable[[int], str]:
+    return lambda pos: _bidi_said(cells.iat[pos])
 
 
 def _bidi_said(cell: object) -> str:

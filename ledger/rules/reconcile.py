@@ -5,6 +5,8 @@ supplier, and findings that name their rows."""
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -455,12 +457,19 @@ def _in_counted_family(found: Families) -> np.ndarray:
 
 
 def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
-                blocs: dict[str, str] | None = None, most: int = 60) -> pd.DataFrame:
+                blocs: dict[str, str] | None = None, most: int = 60,
+                seconds: float | None = None,
+                stop: Callable[[], bool] | None = None) -> pd.DataFrame:
     """The total gap as known on each day a row changed the ledger (at most `most`
     days, spread over the history, the last always kept): date, gap_low, gap_high,
     need_low, need_high, and the ids of the rows published that day. The rows are
     valued once; each day applies only the as-of date and the levers to them, and
-    sums the money into needs (the same rules as `reconcile`, without its tables)."""
+    sums the money into needs (the same rules as `reconcile`, without its tables).
+
+    Bounded: after `seconds`, or as soon as `stop()` says the one who asked has
+    left, no further day is computed; `attrs["cut"]` then says why ("time" or
+    "stopped") and `attrs["days"]` how many days the whole history has."""
+    started = time.monotonic()
     blocs = blocs if blocs is not None else load_blocs()
     donor_bloc, industry_bloc = row_blocs(ledger, blocs)
     with_blocs = replace(ledger, frame=ledger.frame.assign(
@@ -469,9 +478,16 @@ def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
     days = np.unique(dates)
     if len(days) > most:
         days = days[np.unique(np.linspace(0, len(days) - 1, most).round().astype(int))]
-    rows = []
+    rows: list[dict[str, object]] = []
     valued_once = valued_rows(with_blocs, replace(scenario, asof=None), rates)
+    cut = None
     for day in days:
+        if stop is not None and stop():
+            cut = "stopped"
+            break
+        if seconds is not None and rows and time.monotonic() - started > seconds:
+            cut = "time"
+            break
         when = pd.Timestamp(day).date()
         frame = with_levers(valued_once, replace(scenario, asof=when)).frame
         kind = frame["kind"].to_numpy()
@@ -486,5 +502,7 @@ def gap_history(ledger: Ledger, scenario: Scenario, rates: RateTable,
         rows.append({"date": when, "gap_low": totals["gap"][0], "gap_high": totals["gap"][1],
                      "need_low": totals["need"][0], "need_high": totals["need"][1],
                      "rows": ", ".join(named.head(3)) + (" …" if len(named) > 3 else "")})
-    return pd.DataFrame(rows, columns=["date", "gap_low", "gap_high", "need_low", "need_high",
-                                       "rows"])
+    history = pd.DataFrame(rows, columns=["date", "gap_low", "gap_high", "need_low",
+                                          "need_high", "rows"])
+    history.attrs.update(cut=cut, days=len(days))
+    return history

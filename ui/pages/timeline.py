@@ -38,11 +38,17 @@ key_table(years_readable(result), "years_table", ["year", "need", "gap"],
 st.subheader(_("The gap as known on each day a row changed it"))
 view = get()
 if len(ledger.frame) > 50_000 and not st.session_state.get("history_asked"):
-    st.info(_("This ledger has {count} rows: the history takes one reconciliation per day "
-              "shown (at most 60).").format(count=f"{len(ledger.frame):,}"))
+    st.info(_("This ledger has {count} rows: the history values them once and sums them "
+              "for each day shown (at most 60); it may take a while.").format(
+                  count=f"{len(ledger.frame):,}"))
     st.button(_("Compute the history"), key="history_asked")
 else:
     with st.spinner(_("Reconciling the ledger as it stood on each day…"), show_time=True):
         history = caches.history_for(view.current, ledger, view.scenario)
+    if history.attrs.get("cut") == "time":
+        st.info(_("Only the first {shown} of {days} days fitted in the time this server "
+                  "allows for the history; the chart shows them.").format(
+                      shown=len(history), days=history.attrs.get("days", len(history))),
+                icon=":material/timer:")
     chart(gap_history_chart(history, result.currency), history,
           references_behind(result, "coverage-gap"), "gap-history")
