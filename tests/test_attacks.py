@@ -527,3 +527,24 @@ def test_a_bidirectional_control_inside_a_cell_is_refused_naming_its_row_and_col
 @pytest.mark.parametrize("cell", ["\u202e=1+1", "\u2066-2+3"])
 def test_a_writer_still_neutralises_a_cell_that_starts_with_a_bidirectional_control(cell):
     assert neutralise(cell).startswith("'")
+
+
+def test_a_workbook_that_unpacks_past_the_upload_limit_never_reaches_the_server(tmp_path):
+    # a few kilobytes of workbook can unpack to gigabytes of cells; the CSV it converts
+    # to is what would come back to the server, so the worker refuses it past the limit
+    import openpyxl
+
+    from ledger.reading.sandbox import Limits, convert_untrusted
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    rows = list(csv.reader(io.StringIO((ROOT / "data" / "funding.csv").read_text())))
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "ledger.xlsx"
+    book.save(path)
+    data = path.read_bytes()
+    whole = convert_untrusted(data)  # within the limit: converted
+    assert len(whole.csv) > 20_000
+    with pytest.raises(LedgerError, match="more than the 0 MB an upload may be"):
+        convert_untrusted(data, limits=Limits(csv_bytes=len(whole.csv) - 1))

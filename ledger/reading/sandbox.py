@@ -23,6 +23,7 @@ from typing import Any
 
 from ledger.core.problems import LedgerError, Problem
 from ledger.reading.schema import Ledger, read_ledger
+from ledger.reading.textfile import MAX_BYTES
 
 DEFAULT_SECONDS = 30.0
 DEFAULT_MEMORY_MB = 4096
@@ -36,6 +37,9 @@ POLL_SECONDS = 0.05
 class Limits:
     seconds: float = DEFAULT_SECONDS
     memory_bytes: int = DEFAULT_MEMORY_MB * 1_000_000
+    # the most a table may come to as a funding CSV: a few kilobytes of workbook can
+    # unpack to gigabytes, and the CSV is what comes back to the server
+    csv_bytes: int = MAX_BYTES
 
     @classmethod
     def from_environment(cls) -> Limits:
@@ -126,6 +130,7 @@ def _work(folder: str, conn: Connection) -> None:
                 result = merged(Path(folder, "current").read_bytes(), data)
             else:
                 result = intake.checked(data, task.get("sheet"), mapping)[0]
+                _within(len(result.csv), int(task.get("most_bytes", MAX_BYTES)))
         else:
             _write_ledger(folder, read_ledger(data))
             conn.send(("ok", None))
@@ -139,6 +144,16 @@ def _work(folder: str, conn: Connection) -> None:
         conn.send(("memory", None))
     finally:
         conn.close()
+
+
+def _within(size: int, most: int) -> None:
+    """In the worker: refuse a conversion larger than an upload may be, before it
+    reaches the server."""
+    if size > most:
+        raise LedgerError([Problem(None, None, (
+            f"this table comes to {size / 1e6:,.1f} MB as a funding CSV, more than the "
+            f"{most / 1e6:,.0f} MB an upload may be; split it, or leave out columns and "
+            "rows you do not need"))])
 
 
 def read_untrusted(data: bytes, limits: Limits | None = None) -> Ledger:
@@ -158,8 +173,9 @@ def convert_untrusted(data: bytes, sheet: str | None = None, mapping_json: str |
                       limits: Limits | None = None) -> Any:
     """ledger.reading.intake.convert in a worker, the result validated: a Converted whose CSV
     reads, or LedgerError naming their rows and columns."""
-    return _untrusted(data, {"task": "convert", "sheet": sheet, "mapping": mapping_json},
-                      limits)
+    limits = limits or Limits.from_environment()
+    return _untrusted(data, {"task": "convert", "sheet": sheet, "mapping": mapping_json,
+                             "most_bytes": limits.csv_bytes}, limits)
 
 
 def merge_untrusted(current: bytes, rows: bytes, limits: Limits | None = None) -> bytes:
