@@ -548,3 +548,32 @@ def test_a_workbook_that_unpacks_past_the_upload_limit_never_reaches_the_server(
     assert len(whole.csv) > 20_000
     with pytest.raises(LedgerError, match="more than the 0 MB an upload may be"):
         convert_untrusted(data, limits=Limits(csv_bytes=len(whole.csv) - 1))
+
+
+def test_sessions_that_left_are_let_go_on_a_quiet_server_not_when_another_leaves():
+    import inspect
+    import time
+    import types
+
+    from streamlit.runtime import runtime as streamlit_runtime
+    from streamlit.runtime import websocket_session_manager
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+
+    from ui.uploads import expire_departed_sessions
+
+    storage = MemorySessionStorage(ttl_seconds=0.05)  # type: ignore[arg-type]
+    session = types.SimpleNamespace(id="gone")
+    storage.save(types.SimpleNamespace(session=session))  # type: ignore[arg-type]
+    time.sleep(0.1)
+    assert len(storage._cache._data) == 1  # expired, but still held: nothing touched it
+    ran: list[object] = []
+    loop = types.SimpleNamespace(call_soon_threadsafe=lambda f: ran.append(f()))
+    runtime = types.SimpleNamespace(
+        _session_mgr=types.SimpleNamespace(_session_storage=storage),
+        _async_objs=types.SimpleNamespace(eventloop=loop))
+    assert expire_departed_sessions(runtime)
+    assert ran and len(storage._cache._data) == 0  # let go, on the event loop
+    # the Streamlit internals this relies on are where it looks for them
+    assert "self._session_storage" in inspect.getsource(websocket_session_manager)
+    assert "self._session_mgr" in inspect.getsource(streamlit_runtime)
+    assert "self._async_objs" in inspect.getsource(streamlit_runtime)
