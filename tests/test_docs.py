@@ -84,7 +84,7 @@ def test_readme_documents_exactly_the_link_parameters():
                            availability=(("a", 0.5),), shift_us_to_europe=0.2,
                            asof=dt.date(2025, 6, 1), part="record", instruments=("grant",))
     produced = set(to_query(every_lever)) | set(to_query(Scenario(fx_mode="row-date"))) | {
-        "v"}  # the data version a link pins (ui.pins), not a lever
+        "v", "lang"}  # the data version a link pins (ui.pins) and the language: not levers
     documented = [row[0].strip("`") for row in table_after("## Links that reproduce a view")]
     assert set(documented) == produced and len(documented) == len(produced)
 
