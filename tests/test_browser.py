@@ -430,7 +430,8 @@ def test_a_german_browser_reads_figures_in_german(url):
     with browser_page(locale="de-DE") as page:
         page.goto(f"{url}/")
         wait_for_app(page)
-        metric = page.locator('[data-testid="stMetric"]').filter(has_text="Gap").first
+        # the page is German too: the gap's card is "Lücke"
+        metric = page.locator('[data-testid="stMetric"]').filter(has_text="Lücke").first
         gap = metric.locator('[data-testid="stMetricValue"]').inner_text()
         gap = gap.replace("\u00a0", " ")
         assert gap == "310–386 Mrd. €", gap  # the shipped gap, €310–386 bn in English
@@ -459,9 +460,9 @@ def test_a_german_reader_types_a_date_as_germans_write_it(url):
         wait_for_app(page)
         # the field's first part is the day, as a German writes a date: typing
         # 01.01.2025 fills day, month and year in that order
-        page.get_by_role("spinbutton", name="day, As known on").click()
+        page.get_by_role("spinbutton", name="day, Stand vom").click()  # "As known on"
         page.keyboard.type("01.01.2025")
-        group = page.get_by_role("group", name="As known on")
+        group = page.get_by_role("group", name="Stand vom")
         assert group.inner_text().replace("\n", "") == "01.01.2025"
         page.locator("h1").first.click()  # the field commits when it loses focus
         wait_for_app(page)
