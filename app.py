@@ -38,6 +38,9 @@ st.html("<style>[data-testid='stCaptionContainer'] { opacity: 1 !important; }"
         ".ledger-table td.long { overflow-wrap: anywhere; }"
         ".ledger-table th { font-weight: 600; background: #F9FAFB; }"
         ".ledger-table td.num { text-align: right; }"
+        # a range never breaks across lines ("€310–" here, "386 bn" there)
+        ".range, .ledger-table td.range { white-space: nowrap; }"
+        ".lead { font-weight: 700; font-size: 1rem; line-height: 1.6; }"
         ".ledger-table caption { position: absolute; width: 1px; height: 1px; "
         "overflow: hidden; clip-path: inset(50%); white-space: nowrap; }"
         "</style>")

@@ -49,6 +49,26 @@ def plain_label(text: object) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), joined)
 
 
+# a money range or a share, with its scale word and currency where they follow:
+# "€310–386 bn", "310–386 Mrd. €", "43–53 %" — kept on one line
+_RANGE = re.compile(r"[^\s–]*\d[^\s–]*–[^\s–]*\d[^\s]*?(?:[ \u00a0](?:bn|mn|tn|k|Mrd\.|Mio\."
+                    r"|Bio\.|Tsd\.|млрд|млн|трлн|тис\.))?(?:[ \u00a0][€$£¥%])?(?=[\s,;.)]|$)")
+
+
+def ranges_whole(text: object) -> str:
+    """Text as HTML, escaped, each range in a span that never breaks across lines (a
+    reader copying "€310–386 bn" must not find "€310–" on one line and "386 bn" on
+    the next)."""
+    escaped = html.escape(str(text), quote=False)
+    return _RANGE.sub(lambda m: f'<span class="range">{m.group(0)}</span>', escaped)
+
+
+def ranges_joined(text: str) -> str:
+    """Markdown text with each range's spaces made non-breaking ("€222–290 bn" no
+    longer splits before "bn"), where a span cannot be used."""
+    return _RANGE.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
 def csv_download_bytes(frame: pd.DataFrame) -> bytes:
     """A chart's data as CSV, safe to open in a spreadsheet."""
     return frame_csv(frame)
@@ -172,6 +192,8 @@ def _cell_class(text: str, numeric: bool) -> str:
     between words."""
     if numeric:
         return "num"
+    if _RANGE.fullmatch(text):
+        return "range"
     return "long" if len(text) > 30 else "text"
 
 

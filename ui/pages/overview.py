@@ -27,17 +27,18 @@ from ledger.api import (
 )
 from ui.pins import link_to_view
 from ui.view import get, need_result, reported_result
-from ui.widgets import chart, key_table, plain
+from ui.widgets import chart, key_table, plain, ranges_joined, ranges_whole
 
 ledger, result = need_result()
 reported = reported_result()
 block = headline_block(result, reported)
 c = result.currency
 st.title(_("Overview"))
-st.markdown(f"**{plain(block.sentence)}**")
+st.html(f'<p class="lead">{ranges_whole(block.sentence)}</p>')
 if block.rests_on_assumptions:
-    st.warning(block.notice() + " " + _("*Show: Public record only* in the sidebar leaves "
-                                        "every assumption out."), icon=":material/warning:")
+    st.warning(ranges_joined(block.notice()) + " " + _(
+        "*Show: Public record only* in the sidebar leaves every assumption out."),
+        icon=":material/warning:")
 
 if block.states_no_need:
     # a tracker: who gives what, by stage, aim and year; no gap, no coverage
