@@ -172,3 +172,19 @@ def test_the_html_report_reads_in_the_language_it_is_written_in():
     assert "Deckungslücke je Bedarf" in german and "Mrd.\u00a0€" in german
     english = render(result, "html").decode()
     assert '<html lang="en">' in english and "gap report" in english
+
+
+def test_a_checks_ledger_side_is_reworded_for_the_reader_not_in_the_shared_result():
+    import contextvars
+
+    from ledger.present.wording import what_words
+
+    def german(what: str) -> str:
+        language.use_language("de")
+        return what_words(what)
+
+    run = contextvars.copy_context().run
+    assert run(german, "rows tagged purl dated on or before 3 Dec 2025 sum to") == (
+        "ergeben die Zeilen mit Tag purl und Datum bis 3 Dec 2025")
+    assert run(german, "era-eu has available") == "hat era-eu verfügbar"
+    assert what_words("era-eu has available") == "era-eu has available"  # English as is

@@ -3,11 +3,12 @@ only place a finding becomes text; pages and every report format use it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
 
-from ledger.core.language import _
+from ledger.core.language import N_, _
 from ledger.present.formatting import day, money_range, percent, percent_range
 from ledger.rules.findings import CODES, Finding
 from ledger.rules.reconcile import Reconciliation
@@ -53,8 +54,29 @@ def _check(f: Finding) -> str:
                  "less") if n["off"][0] < 0 else
                _("{name}: the record says {published}; the ledger's {what} {ledger}, {span} "
                  "more"))
-    return message.format(name=n["name"], published=published, what=_(n["what"]),
+    return message.format(name=n["name"], published=published, what=what_words(n["what"]),
                           ledger=ledger, span=span)
+
+
+_WHAT = (  # what a check's ledger side sums, as ledger.rules.checks words it (English)
+    (re.compile(r"rows tagged (?P<tag>\S+) dated on or before (?P<day>.+) sum to"),
+     N_("rows tagged {tag} dated on or before {day} sum to")),
+    (re.compile(r"(?P<row>\S+) \(superseded\) is"), N_("{row} (superseded) is")),
+    (re.compile(r"(?P<row>\S+) \(outside this view\) is"), N_("{row} (outside this view) is")),
+    (re.compile(r"(?P<row>\S+) has available"), N_("{row} has available")),
+    (re.compile(r"(?P<row>\S+) is"), N_("{row} is")),
+)
+
+
+def what_words(what: str) -> str:
+    """A check's "what" in the reader's language. The rules word it in English once
+    per reconciliation, which every session shares, so it is re-worded here, where
+    the reader is known."""
+    for pattern, message in _WHAT:
+        found = pattern.fullmatch(what)
+        if found:
+            return _(message).format(**found.groupdict())
+    return what
 
 
 def _outside(f: Finding) -> str:
