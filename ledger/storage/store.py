@@ -257,7 +257,9 @@ class Store:
             self._make_room(conn, len(content), total, sa.true())
             token = secrets.token_urlsafe(24)
             conn.execute(drafts.insert().values(
-                token=token, created_at=now.isoformat(timespec="milliseconds"),
+                # microseconds: two drafts saved within one millisecond (a fast machine)
+                # kept no order, and "the oldest goes first" picked either
+                token=token, created_at=now.isoformat(timespec="microseconds"),
                 label=label[:200], content=content, sha256=digest, client=client[:100],
                 size=len(content)))
         return token
