@@ -188,3 +188,29 @@ def test_a_checks_ledger_side_is_reworded_for_the_reader_not_in_the_shared_resul
         "ergeben die Zeilen mit Tag purl und Datum bis 3 Dec 2025")
     assert run(german, "era-eu has available") == "hat era-eu verfügbar"
     assert what_words("era-eu has available") == "era-eu has available"  # English as is
+
+
+def test_the_excel_reports_summary_reads_in_the_language_it_is_written_in():
+    import contextvars
+    import io
+
+    import openpyxl
+
+    from ledger.core.paths import shipped_ledger
+    from ledger.present.formatting import use_locale
+    from ledger.present.report import render
+    from ledger.reading.schema import read_ledger
+    from ledger.rules.reconcile import reconcile
+
+    result = reconcile(read_ledger(shipped_ledger()))
+
+    def written(tag: str) -> bytes:
+        language.use_language(tag)
+        use_locale(tag)
+        return render(result, "xlsx")
+
+    book = openpyxl.load_workbook(io.BytesIO(contextvars.copy_context().run(written, "uk")))
+    summary = [str(c.value) for row in book["Summary"].iter_rows() for c in row if c.value]
+    assert "Реєстр фінансування України — звіт про розрив" in summary
+    assert any("Потреби обсягом" in text for text in summary)  # the main finding
+    assert "Розрив" in summary  # the headline figures' labels

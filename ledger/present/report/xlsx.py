@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from ledger.core.language import _
 from ledger.present.citations import cited_page
 from ledger.present.formatting import symbol
 from ledger.present.headline import headline_block
@@ -152,20 +153,20 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
     sheet.set_column(0, 0, 44)
     sheet.set_column(1, 2, 18, b.money)
     sheet.set_column(3, 3, 60)
-    sheet.write_string(0, 0, "Ukraine funding ledger — gap report", b.title)
+    sheet.write_string(0, 0, _("Ukraine funding ledger — gap report"), b.title)
     block = headline_block(result, reported)
     sheet.write_string(1, 0, neutralise(block.sentence))
     if block.families:
         sheet.write_string(2, 0, neutralise(block.families))
-    sheet.write_string(3, 0, "Headline", b.head)
-    sheet.write_string(3, 1, f"low ({c})", b.head)
-    sheet.write_string(3, 2, f"high ({c})", b.head)
-    sheet.write_string(3, 3, "as read", b.head)
+    sheet.write_string(3, 0, _("Headline"), b.head)
+    sheet.write_string(3, 1, _("low ({unit})").format(unit=c), b.head)
+    sheet.write_string(3, 2, _("high ({unit})").format(unit=c), b.head)
+    sheet.write_string(3, 3, _("as read"), b.head)
     lines = [(f.label, f.value, f) for f in block.figures]
     if block.rests_on_assumptions:
         lines += [(f"{f.label}, {part}", value, f) for f in block.figures
-                  for part, value in (("counting only what is reported", f.reported),
-                                      ("assumed", f.assumed)) if value is not None]
+                  for part, value in ((_("counting only what is reported"), f.reported),
+                                      (_("assumed"), f.assumed)) if value is not None]
     for row, (label, (low, high), figure) in enumerate(lines, start=4):
         style = b.ratio if figure.ratio else b.money
         sheet.write_string(row, 0, label, b.bold)
@@ -173,10 +174,10 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
         b.cell(sheet, row, 2, high, style)
         sheet.write_string(row, 3, figure.text(c, (low, high)))
     row = _funnel(b, sheet, result, 4 + len(lines) + 1)
-    sheet.write_string(row, 0, "How this report was made", b.head)
+    sheet.write_string(row, 0, _("How this report was made"), b.head)
     sheet.write_string(row, 1, "", b.head)
     made = [*provenance(result, generated_at.date()),
-            ("Generated at (UTC)", generated_at.isoformat())]
+            (_("Generated at (UTC)"), generated_at.isoformat())]
     for label, value in made:
         row += 1
         sheet.write_string(row, 0, label, b.bold)
@@ -188,8 +189,8 @@ def _summary(b: _Book, sheet: Any, result: Reconciliation, generated_at: dt.date
 def _funnel(b: _Book, sheet: Any, result: Reconciliation, row: int) -> int:
     """The stage funnel under the headline; returns the row after it."""
     table = stages_table(result)
-    sheet.write_string(row, 0, "By stage (each counting every later one)", b.head)
-    for col, name in enumerate(("covered", "gap", "coverage"), start=1):
+    sheet.write_string(row, 0, _("By stage (each counting every later one)"), b.head)
+    for col, name in enumerate((_("covered"), _("gap"), _("coverage")), start=1):
         sheet.write_string(row, col, name, b.head)
     for label, covered, gap, coverage in zip(table["stage"], table["covered"], table["gap"],
                                              table["coverage"], strict=True):
