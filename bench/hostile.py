@@ -9,6 +9,11 @@ the security review's heavy probes. Prints figures; asserts nothing.
    with many errors per row): time to the answer, the server's peak memory
    (workers included), and another session's page load during it against idle.
 3. One session uploads five files in turn: what Streamlit would keep of them.
+4. One client clicks "Use for my session" five times with the same upload: the
+   store's growth (drafts are kept once per content and client).
+5. Hostile workbooks (small on disk, hundreds of thousands of rows inside) sent at
+   once: the peak memory of the process and its workers against the workers' bound,
+   and what each sender is told.
 
 Traffic goes to this machine only; every loop is bounded in count and time.
 """
@@ -147,9 +152,14 @@ def many_errors(path: Path, megabytes: int) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller files (a smoke run)")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="only the parts without a server: drafts and workers (4, 5)")
     args = parser.parse_args()
     scale = 0.1 if args.quick else 1.0
     work = Path(tempfile.mkdtemp(prefix="ledger-hostile-"))
+    in_process(work, scale)
+    if args.no_browser:
+        return
     env = {"LEDGER_DATA_DIR": str(work / "store")}
     with dashboard(env, ["--server.disconnectedSessionTTL", "5", "--server.fileWatcherType",
                          "none"]) as url, \
@@ -226,6 +236,91 @@ def main() -> None:
         print(f"   server memory held by the session once all five were sent: "
               f"{held / MB:,.0f} MB ({sum(f.stat().st_size for f in files) / MB:,.0f} MB sent)")
         browser.close()
+
+
+def bomb_workbook(path: Path, rows: int) -> Path:
+    """A small .xlsx whose one sheet unpacks to `rows` rows of our columns, each with a
+    long name: a few hundred kilobytes on disk, hundreds of megabytes as cells."""
+    import zipfile
+
+    head = ("id", "kind", "name", "category", "low", "unit", "date")
+    name = "x" * 200
+
+    def cells(values: tuple[str, ...]) -> str:
+        return "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in values)
+
+    body = [f'<row r="1">{cells(head)}</row>']
+    body += [f'<row r="{i}">'
+             + cells((f"n{i}", "need", name, "military", "1", "bn EUR", "2025-01-02"))
+             + "</row>" for i in range(2, rows + 2)]
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+             'openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join(body)
+             + "</sheetData></worksheet>")
+    ns = "http://schemas.openxmlformats.org"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", f'<?xml version="1.0"?><Types xmlns="{ns}/package/'
+                   '2006/content-types"><Default Extension="rels" ContentType="application/'
+                   'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+                   'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+                   'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                   'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" '
+                   'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                   'worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/'
+                   f'2006/relationships"><Relationship Id="r1" Type="{ns}/officeDocument/2006/'
+                   'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{ns}/'
+                   f'spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships">'
+                   '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0"?><Relationships '
+                   f'xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="'
+                   f'{ns}/officeDocument/2006/relationships/worksheet" '
+                   'Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+def in_process(work: Path, scale: float) -> None:
+    """4. The store's growth per repeated draft; 5. hostile workbooks sent at once,
+    against the workers' bound — both without a browser, this process measured."""
+    import os
+    import threading as th
+
+    from ledger.core.problems import LedgerError
+    from ledger.reading.sandbox import convert_untrusted, workers
+    from ledger.storage.store import Store
+
+    store_dir = work / "drafts"
+    store = Store(f"sqlite:///{store_dir}.sqlite", seed=None)
+    content = synthetic(work / "draft.csv", int(200_000 * scale)).read_bytes()
+    print(f"\n4. one client keeps the same {len(content) / MB:,.0f} MB upload five times")
+    for n in range(1, 6):
+        store.save_draft(content, f"click {n}", "203.0.113.7")
+        size = Path(f"{store_dir}.sqlite").stat().st_size
+        print(f"   after click {n}: store file {size / MB:,.0f} MB")
+    bomb = bomb_workbook(work / "bomb.xlsx", int(300_000 * scale))
+    sent = 4
+    print(f"\n5. {sent} hostile workbooks at once ({bomb.stat().st_size / 1e3:,.0f} kB each, "
+          f"unpacking to {int(300_000 * scale):,} rows); workers bound: {workers()}")
+    data = bomb.read_bytes()
+    said: list[str] = []
+
+    def send() -> None:
+        try:
+            convert_untrusted(data)
+            said.append("converted")
+        except LedgerError as exc:
+            said.append(str(exc.problems[0])[:90])
+
+    before = tree_rss(os.getpid())
+    with Peak(os.getpid()) as peak:
+        threads = [th.Thread(target=send) for _ in range(sent)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    print(f"   this process and its workers: {before / MB:,.0f} MB before, peak "
+          f"{peak.peak / MB:,.0f} MB; answers: {sorted(set(said))}")
 
 
 def measured_loads(url: str, work: object | None, most: int = 5) -> list[float]:
