@@ -88,10 +88,24 @@ def _site_parser(commands: argparse._SubParsersAction) -> None:
                       "(default en,de,uk)")
     site.add_argument("--no-images", action="store_true",
                       help="leave out the charts' PNG and SVG (they need Chromium)")
+    site.add_argument("--base-url", type=_base_url, metavar="URL",
+                      help="the https address the folder is served from (…/read/): each "
+                      "chart's embed snippet then names it in full")
     site.add_argument("--if-changed", action="store_true",
                       help="do nothing when OUT already shows this version, view and "
                       "languages (for a timer that keeps the site current)")
     site.set_defaults(currency=None, fx_row_date=False, fx_date=None, status=None)
+
+
+def _base_url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if (parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment
+            or any(ch in text for ch in "\"'<> \\")):
+        raise argparse.ArgumentTypeError(f"{text!r}: give an https address, such as "
+                                         "https://ledger.example.org/read/")
+    return text.strip().rstrip("/") + "/"
 
 
 def _languages(text: str) -> tuple[str, ...]:
@@ -242,8 +256,9 @@ def _site_ledger(where: str) -> tuple[bytes, str]:
 
 
 def _site_shows(out: Path, data_version: str, scenario: Scenario,
-                languages: tuple[str, ...]) -> bool:
-    """Whether the site in `out` was built from this content, view and languages."""
+                languages: tuple[str, ...], base_url: str) -> bool:
+    """Whether the site in `out` was built from this content, view, languages and
+    address."""
     import json
 
     from ledger.api import to_query
@@ -252,8 +267,9 @@ def _site_shows(out: Path, data_version: str, scenario: Scenario,
         index = json.loads((out / "data" / "index.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (index.get("data_version"), index.get("link"), index.get("languages")) == (
-        data_version, to_query(scenario), list(languages))
+    return (index.get("data_version"), index.get("link"), index.get("languages"),
+            index.get("base_url", "")) == (data_version, to_query(scenario), list(languages),
+                                           base_url)
 
 
 def _site(args: argparse.Namespace) -> int:
@@ -262,12 +278,14 @@ def _site(args: argparse.Namespace) -> int:
     content, label = _site_ledger(args.ledger) if args.ledger else _published()
     ledger = read_ledger(content)
     scenario = _scenario(args)
-    if args.if_changed and _site_shows(args.out, ledger.data_version, scenario, args.lang):
+    if args.if_changed and _site_shows(args.out, ledger.data_version, scenario, args.lang,
+                                       args.base_url or ""):
         print(f"{args.out}: already shows {label}; nothing to do", file=sys.stderr)
         return 0
     result = reconcile(ledger, scenario)
     site = build_site(result, with_reported(ledger, result), content, args.out,
                       args.lang, version_label=label, images=not args.no_images,
+                      base_url=args.base_url or "",
                       progress=lambda said: print(f"{said}…", file=sys.stderr))
     for note in site.notes:
         print(f"note: {note}", file=sys.stderr)

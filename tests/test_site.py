@@ -220,3 +220,21 @@ def test_if_changed_leaves_a_current_site_alone_and_rebuilds_for_a_new_view(tmp_
                            text=True, cwd=ROOT)
     assert other.returncode == 0 and "nothing to do" not in other.stderr
     assert json.loads((out / "data" / "report.json").read_text())["currency"] == "GBP"
+
+
+def test_a_base_url_makes_every_embed_snippet_a_complete_address(tmp_path):
+    out = tmp_path / "public"
+    done = subprocess.run([sys.executable, "-m", "ledger", "site", str(out), "--ledger",
+                           str(shipped_ledger()), "--lang", "en,de", "--no-images",
+                           "--base-url", "https://ledger.example.org/read"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert ("&lt;iframe src=&quot;https://ledger.example.org/read/embed/coverage-gap.html"
+            in (out / "index.html").read_text())
+    assert ("https://ledger.example.org/read/de/embed/coverage-gap.html"
+            in (out / "de" / "index.html").read_text())
+    for wrong in ("http://ledger.example.org/", "https://x.org/a b", 'https://x.org/"><b>'):
+        refused = subprocess.run([sys.executable, "-m", "ledger", "site", str(tmp_path / "y"),
+                                  "--base-url", wrong], capture_output=True, text=True,
+                                 cwd=ROOT)
+        assert refused.returncode == 2 and "https address" in refused.stderr

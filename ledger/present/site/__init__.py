@@ -54,15 +54,17 @@ class Edition:
     assets: Assets
     version_label: str
     images: bool  # charts/<chart>.png and .svg are written (and linked)
+    base_url: str = ""  # the address the site is served from, for the embed snippets
 
 
 def build_site(result: Reconciliation, reported: Reconciliation | None, ledger_csv: bytes,
                out: Path, languages: tuple[str, ...] = ("en",), *,
-               version_label: str = "", images: bool = True,
+               version_label: str = "", images: bool = True, base_url: str = "",
                progress: Callable[[str], None] = lambda _message: None) -> Site:
     """Write the site for `result` (the view `reported` splits into reported and
     assumed) into `out`, replacing a previous build there only once this one is
-    whole."""
+    whole. `base_url` (the address the folder is served from) makes each chart's
+    embed snippet a complete address a newsroom can paste as it is."""
     unknown = [lang for lang in languages if lang not in LANGUAGES]
     if unknown or not languages:
         raise ValueError(f"languages must be among {', '.join(LANGUAGES)}: got "
@@ -79,7 +81,7 @@ def build_site(result: Reconciliation, reported: Reconciliation | None, ledger_c
         report = to_dict(result, reported)
         files.write_data(site, report, ledger_csv)
         edition = Edition(result, reported, report, languages, files.write_assets(site),
-                          version_label, images)
+                          version_label, images, base_url)
         for language in languages:
             progress(f"pages in {LANGUAGES[language]}")
             contextvars.copy_context().run(_language_pages, site, edition, language)
@@ -89,7 +91,7 @@ def build_site(result: Reconciliation, reported: Reconciliation | None, ledger_c
             progress("chart images (PNG, SVG) through Chromium")
             write_images(site)
         generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        files.write_index(site, result, languages, version_label, generated)
+        files.write_index(site, result, languages, version_label, generated, base_url)
         files.swap(site.work, out)
     except BaseException:
         files.discard(site.work)
@@ -106,7 +108,8 @@ def _language_pages(site: Site, edition: Edition, language: str) -> None:
     refs = int(result.valued.frame["ref"].dropna().nunique())
     credit = credit_line(result.data_version, refs, view_line(result))
     made = charts_of(result, edition.reported)
-    ctx = Context(result, edition.reported, edition.report, credit, depth, f"{folder}embed/",
+    ctx = Context(result, edition.reported, edition.report, credit, depth,
+                  f"{edition.base_url}{folder}embed/",
                   edition.images)
     footer = _footer(result, depth)
     for name, title in PAGES:

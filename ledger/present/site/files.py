@@ -116,7 +116,7 @@ def write_chart_data(site: Site, made: dict[str, Chart]) -> None:
 
 
 def write_index(site: Site, result: Reconciliation, languages: tuple[str, ...],
-                version_label: str, generated: str) -> None:
+                version_label: str, generated: str, base_url: str = "") -> None:
     """data/index.json: what this site shows and every file with its sha256 — the
     read-only API for people who build on the figures."""
     listing = [{"path": name, "bytes": size,
@@ -128,5 +128,5 @@ def write_index(site: Site, result: Reconciliation, languages: tuple[str, ...],
              "link": to_query(result.scenario),
              "rates_date": str(result.fx_date or result.rates_latest),
              "currency": result.currency, "generated": generated,
-             "languages": list(languages), "files": listing}
+             "languages": list(languages), "base_url": base_url, "files": listing}
     write(site, MARK, (json.dumps(index, indent=1) + "\n").encode("utf-8"))
