@@ -214,3 +214,19 @@ def test_the_excel_reports_summary_reads_in_the_language_it_is_written_in():
     assert "Реєстр фінансування України — звіт про розрив" in summary
     assert any("Потреби обсягом" in text for text in summary)  # the main finding
     assert "Розрив" in summary  # the headline figures' labels
+
+
+def test_a_name_from_the_ledger_is_never_translated_even_when_it_reads_like_a_message():
+    import contextvars
+
+    from ledger.present.charts import _node_words
+
+    def german() -> list[str]:
+        language.use_language("de")
+        return [_node_words("need", "n1", "Gap"), _node_words("source", "s1", "Other"),
+                _node_words("donor", "Europe", "Europe (donor)"),
+                _node_words("need", "Not passed on", "Not passed on")]
+
+    # a need someone named "Gap" stays "Gap"; our words (a bloc, "not passed on") are German
+    assert contextvars.copy_context().run(german) == [
+        "Gap", "Other", "Europa (Geber)", "Nicht weitergegeben"]

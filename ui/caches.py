@@ -120,9 +120,9 @@ class _Cut(Exception):
         self.history = history
 
 
-def _while_here() -> Callable[[], bool]:
-    """True once this page's session has gone (the reader closed the tab): work on
-    its behalf stops instead of running on for no one."""
+def _reader_gone() -> Callable[[], bool]:
+    """A test that is true once this page's session has gone (the reader closed the
+    tab): work on its behalf stops instead of running on for no one."""
     from streamlit.runtime import exists, get_instance
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -140,7 +140,7 @@ def history_for(current: Current, ledger: Ledger, scenario: Scenario) -> pd.Data
     from dataclasses import replace
 
     base = replace(scenario, asof=None)
-    gone = _while_here()
+    gone = _reader_gone()
 
     def build() -> pd.DataFrame:
         history = gap_history(ledger, base, rates(), seconds=HISTORY_SECONDS, stop=gone)

@@ -436,10 +436,11 @@ def sankey(result: Reconciliation, expand: bool = False,
     hover (plotly draws no pattern on a band)."""
     view = sankey_view(result, expand, reported)
     nodes, links = view.nodes, view.links
-    full = [safe(_(label)) for label in nodes["label"]]
+    words = [_node_words(layer, key, label) for layer, key, label in zip(
+        nodes["layer"], nodes["key"], nodes["label"], strict=True)]
+    full = [safe(label) for label in words]
     labels = [safe(label if len(label) <= LABEL_CHARS
-                   else label[:LABEL_CHARS - 1].rstrip() + "…")
-              for label in (_(text) for text in nodes["label"])]
+                   else label[:LABEL_CHARS - 1].rstrip() + "…") for label in words]
     colours = [_node_colour(layer, key) for layer, key in zip(nodes["layer"], nodes["key"],
                                                              strict=True)]
     link_colours = [LINK_COLOURS.get(kind) or _fade(BLOC_COLOURS.get(bloc, "#777777"))
@@ -470,6 +471,18 @@ def sankey(result: Reconciliation, expand: bool = False,
     if links["assumed"].any():
         title += "; " + _("each flow's assumed part is its own band, named on hover")
     return _figure([diagram], {}, title, height=height)
+
+
+def _node_words(layer: str, key: str, label: str) -> str:
+    """A node's label in the reader's words where the words are ours (a bloc, "not
+    passed on"); a source's or a need's name stays as the ledger writes it."""
+    if key == NOT_ALLOCATED:
+        return _(NOT_ALLOCATED)
+    if layer == "donor":
+        return _("{bloc} (donor)").format(bloc=_(key))
+    if layer == "industry":
+        return _("{bloc} (industry)").format(bloc=_(key))
+    return label
 
 
 def _node_colour(layer: str, key: str) -> str:

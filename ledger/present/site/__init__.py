@@ -45,14 +45,13 @@ class Site:
 
 @dataclass(frozen=True)
 class Edition:
-    """One language's pages of a build: what they show and where they stand."""
+    """What every language's pages of one build share."""
 
     result: Reconciliation
     reported: Reconciliation | None
     report: dict[str, object]
     languages: tuple[str, ...]
     assets: Assets
-    version_label: str
     images: bool  # charts/<chart>.png and .svg are written (and linked)
     base_url: str = ""  # the address the site is served from, for the embed snippets
 
@@ -81,7 +80,7 @@ def build_site(result: Reconciliation, reported: Reconciliation | None, ledger_c
         report = to_dict(result, reported)
         files.write_data(site, report, ledger_csv)
         edition = Edition(result, reported, report, languages, files.write_assets(site),
-                          version_label, images, base_url)
+                          images, base_url)
         for language in languages:
             progress(f"pages in {LANGUAGES[language]}")
             contextvars.copy_context().run(_language_pages, site, edition, language)
@@ -130,5 +129,4 @@ def _footer(result: Reconciliation, depth: str) -> str:
     cite = how_to_cite(result.data_version, dt.date.today().isoformat(), "").strip()
     links = " · ".join(f'<a href="{depth}data/{name}">data/{name}</a>'
                        for name in ("index.json", "report.json", "funding.csv"))
-    # the version's name (version_label) is in data/index.json: it is the command's words
     return f"<p>{escape(cite)}</p><p>{links}</p><p>{escape(_(LICENCE))}</p>"

@@ -5,7 +5,6 @@ finding, credit, data and embed snippet."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,13 +21,16 @@ from ledger.present.citations import reference_html
 from ledger.present.formatting import money_range, percent_range
 
 _LONG = ' class="long"'  # a cell that may break anywhere (an address, a long name)
-Column = tuple[str, str, str]  # key in the JSON row, header, kind: text | money | share
+# key in the JSON row, header, kind: text (the ledger's, as written) | word (ours,
+# translated: a stage) | money | share
+Column = tuple[str, str, str]
 
 
 def figure_text(value: Any, kind: str, currency: str) -> str:
-    """A JSON figure as the site shows it ("—" when the JSON holds none)."""
-    if value is None or kind == "text":
-        return "—" if value is None else str(value)
+    """A JSON figure (a low–high pair) as the site shows it ("—" when the JSON holds
+    none)."""
+    if value is None:
+        return "—"
     low, high = value
     if low is None or high is None or (isinstance(low, float) and math.isnan(low)):
         return "—"
@@ -36,9 +38,10 @@ def figure_text(value: Any, kind: str, currency: str) -> str:
 
 
 def _cell(path: str, value: Any, kind: str, currency: str) -> str:
-    if kind == "text":
+    if kind in ("text", "word"):
         text = "" if value is None else str(value)
-        return f"<td{_LONG if len(text) > 30 else ''}>{escape(_(text))}</td>"
+        shown = _(text) if kind == "word" else text
+        return f"<td{_LONG if len(text) > 30 else ''}>{escape(shown)}</td>"
     shown = figure_text(value, kind, currency)
     marked = f' data-figure="{escape(path)}"' if shown != "—" else ""
     return f'<td class="num"{marked}><span class="range">{escape(shown)}</span></td>'
@@ -161,7 +164,3 @@ def embed_page(chart: Chart, credit: str, language: str, depth: str, plotly: str
         f'<p class="muted">{escape(credit.splitlines()[0])} '
         f'<a href="{page}" target="_top">{whole}</a></p>'
         "</figure></main></body></html>")
-
-
-def json_block(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")

@@ -89,7 +89,7 @@ def overview(ctx: Context, made: dict[str, Chart]) -> str:
     notice = (f'<p class="notice">{escape(block.notice())}</p>' if block.notice() else "")
     families = f'<p class="muted">{escape(block.families)}</p>' if block.families else ""
     stages = figures_table(ctx.report["stages"], [
-        ("stage", "stage", "text"), ("covered", "covered", "money"), ("gap", "gap", "money"),
+        ("stage", "stage", "word"), ("covered", "covered", "money"), ("gap", "gap", "money"),
         ("coverage", "coverage", "share")], "stages", ctx.currency,
         _("Money by stage, each stage counting itself and every later one:"))
     needs = figures_table(ctx.report["needs"], [
