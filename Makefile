@@ -28,11 +28,11 @@ compile: install
 
 install-test: $(VENV)/.installed-test
 
-# The translation catalogs (ledger/locale): every message marked with _() or N_()
+# The translation catalogs (ledger/locale): every message marked with _(), N_() or said()
 # extracted, then each language's catalog brought up to date; translate what is new
 # (msgstr "") and what Babel marks fuzzy. tests/test_language.py fails until done.
 catalogs: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --omit-header \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k said --no-wrap --sort-by-file --omit-header \
 	  -o ledger/locale/messages.pot ledger ui app.py
 	$(VENV)/bin/pybabel update -i ledger/locale/messages.pot -d ledger/locale --no-wrap \
 	  --ignore-obsolete

@@ -147,6 +147,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "findings_table": ("ledger.present.wording", "findings_table"),
     "scenario_words": ("ledger.present.wording", "scenario_words"),
     "view_line": ("ledger.present.wording", "view_line"),
+    "said_words": ("ledger.present.wording", "said_words"),
+    "diff_words": ("ledger.present.wording", "diff_words"),
+    "problem_line": ("ledger.present.wording", "problem_line"),
     "money_range": ("ledger.present.formatting", "money_range"),
     "shown_day": ("ledger.present.formatting", "day"),
     "use_locale": ("ledger.present.formatting", "use_locale"),
@@ -266,7 +269,14 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         stages_table,
         years_readable,
     )
-    from ledger.present.wording import findings_table, scenario_words, view_line
+    from ledger.present.wording import (
+        diff_words,
+        findings_table,
+        problem_line,
+        said_words,
+        scenario_words,
+        view_line,
+    )
     from ledger.reading import mapping
     from ledger.reading.blocs import load_blocs
     from ledger.reading.evidence import read_evidence

@@ -186,7 +186,7 @@ def test_a_file_that_needs_too_much_memory_is_refused_with_a_clear_message():
             for i in range(200_000)]
     with pytest.raises(LedgerError) as caught:
         read_untrusted(csv_bytes(*rows), Limits(memory_bytes=150_000_000))
-    assert "more than 0.1 GB of memory" in caught.value.problems[0].message
+    assert "more than 150 MB of memory" in caught.value.problems[0].message
 
 
 @pytest.mark.parametrize("name", ["data/funding.csv",

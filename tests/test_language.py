@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from ledger.core import language
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "said": None}
 
 
 def messages_in_code() -> set[str]:
@@ -76,7 +76,7 @@ def test_the_catalog_check_names_a_missing_message_and_a_moved_placeholder(tmp_p
 
 def test_no_message_is_an_f_string_a_translation_could_never_match():
     # _(f"...") would be looked up after formatting: never found in a catalog
-    pattern = re.compile(r"\bN?_\(\s*f[\"']")
+    pattern = re.compile(r"\b(?:N?_|said)\(\s*f[\"']")
     offenders = [str(p.relative_to(ROOT)) for folder in ("ledger", "ui")
                  for p in (ROOT / folder).rglob("*.py") if pattern.search(p.read_text())]
     assert offenders == []
@@ -146,7 +146,7 @@ def test_no_message_hides_inside_an_f_string_where_extraction_cannot_see_it():
         for token in tokens:
             prefix = re.match(r"[A-Za-z]*", token.string).group(0).lower()  # type: ignore[union-attr]
             if token.type == tokenize.STRING and "f" in prefix and re.search(
-                    r"\bN?_\(\s*['\"]", token.string):
+                    r"\b(?:N?_|said)\(\s*['\"]", token.string):
                 hidden.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
     assert hidden == []
 
@@ -177,15 +177,18 @@ def test_the_html_report_reads_in_the_language_it_is_written_in():
 def test_a_checks_ledger_side_is_reworded_for_the_reader_not_in_the_shared_result():
     import contextvars
 
+    from ledger.present.formatting import use_locale
     from ledger.present.wording import what_words
 
     def german(what: str) -> str:
         language.use_language("de")
+        use_locale("de")
         return what_words(what)
 
     run = contextvars.copy_context().run
+    # the rules write the day as "3 Dec 2025" (English); the reader gets her own notation
     assert run(german, "rows tagged purl dated on or before 3 Dec 2025 sum to") == (
-        "ergeben die Zeilen mit Tag purl und Datum bis 3 Dec 2025")
+        "ergeben die Zeilen mit Tag purl und Datum bis 03.12.2025")
     assert run(german, "era-eu has available") == "hat era-eu verfügbar"
     assert what_words("era-eu has available") == "era-eu has available"  # English as is
 
@@ -230,3 +233,108 @@ def test_a_name_from_the_ledger_is_never_translated_even_when_it_reads_like_a_me
     # a need someone named "Gap" stays "Gap"; our words (a bloc, "not passed on") are German
     assert contextvars.copy_context().run(german) == [
         "Gap", "Other", "Europa (Geber)", "Nicht weitergegeben"]
+
+
+# Problems with a file: worded in English where they are found (in an upload's worker,
+# shared by every session), said again in the reader's language where they are shown.
+
+BAD_FILES = sorted(p for p in (ROOT / "tests" / "data" / "bad").iterdir()
+                   if p.suffix in (".csv", ".tsv", ".png")) + [
+    ROOT / "tests" / "data" / name for name in ("errors_many.csv", "cycle.csv")]
+
+
+def _german(function, *args):  # type: ignore[no-untyped-def]
+    import contextvars
+
+    from ledger.present.formatting import use_locale
+
+    def run():  # type: ignore[no-untyped-def]
+        language.use_language("de")
+        use_locale("de")
+        return function(*args)
+    return contextvars.copy_context().run(run)
+
+
+def test_a_problem_with_a_file_reads_in_german_with_its_row_and_column():
+    from ledger.present.wording import problem_line
+    from ledger.reading.schema import validate
+
+    # row 2 (the first after the header) has a word for an amount; row 3 a unit with
+    # two currencies: each is said in German, the cell's value as it was typed
+    data = (b"id,kind,name,category,low,high,unit,date\n"
+            b"a,need,A,military,viel,,bn EUR,2025-01-01\n"
+            b"b,need,B,military,1,,EUR USD,2025-01-01\n")
+    ledger, problems = validate(data)
+    assert ledger is None
+    lines = [_german(problem_line, p) for p in problems]
+    assert lines == ["Zeile 2, Spalte low: 'viel' — keine Zahl",
+                     "Zeile 3, Spalte unit: 'EUR USD' — mehr als eine Währung"]
+    assert [problem_line(p) for p in problems] == [  # English is as it always was
+        "row 2, column low: 'viel' — not a number",
+        "row 3, column unit: 'EUR USD' — more than one currency"]
+
+
+def test_every_problem_the_bad_files_have_is_a_message_the_catalogs_hold():
+    from ledger.core.problems import Said
+    from ledger.present.wording import said_words
+    from ledger.reading.schema import validate
+
+    german = language.catalog("de")
+    seen = set()
+    for path in BAD_FILES:
+        _ledger, problems = validate(path.read_bytes())
+        for problem in problems:
+            message = problem.message
+            assert isinstance(message, Said), f"{path.name}: {message!r} cannot be translated"
+            assert message.message in german or not re.search("[a-z]{3}", re.sub(
+                r"\{\w+\}", "", message.message)), f"{path.name}: {message.message!r}"
+            # a message made of others ("'{value}' — {why}") is translated in its parts
+            assert _german(said_words, message) != message, f"{path.name}: {message!r}"
+            seen.add(message.message)
+    assert len(seen) >= 15  # the corpus reaches many kinds of problem
+
+
+def test_a_problem_keeps_its_words_through_the_upload_worker_and_numbers_read_german():
+    from ledger.core.problems import LedgerError
+    from ledger.present.wording import problem_line
+    from ledger.reading.sandbox import Limits, read_untrusted
+
+    rows = "".join(f"n{i},need,N,military,1,,bn EUR,2025-01-02\n" for i in range(1_500))
+    data = ("id,kind,name,category,low,high,unit,date\n" + rows + "x,y\n").encode()
+    with pytest.raises(LedgerError) as caught:
+        read_untrusted(data, Limits())
+    [problem] = caught.value.problems
+    assert _german(problem_line, problem) == (
+        "Zeile 1502: hat 2 Zellen, die Kopfzeile aber 8 Spalten")
+    big = LedgerError([problem] * 1_001, more=1_500)
+    assert _german(problem_line, big.problems[-1]) == "… und 1.501 weitere dieser Art"
+
+
+def test_the_data_page_lists_a_broken_files_problems_in_the_readers_language():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "de"
+    at.run()
+    at.switch_page("ui/pages/data.py")
+    at.run()
+    at.file_uploader(key="upload").set_value(
+        ("kaputt.csv", (ROOT / "tests" / "data" / "errors_many.csv").read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception
+    problems = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert list(problems.columns) == ["Zeile", "Spalte", "Problem", "Gewicht"]
+    assert set(problems["Gewicht"]) == {"Fehler"}
+    assert not any(re.search(r"\b(not|missing|unknown|row)\b", text)
+                   for text in problems["Problem"]), list(problems["Problem"])
+
+
+def test_what_a_link_gets_wrong_is_said_in_the_readers_language():
+    from ledger.present.wording import said_words
+    from ledger.rules.scenario import from_query
+
+    _scenario, notes = from_query({"currency": "XYZ", "asof": "9999-12-31", "shift": "150"})
+    assert [_german(said_words, n) for n in notes] == [
+        "unbekannte Währung 'XYZ' im Link: EUR wird verwendet",
+        "'9999-12-31' im Link liegt außerhalb 1990–2100: jede Zeile zählt",
+        "Verschiebung '150' im Link ist kein Prozentsatz von 0 bis 100"]

@@ -22,6 +22,8 @@ from ledger.api import (
     _,
     convert_untrusted,
     peek_untrusted,
+    problem_line,
+    said_words,
 )
 from ledger.api import mapping as mp
 from ui.session import digest_of
@@ -101,7 +103,7 @@ def mapped_upload(data: bytes) -> bytes | None:
         labels = {s.name: s.name + ("" if s.visible else hidden) for s in peek.sheets}
         st.selectbox(_("Sheet"), names, index=names.index(table.sheet), key="map_sheet",
                      format_func=lambda name: labels.get(name, name))
-    for note in table.notes:
+    for note in map(said_words, table.notes):
         st.info(plain(note[0].upper() + note[1:] + "."))
     uploaded = st.file_uploader(_("A saved mapping (JSON), if you have one"), key="map_file",
                                 type=["json"])
@@ -111,7 +113,7 @@ def mapped_upload(data: bytes) -> bytes | None:
             start = mp.parse(uploaded.getvalue())
         except LedgerError as exc:
             st.error(plain(_("The mapping cannot be used: {problems}").format(
-                problems="; ".join(str(p) for p in exc.problems[:5]))))
+                problems="; ".join(problem_line(p) for p in exc.problems[:5]))))
     if peek.recognised and uploaded is None:
         what = _("our own columns") if peek.recognised == "ours" else (
             start.name if start is not None and start.name else peek.recognised)

@@ -23,6 +23,7 @@ from ledger.api import (
     date_input_format,
     from_query,
     has_tag,
+    said_words,
     shown_day,
     staleness,
     to_query,
@@ -224,7 +225,7 @@ def _rates_and_link_notes(rates: RateTable) -> None:
         sidebar.warning(stale[0].upper() + stale[1:])
     notes = st.session_state.get(Keys.LINK_NOTES, [])
     if notes:  # one warning however many values a link gets wrong
-        shown = "; ".join(notes[:3]) + ("; " + _("and {count} more").format(
+        shown = "; ".join(said_words(n) for n in notes[:3]) + ("; " + _("and {count} more").format(
             count=f"{len(notes) - 3:,}") if len(notes) > 3 else "")
         sidebar.warning(plain(_("{count} part(s) of the link were not understood and are "
                                 "ignored: {notes}").format(count=f"{len(notes):,}",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from ledger.api import Ledger, Problem, Reconciliation, Scenario, _
+from ledger.api import Ledger, Problem, Reconciliation, Scenario, _, said_words
 from ui.session import Current, Keys
 
 
@@ -46,9 +46,10 @@ def need_result() -> tuple[Ledger, Reconciliation]:
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Each problem's row, column, words and severity, in the reader's language."""
     return pd.DataFrame({
-        "row": [p.row if p.row is not None else "" for p in problems],
-        "column": [p.column or "" for p in problems],
-        "problem": [p.message for p in problems],
-        "severity": [p.severity for p in problems],
-    }).astype({"row": "str"})
+        _("row"): [str(p.row) if p.row is not None else "" for p in problems],
+        _("column"): [p.column or "" for p in problems],
+        _("problem"): [said_words(p.message) for p in problems],
+        _("severity"): [_(p.severity) for p in problems],
+    })

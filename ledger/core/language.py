@@ -102,4 +102,5 @@ COLUMNS = (
     N_("money"), N_("into needs"), N_("row"), N_("id"), N_("low"), N_("high"),
     N_("currency"), N_("value_low"), N_("value_high"), N_("tags"), N_("counted"), N_("ref"),
     N_("note"), N_("month"), N_("total"), N_("unknown"), N_("check"), N_("flow"),
+    N_("column"), N_("problem"), N_("before"), N_("after"), N_("change"),
 )

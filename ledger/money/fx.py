@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.core.paths import data_dir
-from ledger.core.problems import LedgerError, Problem
+from ledger.core.problems import LedgerError, Problem, said
 from ledger.money.units import currencies, registry
 from ledger.runtime import diskcache
 
@@ -304,12 +304,13 @@ def _missing_rate_problems(
         where = np.flatnonzero(codes == pos)
         day = pd.Timestamp(item["valued_on"]).date().isoformat()
         if np.isnan(item["target_per_eur"]):
-            what = f"no rate for the reporting currency {target} on or before {day}"
+            what = said("no rate for the reporting currency {currency} on or before {day} "
+                        "(add one to data/fx_rates.csv)", currency=target, day=day)
         else:
-            what = f"no rate for {item['currency']} on or before {day}"
-        hint = " (add one to data/fx_rates.csv)"
+            what = said("no rate for {currency} on or before {day} (add one to "
+                        "data/fx_rates.csv)", currency=item["currency"], day=day)
         rows = row_numbers.to_numpy()[where] if row_numbers is not None else where + 2
-        problems.extend(Problem(int(r), "unit", what + hint) for r in rows)
+        problems.extend(Problem(int(r), "unit", what) for r in rows)
     return problems
 
 

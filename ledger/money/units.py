@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ledger.core.problems import Said, said
 from ledger.runtime import diskcache
 
 if TYPE_CHECKING:
@@ -101,15 +102,14 @@ def parse_unit(text: str) -> UnitSpec:
     """Read `billion USD`, `bn EUR`, `EUR`, `€bn`, `USD m` into a UnitSpec."""
     raw = text.strip()
     if not raw:
-        raise UnitError("missing unit (e.g. 'bn EUR')")
+        raise UnitError(said("missing unit (e.g. 'bn EUR')"))
     tokens: list[str] = []
     pos = 0
     while pos < len(raw):
         match = _TOKEN.match(raw, pos)
         if match is None:
-            raise UnitError(
-                "not a unit: use an optional scale word and one currency, e.g. 'bn EUR'"
-            )
+            raise UnitError(said(
+                "not a unit: use an optional scale word and one currency, e.g. 'bn EUR'"))
         tokens.append(match.group(1))
         pos = match.end()
     scale: str | None = None
@@ -120,20 +120,20 @@ def parse_unit(text: str) -> UnitSpec:
         if token in SYMBOLS or lower in CURRENCY_WORDS or _looks_like_code(token):
             code = SYMBOLS.get(token) or CURRENCY_WORDS.get(lower) or token.upper()
             if currency is not None:
-                raise UnitError("more than one currency")
+                raise UnitError(said("more than one currency"))
             if code not in _known_currencies():
-                raise UnitError(f"unknown currency {code}")
+                raise UnitError(said("unknown currency {code}", code=code))
             currency = code
         elif lower in SCALE_WORDS:
             if scale is not None:
-                raise UnitError("more than one scale word")
+                raise UnitError(said("more than one scale word"))
             scale = SCALE_WORDS[lower]
         else:
-            raise UnitError(
-                f"unknown word '{token}' (expected a scale word such as bn and a currency)"
-            )
+            raise UnitError(said(
+                "unknown word '{word}' (expected a scale word such as bn and a currency)",
+                word=token))
     if currency is None:
-        raise UnitError("no currency (e.g. 'bn EUR')")
+        raise UnitError(said("no currency (e.g. 'bn EUR')"))
     factor = 1.0 if scale is None else lexicon()[1][scale]
     return UnitSpec(scale=factor, currency=currency)
 
@@ -170,7 +170,7 @@ def _to_float(text: str, decimal_comma: bool) -> float:
         text = text.replace(",", "")
     value = float(text)
     if not math.isfinite(value):
-        raise AmountError("too large to be a number")
+        raise AmountError(said("too large to be a number"))
     return value
 
 
@@ -188,27 +188,29 @@ def parse_amount(text: str, *, allow_range: bool, decimal_comma: bool = False) -
     raw = text.strip()
     squeezed = _normalise(raw)
     if not squeezed:
-        raise AmountError("missing amount")
+        raise AmountError(said("missing amount"))
     if _NONFINITE.fullmatch(squeezed):
-        raise AmountError("not a finite number")
+        raise AmountError(said("not a finite number"))
     num = _NUM_COMMA if decimal_comma else None
     single = (num or _SINGLE).fullmatch(squeezed)
     if single:
         return _to_float(single.group(1), decimal_comma), None
     if squeezed.startswith("-") and (num or _SINGLE).fullmatch(squeezed[1:]):
-        raise AmountError("negative amount: amounts are ≥ 0")
+        raise AmountError(said("negative amount: amounts are ≥ 0"))
     ranged = (_RANGE_COMMA if decimal_comma else _RANGE).fullmatch(squeezed)
     if ranged:
         if not allow_range:
-            raise AmountError("a range belongs in the amount column, or in low and high")
+            raise AmountError(said(
+                "a range belongs in the amount column, or in low and high"))
         low = _to_float(ranged.group(1), decimal_comma)
         high = _to_float(ranged.group(2), decimal_comma)
         if low > high:
-            raise AmountError("range runs high to low")
+            raise AmountError(said("range runs high to low"))
         return low, high
     if _HAS_UNIT.search(raw):
-        raise AmountError("holds a unit: put a plain number here and e.g. 'bn EUR' in unit")
-    raise AmountError("not a number")
+        raise AmountError(said(
+            "holds a unit: put a plain number here and e.g. 'bn EUR' in unit"))
+    raise AmountError(said("not a number"))
 
 
 
@@ -237,7 +239,8 @@ def parse_amount_column(
         try:
             lo, hi = parse_amount(cell, allow_range=allow_range, decimal_comma=decimal_comma)
         except (AmountError, ValueError) as exc:
-            errors[int(pos)] = f"'{_clip(cell)}' — {exc}"
+            why = exc.args[0] if exc.args and isinstance(exc.args[0], Said) else str(exc)
+            errors[int(pos)] = Said("'{value}' — {why}", {"value": _clip(cell), "why": why})
             continue
         low[pos] = lo
         if hi is not None:

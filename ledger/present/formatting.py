@@ -86,6 +86,11 @@ def _local(text: str) -> str:
     return text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
 
 
+def number(value: int) -> str:
+    """A whole number as this reader groups it: 52,310 · 52.310 · 52 310."""
+    return _local(f"{value:,}")
+
+
 def _dressed(body: str, currency: str, word: str, sign: str = "") -> str:
     """`€1.2 bn` in English; `1,2 Mrd. €` for a German reader."""
     style = LOCAL_STYLES.get(_reader.get())

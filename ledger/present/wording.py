@@ -1,5 +1,7 @@
 """Findings in words: one sentence per code, from the finding's numbers. The
-only place a finding becomes text; pages and every report format use it."""
+only place a finding becomes text; pages and every report format use it. Also
+where a problem with the input, worded in English where it was found, is said
+again in the reader's language (`said_words`, `problem_line`)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ledger.core.language import N_, _
-from ledger.present.formatting import day, money_range, percent, percent_range
+from ledger.core.language import N_, _, current_language
+from ledger.core.problems import Problem, Said
+from ledger.present.formatting import day, money_range, number, percent, percent_range
 from ledger.rules.findings import CODES, Finding
 from ledger.rules.reconcile import Reconciliation
 from ledger.rules.scenario import Scenario
@@ -75,8 +78,43 @@ def what_words(what: str) -> str:
     for pattern, message in _WHAT:
         found = pattern.fullmatch(what)
         if found:
-            return _(message).format(**found.groupdict())
+            parts = found.groupdict()
+            if "day" in parts and current_language() != "en":  # "3 Dec 2025", as the rules say
+                import datetime as dt
+
+                parts["day"] = day(dt.datetime.strptime(parts["day"], "%d %b %Y").date())
+            return _(message).format(**parts)
     return what
+
+
+def said_words(text: str) -> str:
+    """A sentence of the program's (a `Said`) in the reader's language, its whole
+    numbers in the reader's notation; any other text as it is."""
+    if not isinstance(text, Said) or current_language() == "en":
+        return str(text)
+    values = {k: number(v) if isinstance(v, int) and not isinstance(v, bool) else
+              said_words(v) if isinstance(v, Said) else v for k, v in text.values.items()}
+    return _(text.message).format(**values) if text.values else _(text.message)
+
+
+def problem_line(problem: Problem) -> str:
+    """`row 5, column amount: not a number` in the reader's language."""
+    where = []
+    if problem.row is not None:
+        where.append(_("row {row}").format(row=problem.row))  # as a spreadsheet numbers it
+    if problem.column:
+        where.append(_("column {column}").format(column=problem.column))
+    text = said_words(problem.message)
+    if problem.severity != "error":
+        text = _("warning: {problem}").format(problem=text)
+    return ", ".join(where) + ": " + text if where else text
+
+
+def diff_words(added: int, removed: int, changed_rows: int, fields: int) -> str:
+    """What an upload or another version changes, in the reader's language."""
+    return _("{added} added, {removed} removed, {changed} changed ({fields} fields)").format(
+        added=number(added), removed=number(removed), changed=number(changed_rows),
+        fields=number(fields))
 
 
 def _outside(f: Finding) -> str:

@@ -10,7 +10,7 @@ import io
 
 import pandas as pd
 
-from ledger.core.problems import LedgerError, Problem
+from ledger.core.problems import LedgerError, Problem, said
 from ledger.reading.schema import COLUMNS, REQUIRED
 from ledger.reading.textfile import read_csv_bytes
 
@@ -23,8 +23,8 @@ def merged(current: bytes, rows: bytes) -> bytes:
     old = _text(current)
     new = _text(rows)
     if "id" not in new.columns:
-        raise LedgerError([Problem(1, "id", "rows to add or update need an id column: "
-                                            "it is how a row already in use is found")])
+        raise LedgerError([Problem(1, "id", said("rows to add or update need an id column: "
+                                                 "it is how a row already in use is found"))])
     columns = [c for c in COLUMNS if c in old.columns or c in new.columns]
     columns += [c for c in dict.fromkeys([*old.columns, *new.columns]) if c not in columns]
     given = [c for c in columns if c in new.columns]  # a column the file lacks is kept

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ledger.core.frames import edge_bytes, every_byte, positions_of, text_bytes
 from ledger.core.graph import chain_cycles
-from ledger.core.problems import MAX_PROBLEMS, Problem
+from ledger.core.problems import MAX_PROBLEMS, Problem, Said, said
 from ledger.money.units import UnitError, parse_amount_column, parse_unit
 from ledger.reading.donors import DonorError, normalised, parse_donors
 
@@ -92,12 +92,13 @@ class Cells:
             self.problems.append(Problem(int(self.rows.iat[pos]), column, text))
 
     def quoted(self, column: str, why: str) -> Callable[[int], str]:
+        """The cell's value (cut at 40 characters), then `why` (a `said` sentence)."""
         values = self.raw[column] if column in self.raw.columns else None
 
         def message(pos: int) -> str:
             value = "" if values is None else str(values.iat[pos]).strip()
             value = value if len(value) <= 40 else value[:39] + "…"
-            return f"'{value}' — {why}"
+            return Said("'{value}' — {why}", {"value": value, "why": why})
         return message
 
 
@@ -130,10 +131,10 @@ def _caseless(part: np.ndarray) -> np.ndarray:
 def check_ids(c: Cells, ids: pd.Series, distinct: bool) -> None:
     """Ids present, well-formed and never twice (`distinct`: whether no id repeats,
     counted by `all_distinct`)."""
-    c.flag(ids == "", "id", "missing id")
+    c.flag(ids == "", "id", said("missing id"))
     if not _only_id_characters(ids):  # else every id that is not empty is well-formed
         c.flag((ids != "") & ~ids.str.fullmatch(_ID.pattern), "id",
-               c.quoted("id", "an id may hold only letters, digits, -, _ and ."))
+               c.quoted("id", said("an id may hold only letters, digits, -, _ and .")))
     if distinct:
         return
     codes, _ = pd.factorize(ids)  # where each repeat is: only when there is one
@@ -141,8 +142,9 @@ def check_ids(c: Cells, ids: pd.Series, distinct: bool) -> None:
     repeat = np.ones(len(ids), dtype=bool)
     repeat[first_position] = False
     first_row = c.rows.to_numpy()[first_position]
-    c.flag(repeat & (ids != "").to_numpy(), "id", lambda pos: (
-           f"'{ids.iat[pos]}' — duplicate id (first used in row {first_row[codes[pos]]})"))
+    c.flag(repeat & (ids != "").to_numpy(), "id", lambda pos: said(
+           "'{id}' — duplicate id (first used in row {row})", id=ids.iat[pos],
+           row=int(first_row[codes[pos]])))
 
 
 _ID_BYTES = np.zeros(256, dtype=bool)
@@ -170,8 +172,8 @@ def uses_decimal_comma(c: Cells, columns: list[str]) -> bool:
     cells = pd.concat([c.raw[name] for name in columns])
     uses = bool(cells.str.contains(r"\d,\d", regex=True).any())
     if uses:
-        c.warnings.append(Problem(None, None, "decimal commas read as decimal points",
-                          "warning"))
+        c.warnings.append(Problem(None, None, said("decimal commas read as decimal points"),
+                                  "warning"))
     return uses
 
 
@@ -208,9 +210,9 @@ def amounts(c: Cells, may_be_empty: np.ndarray | None = None
     amount_errors(c, errors, "high")
     high = np.where(empty, low, high)
     below = high < low
-    c.flag(below, "high", lambda pos: (
-           f"'{c.raw['high'].iat[pos].strip()}' — high is below low "
-        f"({c.raw['low'].iat[pos].strip()})"))
+    c.flag(below, "high", lambda pos: said(
+        "'{high}' — high is below low ({low})", high=c.raw["high"].iat[pos].strip(),
+        low=c.raw["low"].iat[pos].strip()))
     return low, high
 
 
@@ -238,7 +240,7 @@ def units(c: Cells) -> tuple[pd.Series, np.ndarray]:
         try:
             spec = parse_unit(str(text))
         except UnitError as exc:
-            c.flag(codes == i, "unit", c.quoted("unit", str(exc)))
+            c.flag(codes == i, "unit", c.quoted("unit", exc.args[0]))
             currency[i] = ""
             continue
         currency[i], scale[i] = spec.currency, spec.scale
@@ -267,12 +269,13 @@ def dates(c: Cells, column: str = "date", optional: bool = False) -> pd.Series:
                        dtype=bool)[position] & bad
     if slashed.any():
         first = int(np.flatnonzero(slashed)[0])
-        c.problems.append(Problem(int(c.rows.iat[first]), column, (
-            f"{int(slashed.sum()):,} date(s) written with slashes, such as "
-            f"'{text.iat[first]}', which could be day/month or month/day: write "
-            "YYYY-MM-DD (2025-02-01) or day.month.year (01.02.2025)")))
-    c.flag(bad & ~shaped & ~slashed, column, c.quoted(column, "not a date: use YYYY-MM-DD"))
-    c.flag(bad & shaped, column, c.quoted(column, "no such day"))
+        c.problems.append(Problem(int(c.rows.iat[first]), column, said(
+            "{count} date(s) written with slashes, such as '{example}', which could be "
+            "day/month or month/day: write YYYY-MM-DD (2025-02-01) or day.month.year "
+            "(01.02.2025)", count=int(slashed.sum()), example=text.iat[first])))
+    c.flag(bad & ~shaped & ~slashed, column,
+           c.quoted(column, said("not a date: use YYYY-MM-DD")))
+    c.flag(bad & shaped, column, c.quoted(column, said("no such day")))
     return parsed.astype("datetime64[s]")
 
 
@@ -287,7 +290,7 @@ def periods(c: Cells, start: pd.Series) -> pd.Series:
     """`end`: the last day of the period a figure spreads over (NaT: it falls on its
     date); it may not come before the date."""
     end = dates(c, "end", optional=True)
-    c.flag((end < start).to_numpy(), "end", c.quoted("end", "ends before the row's date"))
+    c.flag((end < start).to_numpy(), "end", c.quoted("end", said("ends before the row's date")))
     return end
 
 
@@ -300,19 +303,20 @@ def revisions(c: Cells, ids: pd.Series, kind: pd.Series, day: pd.Series) -> pd.S
         return revises
     where = positions_of(ids, revises)  # duplicate ids are reported on their own
     known = where >= 0
-    c.flag(named & ~known, "revises", c.quoted("revises", "no row has this id"))
+    c.flag(named & ~known, "revises", c.quoted("revises", said("no row has this id")))
     target = np.where(known, where, 0)
     c.flag(named & known & (kind.to_numpy() != kind.to_numpy()[target]), "revises",
-           c.quoted("revises", "is a row of another kind: a need revises a need"))
+           c.quoted("revises", said("is a row of another kind: a need revises a need")))
     c.flag(named & known & (day.to_numpy() < day.to_numpy()[target]), "revises",
-           c.quoted("revises", "is dated after this row: a revision comes later"))
-    c.flag(named & (revises == ids).to_numpy(), "revises", "a row cannot revise itself")
+           c.quoted("revises", said("is dated after this row: a revision comes later")))
+    c.flag(named & (revises == ids).to_numpy(), "revises",
+           said("a row cannot revise itself"))
     chained = named & known & (revises != ids).to_numpy()
     follows = dict(zip(ids[chained], revises[chained], strict=True))
     in_cycle = chain_cycles(follows)
     c.flag(ids.isin(in_cycle).to_numpy() & named, "revises",
-           lambda pos: f"'{revises.iat[pos]}' — revisions form a cycle through "
-           + " → ".join(sorted(in_cycle)))
+           lambda pos: said("'{id}' — revisions form a cycle through {ids}",
+                            id=revises.iat[pos], ids=" → ".join(sorted(in_cycle))))
     return revises
 
 
@@ -328,11 +332,11 @@ def donors(c: Cells, required: pd.Series) -> pd.Series:
             errors.append(None)
         except DonorError as exc:
             values.append(cell)
-            errors.append(str(exc))
+            errors.append(exc.args[0])
     c.flag(required.to_numpy() & (text == "").to_numpy(), "donor",
-           "missing donor (ISO code, EU, G7, multi, or a list such as DK;NO;SE)")
+           said("missing donor (ISO code, EU, G7, multi, or a list such as DK;NO;SE)"))
     bad = np.array([e is not None for e in errors] + [False], dtype=bool)[position]
-    c.flag(bad, "donor", lambda pos: str(errors[position[pos]]))
+    c.flag(bad, "donor", lambda pos: errors[position[pos]] or "")
     return _spread(position, values)
 
 
@@ -357,9 +361,10 @@ def codes(c: Cells, column: str, required: pd.Series, special: dict[str, str],
                 pa.array(unknown), "unknown", value.array.__arrow_array__()), dtype="str"))
     else:
         c.flag(required.to_numpy() & empty, column,
-               f"missing {what} (ISO code, EU, G7 or multi)")
+               said("missing {what} (ISO code, EU, G7 or multi)", what=what))
     c.flag(~np.array(readable, dtype=bool)[position], column, c.quoted(
-           column, f"not a {what} code: ISO alpha-2, " + ", ".join(special.values())))
+           column, said("not a {what} code: ISO alpha-2, {codes}", what=what,
+                        codes=", ".join(special.values()))))
     return value
 
 
@@ -376,7 +381,7 @@ def instruments(c: Cells, known: tuple[str, ...]) -> pd.Series:
     """`instrument`: what kind of money a row is (empty: decided later, `unknown`)."""
     value = c.lower("instrument")
     c.flag(~value.isin((*known, "")).to_numpy(), "instrument",
-           c.quoted("instrument", "unknown instrument: " + ", ".join(known)))
+           c.quoted("instrument", said("unknown instrument: {known}", known=", ".join(known))))
     return value
 
 
@@ -393,11 +398,11 @@ def tags(c: Cells) -> pd.Series:
         words = [w.strip().lower() for w in cell.split(";")] if cell else []
         bad = [w for w in words if not _TAG.fullmatch(w)]
         values.append(";".join(dict.fromkeys(words)))
-        errors.append(None if not bad else (
-            f"'{bad[0][:40]}' — a tag is one word: letters, digits, - and _, "
-            "tags separated by ;" if bad[0] else "an empty tag: remove the extra ;"))
+        errors.append(None if not bad else said(
+            "'{tag}' — a tag is one word: letters, digits, - and _, tags separated by ;",
+            tag=bad[0][:40]) if bad[0] else said("an empty tag: remove the extra ;"))
     flagged = np.array([e is not None for e in errors] + [False], dtype=bool)[position]
-    c.flag(flagged, "tags", lambda pos: str(errors[position[pos]]))
+    c.flag(flagged, "tags", lambda pos: errors[position[pos]] or "")
     return _spread(position, values)
 
 
@@ -427,5 +432,5 @@ def _bidi_message(cells: pd.Series) -> Callable[[int], str]:
 
 def _bidi_said(cell: object) -> str:
     code = ord(next(ch for ch in str(cell) if ch in BIDI_CONTROLS))
-    return (f"holds a bidirectional control character (U+{code:04X}) that makes the text "
-            "read in another order than it is stored; remove it")
+    return said("holds a bidirectional control character ({code}) that makes the text read "
+                "in another order than it is stored; remove it", code=f"U+{code:04X}")

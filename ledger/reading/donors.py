@@ -9,6 +9,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ledger.core.problems import said
+
 # RU-ASSETS: Russia's immobilised central-bank assets and what they earn — money
 # decided by EU and G7 governments but not theirs, never counted as European money
 SPECIAL_DONORS = {"EU": "EU", "G7": "G7", "MULTI": "multi", "RU-ASSETS": "RU-ASSETS"}
@@ -24,7 +26,7 @@ def parse_donors(text: str) -> tuple[tuple[str, float], ...]:
     """(code, share) pairs whose shares sum to 1; raise DonorError saying why not."""
     parts = [p.strip() for p in text.split(";")]
     if any(not p for p in parts):
-        raise DonorError("an empty entry in the donor list (use DK;NO;SE or DE:60;FR:40)")
+        raise DonorError(said("an empty entry in the donor list (use DK;NO;SE or DE:60;FR:40)"))
     codes: list[str] = []
     weights: list[float] = []
     for part in parts:
@@ -32,19 +34,20 @@ def parse_donors(text: str) -> tuple[tuple[str, float], ...]:
         code = code.strip().upper()
         code = SPECIAL_DONORS.get(code, code)
         if code not in SPECIAL_DONORS.values() and not _CODE.fullmatch(code):
-            raise DonorError(f"'{part}' is not a donor code: ISO alpha-2, EU, G7, multi "
-                             "or RU-ASSETS")
+            raise DonorError(said("'{part}' is not a donor code: ISO alpha-2, EU, G7, multi "
+                                  "or RU-ASSETS", part=part))
         if colon and not _WEIGHT.fullmatch(weight.strip()):
-            raise DonorError(f"'{part}': the weight after ':' must be a number")
+            raise DonorError(said("'{part}': the weight after ':' must be a number",
+                                  part=part))
         codes.append(code)
         weights.append(float(weight) if colon else 1.0)
     if len(set(codes)) < len(codes):
-        raise DonorError("a donor is listed twice")
+        raise DonorError(said("a donor is listed twice"))
     if any(":" in p for p in parts) and not all(":" in p for p in parts):
-        raise DonorError("give a weight to every donor or to none (DE:60;FR:40)")
+        raise DonorError(said("give a weight to every donor or to none (DE:60;FR:40)"))
     weight_sum = sum(weights)
     if weight_sum <= 0:
-        raise DonorError("the weights sum to zero")
+        raise DonorError(said("the weights sum to zero"))
     return tuple((code, w / weight_sum) for code, w in zip(codes, weights, strict=True))
 
 

@@ -10,7 +10,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from ledger.core.problems import LedgerError, Problem
+from ledger.core.problems import LedgerError, Problem, said
 from ledger.reading import mapping as mp
 from ledger.reading.schema import Ledger, read_bytes, read_ledger
 from ledger.reading.sheets import SheetInfo, Table, default_sheet, kind_of, read_table, sheets
@@ -62,11 +62,13 @@ def csv_table(data: bytes) -> Table:
             if any(cell.strip() for cell in record):
                 rows.append((reader.line_num, record))
             if len(rows) > MAX_ROWS:
-                raise LedgerError([Problem(None, None, f"more than {MAX_ROWS:,} rows")])
+                raise LedgerError([Problem(None, None, said("more than {limit} rows",
+                                                                limit=MAX_ROWS))])
     except csv.Error as exc:
-        raise LedgerError([Problem(reader.line_num, None, f"unreadable CSV: {exc}")]) from None
+        raise LedgerError([Problem(reader.line_num, None, said(
+            "unreadable CSV: {error}", error=str(exc)))]) from None
     if header is None:
-        raise LedgerError([Problem(None, None, "the file is empty")])
+        raise LedgerError([Problem(None, None, said("the file is empty"))])
     return Table("CSV", header_row, header, rows)
 
 
@@ -122,10 +124,11 @@ def convert(data: bytes, sheet: str | None = None, mapping: mp.Mapping | None = 
     if mapping is None:
         found = mp.detect(table)
         if found is None:
-            raise LedgerError([Problem(table.header_row, None, (
-                f"the columns of sheet '{table.sheet}' are not ours ("
-                + ", ".join(h for h in table.header[:8] if h) + "…): map them on the Data "
-                "page, or give a mapping (python -m ledger import FILE --map MAPPING.json)"))])
+            raise LedgerError([Problem(table.header_row, None, said(
+                "the columns of sheet '{sheet}' are not ours ({columns}…): map them on the "
+                "Data page, or give a mapping (python -m ledger import FILE --map "
+                "MAPPING.json)", sheet=table.sheet,
+                columns=", ".join(h for h in table.header[:8] if h)))])
         recognised, mapping = found
     if recognised == "ours":  # our own columns: the table is written out as it is
         return Converted(_as_csv(table), recognised, table.sheet, mapping, table.notes)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.core.paths import shipped as data_file
-from ledger.core.problems import LedgerError, Problem
+from ledger.core.problems import LedgerError, Problem, said
 from ledger.reading.schema import COLUMNS, REQUIRED
 from ledger.reading.sheets import Table
 
@@ -99,66 +99,80 @@ def read_mapping(path: Path) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(MAX_MAPPING_BYTES + 1)
     except OSError as exc:
-        raise LedgerError([Problem(None, None, f"the mapping cannot be read: "
-                                               f"{exc.strerror or exc}")]) from None
+        raise LedgerError([Problem(None, None, said(
+            "the mapping cannot be read: {error}", error=str(exc.strerror or exc)))]) from None
     if len(data) > MAX_MAPPING_BYTES:
-        raise LedgerError([Problem(None, None, "the mapping is too large: at most "
-                                               f"{MAX_MAPPING_BYTES:,} bytes")])
+        raise LedgerError([Problem(None, None, said(
+            "the mapping is too large: at most {limit} bytes", limit=MAX_MAPPING_BYTES))])
     return data
 
 
 _MONTH = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
 
 
-def parse(text: str | bytes) -> Mapping:
-    """A mapping from JSON, checked: every problem at once. Refused whole when larger
-    than MAX_MAPPING_BYTES or nested deeper than MAX_MAPPING_DEPTH."""
+def _loaded(text: str | bytes) -> Any:
+    """The mapping's JSON, within its size and depth; else one problem saying which."""
     if len(text) > MAX_MAPPING_BYTES:
-        raise LedgerError([Problem(None, None, "the mapping is too large: at most "
-                                               f"{MAX_MAPPING_BYTES:,} bytes")])
+        raise LedgerError([Problem(None, None, said(
+            "the mapping is too large: at most {limit} bytes", limit=MAX_MAPPING_BYTES))])
     try:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise LedgerError([Problem(None, None, f"the mapping is not JSON: {exc}")]) from None
+        raise LedgerError([Problem(None, None, said("the mapping is not JSON: {error}",
+                                                    error=str(exc)))]) from None
     except RecursionError:
         data = None  # nested past what the parser follows: deeper than any mapping
     if data is None or _depth(data) > MAX_MAPPING_DEPTH:
-        raise LedgerError([Problem(None, None, "the mapping is nested too deeply: at most "
-                                               f"{MAX_MAPPING_DEPTH} levels")])
+        raise LedgerError([Problem(None, None, said(
+            "the mapping is nested too deeply: at most {limit} levels",
+            limit=MAX_MAPPING_DEPTH))])
+    return data
+
+
+def parse(text: str | bytes) -> Mapping:
+    """A mapping from JSON, checked: every problem at once. Refused whole when larger
+    than MAX_MAPPING_BYTES or nested deeper than MAX_MAPPING_DEPTH."""
+    data = _loaded(text)
     problems = []
     if not isinstance(data, dict):
-        raise LedgerError([Problem(None, None, "the mapping must be a JSON object")])
+        raise LedgerError([Problem(None, None, said("the mapping must be a JSON object"))])
     if data.get("version") != VERSION:
-        problems.append(Problem(None, "version", f"the mapping's version must be {VERSION}"))
+        problems.append(Problem(None, "version", said("the mapping's version must be {version}",
+                                                      version=str(VERSION))))
     rows = data.get("rows", "ledger")
     if rows not in ROWS:
-        problems.append(Problem(None, "rows", f"'{rows}' — use ledger or entries"))
+        problems.append(Problem(None, "rows", said("'{rows}' — use ledger or entries",
+                                                   rows=str(rows))))
     columns = data.get("columns")
     if not isinstance(columns, dict):
-        problems.append(Problem(None, "columns", "missing: an object of our columns"))
+        problems.append(Problem(None, "columns", said("missing: an object of our columns")))
         columns = {}
     known = ENTRY_COLUMNS if rows == "entries" else (*COLUMNS, "amount")
     for ours, spec in columns.items():
         if ours not in known:
-            problems.append(Problem(None, ours, f"not one of our columns ({', '.join(known)})"))
+            problems.append(Problem(None, ours, said("not one of our columns ({known})",
+                                                     known=", ".join(known))))
         if not isinstance(spec, dict) or not {"column", "columns", "value",
                                                "template"} & set(spec):
-            problems.append(Problem(None, ours, "give column, columns, value or template"))
+            problems.append(Problem(None, ours, said("give column, columns, value or "
+                                                     "template")))
             continue
         problems.extend(Problem(None, ours, why) for why in _spec_problems(spec))
     stages = data.get("stages") or {}
     problems.extend(Problem(None, "stages", why) for why in _stages_problems(stages, rows))
     negatives = data.get("negatives", "")
     if negatives not in ("", "corrections"):
-        problems.append(Problem(None, "negatives", f"'{str(negatives)[:30]}' — use "
-                                "corrections, or leave it out to refuse negative amounts"))
+        problems.append(Problem(None, "negatives", said(
+            "'{value}' — use corrections, or leave it out to refuse negative amounts",
+            value=str(negatives)[:30])))
     required: tuple[str, ...] = ENTRY_REQUIRED if rows == "entries" else REQUIRED
     if stages:
         required = tuple(c for c in required if c != "low")  # each stage names its amount
     for ours in required:
         if ours not in columns and not (ours == "low" and "amount" in columns):
-            problems.append(Problem(None, ours, "not mapped: every required column needs a "
-                                    "column of yours, a constant or a template"))
+            problems.append(Problem(None, ours, said(
+                "not mapped: every required column needs a column of yours, a constant or "
+                "a template")))
     if problems:
         raise LedgerError(problems)
     return Mapping(rows=rows, columns=columns, sheet=data.get("sheet"),
@@ -174,22 +188,25 @@ def _stages_problems(stages: object, rows: str) -> list[str]:
     if not stages:
         return []
     if rows != "entries":
-        return ["stages read entries: set \"rows\": \"entries\""]
+        return [said("stages read entries: set \"rows\": \"entries\"")]
     if not isinstance(stages, dict) or not isinstance(stages.get("column"), str) or \
             not isinstance(stages.get("values"), dict) or not stages["values"]:
-        return ["give the column that says the stage and, for each of its values, our "
-                "stages and the columns of the amounts: {\"column\": \"measure\", "
-                "\"values\": {\"Allocation\": {\"committed\": ..., \"allocated\": ...}}}"]
-    found = []
+        return [said("give the column that says the stage and, for each of its values, our "
+                     "stages and the columns of the amounts: {example}", example=(
+                         '{"column": "measure", "values": {"Allocation": {"committed": ..., '
+                         '"allocated": ...}}}'))]
+    found: list[str] = []
     for theirs, by_stage in stages["values"].items():
         if not isinstance(by_stage, dict) or not by_stage or not all(
                 isinstance(c, str) and c for c in by_stage.values()):
-            found.append(f"'{str(theirs)[:30]}': map our stages to columns of amounts")
+            found.append(said("'{value}': map our stages to columns of amounts",
+                              value=str(theirs)[:30]))
             continue
         unknown = [k for k in by_stage if k not in STAGE_ORDER]
         if unknown:
-            found.append(f"'{str(theirs)[:30]}': '{unknown[0][:20]}' is not a stage ("
-                         + ", ".join(STAGE_ORDER) + ")")
+            found.append(said("'{value}': '{stage}' is not a stage ({stages})",
+                              value=str(theirs)[:30], stage=unknown[0][:20],
+                              stages=", ".join(STAGE_ORDER)))
     return found
 
 
@@ -211,31 +228,33 @@ def _depth(value: object, limit: int = MAX_MAPPING_DEPTH + 1) -> int:
 
 def _spec_problems(spec: dict[str, Any]) -> list[str]:
     """What is wrong with one column's spec (a mapping is typed by people)."""
-    found = []
+    found: list[str] = []
     for key, value in spec.items():
         wanted = _KINDS_OF_KEYS.get(key)
         if wanted is None:
-            found.append(f"'{str(key)[:30]}' is not a key of a column's spec ("
-                         + ", ".join(_KINDS_OF_KEYS) + ")")
+            found.append(said("'{key}' is not a key of a column's spec ({keys})",
+                              key=str(key)[:30], keys=", ".join(_KINDS_OF_KEYS)))
         elif not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted):
-            found.append(f"'{key}' must be {' or '.join(t.__name__ for t in wanted)}")
+            found.append(said("'{key}' must be {kinds}", key=key,
+                              kinds=" | ".join(t.__name__ for t in wanted)))
     if isinstance(spec.get("columns"), list) and not all(
             isinstance(c, str) for c in spec["columns"]):
-        found.append("'columns' must list column names")
+        found.append(said("'columns' must list column names"))
     if isinstance(spec.get("values"), dict) and not all(
             isinstance(v, (str, int, float)) for v in spec["values"].values()):
-        found.append("'values' must map their values to ours (text)")
+        found.append(said("'values' must map their values to ours (text)"))
     fallback = spec.get("fallback")
     if isinstance(fallback, dict) and not (isinstance(fallback.get("column"), str) or
                                            isinstance(fallback.get("month_index"), str)):
-        found.append("'fallback' needs a column or a month_index (a column name)")
+        found.append(said("'fallback' needs a column or a month_index (a column name)"))
     if isinstance(fallback, dict) and not isinstance(fallback.get("only_if", {}), dict):
-        found.append("'fallback' 'only_if' must map columns to values")
+        found.append(said("'fallback' 'only_if' must map columns to values"))
     if isinstance(fallback, dict) and "first" in fallback and not (
             isinstance(fallback["first"], str) and _MONTH.fullmatch(fallback["first"])):
-        found.append("'fallback' 'first' is the month of index 1, as YYYY-MM (2022-01)")
+        found.append(said("'fallback' 'first' is the month of index 1, as YYYY-MM "
+                          "(2022-01)"))
     if spec.get("match") not in (None, "contains", "exact"):
-        found.append("'match' is contains or exact")
+        found.append(said("'match' is contains or exact"))
     return found
 
 
@@ -317,8 +336,9 @@ def apply(table: Table, mapping: Mapping) -> bytes:
             continue  # a column some tables have: read as empty where it is missing
         for name in names:
             if not reader.has(name):
-                problems.append(Problem(table.header_row, name, f"no such column in sheet "
-                                        f"'{table.sheet}' (mapped to our {ours})"))
+                problems.append(Problem(table.header_row, name, said(
+                    "no such column in sheet '{sheet}' (mapped to our {ours})",
+                    sheet=table.sheet, ours=ours)))
     if problems:
         raise LedgerError(problems)
     countries = country_codes() if any(s.get("countries") for s in mapping.columns.values()) \
@@ -334,7 +354,8 @@ def apply(table: Table, mapping: Mapping) -> bytes:
             value, problem = _cell(spec, cells, reader, number, countries)
             if problem:
                 column = (sources.get(ours) or [ours])[0]
-                problems.append(Problem(number, column, f"{problem} (for our {ours})"))
+                problems.append(Problem(number, column, said("{problem} (for our {ours})",
+                                                             problem=problem, ours=ours)))
             if not value and "empty" in spec:  # a value for cells their column leaves empty
                 value = str(spec["empty"])
                 tags += [spec["empty_tag"]] if spec.get("empty_tag") else []
@@ -366,28 +387,31 @@ def _stage_amounts(mapping: Mapping, cells: list[str], reader: _Reader, number: 
     from ledger.reading.references import STAGE_ORDER
 
     column = mapping.stages["column"]
-    said = reader.get(cells, column)
+    stated = reader.get(cells, column)
     by_stage = next((v for k, v in mapping.stages["values"].items()
-                     if k.strip().lower() == said.strip().lower()), None)
+                     if k.strip().lower() == stated.strip().lower()), None)
     if by_stage is None:
-        return [], [Problem(number, column, f"'{said[:40]}' is not in the mapping's stages ("
-                            + ", ".join(list(mapping.stages["values"])[:6]) + ")")]
+        return [], [Problem(number, column, said(
+            "'{value}' is not in the mapping's stages ({stages})", value=stated[:40],
+            stages=", ".join(list(mapping.stages["values"])[:6])))]
     amounts, problems = [], []
     for stage in sorted(by_stage, key=STAGE_ORDER.index):
         cell = reader.get(cells, by_stage[stage])
         try:
             amount = float(cell) if cell else 0.0
         except ValueError:
-            problems.append(Problem(number, by_stage[stage], f"'{cell[:40]}' is not a number "
-                                    f"(the amount {stage})"))
+            problems.append(Problem(number, by_stage[stage], said(
+                "'{value}' is not a number (the amount {stage})", value=cell[:40],
+                stage=stage)))
             continue
         if amount != amount or amount in (float("inf"), float("-inf")):
-            problems.append(Problem(number, by_stage[stage], f"'{cell[:40]}' is not a number "
-                                    f"(the amount {stage})"))
+            problems.append(Problem(number, by_stage[stage], said(
+                "'{value}' is not a number (the amount {stage})", value=cell[:40],
+                stage=stage)))
         elif amount < 0 and mapping.negatives != "corrections":
-            problems.append(Problem(number, by_stage[stage], f"{cell} is negative: if the "
-                                    "table's negative amounts correct earlier entries, set "
-                                    '"negatives": "corrections" in the mapping'))
+            problems.append(Problem(number, by_stage[stage], said(
+                "{value} is negative: if the table's negative amounts correct earlier "
+                'entries, set "negatives": "corrections" in the mapping', value=cell)))
         else:
             amounts.append((stage, amount))
     return amounts, problems
@@ -415,8 +439,9 @@ def _cell(spec: dict[str, Any], cells: list[str], reader: _Reader, number: int,
     if spec.get("countries") and value:
         code = countries.get(value.lower())
         if code is None:
-            return value, (f"'{value[:40]}' is not a country name we know: add it to the "
-                           "mapping's values or to data/mappings/country-names.csv")
+            return value, said("'{value}' is not a country name we know: add it to the "
+                               "mapping's values or to data/mappings/country-names.csv",
+                               value=value[:40])
         value = code
     values = spec.get("values")
     if values and value:
@@ -424,8 +449,8 @@ def _cell(spec: dict[str, Any], cells: list[str], reader: _Reader, number: int,
         if found is None:
             if "otherwise" in spec:
                 return str(spec["otherwise"]), None
-            return value, (f"'{value[:40]}' is not in the mapping's values ("
-                           + ", ".join(list(values)[:6]) + ")")
+            return value, said("'{value}' is not in the mapping's values ({values})",
+                               value=value[:40], values=", ".join(list(values)[:6]))
         value = found
     elif values is not None and not value and "otherwise" in spec:
         value = str(spec["otherwise"])
@@ -653,9 +678,10 @@ def _net(flows: list[dict[str, str]], table: Table) -> list[Problem]:
                 continue
             takers = sorted((f for f in group if float(f.get("low") or 0) > 0), key=order)
             if sum(float(f["low"]) for f in takers) + amount < 0:
-                problems.append(Problem(None, "low", f"{flow['id']}: a correction of "
-                                        f"{_number(amount)} larger than everything of its "
-                                        f"donor, type and stage in sheet '{table.sheet}'"))
+                problems.append(Problem(None, "low", said(
+                    "{id}: a correction of {amount} larger than everything of its donor, "
+                    "type and stage in sheet '{sheet}'", id=flow["id"],
+                    amount=_number(amount), sheet=table.sheet)))
                 continue
             left, into = -amount, []
             for target in takers:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ledger.core.frames import positions_of
 from ledger.core.graph import chain_cycles, cycle_edges
+from ledger.core.problems import Said, said
 
 Message = str | Callable[[int], str]
 Flag = Callable[[np.ndarray | pd.Series, str, Message], None]
@@ -24,25 +25,26 @@ def check_links(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
     target_of = kind_of(frame["to"], frame, flows, kinds)
     no_from = source_of.empty()
     no_to = target_of.empty()
-    flag(flows & no_from, "from", "missing: the id of a source")
-    flag(flows & no_to, "to", "missing: the id of a need or source")
-    flag(flows & ~no_from & source_of.none(), "from", quoted("from", "no row has this id"))
-    flag(flows & ~no_to & target_of.none(), "to", quoted("to", "no row has this id"))
+    flag(flows & no_from, "from", said("missing: the id of a source"))
+    flag(flows & no_to, "to", said("missing: the id of a need or source"))
+    flag(flows & ~no_from & source_of.none(), "from",
+         quoted("from", said("no row has this id")))
+    flag(flows & ~no_to & target_of.none(), "to", quoted("to", said("no row has this id")))
     flag(flows & source_of.among("need", "flow"), "from",
-         lambda pos: f"'{frame['from'].iat[pos]}' is a {source_of.at(pos)}: "
-         "money flows from a source")
+         lambda pos: said("'{id}' is a {kind}: money flows from a source",
+                          id=frame["from"].iat[pos], kind=Said(str(source_of.at(pos)), {})))
     flag(flows & target_of.among("flow"), "to",
-         quoted("to", "is a flow: money flows to a need or a source"))
+         quoted("to", said("is a flow: money flows to a need or a source")))
     flag(flows & source_of.among("check"), "from",
-         quoted("from", "is a check: money flows from a source"))
+         quoted("from", said("is a check: money flows from a source")))
     flag(flows & target_of.among("check"), "to",
-         quoted("to", "is a check: money flows to a need or a source"))
+         quoted("to", said("is a check: money flows to a need or a source")))
     same = source_of.same_as(target_of)
-    flag(flows & same & ~no_from, "to", "a flow from a source to itself")
+    flag(flows & same & ~no_from, "to", said("a flow from a source to itself"))
     into_need = flows & target_of.among("need")
     needs_category = (frame["kind"] == "need").to_numpy() | into_need
     flag(needs_category & (frame["category"] == "").to_numpy(), "category",
-         "missing category (e.g. military, reconstruction)")
+         said("missing category (e.g. military, reconstruction)"))
     between = flows & source_of.among("source") & target_of.among("source") & ~same
     edges = frame.loc[between, ["from", "to"]]
     # as plain lists (iterating Arrow-backed columns goes value by value), each pair once
@@ -52,9 +54,9 @@ def check_links(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
         members = np.array([edge in in_cycle for edge in pairs], dtype=bool)
         mask = np.zeros(len(frame), dtype=bool)
         mask[np.flatnonzero(between)[members]] = True
-        flag(mask, "to", lambda pos: (
-            f"'{frame['to'].iat[pos]}' — flows form a cycle through "
-            + " → ".join(sorted({a for a, _ in in_cycle}))))
+        flag(mask, "to", lambda pos: said(
+            "'{id}' — flows form a cycle through {ids}", id=frame["to"].iat[pos],
+            ids=" → ".join(sorted({a for a, _ in in_cycle}))))
 
 
 def check_targets(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
@@ -65,9 +67,9 @@ def check_targets(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
         return
     to = frame["to"]
     flag(checks & (to == "").to_numpy(), "to",
-         "missing: the id of the row checked, or #tag for the rows with that tag")
+         said("missing: the id of the row checked, or #tag for the rows with that tag"))
     flag(checks & (frame["from"] != "").to_numpy(), "from",
-         "a check has no from: it names what it checks in to")
+         said("a check has no from: it names what it checks in to"))
     by_tag = tagged_kinds(frame)
     ids = dict(zip(frame["id"], frame["kind"], strict=False))
     for pos in np.flatnonzero(checks):
@@ -76,14 +78,15 @@ def check_targets(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
             continue
         if target.startswith("#"):
             kinds = by_tag.get(target[1:].lower(), set())
-            why = ("no row carries this tag" if not kinds else
-                   "rows of several kinds carry this tag (" + ", ".join(sorted(kinds))
-                   + "): a check sums rows of one kind" if len(kinds) > 1 else "")
+            why = (said("no row carries this tag") if not kinds else
+                   said("rows of several kinds carry this tag ({kinds}): a check sums rows "
+                        "of one kind", kinds=", ".join(sorted(kinds))) if len(kinds) > 1
+                   else "")
         else:
             kind = ids.get(target)
-            why = ("no row has this id" if kind is None else
-                   "is a check: a check names a need, source or flow" if kind == "check"
-                   else "")
+            why = (said("no row has this id") if kind is None else
+                   said("is a check: a check names a need, source or flow")
+                   if kind == "check" else "")
         if why:
             mask = np.zeros(len(frame), dtype=bool)
             mask[pos] = True
@@ -184,10 +187,11 @@ def _same_kind_reference(frame: pd.DataFrame, column: str, kind_name: str, only:
     kind = frame["kind"].to_numpy(dtype=object)
     right = kind == kind_name
     flag(named & ~right, column, only)
-    flag(named & right & ~known, column, quoted(column, "no row has this id"))
+    flag(named & right & ~known, column, quoted(column, said("no row has this id")))
     to_right = known & right & (kind[target] == kind_name)
     flag(known & right & ~to_right, column,
-         lambda pos: f"'{frame[column].iat[pos]}' is a {kind[target[pos]]}: {why}")
+         lambda pos: said("'{id}' is a {kind}: {why}", id=frame[column].iat[pos],
+                          kind=Said(kind[target[pos]], {}), why=why))
     return named, target, to_right
 
 
@@ -195,35 +199,36 @@ def check_fulfils(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
     """`fulfils`: on a flow, the id of a flow at an earlier stage (pledged < committed <
     allocated < disbursed) that this one delivers in part or in full."""
     named, target, to_flow = _same_kind_reference(
-        frame, "fulfils", "flow", "only a flow fulfils another flow",
-        "a flow fulfils an earlier flow", flag, quoted)
+        frame, "fulfils", "flow", said("only a flow fulfils another flow"),
+        said("a flow fulfils an earlier flow"), flag, quoted)
     if not named.any():
         return
     status = frame["status"].to_numpy(dtype=object)
     order = {name: i for i, name in enumerate(STAGE_ORDER)}
     stage = np.array([order.get(s, -1) for s in status], dtype=np.int64)
     unstaged = to_flow & (stage < 0)
-    flag(unstaged, "fulfils", lambda pos: (
-        f"'{frame['fulfils'].iat[pos]}' — a flow that fulfils another needs a stage of its "
-        "own: status committed, allocated or disbursed"))
-    flag(to_flow & ~unstaged & (stage[target] >= stage), "fulfils", lambda pos: (
-        f"'{frame['fulfils'].iat[pos]}' is {status[target[pos]] or 'of no stage'}: it must be "
-        f"at an earlier stage than this flow ({status[pos]})"))
+    flag(unstaged, "fulfils", lambda pos: said(
+        "'{id}' — a flow that fulfils another needs a stage of its own: status committed, "
+        "allocated or disbursed", id=frame["fulfils"].iat[pos]))
+    flag(to_flow & ~unstaged & (stage[target] >= stage), "fulfils", lambda pos: said(
+        "'{id}' is {stage}: it must be at an earlier stage than this flow ({own})",
+        id=frame["fulfils"].iat[pos], own=Said(status[pos], {}),
+        stage=Said(status[target[pos]], {}) if status[target[pos]] else said("of no stage")))
 
 
 def check_within(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
     """`within`: on a need, the id of a broader need that contains it; no cycles."""
     named, target, to_need = _same_kind_reference(
-        frame, "within", "need", "only a need is within another need",
-        "a need is within another need", flag, quoted)
+        frame, "within", "need", said("only a need is within another need"),
+        said("a need is within another need"), flag, quoted)
     if not named.any():
         return
     ids = frame["id"].to_numpy(dtype=object)
     self_named = to_need & (target == np.arange(len(frame)))
-    flag(self_named, "within", "a need cannot be within itself")
+    flag(self_named, "within", said("a need cannot be within itself"))
     parent = {ids[pos]: ids[target[pos]] for pos in np.flatnonzero(to_need & ~self_named)}
     in_cycle = chain_cycles(parent)
     if in_cycle:
         flag(np.isin(ids, list(in_cycle)) & named, "within",
-             lambda pos: f"'{frame['within'].iat[pos]}' — needs within needs form a cycle "
-             "through " + " → ".join(sorted(in_cycle)))
+             lambda pos: said("'{id}' — needs within needs form a cycle through {ids}",
+                              id=frame["within"].iat[pos], ids=" → ".join(sorted(in_cycle))))

@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from ledger.core.problems import LedgerError, Problem
+from ledger.core.problems import LedgerError, Problem, said
 from ledger.reading.schema import Ledger, read_ledger
 from ledger.reading.textfile import MAX_BYTES
 
@@ -79,7 +79,7 @@ def _a_free_worker() -> Iterator[None]:
     """Wait up to QUEUE_SECONDS for one of the workers; else one clear problem."""
     slots = _worker_slots()
     if not slots.acquire(timeout=QUEUE_SECONDS):
-        raise LedgerError([Problem(None, None, (
+        raise LedgerError([Problem(None, None, said(
             "the server is busy checking other uploads: nothing was read; try again in a "
             "minute"))])
     try:
@@ -150,10 +150,10 @@ def _within(size: int, most: int) -> None:
     """In the worker: refuse a conversion larger than an upload may be, before it
     reaches the server."""
     if size > most:
-        raise LedgerError([Problem(None, None, (
-            f"this table comes to {size / 1e6:,.1f} MB as a funding CSV, more than the "
-            f"{most / 1e6:,.0f} MB an upload may be; split it, or leave out columns and "
-            "rows you do not need"))])
+        raise LedgerError([Problem(None, None, said(
+            "this table comes to {size} MB as a funding CSV, more than the {limit} MB an "
+            "upload may be; split it, or leave out columns and rows you do not need",
+            size=-(-size // 1_000_000), limit=most // 1_000_000))])
 
 
 def read_untrusted(data: bytes, limits: Limits | None = None) -> Ledger:
@@ -204,7 +204,7 @@ def _untrusted(data: bytes, task: dict[str, Any] | None, limits: Limits | None,
                 return pickle.load(result)
     if kind == "problems":
         raise LedgerError(payload)
-    raise _refused("checking it ran out of memory")
+    raise _refused(said("checking it ran out of memory"))
 
 
 _FRAMES = ("frame", "text")
@@ -257,17 +257,18 @@ def _run(context: Any, folder: str, limits: Limits) -> tuple[str, Any]:
     try:
         while not receive.poll(POLL_SECONDS):
             if _rss(worker.pid) > limits.memory_bytes:
-                raise _refused(f"checking it needed more than "
-                               f"{limits.memory_bytes / 1e9:,.1f} GB of memory")
+                raise _refused(said("checking it needed more than {limit} MB of memory",
+                                    limit=limits.memory_bytes // 1_000_000))
             if time.monotonic() - started > limits.seconds:
-                raise _refused(f"checking it took longer than {limits.seconds:,.0f} s")
+                raise _refused(said("checking it took longer than {limit} s",
+                                    limit=round(limits.seconds)))
             if not worker.is_alive() and not receive.poll(0):
-                raise _refused("the check stopped unexpectedly (the file may need more "
-                               "memory than the server allows)")
+                raise _refused(said("the check stopped unexpectedly (the file may need "
+                                    "more memory than the server allows)"))
         try:
             kind, payload = receive.recv()
         except EOFError:
-            raise _refused("the check stopped unexpectedly") from None
+            raise _refused(said("the check stopped unexpectedly")) from None
         worker.join(timeout=limits.seconds)  # the pickle is complete once it has exited
         return kind, payload
     finally:
@@ -296,9 +297,9 @@ def _plain_main() -> Iterator[None]:
 
 
 def _refused(why: str) -> LedgerError:
-    return LedgerError([Problem(None, None, (
-        f"This file is refused: {why}. Split it into smaller files, or remove columns "
-        "the ledger does not use, and try again."))])
+    return LedgerError([Problem(None, None, said(
+        "This file is refused: {why}. Split it into smaller files, or remove columns the "
+        "ledger does not use, and try again.", why=why))])
 
 
 def _rss(pid: int | None) -> int:

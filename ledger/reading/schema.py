@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ledger.core.frames import arrow_text_from_codes
-from ledger.core.problems import LedgerError, Problem
+from ledger.core.problems import LedgerError, Problem, said
 from ledger.reading.cells import (
     Cells,
     all_distinct,
@@ -93,8 +93,8 @@ def read_bytes(source: bytes | str | Path) -> bytes:
         with open(Path(source), "rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise LedgerError([Problem(None, None, (
-            f"too large: the limit is {MAX_BYTES / 1e6:,.0f} MB"))])
+        raise LedgerError([Problem(None, None, said(
+            "too large: the limit is {limit} MB", limit=MAX_BYTES // 1_000_000))])
     return data
 
 
@@ -137,10 +137,10 @@ def header_ok(c: Cells) -> bool:
     needed = [name for name in REQUIRED
               if name not in columns and not (name == "low" and "amount" in columns)]
     for column in needed:
-        c.problems.append(Problem(c.header_row, column, "missing column"))
+        c.problems.append(Problem(c.header_row, column, said("missing column")))
     if "amount" in columns and ({"low", "high"} & columns):
         c.problems.append(Problem(c.header_row, "amount",
-                          "both amount and low/high: keep one of them"))
+                                  said("both amount and low/high: keep one of them")))
     return not c.problems
 
 
@@ -153,8 +153,8 @@ def _check(c: Cells) -> pd.DataFrame:
     distinct = Background(all_distinct, ids, threaded=threaded)  # hashing a million ids
     kind = c.lower("kind")
     c.flag(~kind.isin(KINDS), "kind",
-           c.quoted("kind", "unknown kind: need, source, flow or check"))
-    c.flag(c.cell("name") == "", "name", "missing name")
+           c.quoted("kind", said("unknown kind: need, source, flow or check")))
+    c.flag(c.cell("name") == "", "name", said("missing name"))
     # in a large ledger, amounts, units and dates are checked on the second core
     # (Arrow's casts and hashing release the interpreter) while this thread checks
     # the other columns
@@ -163,7 +163,7 @@ def _check(c: Cells) -> pd.DataFrame:
     valued = Background(_numbers, numbers, is_need, threaded=threaded)
     status = c.lower("status")
     c.flag(~status.isin((*STATUSES, "")), "status",
-           c.quoted("status", "unknown status: " + ", ".join(STATUSES)))
+           c.quoted("status", said("unknown status: {known}", known=", ".join(STATUSES))))
     donor = donors(c, kind == "source")
     industry = codes(c, "industry", kind == "flow", SPECIAL_INDUSTRY, "industry")
     tagged = tags(c)

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ledger.core.problems import LedgerError, Problem
+from ledger.core.problems import LedgerError, Problem, said
 from ledger.reading.textfile import MAX_COLUMNS, MAX_ROWS
 
 Kind = Literal["csv", "xlsx", "ods", "xls"]
@@ -59,13 +59,14 @@ def kind_of(data: bytes) -> Kind:
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "xl/workbook.bin" in names:
-            raise refuse("this is an Excel binary workbook (.xlsb): save it as .xlsx or CSV")
-        raise refuse("this is a zip archive, not a spreadsheet: upload the .xlsx, .ods or "
-                      "CSV file itself")
+            raise refuse(said(
+                "this is an Excel binary workbook (.xlsb): save it as .xlsx or CSV"))
+        raise refuse(said("this is a zip archive, not a spreadsheet: upload the .xlsx, .ods "
+                          "or CSV file itself"))
     if data.startswith(OLE2):
         if ENCRYPTED in data:
-            raise refuse("this workbook is encrypted (password-protected): save an "
-                          "unprotected copy and upload that")
+            raise refuse(said("this workbook is encrypted (password-protected): save an "
+                              "unprotected copy and upload that"))
         return "xls"
     return "csv"
 
@@ -74,8 +75,8 @@ def _zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise refuse("the file is damaged: it is not a readable spreadsheet "
-                     "(a broken zip archive)") from None
+        raise refuse(said("the file is damaged: it is not a readable spreadsheet "
+                          "(a broken zip archive)")) from None
 
 
 def _check_zip(data: bytes) -> list[str]:
@@ -85,16 +86,17 @@ def _check_zip(data: bytes) -> list[str]:
     infos = archive.infolist()
     expanded = sum(info.file_size for info in infos)
     if expanded > MAX_EXPANDED or expanded > MAX_RATIO * max(len(data), 100_000):
-        raise refuse(f"the spreadsheet would expand to {expanded / 1e6:,.0f} MB: more than "
-                     f"this server reads ({MAX_EXPANDED / 1e6:,.0f} MB, or {MAX_RATIO} times "
-                     "the file's own size)")
+        raise refuse(said("the spreadsheet would expand to {size} MB: more than this server "
+                          "reads ({limit} MB, or {ratio} times the file's own size)",
+                          size=round(expanded / 1e6), limit=round(MAX_EXPANDED / 1e6),
+                          ratio=MAX_RATIO))
     names = {info.filename for info in infos}
-    notes = []
+    notes: list[str] = []
     if any(name.endswith("vbaProject.bin") for name in names):
-        notes.append("the workbook holds macros: they are ignored, never run")
+        notes.append(said("the workbook holds macros: they are ignored, never run"))
     if any(name.startswith("xl/externalLinks/") for name in names):
-        notes.append("the workbook links to other workbooks: their values are read as "
-                     "last saved, the links are not followed")
+        notes.append(said("the workbook links to other workbooks: their values are read "
+                          "as last saved, the links are not followed"))
     return notes
 
 
@@ -130,10 +132,12 @@ def _check_declared_size(data: bytes, name: str) -> None:
     letters, digits = found.group(3) or found.group(1), found.group(4) or found.group(2)
     width, height = _column_number(letters), int(digits)  # read from A1 on
     if width > MAX_COLUMNS or height > MAX_ROWS or width * height > MAX_CELLS:
-        raise refuse(f"sheet '{name[:60]}' spans {height:,} rows × {width:,} columns "
-                     f"(to cell {letters}{digits}): at most {MAX_ROWS:,} rows "
-                     f"and {MAX_COLUMNS} columns are read; delete the empty rows and "
-                     "columns and save it again")
+        raise refuse(said("sheet '{sheet}' spans {rows} rows × {columns} columns (to cell "
+                          "{cell}): at most {max_rows} rows and {max_columns} columns are "
+                          "read; delete the empty rows and columns and save it again",
+                          sheet=name[:60], rows=height, columns=width,
+                          cell=f"{letters}{digits}", max_rows=MAX_ROWS,
+                          max_columns=MAX_COLUMNS))
 
 
 def _xml_text(text: str) -> str:
@@ -155,10 +159,11 @@ def _workbook(data: bytes) -> object:
     try:
         return pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
-        raise refuse("this workbook is password-protected: save an unprotected copy and "
-                     "upload that") from None
+        raise refuse(said("this workbook is password-protected: save an unprotected copy "
+                          "and upload that")) from None
     except Exception as exc:  # calamine's errors name the part it could not read
-        raise refuse(f"the spreadsheet cannot be read: {str(exc)[:200]}") from None
+        raise refuse(said("the spreadsheet cannot be read: {error}",
+                          error=str(exc)[:200])) from None
 
 
 def sheets(data: bytes) -> list[SheetInfo]:
@@ -180,7 +185,7 @@ def _infos(book: object) -> list[SheetInfo]:
 def default_sheet(infos: list[SheetInfo]) -> str:
     """The first visible worksheet (the first of all if every one is hidden)."""
     if not infos:
-        raise refuse("the workbook has no worksheet")
+        raise refuse(said("the workbook has no worksheet"))
     visible = [s for s in infos if s.visible]
     return (visible or infos)[0].name
 
@@ -189,27 +194,30 @@ def read_table(data: bytes, sheet: str | None = None) -> Table:
     """One sheet as text (by default the first visible one)."""
     kind = kind_of(data)
     if kind == "csv":
-        raise refuse("not a spreadsheet")
+        raise refuse(said("not a spreadsheet"))
     notes = _check_zip(data) if kind in ("xlsx", "ods") else []
     book = _workbook(data)
     infos = _infos(book)
     name = sheet or default_sheet(infos)
     if name not in [s.name for s in infos]:
-        raise refuse(f"no sheet named '{name[:60]}': the workbook has "
-                     + ", ".join(f"'{s.name[:40]}'" for s in infos[:10]))
+        raise refuse(said("no sheet named '{sheet}': the workbook has {sheets}",
+                          sheet=name[:60],
+                          sheets=", ".join(f"'{s.name[:40]}'" for s in infos[:10])))
     if kind == "xlsx":
         _check_declared_size(data, name)
     try:
         ws = book.get_sheet_by_name(name)  # type: ignore[attr-defined]
     except Exception as exc:
-        raise refuse(f"sheet '{name[:60]}' cannot be read: {str(exc)[:200]}") from None
+        raise refuse(said("sheet '{sheet}' cannot be read: {error}", sheet=name[:60],
+                          error=str(exc)[:200])) from None
     first_row, first_col = (int(v) for v in (ws.start or (0, 0)))
     width, height = first_col + int(ws.width), first_row + int(ws.height)
     if width > MAX_COLUMNS:
-        raise refuse(f"sheet '{name[:60]}' is {width:,} columns wide: at most "
-                     f"{MAX_COLUMNS} are read")
+        raise refuse(said("sheet '{sheet}' is {width} columns wide: at most {limit} are read",
+                          sheet=name[:60], width=width, limit=MAX_COLUMNS))
     if height > MAX_ROWS:
-        raise refuse(f"sheet '{name[:60]}' has {height:,} rows: at most {MAX_ROWS:,}")
+        raise refuse(said("sheet '{sheet}' has {rows} rows: at most {limit}",
+                          sheet=name[:60], rows=height, limit=MAX_ROWS))
     merged = _merged_headers(ws)
     filled: list[tuple[int, list[str]]] = []
     for offset, values in enumerate(ws.iter_rows()):
@@ -217,7 +225,7 @@ def read_table(data: bytes, sheet: str | None = None) -> Table:
         if any(c.strip() for c in cells):
             filled.append((first_row + offset + 1, cells))
     if not filled:
-        raise refuse(f"sheet '{name[:60]}' is empty")
+        raise refuse(said("sheet '{sheet}' is empty", sheet=name[:60]))
     # the header: a row naming our id and kind among the first few (a title or notes
     # may sit above it), else the first row with anything in it
     at = next((i for i, (_, cells) in enumerate(filled[:HEADER_SEARCH])

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ledger.core.problems import MAX_PROBLEMS, LedgerError, Problem
+from ledger.core.problems import MAX_PROBLEMS, LedgerError, Problem, said
 
 if TYPE_CHECKING:  # loaded where a file is read, not when the module is
     import pyarrow as pa
@@ -24,14 +24,14 @@ MAX_COLUMNS = 200
 MAX_CELL_CHARS = 100_000
 HEADER_SEARCH_ROWS = 20
 SEPARATORS = (",", ";", "\t")
-SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+SEPARATOR_NAMES = {",": said("comma"), ";": said("semicolon"), "\t": said("tab")}
 HEADER_PROBE_CHARS = 256_000
 KNOWN_BINARIES = (
-    (b"PK\x03\x04", "a ZIP archive or an Excel/OpenDocument workbook"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file"),
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", said("a ZIP archive or an Excel/OpenDocument workbook")),
+    (b"\xd0\xcf\x11\xe0", said("an old Excel (.xls) or Word file")),
+    (b"%PDF", said("a PDF document")),
+    (b"\x89PNG", said("a PNG image")),
+    (b"\xff\xd8\xff", said("a JPEG image")),
 )
 
 
@@ -50,18 +50,20 @@ class Records:
 def decode(data: bytes) -> tuple[str, list[Problem]]:
     """UTF-8 (BOM or not), UTF-16 with BOM; otherwise cp1252 with a warning."""
     if not data or data.isspace():  # isspace stops at the first other byte; strip copies
-        raise LedgerError([Problem(None, None, "the file is empty")])
+        raise LedgerError([Problem(None, None, said("the file is empty"))])
     for signature, what in KNOWN_BINARIES:
         if data.startswith(signature):
-            raise LedgerError([Problem(None, None, f"this is {what}, not a CSV file: "
-                                       "save it as CSV (UTF-8) and upload that")])
+            raise LedgerError([Problem(None, None, said(
+                "this is {what}, not a CSV file: save it as CSV (UTF-8) and upload that",
+                what=what))])
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8"), []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16"), []
     if b"\x00" in data:
         row = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise LedgerError([Problem(row, None, "binary data (NUL bytes): not a CSV text file")])
+        raise LedgerError([Problem(row, None, said(
+            "binary data (NUL bytes): not a CSV text file"))])
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
@@ -71,11 +73,12 @@ def decode(data: bytes) -> tuple[str, list[Problem]]:
     except UnicodeDecodeError as exc:
         row = data[: exc.start].count(b"\n") + 1
         raise LedgerError([Problem(
-            row, None, f"not UTF-8 text (undecodable byte 0x{data[exc.start]:02X} at offset "
-            f"{exc.start}): save the file as UTF-8")]) from None
+            row, None, said("not UTF-8 text (undecodable byte {byte} at offset {offset}): "
+                            "save the file as UTF-8", byte=f"0x{data[exc.start]:02X}",
+                            offset=exc.start))]) from None
     return text, [
-        Problem(None, None, "not UTF-8: read as Windows-1252 (cp1252); check € and accents",
-                "warning")
+        Problem(None, None, said("not UTF-8: read as Windows-1252 (cp1252); check € and "
+                                 "accents"), "warning")
     ]
 
 
@@ -84,7 +87,8 @@ def _strict(data: bytes, encoding: str) -> str:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise LedgerError(
-            [Problem(None, None, f"invalid {encoding.upper()} (bad byte at offset {exc.start})")]
+            [Problem(None, None, said("invalid {encoding} (bad byte at offset {offset})",
+                                      encoding=encoding.upper(), offset=exc.start))]
         ) from None
     if encoding == "utf-16":
         text = text.removeprefix("\ufeff")
@@ -154,7 +158,8 @@ def read_records(text: str, wanted: set[str], try_fast: bool = True) -> Records:
     """Split text into records; every structural problem is collected."""
     if "\x00" in text:
         row = text[: text.index("\x00")].count("\n") + 1
-        raise LedgerError([Problem(row, None, "binary data (NUL characters): not a CSV file")])
+        raise LedgerError([Problem(row, None, said(
+            "binary data (NUL characters): not a CSV file"))])
     head = text[:HEADER_PROBE_CHARS]
     separator, header_index = find_header(head, wanted)
     if try_fast:
@@ -197,10 +202,12 @@ def _scan(text: str, separator: str, header_index: int) -> _Scan:
             scan.rows.append(kept)
             scan.numbers.append(row)
             if len(scan.rows) > MAX_ROWS:
-                raise LedgerError([Problem(row, None, f"more than {MAX_ROWS:,} rows: too large")])
+                raise LedgerError([Problem(row, None, said(
+                    "more than {limit} rows: too large", limit=MAX_ROWS))])
     except csv.Error as exc:
-        scan.problems.append(Problem(row + 1, None, f"cannot be read as CSV ({exc}); "
-                                     f"a cell may exceed {MAX_CELL_CHARS:,} characters"))
+        scan.problems.append(Problem(row + 1, None, said(
+            "cannot be read as CSV ({error}); a cell may exceed {limit} characters",
+            error=str(exc), limit=MAX_CELL_CHARS)))
     return scan
 
 
@@ -214,28 +221,32 @@ def _fitted(record: list[str], row: int, scan: _Scan) -> list[str] | None:
     if len(scan.problems) >= MAX_PROBLEMS:
         scan.more += 1
     elif record[-1].count("\n") > 1:
-        scan.problems.append(Problem(row, None, 'a quote (") opened in this row is never '
-                                     "closed, so the lines after it ran into one cell"))
+        scan.problems.append(Problem(row, None, said(
+            'a quote (") opened in this row is never closed, so the lines after it ran into '
+            "one cell")))
     else:
         scan.problems.append(Problem(
-            row, None, f"has {len(record)} cells but the header has {width} columns"))
+            row, None, said("has {cells} cells but the header has {width} columns",
+                            cells=len(record), width=width)))
     return None
 
 
 def _records(scan: _Scan, wanted: set[str], separator: str, header_index: int) -> Records:
     header, problems, warnings = scan.header, scan.problems, []
     if not set(header) & wanted:
-        raise LedgerError([Problem(header_index + 1, None, "no header row: the first row must "
-                                   "name the columns (id,kind,name,category,low,high,unit,...)")])
+        raise LedgerError([Problem(header_index + 1, None, said(
+            "no header row: the first row must name the columns "
+            "(id,kind,name,category,low,high,unit,...)"))])
     if header_index:
-        warnings.append(Problem(header_index + 1, None,
-                                f"skipped {header_index} row(s) above the header", "warning"))
+        warnings.append(Problem(header_index + 1, None, said(
+            "skipped {count} row(s) above the header", count=header_index), "warning"))
     if separator != ",":
-        warnings.append(Problem(None, None, f"read as {SEPARATOR_NAMES[separator]}-separated",
-                                "warning"))
+        warnings.append(Problem(None, None, said(
+            "read as {separator}-separated", separator=SEPARATOR_NAMES[separator]), "warning"))
     problems.extend(_header_problems(header, header_index + 1))
     if not scan.rows and not problems:
-        problems.append(Problem(header_index + 1, None, "a header but no rows: nothing to read"))
+        problems.append(Problem(header_index + 1, None, said(
+            "a header but no rows: nothing to read")))
     if problems:
         raise LedgerError(problems, scan.more)
     columns = list(zip(*scan.rows, strict=True))
@@ -283,13 +294,14 @@ def _read_clean(body: bytes, head: str, separator: str, header_index: int,
     except (pa.ArrowInvalid, ValueError):
         return None
     if table.num_rows > MAX_ROWS:
-        raise LedgerError([Problem(None, None, f"{table.num_rows:,} rows: at most {MAX_ROWS:,}")])
+        raise LedgerError([Problem(None, None, said("{count} rows: at most {limit}",
+                                                    count=table.num_rows, limit=MAX_ROWS))])
     if irregular or table.num_rows == 0 or not _cells_fit_and_no_row_is_blank(table):
         return None
     warnings = []
     if separator != ",":
-        warnings.append(Problem(None, None, f"read as {SEPARATOR_NAMES[separator]}-separated",
-                                "warning"))
+        warnings.append(Problem(None, None, said(
+            "read as {separator}-separated", separator=SEPARATOR_NAMES[separator]), "warning"))
     frame = table.to_pandas()
     return Records(header, 1, separator, frame, np.arange(2, table.num_rows + 2), warnings)
 
@@ -319,12 +331,13 @@ def _cells_fit_and_no_row_is_blank(table: pa.Table) -> bool:
 def _header_problems(header: list[str], row: int) -> list[Problem]:
     problems = []
     if len(header) > MAX_COLUMNS:
-        problems.append(Problem(row, None, f"{len(header)} columns: at most {MAX_COLUMNS}"))
+        problems.append(Problem(row, None, said("{count} columns: at most {limit}",
+                                                 count=len(header), limit=MAX_COLUMNS)))
     seen: set[str] = set()
     for position, name in enumerate(header, start=1):
         if not name:
-            problems.append(Problem(row, f"#{position}", "empty column name"))
+            problems.append(Problem(row, f"#{position}", said("empty column name")))
         elif name in seen:
-            problems.append(Problem(row, name, "duplicate column name"))
+            problems.append(Problem(row, name, said("duplicate column name")))
         seen.add(name)
     return problems

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ledger.core.frames import rows_where
 from ledger.core.graph import topological_order
-from ledger.core.problems import LedgerError, Problem
+from ledger.core.problems import LedgerError, Problem, said
 from ledger.money.fx import Conversion, FxMode, RateTable, convert_factors
 from ledger.money.units import currencies
 from ledger.reading.schema import INSTRUMENTS, STATUSES, Ledger
@@ -42,18 +42,22 @@ class Scenario:
         problems = []
         if self.currency not in currencies():
             problems.append(
-                Problem(None, "currency", f"unknown reporting currency {self.currency}"))
+                Problem(None, "currency", said("unknown reporting currency {currency}",
+                                               currency=self.currency)))
         if self.fx_mode not in ("date", "row-date"):
-            problems.append(Problem(None, "fx_mode", f"'{self.fx_mode}' — use date or row-date"))
+            problems.append(Problem(None, "fx_mode", said("'{mode}' — use date or row-date",
+                                                          mode=self.fx_mode)))
         problems += _unknown("status", self.statuses, STATUSES)
         problems += _unknown("instrument", self.instruments, INSTRUMENTS)
         if self.part not in PARTS:
-            problems.append(Problem(None, "part", f"'{self.part}' — use {', '.join(PARTS)}"))
+            problems.append(Problem(None, "part", said("'{part}' — use {parts}",
+                                                       part=self.part, parts=", ".join(PARTS))))
         for source, share in self.availability:
             if not 0.0 <= share <= 1.0:
-                problems.append(Problem(None, "availability", f"{source}: {share} not in 0–1"))
+                problems.append(Problem(None, "availability", said(
+                    "{source}: {share} not in 0–1", source=source, share=str(share))))
         if not 0.0 <= self.shift_us_to_europe <= 1.0:
-            problems.append(Problem(None, "shift", "the shift must be within 0–1"))
+            problems.append(Problem(None, "shift", said("the shift must be within 0–1")))
         if problems:
             raise LedgerError(problems)
 
@@ -72,8 +76,9 @@ def _unknown(what: str, given: tuple[str, ...] | None, known: tuple[str, ...]
              ) -> list[Problem]:
     """A filter's values that are not among the known ones, as one problem."""
     unknown = sorted(set(given or ()) - set(known))
-    return [Problem(None, what, f"unknown {what} {', '.join(unknown)}; use "
-                    f"{', '.join(known)}")] if unknown else []
+    return [Problem(None, what, said("unknown {what} {values}; use {known}", what=what,
+                                     values=", ".join(unknown), known=", ".join(known)))
+            ] if unknown else []
 
 
 @dataclass(frozen=True)
@@ -306,44 +311,48 @@ def from_query(params: dict[str, str]) -> tuple[Scenario, list[str]]:
     if currency in currencies():
         fields["currency"] = currency
     else:
-        notes.append(f"unknown currency {_quoted(currency)} in the link: using EUR")
+        notes.append(said("unknown currency {value} in the link: using EUR",
+                          value=_quoted(currency)))
     if params.get("fx") == "row-date":
         fields["fx_mode"] = "row-date"
-    for name, field_name, otherwise in (("on", "fx_date", "using the latest rates"),
-                                        ("asof", "asof", "every row counts")):
+    for name, field_name, otherwise in (("on", "fx_date", said("using the latest rates")),
+                                        ("asof", "asof", said("every row counts"))):
         if name in params:
             try:
                 day = dt.date.fromisoformat(params[name])
             except ValueError:
-                notes.append(f"{_quoted(params[name])} in the link is not a date: {otherwise}")
+                notes.append(said("{value} in the link is not a date: {otherwise}",
+                                  value=_quoted(params[name]), otherwise=otherwise))
                 continue
             if not ASOF_RANGE[0] <= day <= ASOF_RANGE[1]:
-                notes.append(f"{_quoted(params[name])} in the link is outside "
-                             f"{ASOF_RANGE[0].year}–{ASOF_RANGE[1].year}: {otherwise}")
+                notes.append(said("{value} in the link is outside {first}–{last}: {otherwise}",
+                                  value=_quoted(params[name]), first=str(ASOF_RANGE[0].year),
+                                  last=str(ASOF_RANGE[1].year), otherwise=otherwise))
                 continue
             fields[field_name] = day
     if "status" in params:
         wanted = [] if params["status"] == "none" else params["status"].split(",")
         known = [s for s in wanted if s in STATUSES]
-        notes.extend(f"unknown status {_quoted(s)} in the link" for s in wanted
-                     if s not in STATUSES)
+        notes.extend(said("unknown status {value} in the link", value=_quoted(s))
+                     for s in wanted if s not in STATUSES)
         fields["statuses"] = tuple(known)
     if "instrument" in params:
         wanted = [] if params["instrument"] == "none" else params["instrument"].split(",")
-        notes.extend(f"unknown instrument {_quoted(s)} in the link" for s in wanted
-                     if s not in INSTRUMENTS)
+        notes.extend(said("unknown instrument {value} in the link", value=_quoted(s))
+                     for s in wanted if s not in INSTRUMENTS)
         fields["instruments"] = tuple(s for s in wanted if s in INSTRUMENTS)
     if "part" in params:
         if params["part"] in PARTS:
             fields["part"] = params["part"]
         else:
-            notes.append(f"unknown part {_quoted(params['part'])} in the link: "
-                         "showing everything")
-    fields["shift_us_to_europe"] = _percent(params.get("shift"), "shift", notes) or 0.0
+            notes.append(said("unknown part {value} in the link: showing everything",
+                              value=_quoted(params["part"])))
+    fields["shift_us_to_europe"] = _percent(params.get("shift"), said("shift"), notes) or 0.0
     availability = []
     for item in filter(None, params.get("avail", "").split(",")):
         source, _, value = item.rpartition(":")
-        share = _percent(value, f"availability of {_quoted(source)}", notes)
+        share = _percent(value, said("availability of {source}", source=_quoted(source)),
+                         notes)
         if source and share is not None:
             availability.append((source, share))
     fields["availability"] = tuple(availability)
@@ -359,7 +368,8 @@ def _percent(text: str | None, what: str, notes: list[str]) -> float | None:
         value = -1.0
     if 0 <= value <= 100:
         return value / 100
-    notes.append(f"{what} {_quoted(text)} in the link is not a percentage from 0 to 100")
+    notes.append(said("{what} {value} in the link is not a percentage from 0 to 100",
+                      what=what, value=_quoted(text)))
     return None
 
 

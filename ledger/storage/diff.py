@@ -39,10 +39,14 @@ class Diff:
         out += [f"~ {c.id}: {c.column}: '{c.before}' → '{c.after}'" for c in self.changed]
         return out or ["no differences"]
 
+    def counts(self) -> tuple[int, int, int, int]:
+        """(rows added, removed, changed; fields changed)."""
+        return (len(self.added), len(self.removed), len({c.id for c in self.changed}),
+                len(self.changed))
+
     def summary(self) -> str:
-        ids = len({c.id for c in self.changed})
-        return (f"{len(self.added):,} added, {len(self.removed):,} removed, "
-                f"{ids:,} changed ({len(self.changed):,} fields)")
+        added, removed, ids, fields = self.counts()
+        return f"{added:,} added, {removed:,} removed, {ids:,} changed ({fields:,} fields)"
 
 
 def _cells(ledger: Ledger) -> pd.DataFrame:

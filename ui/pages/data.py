@@ -18,8 +18,10 @@ from ledger.api import (
     Outcome,
     _,
     diff,
+    diff_words,
     merge_untrusted,
     money_range,
+    problem_line,
     template_csv,
     template_xlsx,
     text_table_csv,
@@ -49,7 +51,8 @@ SHOWN = 1_000  # rows of a diff shown on the page; the full diff is a download
 
 
 def show_diff(changes: Diff, after: Ledger, prefix: str) -> None:
-    st.info(_("Compared with what you use now: {summary}.").format(summary=changes.summary()))
+    st.info(_("Compared with what you use now: {summary}.").format(
+        summary=diff_words(*changes.counts())))
 
     def table(title: str, frame: pd.DataFrame, total: int, key: str) -> None:
         more = " " + _("(the first {shown} of {total})").format(
@@ -71,7 +74,8 @@ def show_diff(changes: Diff, after: Ledger, prefix: str) -> None:
         table(_("Rows removed"), pd.DataFrame({"id": changes.removed[:SHOWN]}),
               len(changes.removed), "removed")
     if changes.changed:
-        table(_("Fields changed"), pd.DataFrame([vars(c) for c in changes.changed[:SHOWN]]),
+        table(_("Fields changed"), pd.DataFrame([vars(c) for c in changes.changed[:SHOWN]])
+              .rename(columns=lambda column: _(column)),
               len(changes.changed), "changed")
     if len(changes.added) + len(changes.removed) + len(changes.changed) > SHOWN:
         st.download_button(_("Full diff (text)"), data=lambda: "\n".join(changes.lines()),
@@ -153,7 +157,7 @@ if upload is not None and data is not None:
                      key="upload_problems")
     else:
         for warning in problems:
-            st.warning(plain(str(warning)))
+            st.warning(plain(problem_line(warning)))
         if view.ledger is not None:
             show_diff(changes, ledger, "upload")
         label = _("your upload ({count} rows, uploaded as {name})").format(
@@ -224,13 +228,13 @@ if history:
             after = caches.parsed_version(int(chosen))
         except LedgerError as exc:
             st.error(plain(_("A stored version could not be read: {problem}").format(
-                problem=exc)))
+                problem="; ".join(problem_line(p) for p in exc.problems[:5]))))
         else:
             changes = diff(before, after)
             st.write(_("From version {before} to version {after}: {summary}.").format(
-                before=other, after=chosen, summary=changes.summary()))
+                before=other, after=chosen, summary=diff_words(*changes.counts())))
             if not changes.empty:
-                st.dataframe(pd.DataFrame({"change": changes.lines()}), hide_index=True,
+                st.dataframe(pd.DataFrame({_("change"): changes.lines()}), hide_index=True,
                              width="stretch", key="history_diff")
     if editor.gate().enabled and chosen != ids[0]:
         with st.expander(_("Restore version {version} as the current one (editors)").format(
