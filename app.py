@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger.api import N_, LedgerError, _
+from ledger.api import N_, LedgerError, _, said_words
 from ui import caches, language, pins, uploads, view
 from ui.sidebar import scenario_controls
 from ui.widgets import IMAGE_FORMATS, plain
@@ -29,7 +29,16 @@ st.html("<style>[data-testid='stCaptionContainer'] { opacity: 1 !important; }"
         "{ display: none !important; } }"
         "@media (max-width: 640px) { .js-plotly-plot .gtitle { display: none !important; } }"
         # a table in full on a wide screen, its key columns on a phone (ui.widgets)
-        "@media (max-width: 640px) { .ledger-table .wide-only { display: none; } }"
+        "@media (max-width: 640px) { .ledger-table .wide-only { display: none; } "
+        # a table that keeps every column: a card per row, each cell under its name
+        # (the label drawn before it, which screen readers read too)
+        ".ledger-table.cards thead { display: none; } "
+        ".ledger-table.cards tr { display: block; border: 1px solid #D1D5DB; "
+        "margin-bottom: 0.6rem; } "
+        ".ledger-table.cards td { display: block; border: none; "
+        "border-bottom: 1px solid #F3F4F6; } "
+        ".ledger-table.cards td::before { content: attr(data-label); display: block; "
+        "font-size: 0.75rem; font-weight: 600; color: #4B5563; } }"
         # key tables are plain HTML (ui.widgets.html_table): ruled, text wrapping, the
         # caption (what the table holds) read by screen readers, not shown twice
         ".ledger-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }"
@@ -80,7 +89,7 @@ if ledger is not None:
     except LedgerError as exc:
         problems = exc.problems
 st.sidebar.caption(_("Data: {label} · version {version}").format(
-    label=plain(current.label), version=current.digest[:12]))
+    label=plain(said_words(current.label)), version=current.digest[:12]))
 st.sidebar.radio(_("Charts download as"), IMAGE_FORMATS, key="image_format", horizontal=True,
                  format_func=str.upper, help=_("The camera in each chart's toolbar downloads "
                                                "the chart with its title, source line and "

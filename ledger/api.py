@@ -148,6 +148,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "scenario_words": ("ledger.present.wording", "scenario_words"),
     "view_line": ("ledger.present.wording", "view_line"),
     "said_words": ("ledger.present.wording", "said_words"),
+    "said": ("ledger.core.problems", "said"),
     "diff_words": ("ledger.present.wording", "diff_words"),
     "problem_line": ("ledger.present.wording", "problem_line"),
     "money_range": ("ledger.present.formatting", "money_range"),
@@ -196,7 +197,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         use_language,
     )
     from ledger.core.paths import shipped_ledger
-    from ledger.core.problems import LedgerError, Problem
+    from ledger.core.problems import LedgerError, Problem, said
     from ledger.money.fx import RateTable, ecb_file, ecb_rates, staleness
     from ledger.money.rates_update import update as update_rates
     from ledger.money.units import currencies

@@ -324,7 +324,7 @@ def test_a_key_table_shows_markup_in_its_cells_as_text():
     assert "<img" not in table and "<script>" not in table and "<b>" not in table
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in table
     assert "[Verify](https://evil.example/v)" in table  # plain text: HTML draws no link
-    assert '<td class="num">2</td>' in table  # numbers to the right
+    assert '<td class="num" data-label="n">2</td>' in table  # numbers to the right
 
 
 def test_an_upload_read_in_the_worker_leaves_no_file_open_here():

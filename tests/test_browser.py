@@ -375,11 +375,24 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_titles_stay_whole_and_plots
         if path == "flows":  # the Sankey is a ranked list on a phone
             expect(phone.locator(".st-key-sankey-wide")).to_be_hidden(timeout=patience(10_000))
             expect(phone.locator(".st-key-sankey-narrow")).to_be_visible(timeout=patience(10_000))
+            # the ranked list keeps each flow's amount in view (a grid scrolled it away)
+            amounts = phone.locator("table.table-ranked-flows td.range, "
+                                    "table.table-ranked-flows td:nth-child(2)")
+            expect(amounts.first).to_be_visible(timeout=patience(10_000))
+            assert amounts.first.bounding_box()["x"] + amounts.first.bounding_box()["width"] <= 390
         if path == "":  # key tables show the columns that matter
             findings = phone.locator("table.table-findings")
             expect(findings.locator("th.wide-only").first).to_be_hidden(timeout=patience(10_000))
             expect(findings.get_by_role("columnheader", name="finding")).to_be_visible(
                 timeout=patience(10_000))
+            # the checks keep every column as cards: the article's figure, the record's,
+            # why they differ and the source's link all on screen
+            hidden = phone.evaluate("""() => [...document.querySelectorAll(
+                'table.table-checks-article td, table.table-checks-record td')]
+                .filter((td) => td.offsetParent === null).length""")
+            assert hidden == 0
+            link = phone.locator("table.table-checks-article td a").first
+            assert link.bounding_box()["width"] > 0
 
 
 def test_the_printed_report_carries_its_key_facts_on_page_one_and_cuts_no_chart_label(

@@ -124,7 +124,7 @@ def test_assumed_money_is_drawn_apart_in_every_money_chart(shipped):
 
 @pytest.mark.parametrize("part", ["all", "record"])
 def test_charts_built_from_plotly_json_are_valid_and_unchanged_when_plotly_checks_them(part):
-    # every chart skips plotly's per-property checks (ledger.present.charts._figure):
+    # every chart skips plotly's per-property checks (ledger.present.charts.built_figure):
     # checked again here, property by property, it must build and come out the same
     import plotly.graph_objects as go
 

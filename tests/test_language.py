@@ -235,6 +235,28 @@ def test_a_name_from_the_ledger_is_never_translated_even_when_it_reads_like_a_me
         "Gap", "Other", "Europa (Geber)", "Nicht weitergegeben"]
 
 
+def test_a_category_on_the_donors_chart_is_never_translated_but_year_unknown_is():
+    import contextvars
+
+    import pandas as pd
+
+    from ledger.present.donors import blocs_chart
+
+    # a category someone named "pledged" (one of our words) keeps its name; the axis
+    # place for flows without a date is ours and reads German
+    table = pd.DataFrame({"bloc": ["Europe", "United States", "Europe"],
+                          "category": ["pledged", "pledged", "year unknown"],
+                          "amount_low": [1e9, 2e9, 3e9], "amount_high": [1e9, 2e9, 3e9]})
+
+    def german() -> list[list[str]]:
+        language.use_language("de")
+        return [list(bar.y if bar.orientation == "h" else bar.x)
+                for bar in blocs_chart(table, "category", "pledged", "EUR").data]
+
+    assert contextvars.copy_context().run(german) == [["pledged", "Jahr unbekannt"],
+                                                      ["pledged"]]
+
+
 # Problems with a file: worded in English where they are found (in an upload's worker,
 # shared by every session), said again in the reader's language where they are shown.
 

@@ -28,6 +28,7 @@ from ledger.api import (
     read_ledger,
     reconcile,
     reported_result,
+    said,
     shipped_ledger,
     uses_assumptions,
 )
@@ -159,7 +160,7 @@ def history_for(current: Current, ledger: Ledger, scenario: Scenario) -> pd.Data
 @st.cache_resource(show_spinner=False)
 def _shipped(mtime: float) -> Current:
     data = shipped_ledger().read_bytes()
-    return Current(data, digest_of(data), "shipped ledger (data/funding.csv)")
+    return Current(data, digest_of(data), said("shipped ledger (data/funding.csv)"))
 
 
 def shipped() -> Current:
@@ -194,13 +195,15 @@ def published() -> Current:
     if version is None:
         return shipped()
     data = _version_content(store().url, version.id)
-    return Current(data, version.sha256, f"published version {version.id}", version.id)
+    return Current(data, version.sha256, said("published version {version}",
+                                              version=str(version.id)), version.id)
 
 
 def version(version_id: int) -> Current:
     data = _version_content(store().url, version_id)
     digest = store().get(version_id).sha256  # stored with the version: no need to rehash
-    return Current(data, digest, f"stored version {version_id} (viewing)", version_id)
+    return Current(data, digest, said("stored version {version} (viewing)",
+                                      version=str(version_id)), version_id)
 
 
 def parsed_version(version_id: int) -> Ledger:

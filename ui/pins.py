@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from ledger.api import Ledger, Reconciliation, Scenario, _, scenario_words, to_query
+from ledger.api import Ledger, Reconciliation, Scenario, _, said_words, scenario_words, to_query
 from ui import caches, session
 from ui.session import Current, Keys
 from ui.widgets import plain
@@ -112,7 +112,7 @@ def banners(current: Current, ledger: Ledger | None, result: Reconciliation | No
     if not current.shared:
         st.warning(_("Draft — not published: these figures are from {label}, in use for "
                      "your session only. Exported charts and reports say so too.").format(
-                         label=plain(current.label)), icon=":material/draft:")
+                         label=plain(said_words(current.label))), icon=":material/draft:")
     if current.version_id is not None and session.chosen() is not None:
         try:
             latest = caches.published().version_id

@@ -59,14 +59,17 @@ def ranges_whole(text: object) -> str:
     """Text as HTML, escaped, each range in a span that never breaks across lines (a
     reader copying "€310–386 bn" must not find "€310–" on one line and "386 bn" on
     the next)."""
-    escaped = html.escape(str(text), quote=False)
+    escaped = html.escape(str(text))
     return _RANGE.sub(lambda m: f'<span class="range">{m.group(0)}</span>', escaped)
 
 
 def ranges_joined(text: str) -> str:
-    """Markdown text with each range's spaces made non-breaking ("€222–290 bn" no
-    longer splits before "bn"), where a span cannot be used."""
-    return _RANGE.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+    """Markdown text for an alert, where a span cannot be used: each range's spaces
+    non-breaking ("€222–290 bn" no longer splits before "bn") and a word joiner
+    (U+2060, invisible) after its dash, the one mark that forbids a line break after
+    a dash (a no-break space after it does not)."""
+    return _RANGE.sub(lambda m: m.group(0).replace(" ", "\u00a0").replace("–", "–\u2060"),
+                      text)
 
 
 def csv_download_bytes(frame: pd.DataFrame) -> bytes:
@@ -146,14 +149,16 @@ def with_credit(figure: go.Figure, references: int) -> go.Figure:
     return credited(figure, text)
 
 
-def key_table(frame: pd.DataFrame, key: str, narrow: list[str], alt: str,
+def key_table(frame: pd.DataFrame, key: str, narrow: list[str] | None, alt: str,
               labels: dict[str, str] | None = None, links: list[str] | None = None) -> None:
     """A small table as plain HTML: a screen reader reads it as a table (its caption,
     `alt`, says what it holds), its text copies as text, and a browser loads no grid
     and no Arrow for it. In full on a wide screen, and only the columns that matter
     (`narrow`) on a phone, so nothing scrolls sideways (app.py's CSS hides the others:
-    one table drawn, not two). `labels` names columns for readers; in the `links`
-    columns a cited page's https address is a real link (the text escaped)."""
+    one table drawn, not two); with `narrow=None` every column stays and a phone shows
+    each row as a card, each cell under its column's name. `labels` names columns for
+    readers; in the `links` columns a cited page's https address is a real link (the
+    text escaped)."""
     st.html(html_table(frame, alt, labels, narrow, key, links))
 
 
@@ -165,7 +170,8 @@ def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None 
                links: list[str] | None = None) -> str:
     """Every header and cell escaped (shown as typed, never as markup); whole numbers
     aligned right; with `narrow`, the other columns marked `wide-only` (hidden on a
-    phone); with `key`, the table has the class `table-{key}` (for tests)."""
+    phone), without it the class `cards` (a card per row on a phone); with `key`, the
+    table has the class `table-{key}` (for tests)."""
     from ledger.api import reference_html
 
     wide_only = [narrow is not None and c not in narrow for c in frame.columns]
@@ -174,14 +180,20 @@ def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None 
     numeric = [pd.api.types.is_numeric_dtype(named[c]) for c in named.columns]
     head = "".join(f'<th scope="col"{_WIDE if wide else ""}>{html.escape(_(str(c)))}</th>'
                    for c, wide in zip(named.columns, wide_only, strict=True))
+    # a table with every column keeps them on a phone as cards (app.py's CSS): each
+    # cell labelled with its column's name
+    said = ([f' data-label="{html.escape(_(str(c)))}"' for c in named.columns]
+            if narrow is None else [""] * len(named.columns))
     rows = []
     for values in named.itertuples(index=False, name=None):
         cells = "".join(
-            f'<td class="{_cell_class(str(v), right)}{" wide-only" if wide else ""}">'
-            f"{reference_html(str(v)) if link else html.escape(str(v))}</td>"
-            for v, right, wide, link in zip(values, numeric, wide_only, linked, strict=True))
+            f'<td class="{_cell_class(str(v), right)}{" wide-only" if wide else ""}"{label}>'
+            f"{reference_html(str(v)) if link else ranges_whole(v)}</td>"
+            for v, right, wide, link, label in zip(values, numeric, wide_only, linked, said,
+                                                   strict=True))
         rows.append(f"<tr>{cells}</tr>")
-    named_class = f" table-{html.escape(key)}" if key else ""
+    named_class = (f" table-{html.escape(key)}" if key else "") + (
+        " cards" if narrow is None else "")
     return (f'<table class="ledger-table{named_class}"><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 

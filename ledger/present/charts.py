@@ -74,8 +74,8 @@ def _layout_spec(title: str, legend_entries: int, height: int = 420) -> dict[str
     }
 
 
-def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], title: str,
-            height: int) -> go.Figure:
+def built_figure(traces: list[dict[str, Any]], layout: dict[str, Any], title: str,
+                 height: int) -> go.Figure:
     """A figure from plotly's JSON, built without plotly's per-property checks
     (tests/test_charts.py checks every such figure is valid and unchanged when
     checked): built property by property, checking took most of a chart's time."""
@@ -134,9 +134,9 @@ def whisker_axis(currency: str) -> str:
     return _("{unit} (bar: low, whisker: high)").format(unit=axis_unit(currency))
 
 
-def _whisker_spec(name: str, labels: list[str], low: pd.Series, high: pd.Series,
-                  colour: str | list[str], currency: str, horizontal: bool = True,
-                  **extra: object) -> dict[str, Any]:
+def whisker_spec(name: str, labels: list[str], low: pd.Series, high: pd.Series,
+                 colour: str | list[str], currency: str, horizontal: bool = True,
+                 **extra: object) -> dict[str, Any]:
     """A bar to the low end with a whisker to the high end, as plotly's JSON."""
     ranges = [money_range(lo, hi, currency) for lo, hi in zip(low, high, strict=True)]
     error = {"type": "data", "symmetric": False, "array": ((high - low) / BN).tolist(),
@@ -161,8 +161,8 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
     # a long need's name on two lines, so a phone keeps room for the bars
     labels = [_two_lines(safe(n), longest=48) for n in needs["name"]]
     c = result.currency
-    bars = [_whisker_spec(_("Need"), labels, needs["need_low"], needs["need_high"], NEED_COLOUR,
-                          c, offsetgroup="need")]
+    bars = [whisker_spec(_("Need"), labels, needs["need_low"], needs["need_high"], NEED_COLOUR,
+                         c, offsetgroup="need")]
     if reported is not None and reported is not result:
         own = reported.needs.set_index("id").reindex(needs["id"])
         base = own["covered_low"].fillna(0.0).to_numpy()
@@ -175,27 +175,27 @@ def coverage_gap(result: Reconciliation, reported: Reconciliation | None = None
                 own["covered_low"].fillna(0.0), own["covered_high"].fillna(0.0),
                 strict=True)],
             "hovertemplate": "%{customdata}<extra>" + _("reported") + "</extra>"})
-        assumed = _whisker_spec(_("Covered, assumed"), labels,
-                                pd.Series(needs["covered_low"].to_numpy()),
-                                pd.Series(needs["covered_high"].to_numpy()), "#FFFFFF", c,
-                                offsetgroup="covered")
+        assumed = whisker_spec(_("Covered, assumed"), labels,
+                               pd.Series(needs["covered_low"].to_numpy()),
+                               pd.Series(needs["covered_high"].to_numpy()), "#FFFFFF", c,
+                               offsetgroup="covered")
         assumed |= {"x": (assumed_low / BN).tolist(), "base": (base / BN).tolist(),
                     "marker": {"color": "#FFFFFF",
                                "line": {"color": COVERED_COLOUR, "width": 1.5},
                                "pattern": {"shape": "/", "fgcolor": COVERED_COLOUR}}}
         bars.append(assumed)
     else:
-        bars.append(_whisker_spec(_("Covered"), labels, needs["covered_low"],
-                                  needs["covered_high"], COVERED_COLOUR, c,
-                                  offsetgroup="covered"))
+        bars.append(whisker_spec(_("Covered"), labels, needs["covered_low"],
+                                 needs["covered_high"], COVERED_COLOUR, c,
+                                 offsetgroup="covered"))
     top = largest_gap(result.needs)
     title = _("No needs in this ledger") if result.needs.empty else (
         _money_per_aim_title(result) if top is None else
         _("{need} has the largest gap: {gap}").format(
             need=top["name"], gap=money_range(top["uncovered_low"], top["uncovered_high"], c)))
-    return names_above_bars(_figure(bars, {"barmode": "group",
-                                           "xaxis": {"title": {"text": whisker_axis(c)}}},
-                                    title, height=max(300, 120 + ROW_HEIGHT * len(needs))),
+    return names_above_bars(built_figure(bars, {"barmode": "group",
+                                                "xaxis": {"title": {"text": whisker_axis(c)}}},
+                                         title, height=max(300, 120 + ROW_HEIGHT * len(needs))),
                             labels)
 
 
@@ -234,10 +234,10 @@ def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
                                    strict=True)]
     allocated_colours = [OVER_COLOUR if o != "no" else COVERED_COLOUR
                          for o in sources["over_allocated"]]
-    available = _whisker_spec(_("Available"), labels, sources["available_low"],
-                              sources["available_high"], NEED_COLOUR, c)
-    given = _whisker_spec(_("Passed on"), labels, sources["allocated_low"],
-                          sources["allocated_high"], allocated_colours, c)
+    available = whisker_spec(_("Available"), labels, sources["available_low"],
+                             sources["available_high"], NEED_COLOUR, c)
+    given = whisker_spec(_("Passed on"), labels, sources["allocated_low"],
+                         sources["allocated_high"], allocated_colours, c)
     available["marker"] |= {"pattern": {
         "shape": ["/" if sid in assumed_source else "" for sid in sources["id"]],
         "fgcolor": "#FFFFFF"}}
@@ -262,8 +262,8 @@ def sources_chart(result: Reconciliation, reported: Reconciliation | None = None
         xaxis = {"type": "log", "title": {"text": _("{unit}, log scale").format(
             unit=axis_unit(c))}}
         title += " " + _("(log scale)")
-    return names_above_bars(_figure(traces, {"barmode": "group", "xaxis": xaxis}, title,
-                                    height=max(300, 120 + ROW_HEIGHT * len(sources))),
+    return names_above_bars(built_figure(traces, {"barmode": "group", "xaxis": xaxis}, title,
+                                         height=max(300, 120 + ROW_HEIGHT * len(sources))),
                             labels)
 
 
@@ -283,13 +283,13 @@ def industry_split(result: Reconciliation, reported: Reconciliation | None = Non
     industry = result.industry
     c = result.currency
     if len(industry) and not industry_recorded(result):
-        return _figure([], {}, NOT_RECORDED, height=160)
+        return built_figure([], {}, NOT_RECORDED, height=160)
     other = _other(result, reported, "industry")
     if other is None:
         bars = [
-            _whisker_spec(row.bloc, [safe(row.bloc)], pd.Series([row.amount_low]),
-                          pd.Series([row.amount_high]), BLOC_COLOURS.get(row.bloc, "#777777"),
-                          c, horizontal=False, showlegend=False)
+            whisker_spec(row.bloc, [safe(row.bloc)], pd.Series([row.amount_low]),
+                         pd.Series([row.amount_high]), BLOC_COLOURS.get(row.bloc, "#777777"),
+                         c, horizontal=False, showlegend=False)
             for row in industry.itertuples()
         ]
     else:
@@ -310,8 +310,8 @@ def industry_split(result: Reconciliation, reported: Reconciliation | None = Non
         if not unknown.empty:
             share = percent_range(unknown["share_low"].iloc[0], unknown["share_high"].iloc[0])
             title += " " + _("({share} to industry not known)").format(share=share)
-    return _figure(bars, {"barmode": "overlay", "yaxis": {"title": {"text": axis_unit(c)}}},
-                   title, height=380)
+    return built_figure(bars, {"barmode": "overlay", "yaxis": {"title": {"text": axis_unit(c)}}},
+                        title, height=380)
 
 
 def _two_lines(label: str, longest: int = 14) -> str:
@@ -336,9 +336,9 @@ def _bars_per_industry(frame: pd.DataFrame, bloc_column: str, label_column: str,
         orders = _("orders to {bloc}").format(bloc=_(str(bloc)))
         labels = [safe(x) if horizontal else _two_lines(safe(x)) for x in part[label_column]]
         if reported is None:
-            bars.append(_whisker_spec(orders, labels, part["amount_low"],
-                                      part["amount_high"], colour, currency,
-                                      horizontal=horizontal))
+            bars.append(whisker_spec(orders, labels, part["amount_low"],
+                                     part["amount_high"], colour, currency,
+                                     horizontal=horizontal))
             continue
         own = reported[reported[bloc_column] == bloc].set_index(label_column).reindex(
             part[label_column])
@@ -353,16 +353,16 @@ def _bars_per_industry(frame: pd.DataFrame, bloc_column: str, label_column: str,
                  "hovertemplate": "%{customdata}<extra>" + _("reported") + "</extra>",
                  **({"y": labels, "x": (base / BN).tolist(), "orientation": "h"}
                     if horizontal else {"x": labels, "y": (base / BN).tolist()})}
-        hatched = _whisker_spec(_("orders to {bloc}, assumed").format(bloc=_(str(bloc))),
-                                labels,
-                                pd.Series(part["amount_low"].to_numpy()),
-                                pd.Series(part["amount_high"].to_numpy()), "#FFFFFF", currency,
-                                horizontal=horizontal, offsetgroup=str(bloc))
+        hatched = whisker_spec(_("orders to {bloc}, assumed").format(bloc=_(str(bloc))),
+                               labels,
+                               pd.Series(part["amount_low"].to_numpy()),
+                               pd.Series(part["amount_high"].to_numpy()), "#FFFFFF", currency,
+                               horizontal=horizontal, offsetgroup=str(bloc))
         hatched |= {"base": (base / BN).tolist(),
                     "marker": {"color": "#FFFFFF", "line": {"color": colour, "width": 1.5},
                                "pattern": {"shape": "/", "fgcolor": colour}},
                     "x" if horizontal else "y": (extra / BN).tolist()}
-        bars += [solid, hatched] if extra.any() else [_whisker_spec(
+        bars += [solid, hatched] if extra.any() else [whisker_spec(
             orders, labels, part["amount_low"], part["amount_high"], colour,
             currency, horizontal=horizontal, offsetgroup=str(bloc))]
     return bars
@@ -375,7 +375,7 @@ def industry_by_category(result: Reconciliation, reported: Reconciliation | None
     table = result.industry_by_category
     c = result.currency
     if len(table) and not industry_recorded(result):
-        return _figure([], {}, _(NOT_RECORDED), height=160)
+        return built_figure([], {}, _(NOT_RECORDED), height=160)
     bars = _bars_per_industry(table, "bloc", "category", c, horizontal=True,
                               reported=_other(result, reported, "industry_by_category"))
     top = leading_industry_by_category(result)
@@ -389,9 +389,9 @@ def industry_by_category(result: Reconciliation, reported: Reconciliation | None
             category=str(top["category"]).capitalize(), bloc=_(str(top["bloc"])),
             share=percent_range(top["share_low"], top["share_high"]),
             known=percent_range(top["share_of_known_low"], top["share_of_known_high"]))
-    return _figure(bars, {"barmode": "group",
-                          "xaxis": {"title": {"text": whisker_axis(c)}}},
-                   title, height=max(300, 140 + 90 * table["category"].nunique()))
+    return built_figure(bars, {"barmode": "group",
+                               "xaxis": {"title": {"text": whisker_axis(c)}}},
+                        title, height=max(300, 140 + 90 * table["category"].nunique()))
 
 
 def _other(result: Reconciliation, reported: Reconciliation | None,
@@ -414,10 +414,10 @@ def payer_supplier(result: Reconciliation, reported: Reconciliation | None = Non
     eu_us = european_money_in_us_industry(result)
     title = _("European money spent in US industry: {amount}").format(
         amount=money_range(*eu_us, c))
-    return _figure(bars, {"barmode": "group",
-                          "xaxis": {"title": {"text": _("who pays (donor bloc)")}},
-                          "yaxis": {"title": {"text": axis_unit(c), "standoff": 2}}}, title,
-                   height=400)
+    return built_figure(bars, {"barmode": "group",
+                               "xaxis": {"title": {"text": _("who pays (donor bloc)")}},
+                               "yaxis": {"title": {"text": axis_unit(c), "standoff": 2}}}, title,
+                        height=400)
 
 
 COLUMNS_X = {"donor": 0.001, "source": 0.28, "need": 0.56, "industry": 0.999}
@@ -470,7 +470,7 @@ def sankey(result: Reconciliation, expand: bool = False,
             count=len(view.grouped))
     if links["assumed"].any():
         title += "; " + _("each flow's assumed part is its own band, named on hover")
-    return _figure([diagram], {}, title, height=height)
+    return built_figure([diagram], {}, title, height=height)
 
 
 def _node_words(layer: str, key: str, label: str) -> str:
@@ -538,7 +538,7 @@ def years_chart(result: Reconciliation) -> go.Figure:
     years = result.years
     c = result.currency
     if years.empty:
-        return _figure([], {}, _("No dated figures"), height=420)
+        return built_figure([], {}, _("No dated figures"), height=420)
     labels = [str(int(y)) for y in years["year"]]
     staged = sum(years[f"{stage}_low"] for stage in STAGE_ORDER)
     low = {stage: years[f"{stage}_low"] for stage in STAGE_ORDER}
@@ -571,12 +571,12 @@ def years_chart(result: Reconciliation) -> go.Figure:
     # room above the tallest bar or whisker: a bar that reached the plot's edge read as cut
     top = max(float(sum(low.values()).max()), float(years["need_high"].max())) / BN
     bottom = min(0.0, *(float(v.min()) / BN for v in low.values()))  # a correction
-    return _figure(traces, {"barmode": "stack", "xaxis": {"type": "category"},
-                            "yaxis": {"title": {"text": _(
-                                "{unit} (bars: low ends, by status)").format(
-                                    unit=axis_unit(c))},
-                                "range": [bottom * 1.08, top * 1.08 if top > 0 else 1]}},
-                   title, height=420)
+    return built_figure(traces, {"barmode": "stack", "xaxis": {"type": "category"},
+                                 "yaxis": {"title": {"text": _(
+                                     "{unit} (bars: low ends, by status)").format(
+                                         unit=axis_unit(c))},
+                                     "range": [bottom * 1.08, top * 1.08 if top > 0 else 1]}},
+                        title, height=420)
 
 
 def gap_history_chart(history: pd.DataFrame, currency: str) -> go.Figure:
@@ -584,10 +584,10 @@ def gap_history_chart(history: pd.DataFrame, currency: str) -> go.Figure:
     ends); hovering a step names the rows dated that day."""
     c = currency
     if history.empty:
-        return _figure([], {}, _("No dated figures"), height=420)
+        return built_figure([], {}, _("No dated figures"), height=420)
     if history["gap_high"].isna().all():
-        return _figure([], {}, _("No need is stated on any day, so there is no gap to "
-                                 "follow"), height=240)
+        return built_figure([], {}, _("No need is stated on any day, so there is no gap to "
+                                      "follow"), height=240)
     history = history[history["gap_high"].notna().to_numpy()]  # days before any need
     x = [d.isoformat() for d in history["date"]]
     hover = [f"{safe(r)}<br>{money_range(lo, hi, c)}" for r, lo, hi in
@@ -606,4 +606,4 @@ def gap_history_chart(history: pd.DataFrame, currency: str) -> go.Figure:
     title = _("The gap as known: {first} on {first_day}, {last} on {last_day}").format(
         first=money_range(first["gap_low"], first["gap_high"], c), first_day=day(first["date"]),
         last=money_range(last["gap_low"], last["gap_high"], c), last_day=day(last["date"]))
-    return _figure(traces, {"yaxis": {"title": {"text": axis_unit(c)}}}, title, height=380)
+    return built_figure(traces, {"yaxis": {"title": {"text": axis_unit(c)}}}, title, height=380)

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ledger.core.language import N_, _
-from ledger.present.charts import BLOC_COLOURS, _figure, _whisker_spec, axis_unit, safe
+from ledger.present.charts import BLOC_COLOURS, axis_unit, built_figure, safe, whisker_spec
 from ledger.present.formatting import money_range, percent_range
 from ledger.reading.economies import ECONOMY_SOURCE, read_economies
 from ledger.rules.donormoney import donor_table, donors_of
@@ -19,6 +19,7 @@ from ledger.rules.stages import STAGES, stage_or_further
 
 RANKINGS = {"total": "pledged", "share of GDP": "share_of_gdp", "per inhabitant": "per_capita"}
 COMPARED = ("Europe", "United States")
+YEAR_UNKNOWN, DATE_UNKNOWN = N_("year unknown"), N_("date unknown")  # rows without a date
 STAGE_LABELS = {"pledged": N_("pledged or further"), "committed": N_("committed or further"),
                 "allocated": N_("allocated or further"), "disbursed": N_("disbursed")}
 
@@ -68,11 +69,18 @@ def blocs_compared(result: Reconciliation, stage: str, by: str) -> pd.DataFrame:
     counted = money[money["status"].isin(stage_or_further(stage))]
     if by == "year":
         counted = counted.assign(year=counted["year"].astype("Int64").astype(str)
-                                 .replace("<NA>", "year unknown"))
+                                 .replace("<NA>", YEAR_UNKNOWN))
     elif by == "month":
-        counted = counted.assign(month=counted["month"].fillna("date unknown"))
+        counted = counted.assign(month=counted["month"].fillna(DATE_UNKNOWN))
     return (counted.groupby(["bloc", by], sort=True)[["amount_low", "amount_high"]].sum()
             .reset_index())
+
+
+def _x_words(value: object) -> str:
+    """A bar's place on the axis: a category or a year as the ledger writes it, and
+    in the reader's words only where the words are ours ("year unknown")."""
+    text = str(value)
+    return _(text) if text in (YEAR_UNKNOWN, DATE_UNKNOWN) else text
 
 
 def blocs_chart(table: pd.DataFrame, by: str, stage: str, currency: str) -> go.Figure:
@@ -83,9 +91,9 @@ def blocs_chart(table: pd.DataFrame, by: str, stage: str, currency: str) -> go.F
         part = table[table["bloc"] == bloc]
         if part.empty:
             continue
-        bars.append(_whisker_spec(_(bloc), [safe(_(str(x))) for x in part[by]], part["amount_low"],
-                                  part["amount_high"], BLOC_COLOURS[bloc], currency,
-                                  horizontal=False, offsetgroup=bloc))
+        bars.append(whisker_spec(_(bloc), [safe(_x_words(x)) for x in part[by]],
+                                  part["amount_low"], part["amount_high"], BLOC_COLOURS[bloc],
+                                  currency, horizontal=False, offsetgroup=bloc))
     totals = {b: (table.loc[table["bloc"] == b, "amount_low"].sum(),
                   table.loc[table["bloc"] == b, "amount_high"].sum()) for b in COMPARED}
     words = _(STAGE_LABELS[stage])
@@ -98,10 +106,10 @@ def blocs_chart(table: pd.DataFrame, by: str, stage: str, currency: str) -> go.F
         title = _("Money {stage}: {ahead} {ahead_amount}, {other} {other_amount}").format(
             stage=words, ahead=_(ahead), ahead_amount=money_range(*totals[ahead], currency),
             other=_(other), other_amount=money_range(*totals[other], currency))
-    return _figure(bars, {"barmode": "group",
-                          "xaxis": {"title": {"text": _(by)}, "type": "category"},
-                          "yaxis": {"title": {"text": axis_unit(currency)}}}, title,
-                   height=380)
+    return built_figure(bars, {"barmode": "group",
+                               "xaxis": {"title": {"text": _(by)}, "type": "category"},
+                               "yaxis": {"title": {"text": axis_unit(currency)}}}, title,
+                        height=380)
 
 
 

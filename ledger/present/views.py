@@ -420,5 +420,5 @@ def ranked_flows(result: Reconciliation, shown: int = 30) -> pd.DataFrame:
                       for a, b in zip(picked["from"], picked["to"], strict=True)],
         "amount": [money_range(lo, hi, result.currency) for lo, hi in zip(
             picked["value_low"], picked["value_high"], strict=True)],
-        "industry": picked["industry_bloc"].replace("", "—").to_numpy(),
+        "industry": [_(bloc) if bloc else "—" for bloc in picked["industry_bloc"]],
     })

@@ -22,6 +22,7 @@ from ledger.api import (
     merge_untrusted,
     money_range,
     problem_line,
+    said_words,
     template_csv,
     template_xlsx,
     text_table_csv,
@@ -40,7 +41,7 @@ flash = session.take_flash()
 if flash:
     st.success(flash)
 st.write(_("In use for your session: **{label}** (content `{content}`).").format(
-    label=plain(view.current.label), content=view.current.digest[:12]))
+    label=plain(said_words(view.current.label)), content=view.current.digest[:12]))
 if session.chosen() is not None:
     st.button(_("Back to the published ledger"), on_click=session.back_to_published, key="back")
 if session.is_store_down():

@@ -24,7 +24,7 @@ from ledger.api import (
     title_of,
 )
 from ui.view import need_result, reported_result
-from ui.widgets import chart, plain
+from ui.widgets import chart, key_table, plain, ranges_whole
 
 ledger, result = need_result()
 c = result.currency
@@ -52,10 +52,10 @@ if recorded:
     st.page_link("ui/pages/table.py", label=_("The rows behind this figure"),
                  query_params={"behind": "europe_to_us"}, icon=":material/table_rows:")
 if recorded and split.europe_to_us.rests_on_assumptions:
-    st.caption(_("{reported} reported + {assumed} assumed (rows marked assumption, "
-                 "reported by no one).").format(
+    st.caption(ranges_whole(_("{reported} reported + {assumed} assumed (rows marked "
+                              "assumption, reported by no one).").format(
         reported=money_range(*split.europe_to_us.reported, c),
-        assumed=money_range(*split.europe_to_us.assumed, c)))
+        assumed=money_range(*split.europe_to_us.assumed, c))), unsafe_allow_html=True)
 readings = rule_readings(result)
 if readings:
     st.info(_("Industry read from a rule, not reported: {rows}. The ledger assigns these "
@@ -84,7 +84,10 @@ with st.container(key="sankey-wide"):  # a narrow screen gets the ranked list in
 with st.container(key="sankey-narrow"):
     st.caption(_("The largest flows, from who pays to what (the diagram on a wider "
                  "screen):"))
-    st.dataframe(ranked_flows(result), hide_index=True, width="stretch", key="ranked-flows")
+    ranked = ranked_flows(result)  # a plain table: it wraps, so the amounts stay in view
+    key_table(ranked, "ranked-flows", list(ranked.columns),
+              alt=_("The {count} largest flows, from who pays to what, with their amounts and "
+                    "whose industry gets the orders.").format(count=len(ranked)))
 
 if recorded:
     st.subheader(_("Whose industry gets the orders, all categories"))

@@ -130,8 +130,7 @@ if len(checks):
             part = checks[rows]
             holding = int((part["outcome"] == _(HOLDS)).sum())
             key_table(part.drop(columns=["id", "article"]),
-                      "checks-article" if rows is article else "checks-record",
-                      ["check", "record", "outcome"],
+                      "checks-article" if rows is article else "checks-record", None,
                       alt=_("{label}: {held} of {total} published figures hold against the "
                             "ledger.").format(label=label, held=holding, total=len(part)),
                       labels=shown, links=["source"])

@@ -16,7 +16,7 @@ from ledger.api import (
 )
 from ui import caches
 from ui.view import get, need_result
-from ui.widgets import chart, key_table
+from ui.widgets import chart, key_table, ranges_joined
 
 ledger, result = need_result()
 st.title(_("Timeline"))
@@ -28,7 +28,7 @@ undated = undated_money(result)
 if undated[1] > 0:
     st.info(_("{amount} has no known date (rows tagged *date-unknown*: their table gave "
               "neither a day nor a month). It counts in every total and in no year "
-              "below.").format(amount=money_range(*undated, result.currency)),
+              "below.").format(amount=ranges_joined(money_range(*undated, result.currency))),
             icon=":material/event_busy:")
 chart(years_chart(result), result.years, references_behind(result, "coverage-gap"), "years")
 key_table(years_readable(result), "years_table", ["year", "need", "gap"],
