@@ -154,7 +154,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "money_range": ("ledger.present.formatting", "money_range"),
     "shown_day": ("ledger.present.formatting", "day"),
     "use_locale": ("ledger.present.formatting", "use_locale"),
-    "ARTICLE": ("ledger.present.citations", "ARTICLE"),
+    "article_words": ("ledger.present.citations", "article_words"),
     "LICENCE": ("ledger.present.citations", "LICENCE"),
     "credit_line": ("ledger.present.citations", "credit_line"),
     "how_to_cite": ("ledger.present.citations", "how_to_cite"),
@@ -215,10 +215,10 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         years_chart,
     )
     from ledger.present.citations import (
-        ARTICLE,
         LICENCE,
         REFERENCES_SHOWN,
         address,
+        article_words,
         credit_line,
         how_to_cite,
         reference_html,

@@ -14,7 +14,7 @@ from .conftest import ROOT
 
 def test_an_endnote_number_names_the_article_in_full():
     ref = "[5] Zelensky, Washington Summit, August 2025"
-    assert full_reference(ref) == f"{ref} — endnote of {ARTICLE}"
+    assert full_reference(ref) == f"{ref} — endnote of {ARTICLE}"  # English: as before
     assert full_reference("LIGA.net, a page, https://x.example/a") == (
         "LIGA.net, a page, https://x.example/a")
 

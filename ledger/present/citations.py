@@ -9,18 +9,25 @@ import re
 from ledger.core.language import N_, _
 from ledger.present.formatting import day as shown_day
 
-ARTICLE = ('the article "Security Guarantees for Ukraine: Stakes, Challenges, and Strategic '
-           'Perspectives" (August 2025)')
+ARTICLE_TITLE = ('"Security Guarantees for Ukraine: Stakes, Challenges, and Strategic '
+                 'Perspectives"')
+ARTICLE = f"the article {ARTICLE_TITLE} (August 2025)"  # as files for scripts name it
 LICENCE = N_("The ledger's compilation (rows, notes, checks) is licensed CC BY 4.0; every "
              "cited figure remains its publisher's, quoted under the rights of quotation.")
 _ENDNOTE = re.compile(r"^\s*(\[\d+\])+")
 _ADDRESS = re.compile(r"https?://[^\s\"'<>]+")
 
 
+def article_words() -> str:
+    """The article in the reader's language (its title as published)."""
+    return _("the article {title} (August 2025)").format(title=ARTICLE_TITLE)
+
+
 def full_reference(ref: str) -> str:
     """The reference as a reader needs it: an endnote number names the article."""
     if _ENDNOTE.match(ref) and "endnote" not in ref:
-        return f"{ref} — endnote of {ARTICLE}"
+        return _("{reference} — endnote of {article}").format(reference=ref,
+                                                               article=article_words())
     return ref
 
 

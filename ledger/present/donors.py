@@ -53,7 +53,7 @@ def donors_ranked(result: Reconciliation, by: str = "total") -> pd.DataFrame:
 def economy_note() -> str:
     """Where the share of GDP and the per-inhabitant figures come from."""
     year = int(read_economies()["gdp_year"].max())  # the table's year, not recomputed
-    return ECONOMY_SOURCE.format(year=year) + ". " + _(
+    return _(ECONOMY_SOURCE).format(year=year) + ". " + _(
         "Each donor's total (pledged or further) against them; EU institutions and groups "
         "of donors have no GDP here.")
 

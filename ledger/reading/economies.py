@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from ledger.core.frames import reference_table
+from ledger.core.language import N_
 from ledger.core.paths import shipped
 from ledger.core.problems import LedgerError, Problem
 
-ECONOMY_SOURCE = ("World Bank, World Development Indicators: GDP in current US$ and "
-                  "population, {year}; GDP converted at the ECB's average rate of {year}")
+ECONOMY_SOURCE = N_("World Bank, World Development Indicators: GDP in current US$ and "
+                     "population, {year}; GDP converted at the ECB's average rate of {year}")
 COLUMNS = ("code", "country", "gdp_usd", "gdp_year", "population", "population_year")
 
 

@@ -8,11 +8,11 @@ import datetime as dt
 import streamlit as st
 
 from ledger.api import (
-    ARTICLE,
     LICENCE,
     METHOD_HEADINGS,
     STATUSES,
     _,
+    article_words,
     europe_countries,
     how_figures_are_made,
     how_to_cite_words,
@@ -34,6 +34,6 @@ if rates_day is not None:
     st.info(_("The exchange rates in force end on {day}.").format(day=rates_day)
             + (f" {old[0].upper() + old[1:]}." if old else ""))
 st.subheader(_(METHOD_HEADINGS["data"]))
-st.markdown(shipped_data(ARTICLE, LICENCE))
+st.markdown(shipped_data(article_words(), LICENCE))
 st.subheader(_(METHOD_HEADINGS["cite"]))
 st.markdown(how_to_cite_words())

@@ -15,7 +15,7 @@ from plotly.offline import get_plotlyjs
 from ledger.core.language import _, current_language
 from ledger.present import charts, views
 from ledger.present.charts import BAR_GAP
-from ledger.present.citations import ARTICLE, address, reference_html
+from ledger.present.citations import address, article_words, reference_html
 from ledger.present.donors import donors_ranked, economy_note
 from ledger.present.formatting import day
 from ledger.present.headline import Headline, headline_block
@@ -95,7 +95,7 @@ def sources_line(result: Reconciliation) -> str:
     pages = len({address(str(r)) for r in frame["ref"].dropna()} - {""})
     if has_tag(frame["tags"], ARTICLE_TAG).any():
         return _("Sources: {pages} cited pages and {article}; each is listed under "
-                 "References with its link.").format(pages=pages, article=ARTICLE)
+                 "References with its link.").format(pages=pages, article=article_words())
     return _("Sources: {pages} cited pages; each is listed under References with its "
              "link.").format(pages=pages)
 

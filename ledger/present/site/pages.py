@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 
 from ledger.core.language import _
 from ledger.present import charts, views
-from ledger.present.citations import ARTICLE, LICENCE
+from ledger.present.citations import LICENCE, article_words
 from ledger.present.donors import blocs_chart, blocs_compared, donors_ranked, economy_note
 from ledger.present.evidence import evidence_html
 from ledger.present.headline import headline_block
@@ -173,7 +173,7 @@ def methodology(ctx: Context, made: dict[str, Chart]) -> str:
     md = MarkdownIt("commonmark", {"html": False})  # the text is ours; no raw HTML anyway
     parts = [md.render("\n\n".join(how_figures_are_made(STATUSES))),
              h2(_(HEADINGS["words"])), md.render(words_used(europe_countries())),
-             h2(_(HEADINGS["data"])), md.render(shipped_data(ARTICLE, LICENCE)),
+             h2(_(HEADINGS["data"])), md.render(shipped_data(article_words(), LICENCE)),
              h2(_(HEADINGS["cite"])), md.render(how_to_cite_words())]
     return "".join(parts)
 
