@@ -125,3 +125,23 @@ def test_the_references_behind_a_chart_are_found_once_per_ledger(monkeypatch):
     other = views.references_behind(reconcile(ledger, Scenario(part="record", currency="USD")),
                                     "coverage-gap")
     assert first == other and found == ["coverage-gap"]
+
+
+def test_the_rows_behind_the_gap_are_the_needs_that_lack_money_and_what_flows_into_them():
+    from ledger.present.views import rows_behind
+
+    from .conftest import csv_bytes
+
+    # need a: 10, covered 10 by f1 (no gap); need b: 5, covered 2 by f2 (gap 3);
+    # so the gap's rows are b and f2, the coverage's all four, the need's a and b
+    ledger = read_ledger(csv_bytes(
+        "a,need,A,military,10,,bn EUR,2025-01-02,,,,,,,",
+        "b,need,B,military,5,,bn EUR,2025-01-02,,,,,,,",
+        "s,source,S,,20,,bn EUR,2025-01-02,,,DE,,,,",
+        "f1,flow,F1,military,10,,bn EUR,2025-01-02,s,a,,EU,,,",
+        "f2,flow,F2,military,2,,bn EUR,2025-01-02,s,b,,EU,,,"))
+    result = reconcile(ledger, Scenario(fx_date=DAY))
+    assert rows_behind(result, "gap") == ["b", "f2"]
+    assert sorted(rows_behind(result, "coverage")) == ["a", "b", "f1", "f2"]
+    assert rows_behind(result, "need") == ["a", "b"]
+    assert sorted(rows_behind(result, "covered")) == ["f1", "f2"]

@@ -69,20 +69,30 @@ def _ledger_table(result: Reconciliation) -> pd.DataFrame:
 
 
 BEHIND = {"need": N_("the need"), "covered": N_("the money counted as covering it"),
+          "gap": N_("the gap"), "coverage": N_("the coverage"),
           "europe_to_us": N_("European money spent in US industry")}
 
 
 def rows_behind(result: Reconciliation, figure: str) -> list[str]:
     """The ids of the rows a headline figure is made of: `need` (the needs counted),
-    `covered` (the flows into them at the stages counted), `europe_to_us` (flows into
-    needs to US industry whose money comes, at least in part, from European donors)."""
+    `covered` (the flows into them at the stages counted), `gap` (the needs that lack
+    money and the flows into them), `coverage` (the need's rows and the covered ones),
+    `europe_to_us` (flows into needs to US industry whose money comes, at least in
+    part, from European donors)."""
     frame = result.valued.frame
     needs = result.needs
+    stated = (needs["stated"] if "stated" in needs.columns else pd.Series(True, needs.index)
+              ).to_numpy(dtype=bool)
+    if figure == "gap":  # a need covered in full adds nothing to the gap
+        stated = stated & (needs["gap_high"].to_numpy(dtype=float) > 0)
     if figure == "need":
-        stated = needs["stated"] if "stated" in needs.columns else pd.Series(True, needs.index)
-        return [str(i) for i in needs.loc[stated.to_numpy(dtype=bool), "id"]]
+        return [str(i) for i in needs.loc[stated, "id"]]
     flows = frame[(frame["kind"] == "flow").to_numpy(dtype=bool)
                   & frame["to"].isin(needs["id"]).to_numpy(dtype=bool)]
+    if figure in ("gap", "coverage"):
+        counted = needs.loc[stated, "id"]
+        flows = flows[flows["to"].isin(counted).to_numpy(dtype=bool)]
+        return [str(i) for i in counted] + _flow_ids(flows)
     if figure == "europe_to_us":
         european = result.donor_mix.get("Europe")
         if european is None:
@@ -91,6 +101,11 @@ def rows_behind(result: Reconciliation, figure: str) -> list[str]:
         pools = _pools_fed_by(result, paying)
         flows = flows[(flows["industry_bloc"] == "United States").to_numpy(dtype=bool)
                       & flows["from"].isin(paying | pools).to_numpy(dtype=bool)]
+    return _flow_ids(flows)
+
+
+def _flow_ids(flows: pd.DataFrame) -> list[str]:
+    """Each flow's id once (a share the lever moved to Europe is its own row here)."""
     return list(dict.fromkeys(str(i).removesuffix(SHIFTED_SUFFIX) for i in flows["id"]))
 
 

@@ -11,6 +11,7 @@ from ledger.api import (
     ELSEWHERE,
     HOLDS,
     LICENCE,
+    N_,
     RESTATES,
     _,
     checks_table,
@@ -28,6 +29,11 @@ from ledger.api import (
 from ui.pins import link_to_view
 from ui.view import get, need_result, reported_result
 from ui.widgets import chart, key_table, plain, ranges_joined, ranges_whole
+
+ROWS_BEHIND = {"gap": N_("The rows behind the gap"),
+               "coverage": N_("The rows behind the coverage"),
+               "need": N_("The rows behind the need"),
+               "covered": N_("The rows behind what covers it")}
 
 ledger, result = need_result()
 reported = reported_result()
@@ -62,12 +68,8 @@ else:
                 if figure.assumed is not None
                 else _("Counting only what is reported: {reported}").format(
                     reported=reported_text))
-if not block.states_no_need:
-    need_link, covered_link = st.columns(2)
-    need_link.page_link("ui/pages/table.py", label=_("The rows behind the need"),
-                        query_params={"behind": "need"}, icon=":material/table_rows:")
-    covered_link.page_link("ui/pages/table.py", label=_("The rows behind what covers it"),
-                           query_params={"behind": "covered"}, icon=":material/table_rows:")
+        place.page_link("ui/pages/table.py", label=_(ROWS_BEHIND[key]),
+                        query_params={"behind": key}, icon=":material/table_rows:")
 surplus = block["surplus"]
 if surplus.value[1] > 0:
     st.caption(_(
