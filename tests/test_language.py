@@ -360,3 +360,20 @@ def test_what_a_link_gets_wrong_is_said_in_the_readers_language():
         "unbekannte Währung 'XYZ' im Link: EUR wird verwendet",
         "'9999-12-31' im Link liegt außerhalb 1990–2100: jede Zeile zählt",
         "Verschiebung '150' im Link ist kein Prozentsatz von 0 bis 100"]
+
+
+def test_the_ledger_page_heads_its_columns_and_says_what_counts_in_the_readers_language():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "de"
+    at.query_params["asof"] = "2025-06-01"  # later rows: "nein (nach dem Stichtag)"
+    at.run()
+    at.switch_page("ui/pages/table.py")
+    at.run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    counted = set(shown["counted"])  # the frame keeps its field names; the header is German
+    assert "ja" in counted and "nein (nach dem Stichtag)" in counted
+    assert not {"yes", "no (after the as-of date)"} & counted
+    assert at.multiselect(key="ledger_categories").placeholder == "Auswählen"

@@ -106,11 +106,12 @@ def scenario_controls(ledger: Ledger | None, rates: RateTable,
     currency, fx_mode, fx_date = _money_controls(rates)
     statuses = sidebar.multiselect(_("Count flows with status"), list(STATUSES),
                                    key=Keys.STATUSES, format_func=translator(),
+                                   placeholder=_("Choose"),
                                    help=_("Needs and sources always count; this narrows "
                                           "which flows cover them."))
     instruments = sidebar.multiselect(
         _("Count money of instrument"), list(INSTRUMENTS), key=Keys.INSTRUMENTS,
-        format_func=translator(),
+        format_func=translator(), placeholder=_("Choose"),
         help=_("Loans are repaid: leave them out to see grants and aid in kind alone. A flow "
                "without an instrument of its own carries its source's."))
     asof = sidebar.date_input(_("As known on"), key=Keys.ASOF, format=date_input_format(),

@@ -22,9 +22,20 @@ LEDGER_COLUMNS = ("row", "id", "kind", "name", "category", "low", "high", "curre
                   "value_low", "value_high", "from", "to", "donor", "industry", "status",
                   "instrument", "tags", "counted", "ref", "note")
 T = TypeVar("T")
-COUNTED = "yes"
-LEFT_OUT_BY_STATUS = "no (status filter)"
-A_CHECK = "no (a published total: checks, never counts)"
+COUNTED = N_("yes")  # each row's `counted`, in English in every file; a page words it
+LEFT_OUT_BY_STATUS = N_("no (status filter)")
+A_CHECK = N_("no (a published total: checks, never counts)")
+_SUPERSEDED = re.compile(r"no \(superseded by (?P<id>.+)\)")
+
+
+def counted_words(values: pd.Series) -> list[str]:
+    """A column of `counted` in the reader's language, each distinct value once."""
+    def said(value: str) -> str:
+        found = _SUPERSEDED.fullmatch(value)
+        return (_("no (superseded by {id})").format(id=found["id"]) if found else _(value))
+    codes, distinct = pd.factorize(values.astype(str))
+    words = [said(v) for v in distinct]
+    return [words[c] for c in codes]
 
 
 def _memo(result: Reconciliation, name: str, build: Callable[[], T]) -> T:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ledger.core.frames import rows_where
 from ledger.core.graph import topological_order
+from ledger.core.language import N_
 from ledger.core.problems import LedgerError, Problem, said
 from ledger.money.fx import Conversion, FxMode, RateTable, convert_factors
 from ledger.money.units import currencies
@@ -165,9 +166,9 @@ def with_levers(rows: ValuedRows, scenario: Scenario) -> Valued:
                   checks.reset_index(drop=True))
 
 
-AFTER_ASOF = "no (after the as-of date)"
-OUTSIDE_PART = "no (outside the part of the ledger shown)"
-OUTSIDE_INSTRUMENT = "no (instrument not counted)"
+AFTER_ASOF = N_("no (after the as-of date)")
+OUTSIDE_PART = N_("no (outside the part of the ledger shown)")
+OUTSIDE_INSTRUMENT = N_("no (instrument not counted)")
 
 
 def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ledger.api import (
@@ -11,6 +12,7 @@ from ledger.api import (
     N_,
     _,
     address,
+    counted_words,
     filter_ledger,
     ledger_table,
     rows_behind,
@@ -18,6 +20,9 @@ from ledger.api import (
 from ui.view import need_result
 
 MAX_SHOWN = 20_000
+# the ledger's own columns, headed in the reader's words (their values stay as written)
+WORDED = ("id", "kind", "name", "category", "currency", "date", "from", "to", "donor",
+          "industry", "status", "instrument", "tags")
 
 ledger, result = need_result()
 c = result.currency
@@ -27,9 +32,10 @@ left, middle, right = st.columns([2, 1, 1])
 query = left.text_input(_("Search id, name, citation or note"), key="ledger_search")
 kind_words = {k: _(k) for k in KINDS}
 kinds = middle.multiselect(_("Kind"), list(KINDS), default=list(KINDS), key="ledger_kinds",
-                           format_func=kind_words.__getitem__)
+                           format_func=kind_words.__getitem__, placeholder=_("Choose"))
 categories = sorted(c for c in frame["category"].unique() if c)
-chosen = right.multiselect(_("Category"), categories, key="ledger_categories")
+chosen = right.multiselect(_("Category"), categories, key="ledger_categories",
+                           placeholder=_("Choose"))
 
 everything = ledger_table(result)
 FIELDS = {"status": N_("Status"), "instrument": N_("Instrument"), "tags": N_("Tag"),
@@ -43,7 +49,7 @@ with st.expander(_("More filters (they travel in the page's link)")):
                          if column == "tags" else {v for v in values if v})
         linked = [v for v in st.query_params.get_all(f"l_{column}") if v in options]
         fields[column] = place.multiselect(_(label), options, default=linked,
-                                           key=f"ledger_{column}")
+                                           key=f"ledger_{column}", placeholder=_("Choose"))
         st.query_params[f"l_{column}"] = fields[column]  # the filter lives in the link
 behind = str(st.query_params.get("behind", ""))
 ids = rows_behind(result, behind) if behind in BEHIND else None
@@ -65,13 +71,15 @@ st.caption(_("{shown} of {count} rows").format(shown=f"{len(shown):,}",
               if len(shown) > MAX_SHOWN else "")
            + ". " + _("Amounts in billions."))
 shown_rows = table.head(MAX_SHOWN)
-if (shown_rows["counted"] != COUNTED).any():  # rows that count for nothing: greyed, and
+greyed = pd.Series((shown_rows["counted"] != COUNTED).to_numpy(), index=shown_rows.index)
+shown_rows = shown_rows.assign(counted=counted_words(shown_rows["counted"]))
+if greyed.any():  # rows that count for nothing: greyed, and
     st.caption(_("Greyed rows count for nothing in this view: see the *counted* column "
                  "(a published total that checks the ledger, left out by the status or "
                  "instrument filter or the part shown, replaced by a revision, or dated "
                  "after the as-of date)."))
     shown_rows = shown_rows.style.apply(
-        lambda row: ["color: #8a8a8a" if row["counted"] != COUNTED else ""] * len(row), axis=1)
+        lambda row: ["color: #8a8a8a" if greyed[row.name] else ""] * len(row), axis=1)
 st.dataframe(
     shown_rows, hide_index=True, width="stretch",
     height=min(560, 40 + 35 * max(1, min(len(table), MAX_SHOWN))),
@@ -90,5 +98,6 @@ st.dataframe(
             "The cited page: a real link, its address exactly the cited one")),
         "note": st.column_config.TextColumn(_("note"), width="large"),
         "row": st.column_config.NumberColumn(_("CSV row"), format="%d"),
+        **{column: st.column_config.TextColumn(_(column)) for column in WORDED},
     },
 )
