@@ -108,7 +108,10 @@ if problems:
     st.error(_("{count} problem(s) with the ledger or the scenario:").format(
         count=len(problems)))
     st.dataframe(view.problems_frame(problems), hide_index=True, width="stretch")
-page.run()
+try:
+    page.run()
+finally:  # a session keeps no reconciliation between runs: only the shared cache, within
+    view.forget()  # its budget, decides what stays (a link's scenario is not held per session)
 uploads.release_unused_uploads()
 uploads.upload_sweeper()
 caches.long_lived_frozen()

@@ -14,6 +14,9 @@ the security review's heavy probes. Prints figures; asserts nothing.
 5. Hostile workbooks (small on disk, hundreds of thousands of rows inside) sent at
    once: the peak memory of the process and its workers against the workers' bound,
    and what each sender is told.
+6. Anonymous links, each with a scenario of its own, on a large published ledger
+   (1.5 M flows; 150,000 with --quick), kept open at once: the server's memory
+   after each against the shared cache's budget (LEDGER_CACHE_MB, set here).
 
 Traffic goes to this machine only; every loop is bounded in count and time.
 """
@@ -154,9 +157,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller files (a smoke run)")
     parser.add_argument("--no-browser", action="store_true",
                         help="only the parts without a server: drafts and workers (4, 5)")
+    parser.add_argument("--links-only", action="store_true",
+                        help="only the anonymous scenario links (6)")
     args = parser.parse_args()
     scale = 0.1 if args.quick else 1.0
     work = Path(tempfile.mkdtemp(prefix="ledger-hostile-"))
+    if args.links_only:
+        scenario_links(work, scale)
+        return
     in_process(work, scale)
     if args.no_browser:
         return
@@ -235,6 +243,48 @@ def main() -> None:
         held = tree_rss(pid) - before
         print(f"   server memory held by the session once all five were sent: "
               f"{held / MB:,.0f} MB ({sum(f.stat().st_size for f in files) / MB:,.0f} MB sent)")
+        browser.close()
+    scenario_links(work, scale)
+
+
+def scenario_links(work: Path, scale: float, links: int = 9, budget_mb: int = 2000) -> None:
+    """6. `links` anonymous visitors, each with a scenario of its own (a different
+    shift), on a large published ledger, all kept open: the server's memory after
+    each, against the shared cache's budget."""
+    import os
+
+    from ledger.storage.store import Store
+
+    flows = int(1_500_000 * scale)
+    folder = work / "published"
+    os.environ["LEDGER_DATA_DIR"] = str(folder)
+    try:
+        Store().publish(synthetic(work / "published.csv", flows).read_bytes(),
+                        comment="bench.hostile")
+    finally:
+        del os.environ["LEDGER_DATA_DIR"]
+    env = {"LEDGER_DATA_DIR": str(folder), "LEDGER_CACHE_MB": str(budget_mb)}
+    print(f"\n6. {links} anonymous links, each its own scenario, on a published ledger of "
+          f"{flows:,} flows (shared-cache budget {budget_mb:,} MB), all kept open")
+    with dashboard(env, ["--server.fileWatcherType", "none"]) as url, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pid = server_pid(url)
+        pages = []
+        first = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        seconds = timed_load(first, url)
+        pages.append(first)
+        base = tree_rss(pid)
+        print(f"   the published view, first visit: {seconds:,.1f} s; server {base / MB:,.0f} MB")
+        for n in range(1, links + 1):
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            seconds = timed_load(page, f"{url}/?shift={n * 7}")
+            pages.append(page)
+            print(f"   link {n} (shift={n * 7}): drawn in {seconds:,.1f} s; server "
+                  f"{tree_rss(pid) / MB:,.0f} MB")
+        held = tree_rss(pid) - base
+        print(f"   held beyond the published view with {links} links open: {held / MB:,.0f} MB "
+              f"= {held / links / MB:,.0f} MB a link (budget {budget_mb:,} MB for all)")
         browser.close()
 
 

@@ -489,6 +489,29 @@ def test_what_a_cached_view_builds_after_it_is_stored_counts_against_the_budget(
     assert "first" not in cache and "second" in cache and cache.used <= 60_000
 
 
+def test_a_link_with_its_own_scenario_leaves_no_reconciliation_in_the_session():
+    # nine anonymous links, each a new scenario, each kept a ~1 GB reconciliation of
+    # a 1.5 M-row ledger in its session, alive after the shared cache had let it go;
+    # now a session holds no ledger or reconciliation between runs, on any page
+    from streamlit.testing.v1 import AppTest
+
+    from ledger.reading.schema import Ledger
+    from ledger.rules.reconcile import Reconciliation
+
+    for page in ("overview", "flows", "timeline"):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["shift"] = "37"
+        at.query_params["currency"] = "GBP"
+        at.run()
+        if page != "overview":
+            at.switch_page(f"ui/pages/{page}.py")
+            at.run()
+        assert not at.exception
+        held = [key for key, value in at.session_state.items()
+                if isinstance(value, Reconciliation | Ledger)]
+        assert held == [] and "_view" not in at.session_state, page
+
+
 @pytest.mark.parametrize("name, shown", [
     ("G7 ERA: EU share (grants)", "G7 ERA: EU share (grants)"),  # read without escapes
     ("**bold** [x](y)", "\\*\\*bold\\*\\* \\[x\\](y)"),
@@ -577,3 +600,32 @@ def test_sessions_that_left_are_let_go_on_a_quiet_server_not_when_another_leaves
     assert "self._session_storage" in inspect.getsource(websocket_session_manager)
     assert "self._session_mgr" in inspect.getsource(streamlit_runtime)
     assert "self._async_objs" in inspect.getsource(streamlit_runtime)
+
+
+def test_files_posted_straight_to_the_upload_endpoint_are_refused_past_their_budget():
+    # twenty 100 MB files posted to Streamlit's endpoint were all kept for half a
+    # minute; now a session holds at most its budget (two uploads at the limit), all
+    # sessions together theirs, and a file past it is refused before it is kept
+    from starlette.exceptions import HTTPException
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from ui.uploads import bound_uploads
+
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    assert bound_uploads(manager, per_session=250, total=500)
+
+    def post(session: str, file_id: str, size: int) -> None:
+        manager.add_file(session, UploadedFileRec(file_id, "x.csv", "text/csv", b"x" * size))
+
+    post("a", "1", 100)
+    post("a", "2", 100)
+    post("a", "2", 150)  # the same file again replaces it: 250 held, within
+    with pytest.raises(HTTPException) as refused:
+        post("a", "3", 1)
+    assert refused.value.status_code == 413
+    assert sorted(manager.file_storage["a"]) == ["1", "2"]  # the refused one is not kept
+    post("b", "1", 200)  # another session has its own budget …
+    with pytest.raises(HTTPException):
+        post("c", "1", 100)  # … until all together would pass theirs (250 + 200 + 100)
+    assert "1" not in manager.file_storage.get("c", {})

@@ -62,6 +62,7 @@ def upload_sweeper() -> object:
         manager = runtime.uploaded_file_mgr
     except Exception:  # no server runtime (AppTest, bare mode): nothing to sweep
         return None
+    bound_uploads(manager, *upload_budgets())
     seen: dict[str, float] = {}
 
     def sweep_forever() -> None:
@@ -77,6 +78,55 @@ def upload_sweeper() -> object:
     thread = threading.Thread(target=sweep_forever, name="upload-sweeper", daemon=True)
     thread.start()
     return thread
+
+
+UPLOADS_MB_TOTAL = 2000  # LEDGER_UPLOADS_MB: what every session's posted files hold together
+
+
+def upload_budgets() -> tuple[int, int]:
+    """(bytes one session's posted files may hold — the file in use and the one
+    replacing it, two uploads at the limit —, bytes every session's together:
+    LEDGER_UPLOADS_MB, default 2000)."""
+    import os
+
+    from ledger.api import MAX_BYTES
+
+    text = os.environ.get("LEDGER_UPLOADS_MB", "")
+    try:
+        total = int(max(float(text), 0) * 1_000_000) if text else UPLOADS_MB_TOTAL * 1_000_000
+    except ValueError:
+        total = UPLOADS_MB_TOTAL * 1_000_000
+    return 2 * MAX_BYTES, total
+
+
+def bound_uploads(manager: Any, per_session: int, total: int) -> bool:
+    """Refuse a file posted to Streamlit's upload endpoint (HTTP 413, before it is
+    kept) when its session's files, or every session's, would exceed their budget:
+    twenty 100 MB files posted straight to the endpoint were all kept for half a
+    minute (+1.9 GB) until the sweeper let them go. False when this Streamlit keeps
+    uploads some other way (nothing is done)."""
+    storage, lock = getattr(manager, "file_storage", None), getattr(manager, "_lock", None)
+    original = getattr(manager, "add_file", None)
+    if not isinstance(storage, dict) or lock is None or original is None:
+        return False
+
+    def add_file(session_id: str, file: Any) -> None:
+        from starlette.exceptions import HTTPException
+
+        with lock:  # released before Streamlit's own add_file takes it again
+            own = sum(len(f.data) for i, f in storage.get(session_id, {}).items()
+                      if i != file.file_id)
+            everyone = sum(len(f.data) for files in storage.values() for f in files.values())
+        size = len(file.data)
+        if own + size > per_session or everyone + size > total:
+            log.warning("upload refused: the session would hold %d bytes, all sessions %d",
+                        own + size, everyone + size)
+            raise HTTPException(status_code=413, detail="Too much uploaded at once: wait "
+                                "for the files sent to be read, then try again")
+        original(session_id, file)
+
+    manager.add_file = add_file
+    return True
 
 
 def expire_departed_sessions(runtime: Any) -> bool:

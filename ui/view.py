@@ -29,6 +29,13 @@ def get() -> View:
     return st.session_state[Keys.VIEW]
 
 
+def forget() -> None:
+    """Let go of this run's view once the page is drawn: between runs a session holds
+    no ledger or reconciliation of its own, so a cached one the budget lets go is
+    freed, not kept alive by every session that looked at it."""
+    st.session_state.pop(Keys.VIEW, None)
+
+
 def reported_result() -> Reconciliation:
     """The view without assumptions (the view itself when it has none)."""
     view = get()
