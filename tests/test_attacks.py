@@ -629,3 +629,30 @@ def test_files_posted_straight_to_the_upload_endpoint_are_refused_past_their_bud
     with pytest.raises(HTTPException):
         post("c", "1", 100)  # … until all together would pass theirs (250 + 200 + 100)
     assert "1" not in manager.file_storage.get("c", {})
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("[" * 100_000, "nested too deeply"),  # was a RecursionError: an error page
+    ('{"a": "' + "x" * 1_100_000 + '"}', "too large"),  # was parsed whole in the server
+    ("{not json", "not JSON"),
+])
+def test_json_typed_into_the_mapping_step_is_bounded_and_answered_with_a_message(typed, said):
+    from streamlit.testing.v1 import AppTest
+
+    from ledger.core.problems import LedgerError
+    from ledger.reading import mapping
+
+    with pytest.raises(LedgerError) as caught:
+        mapping.loads(typed)
+    assert said in caught.value.problems[0].message
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("ui/pages/data.py")
+    at.run()
+    at.file_uploader(key="upload").set_value(
+        ("theirs.csv", b"Country;Amount;Date\nGermany;5;2025-01-01\n", "text/csv"))
+    at.run()
+    at.radio(key="map_rows").set_value("entries").run()  # stages are typed for entries
+    at.text_area(key="map_stages").set_value(typed).run()
+    assert not at.exception
+    assert any(said in w.value for w in at.warning), [w.value for w in at.warning]

@@ -200,11 +200,12 @@ def _editor(table: Any, distinct: dict[str, list[str]], expanded: bool) -> mp.Ma
                                                           "keys. Empty: not used."))
                 if spec_text.strip():
                     try:
-                        parsed = json.loads(spec_text)
-                    except ValueError as exc:
+                        parsed = mp.loads(spec_text)
+                    except LedgerError as exc:
                         st.warning(plain(_("{column}: not JSON ({problem}); the spec "
-                                           "loaded stays in use").format(column=column,
-                                                                         problem=exc)))
+                                           "loaded stays in use").format(
+                                               column=column,
+                                               problem=problem_line(exc.problems[0]))))
                         parsed = extra[column]
                     columns[column] = parsed if isinstance(parsed, dict) else extra[column]
                 continue
@@ -251,9 +252,10 @@ def _stages_and_negatives(rows: str) -> tuple[dict[str, Any], str]:
     stages: dict[str, Any] = {}
     if text.strip():
         try:
-            parsed = json.loads(text)
-        except ValueError as exc:
-            st.warning(plain(_("The stages are not JSON: {problem}").format(problem=exc)))
+            parsed = mp.loads(text)
+        except LedgerError as exc:
+            st.warning(plain(_("The stages are not JSON: {problem}").format(
+                problem=problem_line(exc.problems[0]))))
         else:
             stages = parsed if isinstance(parsed, dict) else {}
     negatives = st.checkbox(_("Negative amounts are corrections (netted into the same donor, "

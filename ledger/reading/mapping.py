@@ -110,8 +110,10 @@ def read_mapping(path: Path) -> bytes:
 _MONTH = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
 
 
-def _loaded(text: str | bytes) -> Any:
-    """The mapping's JSON, within its size and depth; else one problem saying which."""
+def loads(text: str | bytes) -> Any:
+    """JSON typed or sent for a mapping (a whole one, or one column's spec), within
+    the size and depth of a mapping; else one problem saying which (never a
+    RecursionError, never a parse of megabytes in the server)."""
     if len(text) > MAX_MAPPING_BYTES:
         raise LedgerError([Problem(None, None, said(
             "the mapping is too large: at most {limit} bytes", limit=MAX_MAPPING_BYTES))])
@@ -132,7 +134,7 @@ def _loaded(text: str | bytes) -> Any:
 def parse(text: str | bytes) -> Mapping:
     """A mapping from JSON, checked: every problem at once. Refused whole when larger
     than MAX_MAPPING_BYTES or nested deeper than MAX_MAPPING_DEPTH."""
-    data = _loaded(text)
+    data = loads(text)
     problems = []
     if not isinstance(data, dict):
         raise LedgerError([Problem(None, None, said("the mapping must be a JSON object"))])
