@@ -371,6 +371,19 @@ def in_process(work: Path, scale: float) -> None:
             thread.join()
     print(f"   this process and its workers: {before / MB:,.0f} MB before, peak "
           f"{peak.peak / MB:,.0f} MB; answers: {sorted(set(said))}")
+    own = own_rss()
+    converted = convert_untrusted(data)  # one more, the server process alone measured
+    print(f"   one such workbook, this process alone (the worker did the work): "
+          f"{(own_rss() - own) / MB:+,.0f} MB, holding its {len(converted.csv) / MB:,.0f} MB "
+          "CSV")
+
+
+def own_rss() -> int:
+    """Resident bytes of this process alone."""
+    import os
+
+    with open(f"/proc/{os.getpid()}/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def measured_loads(url: str, work: object | None, most: int = 5) -> list[float]:
