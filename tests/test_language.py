@@ -377,3 +377,15 @@ def test_the_ledger_page_heads_its_columns_and_says_what_counts_in_the_readers_l
     assert "ja" in counted and "nein (nach dem Stichtag)" in counted
     assert not {"yes", "no (after the as-of date)"} & counted
     assert at.multiselect(key="ledger_categories").placeholder == "Auswählen"
+
+
+def test_a_links_wrong_data_version_is_said_in_the_readers_language():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "de"
+    at.query_params["v"] = "abc"
+    at.run()
+    assert not at.exception
+    said = " ".join(w.value for w in at.sidebar.warning)
+    assert "'abc' ist keine Datenversion: die aktuelle wird gezeigt" in said, said

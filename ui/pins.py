@@ -8,7 +8,16 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from ledger.api import Ledger, Reconciliation, Scenario, _, said_words, scenario_words, to_query
+from ledger.api import (
+    Ledger,
+    Reconciliation,
+    Scenario,
+    _,
+    said,
+    said_words,
+    scenario_words,
+    to_query,
+)
 from ui import caches, session
 from ui.session import Current, Keys
 from ui.widgets import plain
@@ -28,7 +37,8 @@ def open_linked_version() -> None:
         return
     if not wanted.isdigit():
         st.session_state.setdefault(Keys.LINK_NOTES, []).append(
-            f"'{wanted[:20]}' is not a data version: showing the current one")
+            said("'{version}' is not a data version: showing the current one",
+                 version=wanted[:20]))
         return
     try:
         published = caches.published()
@@ -39,8 +49,8 @@ def open_linked_version() -> None:
         st.session_state[PINNED] = int(wanted)
     except Exception:
         st.session_state.setdefault(Keys.LINK_NOTES, []).append(
-            f"the link's data version {wanted[:12]} does not exist here: showing the "
-            "current one")
+            said("the link's data version {version} does not exist here: showing the "
+                 "current one", version=wanted[:12]))
 
 
 def _open_draft(token: str) -> None:
@@ -53,8 +63,8 @@ def _open_draft(token: str) -> None:
         found = None
     if found is None:
         st.session_state.setdefault(Keys.LINK_NOTES, []).append(
-            "the link's draft has expired (drafts are kept 7 days) or does not exist: "
-            "showing the published ledger")
+            said("the link's draft has expired (drafts are kept 7 days) or does not "
+                 "exist: showing the published ledger"))
         return
     content, label = found
     session.use_for_session(content, label or "your upload (from its draft link)")
