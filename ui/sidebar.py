@@ -221,7 +221,7 @@ def _rates_and_link_notes(rates: RateTable) -> None:
     sidebar = st.sidebar
     sidebar.caption(_("Exchange rates available up to {day}.").format(
         day=shown_day(rates.latest_date)))
-    stale = staleness(rates.latest_date, dt.date.today())
+    stale = said_words(staleness(rates.latest_date, dt.date.today()) or "")
     if stale:
         sidebar.warning(stale[0].upper() + stale[1:])
     notes = st.session_state.get(Keys.LINK_NOTES, [])

@@ -166,11 +166,9 @@ def staleness(latest: dt.date, today: dt.date) -> str | None:
     days = (today - latest).days
     if days <= STALE_AFTER_DAYS:
         return None
-    from ledger.core.language import _
-
-    return _("the exchange rates end on {latest}, {days} days before {today}: amounts valued "
-             "at later dates use that day's rates until the rates are updated").format(
-        latest=latest, days=days, today=today)
+    return said("the exchange rates end on {latest}, {days} days before {today}: amounts "
+                "valued at later dates use that day's rates until the rates are updated",
+                latest=latest, days=days, today=today)
 
 
 @dataclass(frozen=True)

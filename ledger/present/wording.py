@@ -5,6 +5,7 @@ again in the reader's language (`said_words`, `problem_line`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -80,8 +81,6 @@ def what_words(what: str) -> str:
         if found:
             parts = found.groupdict()
             if "day" in parts and current_language() != "en":  # "3 Dec 2025", as the rules say
-                import datetime as dt
-
                 parts["day"] = day(dt.datetime.strptime(parts["day"], "%d %b %Y").date())
             return _(message).format(**parts)
     return what
@@ -93,7 +92,8 @@ def said_words(text: str) -> str:
     if not isinstance(text, Said) or current_language() == "en":
         return str(text)
     values = {k: number(v) if isinstance(v, int) and not isinstance(v, bool) else
-              said_words(v) if isinstance(v, Said) else v for k, v in text.values.items()}
+              said_words(v) if isinstance(v, Said) else
+              day(v) if isinstance(v, dt.date) else v for k, v in text.values.items()}
     return _(text.message).format(**values) if text.values else _(text.message)
 
 

@@ -16,7 +16,9 @@ from ledger.api import (
     europe_countries,
     how_figures_are_made,
     how_to_cite_words,
+    said_words,
     shipped_data,
+    shown_day,
     staleness,
     words_used,
 )
@@ -30,8 +32,8 @@ st.markdown(words_used(europe_countries()))
 
 rates_day = view.result.rates_latest if view.result is not None else None
 if rates_day is not None:
-    old = staleness(rates_day, dt.date.today())
-    st.info(_("The exchange rates in force end on {day}.").format(day=rates_day)
+    old = said_words(staleness(rates_day, dt.date.today()) or "")
+    st.info(_("The exchange rates in force end on {day}.").format(day=shown_day(rates_day))
             + (f" {old[0].upper() + old[1:]}." if old else ""))
 st.subheader(_(METHOD_HEADINGS["data"]))
 st.markdown(shipped_data(article_words(), LICENCE))
