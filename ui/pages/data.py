@@ -23,6 +23,7 @@ from ledger.api import (
     money_range,
     problem_line,
     said_words,
+    shown_day,
     template_csv,
     template_xlsx,
     text_table_csv,
@@ -207,7 +208,8 @@ except Exception:  # keep the page usable when the database is down; details to 
 if history:
     st.dataframe(pd.DataFrame({
         _("version"): [v.id for v in history],
-        _("published (UTC)"): [v.created_at for v in history],
+        _("published (UTC)"): [f"{shown_day(v.created_at[:10])} {v.created_at[11:16]}"
+                               for v in history],  # the day as the reader writes it
         _("rows"): [v.row_count for v in history],
         _("comment"): [v.comment for v in history],
         _("author"): [v.author for v in history],
