@@ -167,7 +167,7 @@ def shipped() -> Current:
     return _shipped(shipped_ledger().stat().st_mtime)
 
 
-@st.cache_resource(show_spinner="Opening the ledger store…")
+@st.cache_resource(show_spinner=False)  # quick; the page's own spinner says what it reads
 def _store(url: str) -> Store:
     return Store(url)
 
