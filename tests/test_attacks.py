@@ -656,3 +656,27 @@ def test_json_typed_into_the_mapping_step_is_bounded_and_answered_with_a_message
     at.text_area(key="map_stages").set_value(typed).run()
     assert not at.exception
     assert any(said in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_a_small_workbook_of_long_cells_sends_the_server_only_a_short_preview():
+    # a 33 kB workbook whose 10,000 cells repeat one 32,000-character shared string
+    # sent 320 MB of preview to the server for the mapping step (321 MB more in the
+    # process); each cell shown while mapping is now cut in the worker
+    import xlsxwriter
+
+    from ledger.reading.intake import PEEK_CHARS
+    from ledger.reading.sandbox import peek_untrusted
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("S")
+    sheet.write_row(0, 0, [f"col{i}" for i in range(200)])
+    for row in range(1, 60):
+        for column in range(200):
+            sheet.write_string(row, column, "A" * 32_000)
+    book.close()
+    assert len(buffer.getvalue()) < 50_000
+    peek = peek_untrusted(buffer.getvalue())
+    cells = [cell for _, row in peek.table.rows for cell in row]
+    assert len(cells) == 50 * 200 and max(map(len, cells)) == PEEK_CHARS
+    assert max(len(v) for values in peek.distinct.values() for v in values) == PEEK_CHARS

@@ -18,6 +18,9 @@ from ledger.reading.textfile import MAX_ROWS, decode
 
 PEEK_ROWS = 50  # rows of their table shown while mapping
 DISTINCT_SHOWN = 40  # values of a column offered in a value map
+PEEK_CHARS = 200  # of each cell shown while mapping: a 33 kB workbook of 32,000-character
+                  # cells once sent 320 MB of preview to the server (the whole table is
+                  # converted in the worker, uncut)
 
 
 @dataclass(frozen=True)
@@ -99,14 +102,19 @@ def peek(data: bytes, sheet: str | None = None) -> Peek:
         values: dict[str, None] = {}
         for _, cells in table.rows:
             if i < len(cells) and cells[i].strip():
-                values[cells[i].strip()] = None
+                values[_clipped(cells[i].strip())] = None
                 if len(values) > DISTINCT_SHOWN:
                     break
         distinct[name] = list(values)
-    head = Table(table.sheet, table.header_row, table.header, table.rows[:PEEK_ROWS],
-                 table.notes)
+    head = Table(table.sheet, table.header_row, table.header,
+                 [(number, [_clipped(c) for c in cells])
+                  for number, cells in table.rows[:PEEK_ROWS]], table.notes)
     return Peek(kind, infos, head, distinct, found[0] if found else None,
                 found[1] if found else None)
+
+
+def _clipped(cell: str) -> str:
+    return cell if len(cell) <= PEEK_CHARS else cell[:PEEK_CHARS - 1] + "…"
 
 
 def convert(data: bytes, sheet: str | None = None, mapping: mp.Mapping | None = None
