@@ -680,3 +680,17 @@ def test_a_small_workbook_of_long_cells_sends_the_server_only_a_short_preview():
     cells = [cell for _, row in peek.table.rows for cell in row]
     assert len(cells) == 50 * 200 and max(map(len, cells)) == PEEK_CHARS
     assert max(len(v) for values in peek.distinct.values() for v in values) == PEEK_CHARS
+
+
+def test_a_cycle_of_many_rows_is_named_in_short_messages():
+    # a cycle through 20,000 sources made each of its 1,000 messages list all 20,000
+    # ids (a few hundred kB each); now each names the first dozen and counts the rest
+    n = 20_000
+    rows = [f"s{i},source,S{i},,1,,bn EUR,2025-01-02,,,DE,,,," for i in range(n)]
+    rows += [f"f{i},flow,F{i},,1,,bn EUR,2025-01-02,s{i},s{(i + 1) % n},,EU,,,"
+             for i in range(n)]
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(csv_bytes(*rows))
+    cycle = [p.message for p in caught.value.problems if "cycle" in p.message]
+    assert len(cycle) >= 999 and max(map(len, cycle)) < 200
+    assert cycle[0].endswith("… (20000)")

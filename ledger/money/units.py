@@ -131,7 +131,7 @@ def parse_unit(text: str) -> UnitSpec:
         else:
             raise UnitError(said(
                 "unknown word '{word}' (expected a scale word such as bn and a currency)",
-                word=token))
+                word=token[:40]))
     if currency is None:
         raise UnitError(said("no currency (e.g. 'bn EUR')"))
     factor = 1.0 if scale is None else lexicon()[1][scale]

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.core.frames import edge_bytes, every_byte, positions_of, text_bytes
-from ledger.core.graph import chain_cycles
+from ledger.core.graph import chain_cycles, cycle_words
 from ledger.core.problems import MAX_PROBLEMS, Problem, Said, said
 from ledger.money.units import UnitError, parse_amount_column, parse_unit
 from ledger.reading.donors import DonorError, normalised, parse_donors
@@ -314,9 +314,10 @@ def revisions(c: Cells, ids: pd.Series, kind: pd.Series, day: pd.Series) -> pd.S
     chained = named & known & (revises != ids).to_numpy()
     follows = dict(zip(ids[chained], revises[chained], strict=True))
     in_cycle = chain_cycles(follows)
+    through = cycle_words(in_cycle)
     c.flag(ids.isin(in_cycle).to_numpy() & named, "revises",
            lambda pos: said("'{id}' — revisions form a cycle through {ids}",
-                            id=revises.iat[pos], ids=" → ".join(sorted(in_cycle))))
+                            id=revises.iat[pos], ids=through))
     return revises
 
 

@@ -35,10 +35,10 @@ def parse_donors(text: str) -> tuple[tuple[str, float], ...]:
         code = SPECIAL_DONORS.get(code, code)
         if code not in SPECIAL_DONORS.values() and not _CODE.fullmatch(code):
             raise DonorError(said("'{part}' is not a donor code: ISO alpha-2, EU, G7, multi "
-                                  "or RU-ASSETS", part=part))
+                                  "or RU-ASSETS", part=part[:40]))
         if colon and not _WEIGHT.fullmatch(weight.strip()):
             raise DonorError(said("'{part}': the weight after ':' must be a number",
-                                  part=part))
+                                  part=part[:40]))
         codes.append(code)
         weights.append(float(weight) if colon else 1.0)
     if len(set(codes)) < len(codes):

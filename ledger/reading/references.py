@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.core.frames import positions_of
-from ledger.core.graph import chain_cycles, cycle_edges
+from ledger.core.graph import chain_cycles, cycle_edges, cycle_words
 from ledger.core.problems import Said, said
 
 Message = str | Callable[[int], str]
@@ -54,9 +54,9 @@ def check_links(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
         members = np.array([edge in in_cycle for edge in pairs], dtype=bool)
         mask = np.zeros(len(frame), dtype=bool)
         mask[np.flatnonzero(between)[members]] = True
+        through = cycle_words({a for a, _ in in_cycle})
         flag(mask, "to", lambda pos: said(
-            "'{id}' — flows form a cycle through {ids}", id=frame["to"].iat[pos],
-            ids=" → ".join(sorted({a for a, _ in in_cycle}))))
+            "'{id}' — flows form a cycle through {ids}", id=frame["to"].iat[pos], ids=through))
 
 
 def check_targets(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
@@ -229,6 +229,7 @@ def check_within(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
     parent = {ids[pos]: ids[target[pos]] for pos in np.flatnonzero(to_need & ~self_named)}
     in_cycle = chain_cycles(parent)
     if in_cycle:
+        through = cycle_words(in_cycle)
         flag(np.isin(ids, list(in_cycle)) & named, "within",
              lambda pos: said("'{id}' — needs within needs form a cycle through {ids}",
-                              id=frame["within"].iat[pos], ids=" → ".join(sorted(in_cycle))))
+                              id=frame["within"].iat[pos], ids=through))
