@@ -28,6 +28,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     # runtime: caches and memory
     "SizedCache": ("ledger.runtime.cache", "SizedCache"),
     "budget_bytes": ("ledger.runtime.cache", "budget_bytes"),
+    "megabytes_setting": ("ledger.runtime.cache", "megabytes_setting"),
     "object_bytes": ("ledger.runtime.cache", "object_bytes"),
     "freeze_long_lived": ("ledger.runtime.memory", "freeze_long_lived"),
     "keep_freed_memory": ("ledger.runtime.memory", "keep_freed_memory"),
@@ -317,7 +318,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     )
     from ledger.rules.scenario import ASOF_RANGE, Scenario, from_query, to_query, valuation
     from ledger.rules.scope import ARTICLE_TAG, PARTS, RECORD_TAG, has_tag
-    from ledger.runtime.cache import SizedCache, budget_bytes, object_bytes
+    from ledger.runtime.cache import SizedCache, budget_bytes, megabytes_setting, object_bytes
     from ledger.runtime.memory import freeze_long_lived, keep_freed_memory, use_jemalloc
     from ledger.storage.access import EditorGate, Outcome, client_from_forwarded
     from ledger.storage.diff import Diff, diff

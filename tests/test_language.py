@@ -389,5 +389,15 @@ def test_a_links_wrong_data_version_is_said_in_the_readers_language():
     assert not at.exception
     said = " ".join(w.value for w in at.sidebar.warning)
     assert "'abc' ist keine Datenversion: die aktuelle wird gezeigt" in said.replace("\\", ""), said
-    # the rates' warning, when there is one, writes its days as a German reader does
-    assert not re.search(r"\d{4}-\d{2}-\d{2}", said), said
+
+
+def test_the_rates_warning_writes_its_days_as_the_reader_does():
+    import datetime as dt
+
+    from ledger.money.fx import staleness
+    from ledger.present.wording import said_words
+
+    stale = staleness(dt.date(2026, 10, 30), dt.date(2026, 12, 3))
+    assert str(stale).startswith("the exchange rates end on 2026-10-30, 34 days before 2026-12-03")
+    assert _german(said_words, stale).startswith(
+        "die Wechselkurse enden am 30.10.2026, 34 Tage vor dem 03.12.2026")

@@ -87,16 +87,9 @@ def upload_budgets() -> tuple[int, int]:
     """(bytes one session's posted files may hold — the file in use and the one
     replacing it, two uploads at the limit —, bytes every session's together:
     LEDGER_UPLOADS_MB, default 2000)."""
-    import os
+    from ledger.api import MAX_BYTES, megabytes_setting
 
-    from ledger.api import MAX_BYTES
-
-    text = os.environ.get("LEDGER_UPLOADS_MB", "")
-    try:
-        total = int(max(float(text), 0) * 1_000_000) if text else UPLOADS_MB_TOTAL * 1_000_000
-    except ValueError:
-        total = UPLOADS_MB_TOTAL * 1_000_000
-    return 2 * MAX_BYTES, total
+    return 2 * MAX_BYTES, megabytes_setting("LEDGER_UPLOADS_MB", UPLOADS_MB_TOTAL)
 
 
 def bound_uploads(manager: Any, per_session: int, total: int) -> bool:

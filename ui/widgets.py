@@ -182,15 +182,15 @@ def html_table(frame: pd.DataFrame, caption: str, labels: dict[str, str] | None 
                    for c, wide in zip(named.columns, wide_only, strict=True))
     # a table with every column keeps them on a phone as cards (app.py's CSS): each
     # cell labelled with its column's name
-    said = ([f' data-label="{html.escape(_(str(c)))}"' for c in named.columns]
-            if narrow is None else [""] * len(named.columns))
+    card_labels = ([f' data-label="{html.escape(_(str(c)))}"' for c in named.columns]
+                   if narrow is None else [""] * len(named.columns))
     rows = []
     for values in named.itertuples(index=False, name=None):
         cells = "".join(
             f'<td class="{_cell_class(str(v), right)}{" wide-only" if wide else ""}"{label}>'
             f"{reference_html(str(v)) if link else ranges_whole(v)}</td>"
-            for v, right, wide, link, label in zip(values, numeric, wide_only, linked, said,
-                                                   strict=True))
+            for v, right, wide, link, label in zip(values, numeric, wide_only, linked,
+                                                   card_labels, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     named_class = (f" table-{html.escape(key)}" if key else "") + (
         " cards" if narrow is None else "")

@@ -55,9 +55,9 @@ def chain_cycles(follows: dict[str, str]) -> set[str]:
     return in_cycle
 
 
-def cycle_words(ids: object, most: int = 12) -> str:
+def cycle_words(ids: Iterable[object], most: int = 12) -> str:
     """The ids of a cycle for a message, in order, the first `most` of them: one
     string every row of the cycle shares (a cycle of 100,000 rows once made each of
     its 1,000 messages list all of them)."""
-    names = sorted(str(i) for i in ids)  # type: ignore[attr-defined]
+    names = sorted(str(i) for i in ids)
     return " → ".join(names[:most]) + (f" → … ({len(names)})" if len(names) > most else "")

@@ -144,7 +144,7 @@ def check_ids(c: Cells, ids: pd.Series, distinct: bool) -> None:
     first_row = c.rows.to_numpy()[first_position]
     c.flag(repeat & (ids != "").to_numpy(), "id", lambda pos: said(
            "'{id}' — duplicate id (first used in row {row})", id=ids.iat[pos],
-           row=int(first_row[codes[pos]])))
+           row=str(first_row[codes[pos]])))  # as a spreadsheet numbers it
 
 
 _ID_BYTES = np.zeros(256, dtype=bool)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Generic, TypeVar
 
 import pandas as pd
@@ -17,14 +17,20 @@ V = TypeVar("V")
 DEFAULT_BUDGET_MB = 4096  # of this 24 GB machine's memory; LEDGER_CACHE_MB overrides
 
 
+def megabytes_setting(name: str, default: int, env: Mapping[str, str] | None = None) -> int:
+    """A budget an operator sets in megabytes (the environment variable `name`), in
+    bytes: `default` MB when unset or not a number, 0 when negative."""
+    text = (os.environ if env is None else env).get(name, "")
+    try:
+        megabytes = float(text) if text else default
+    except ValueError:
+        megabytes = default
+    return int(max(megabytes, 0) * 1_000_000)
+
+
 def budget_bytes() -> int:
     """The shared-cache budget: LEDGER_CACHE_MB (megabytes), default 4096."""
-    text = os.environ.get("LEDGER_CACHE_MB", "")
-    try:
-        megabytes = float(text) if text else DEFAULT_BUDGET_MB
-    except ValueError:
-        megabytes = DEFAULT_BUDGET_MB
-    return int(max(megabytes, 0) * 1_000_000)
+    return megabytes_setting("LEDGER_CACHE_MB", DEFAULT_BUDGET_MB)
 
 
 class SizedCache(Generic[V]):

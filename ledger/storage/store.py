@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from ledger.core.paths import data_dir, shipped_ledger
 from ledger.core.problems import LedgerError, Problem
 from ledger.reading.schema import read_ledger
+from ledger.runtime.cache import megabytes_setting
 
 SCHEMA_VERSION = 2  # 2: drafts carry their content's sha256 and the client's address
 
@@ -56,17 +57,8 @@ DRAFT_MB_TOTAL = 4000  # LEDGER_DRAFTS_MB_TOTAL: every draft together
 
 def draft_budgets(env: dict[str, str] | None = None) -> tuple[int, int]:
     """(bytes one client's drafts may take, bytes all drafts may take)."""
-    env = dict(os.environ) if env is None else env
-
-    def megabytes(name: str, default: int) -> int:
-        text = env.get(name, "")
-        try:
-            return int(max(float(text), 0) * 1_000_000) if text else default * 1_000_000
-        except ValueError:
-            return default * 1_000_000
-
-    return (megabytes("LEDGER_DRAFTS_MB_PER_CLIENT", DRAFT_MB_PER_CLIENT),
-            megabytes("LEDGER_DRAFTS_MB_TOTAL", DRAFT_MB_TOTAL))
+    return (megabytes_setting("LEDGER_DRAFTS_MB_PER_CLIENT", DRAFT_MB_PER_CLIENT, env),
+            megabytes_setting("LEDGER_DRAFTS_MB_TOTAL", DRAFT_MB_TOTAL, env))
 
 
 @dataclass(frozen=True)
