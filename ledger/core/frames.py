@@ -109,9 +109,31 @@ def reference_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
 def _reference_table(path: Path, _mtime_ns: int, columns: tuple[str, ...]) -> pd.DataFrame:
     from ledger.core.problems import LedgerError, Problem
 
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    frame = text_table(path)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise LedgerError([Problem(1, None, f"{path.name}: needs the columns "
                                             f"{', '.join(missing)}")])
     return frame
+
+
+
+def text_columns(path: Path) -> dict[str, list[str]]:
+    """A small CSV the project ships, as its columns (name → cells, as written: text,
+    empty cells empty, blank lines skipped), read by Python's csv module: the first call
+    of pandas' reader in a process costs many times what the csv module takes for a
+    few hundred rows (docs/PERFORMANCE.md)."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        rows = [row for row in csv.reader(stream) if row]
+    header = rows[0] if rows else []
+    width = len(header)
+    body = [row[:width] + [""] * (width - len(row)) for row in rows[1:]]
+    return {name: [row[i] for row in body] for i, name in enumerate(header)}
+
+
+def text_table(path: Path) -> pd.DataFrame:
+    """`text_columns` as a frame of text columns."""
+    columns = text_columns(path)
+    return pd.DataFrame(columns, columns=list(columns), dtype=str)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
+from ledger.core.frames import text_columns
 from ledger.core.paths import bloc_map
 from ledger.core.problems import LedgerError, Problem
 
@@ -28,21 +27,26 @@ def load_blocs(path: Path | None = None) -> dict[str, str]:
 
 @lru_cache(maxsize=8)
 def _read_blocs(path: Path, _mtime_ns: int) -> dict[str, str]:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    frame.columns = [c.strip().lower() for c in frame.columns]
+    table = _lower_headers(text_columns(path))
     problems = [
         Problem(i + 2, "bloc", f"{path.name}: '{bloc}' is not one of {', '.join(BLOCS)}")
-        for i, bloc in enumerate(frame.get("bloc", pd.Series(dtype=str)).str.strip())
+        for i, bloc in enumerate(b.strip() for b in table.get("bloc", []))
         if bloc not in BLOCS
     ]
-    if "code" not in frame.columns or "bloc" not in frame.columns:
+    if "code" not in table or "bloc" not in table:
         problems.append(Problem(1, None, f"{path.name}: needs columns code,bloc"))
     if problems:
         raise LedgerError(problems)
-    codes = frame["code"].str.strip()
-    codes = codes.where(codes.str.len() != 2, codes.str.upper())
-    return dict(zip(codes, frame["bloc"].str.strip(), strict=True))
+    return dict(zip(_codes(table["code"]), (b.strip() for b in table["bloc"]), strict=True))
 
+
+def _lower_headers(table: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {name.strip().lower(): cells for name, cells in table.items()}
+
+
+def _codes(cells: list[str]) -> list[str]:
+    """Codes as written, trimmed; a two-letter code (a country) in capitals."""
+    return [c.upper() if len(c) == 2 else c for c in (c.strip() for c in cells)]
 
 def bloc_names(path: Path | None = None) -> dict[str, str]:
     """Code → the donor's name (`data/blocs.csv`'s third column; the code where none)."""
@@ -54,10 +58,8 @@ def bloc_names(path: Path | None = None) -> dict[str, str]:
 
 @lru_cache(maxsize=8)
 def _read_names(path: Path, _mtime_ns: int) -> dict[str, str]:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    frame.columns = [c.strip().lower() for c in frame.columns]
-    if "name" not in frame.columns or "code" not in frame.columns:
+    table = _lower_headers(text_columns(path))
+    if "name" not in table or "code" not in table:
         return {}
-    codes = frame["code"].str.strip()
-    codes = codes.where(codes.str.len() != 2, codes.str.upper())
-    return {c: (n.strip() or c) for c, n in zip(codes, frame["name"], strict=True)}
+    return {c: (n.strip() or c) for c, n in zip(_codes(table["code"]), table["name"],
+                                                strict=True)}
