@@ -105,3 +105,61 @@ def test_a_kiel_upload_shows_each_eu_institution_as_a_donor_and_no_empty_industr
     assert not at.exception
     assert any("not recorded in this ledger" in i.value for i in at.info)
     assert not any(m.label.startswith("European money spent") for m in at.metric)
+
+
+def test_money_by_stage_counts_each_stage_and_every_later_one_by_hand():
+    # Norway: pledged 1, committed 2, disbursed 4 (and 8 assumed: no stage) → disbursed 4,
+    # allocated 4, committed 2 + 4 = 6, pledged 1 + 6 = 7. Poland: committed 3 → pledged 3,
+    # committed 3, allocated and disbursed 0. Norway first (pledged 7 > 3).
+    import pandas as pd
+
+    from ledger.rules.donormoney import by_stage
+
+    money = pd.DataFrame({
+        "key": ["NO", "PL", "NO", "NO", "NO"], "code": ["NO", "PL", "NO", "NO", "NO"],
+        "name": ["Norway", "Poland", "Norway", "Norway", "Norway"],
+        "bloc": ["Europe"] * 5,
+        "status": ["pledged", "committed", "committed", "disbursed", "assumption"],
+        "amount_low": [1.0, 3.0, 2.0, 4.0, 8.0], "amount_high": [1.0, 3.0, 2.0, 4.0, 8.0]})
+    table = by_stage(money)
+    assert table["key"].tolist() == ["NO", "PL"]
+    assert table[["pledged_low", "committed_low", "allocated_low", "disbursed_low"]
+                 ].to_numpy().tolist() == [[7, 6, 4, 4], [3, 3, 0, 0]]
+    assert table["pledged_high"].tolist() == [7, 3]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_money_by_stage_equals_a_group_by_of_the_same_money(seed):
+    # the bincount of by_stage against a plain group-by, on random money: donors,
+    # stages (and a status that is no stage), amounts
+    import numpy as np
+    import pandas as pd
+
+    from ledger.rules.donormoney import by_stage
+    from ledger.rules.stages import STAGES
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    keys = rng.choice(["NO", "PL", "EU|EIB", "EU|Commission", "US", "multi|Fund"], n)
+    low = rng.choice([0.0, 0.5, 1.0, 2.5, 1e9], n)
+    money = pd.DataFrame({"key": keys, "code": [k.split("|")[0] for k in keys],
+                          "name": [k.split("|")[-1] + " name" for k in keys],
+                          "bloc": ["Europe" if k != "US" else "United States" for k in keys],
+                          "status": rng.choice([*STAGES, "assumption"], n),
+                          "amount_low": low, "amount_high": low * rng.choice([1.0, 1.5], n)})
+    staged = money[money["status"].isin(STAGES)]
+    expected = []
+    for (key, code, name, bloc), part in staged.groupby(["key", "code", "name", "bloc"]):
+        row = {"key": key, "code": code, "name": name, "bloc": bloc}
+        for bound in ("low", "high"):
+            for i, stage in enumerate(STAGES):
+                later = part[part["status"].isin(STAGES[i:])]
+                row[f"{stage}_{bound}"] = float(later[f"amount_{bound}"].sum())
+        expected.append(row)
+    table = by_stage(money)
+    if not expected:
+        assert table.empty
+        return
+    want = pd.DataFrame(expected).sort_values(["pledged_high", "name"], ascending=[False, True],
+                                              kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(table[want.columns], want, check_dtype=False)

@@ -44,10 +44,16 @@ def evaluate(valued: Valued, rates: RateTable) -> pd.DataFrame:
     counted = valued.not_in_force["counted"].astype(str)
     superseded = valued.not_in_force[(counted.str.startswith("no (superseded")
                                       | (counted == OUTSIDE_PART)).to_numpy(dtype=bool)]
-    rows = _Rows(pd.concat([valued.frame, superseded], ignore_index=True), len(valued.frame))
+    # only the columns a check reads: concatenating every column of the view cost more
+    # than the checks themselves
+    wanted = [c for c in _ROW_COLUMNS if c in valued.frame.columns or c in superseded.columns]
+    rows = _Rows(pd.concat([valued.frame[[c for c in wanted if c in valued.frame.columns]],
+                            superseded[[c for c in wanted if c in superseded.columns]]],
+                           ignore_index=True), len(valued.frame))
+    each = list(checks.itertuples(index=False))
     picked: list[np.ndarray] = []
     whats: list[str] = []
-    for check in checks.itertuples(index=False):
+    for check in each:
         found, what = rows.contributing(check)
         picked.append(found)
         whats.append(what)
@@ -64,13 +70,17 @@ def evaluate(valued: Valued, rates: RateTable) -> pd.DataFrame:
     shown_low = np.bincount(owner, rows.shown_low[every], minlength=len(checks))
     shown_high = np.bincount(owner, rows.shown_high[every], minlength=len(checks))
     records = []
-    for i, check in enumerate(checks.itertuples(index=False)):
+    for i, check in enumerate(each):
         published = (float(check.low), float(check.high))
         ledger = None if len(picked[i]) == 0 else (float(low[i]), float(high[i]))
         shown = (float(shown_low[i]), float(shown_high[i]))
         restates = rows.cite(picked[i], addresses(str(check.ref)))
         records.append(_record(check, published, ledger, shown, whats[i], restates))
     return pd.DataFrame.from_records(records, columns=list(CHECK_COLUMNS))
+
+
+_ROW_COLUMNS = ("id", "kind", "to", "published", "date", "currency", "fx_factor", "full_low",
+                "full_high", "value_low", "value_high", "tags", "ref", "counted")
 
 
 class _Rows:

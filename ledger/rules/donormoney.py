@@ -124,24 +124,27 @@ def by_stage(money: pd.DataFrame) -> pd.DataFrame:
     """Per donor, each stage counting itself and every later one (pledged or further,
     …, disbursed), as low/high columns (`pledged_low`, …); the largest first by its
     furthest-reaching total."""
-    if money.empty:
-        return pd.DataFrame(columns=["key", "code", "name", "bloc",
-                                     *(f"{s}_{b}" for s in STAGES for b in ("low", "high"))])
-    staged = money[money["status"].isin(STAGES)]
-    keys = ["key", "code", "name", "bloc"]
-    sums = staged.groupby([*keys, "status"], sort=False)[["amount_low", "amount_high"]].sum()
-    table = sums.unstack("status", fill_value=0.0)
-    out = pd.DataFrame(index=table.index)
+    columns = ["key", "code", "name", "bloc",
+               *(f"{s}_{b}" for b in ("low", "high") for s in reversed(STAGES))]
+    staged = money[money["status"].isin(STAGES).to_numpy(dtype=bool)] if len(money) else money
+    if staged.empty:
+        return pd.DataFrame(columns=columns)
+    # a donor's key names it (its code, its name, its bloc): one integer per (donor,
+    # stage), summed with bincount
+    key_code, keys = pd.factorize(staged["key"], sort=True)
+    stage_code = pd.Index(STAGES).get_indexer(staged["status"])
+    first = np.unique(key_code, return_index=True)[1]
+    out: dict[str, object] = {name: staged[name].to_numpy(dtype=object)[first]
+                              for name in ("key", "code", "name", "bloc")}
+    cell = key_code * len(STAGES) + stage_code
     for bound in ("low", "high"):
-        running = np.zeros(len(table))
-        for stage in reversed(STAGES):
-            column = (f"amount_{bound}", stage)
-            if column in table.columns:
-                running = running + table[column].to_numpy(dtype=float)
-            out[f"{stage}_{bound}"] = running
-    out = out.reset_index()
-    return out.sort_values(["pledged_high", "name"], ascending=[False, True],
-                           kind="stable").reset_index(drop=True)
+        sums = np.bincount(cell, staged[f"amount_{bound}"].to_numpy(dtype=float),
+                           minlength=len(keys) * len(STAGES)).reshape(len(keys), len(STAGES))
+        running = np.cumsum(sums[:, ::-1], axis=1)  # each stage and every later one
+        for i, stage in enumerate(reversed(STAGES)):
+            out[f"{stage}_{bound}"] = running[:, i]
+    return pd.DataFrame(out, columns=columns).sort_values(
+        ["pledged_high", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def donors_of(result: Reconciliation) -> pd.DataFrame:

@@ -30,22 +30,26 @@ def industry_by_category(flows_to_need: pd.DataFrame) -> pd.DataFrame:
     """The industry split within each need category (the article's claim is about the
     armament programme, not about reconstruction)."""
     sums = (flows_to_need.groupby(["category", "industry_bloc"], sort=True)
-            [["value_low", "value_high"]].sum().reset_index())
-    parts = []
-    for _, part in sums.groupby("category", sort=True):
-        low, high = part["value_low"].to_numpy(), part["value_high"].to_numpy()
-        share_low, share_high = iv.shares(low, high)
-        known = (part["industry_bloc"] != "Unknown").to_numpy()
-        known_low, known_high = np.full(len(part), np.nan), np.full(len(part), np.nan)
-        known_low[known], known_high[known] = iv.shares(low[known], high[known])
-        parts.append(part.assign(share_low=share_low, share_high=share_high,
-                                 share_of_known_low=known_low, share_of_known_high=known_high))
-    if not parts:
+            [["value_low", "value_high"]].sum())
+    if sums.empty:
         return pd.DataFrame(columns=["category", "bloc", "amount_low", "amount_high",
                                      "share_low", "share_high", "share_of_known_low",
                                      "share_of_known_high"])
-    return pd.concat(parts, ignore_index=True).rename(columns={
-        "industry_bloc": "bloc", "value_low": "amount_low", "value_high": "amount_high"})
+    category = sums.index.get_level_values(0).to_numpy(dtype=object)
+    bloc = sums.index.get_level_values(1).to_numpy(dtype=object)
+    low, high = sums["value_low"].to_numpy(dtype=float), sums["value_high"].to_numpy(dtype=float)
+    share_low, share_high = np.empty(len(sums)), np.empty(len(sums))
+    known_low, known_high = np.full(len(sums), np.nan), np.full(len(sums), np.nan)
+    # the rows of a category stand together (sorted): each is split within its own
+    starts = np.flatnonzero(np.r_[True, category[1:] != category[:-1]])
+    for first, last in zip(starts, np.r_[starts[1:], len(sums)], strict=True):
+        part = slice(first, last)
+        share_low[part], share_high[part] = iv.shares(low[part], high[part])
+        known = np.flatnonzero(bloc[part] != "Unknown") + first
+        known_low[known], known_high[known] = iv.shares(low[known], high[known])
+    return pd.DataFrame({"category": category, "bloc": bloc, "amount_low": low,
+                         "amount_high": high, "share_low": share_low, "share_high": share_high,
+                         "share_of_known_low": known_low, "share_of_known_high": known_high})
 
 
 def donor_composition(source_rows: pd.DataFrame, flows: pd.DataFrame,
@@ -61,25 +65,28 @@ def donor_composition(source_rows: pd.DataFrame, flows: pd.DataFrame,
     where = {sid: i for i, sid in enumerate(ids)}
     own_mid = iv.midpoint(source_rows["value_low"].to_numpy(dtype=float),
                           source_rows["value_high"].to_numpy(dtype=float))
-    own = mix.reindex(ids).to_numpy(dtype=float) * own_mid[:, None]
     home = mix.reindex(ids).to_numpy(dtype=float)
+    own = home * own_mid[:, None]
     between = flows[flows["to"].isin(ids).to_numpy() & flows["from"].isin(ids).to_numpy()]
-    inflow = between.assign(mid=iv.midpoint(between["value_low"], between["value_high"])
-                            ).groupby(["to", "from"])["mid"].sum()
-    # plain lists: iterating a Series by its (to, from) pairs costs more than the sums
-    targets = inflow.index.get_level_values(0).astype(str).tolist()
-    origins = inflow.index.get_level_values(1).astype(str).tolist()
+    targets: list[str] = []
+    origins: list[str] = []
     feeders: dict[str, list[tuple[int, float]]] = {}
-    for to, origin, amount in zip(targets, origins, inflow.to_numpy(dtype=float).tolist(),
-                                  strict=True):
-        feeders.setdefault(to, []).append((where[origin], amount))
+    if len(between):  # money passed from source to source (a pool); most ledgers have few
+        inflow = between.assign(mid=iv.midpoint(between["value_low"], between["value_high"])
+                                ).groupby(["to", "from"])["mid"].sum()
+        # plain lists: iterating a Series by its (to, from) pairs costs more than the sums
+        targets = inflow.index.get_level_values(0).astype(str).tolist()
+        origins = inflow.index.get_level_values(1).astype(str).tolist()
+        for to, origin, amount in zip(targets, origins, inflow.to_numpy(dtype=float).tolist(),
+                                      strict=True):
+            feeders.setdefault(to, []).append((where[origin], amount))
     order, _ = topological_order(ids, list(zip(origins, targets, strict=True)))
     shares = np.zeros_like(own)
     for sid in order:
         i = where[str(sid)]
         blend = own[i].copy()
-        for origin, amount in feeders.get(str(sid), ()):
-            blend += amount * shares[origin]
+        for feeder, amount in feeders.get(str(sid), ()):
+            blend += amount * shares[feeder]
         total = blend.sum()
         shares[i] = blend / total if total > 0 else home[i]
     return pd.DataFrame(shares, index=ids, columns=mix.columns)
