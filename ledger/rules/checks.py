@@ -137,7 +137,7 @@ class _Rows:
         read once: a tag check may sum a million rows citing a few pages)."""
         if not pages or len(found) == 0:
             return False
-        return any(addresses(str(ref)) & pages for ref in pd.unique(self.refs[found]))
+        return any(addresses(str(ref)) & pages for ref in set(self.refs[found].tolist()))
 
 
 _ADDRESS = re.compile(r"https?://[^\s\"'<>]+")

@@ -185,14 +185,20 @@ def donor_table(result: Reconciliation, economies: pd.DataFrame) -> pd.DataFrame
     people = np.full(len(table), np.nan)
     year = np.full(len(table), np.nan)
     rate_of: dict[int, float] = {}  # one average a year, not one a donor
+    # the reference table as plain look-ups: a label look-up per donor cost more than
+    # the rest of the table
+    figures = dict(zip(economies.index.tolist(), zip(
+        economies["gdp_usd"].tolist(), economies["gdp_year"].tolist(),
+        economies["population"].tolist(), strict=True), strict=False))
+    codes = table["code"].tolist()
     for i in np.flatnonzero(known.to_numpy()):
-        row = economies.loc[table["code"].iloc[i]]
-        year_of = int(row["gdp_year"])
+        gdp_usd, gdp_year, population = figures[codes[i]]
+        year_of = int(gdp_year)
         if year_of not in rate_of:
             rate_of[year_of] = gdp_in(result.currency, year_of, result.rates)
-        gdp[i] = row["gdp_usd"] * rate_of[year_of]
-        people[i] = row["population"]
-        year[i] = row["gdp_year"]
+        gdp[i] = gdp_usd * rate_of[year_of]
+        people[i] = population
+        year[i] = gdp_year
     return table.assign(
         share_of_gdp_low=table["pledged_low"] / gdp, share_of_gdp_high=table["pledged_high"] / gdp,
         per_capita_low=table["pledged_low"] / people,

@@ -115,10 +115,12 @@ def payer_supplier(flows_to_need: pd.DataFrame, shares: pd.DataFrame) -> pd.Data
         tables[bound] = table
     donor_index, industry_index = np.meshgrid(np.arange(len(donors)),
                                               np.arange(len(industries)), indexing="ij")
-    frame = pd.DataFrame({
-        "donor_bloc": np.asarray(donors, dtype=object)[donor_index.ravel()],
-        "industry_bloc": np.asarray(industries, dtype=object)[industry_index.ravel()],
-        "amount_low": tables["value_low"].ravel(), "amount_high": tables["value_high"].ravel(),
-    })
-    frame = frame[(frame["amount_low"] != 0) | (frame["amount_high"] != 0)]
-    return frame.sort_values(["donor_bloc", "industry_bloc"]).reset_index(drop=True)
+    low, high = tables["value_low"].ravel(), tables["value_high"].ravel()
+    donor_of = np.asarray(donors, dtype=object)[donor_index.ravel()]
+    industry_of = industries[industry_index.ravel()]
+    # the cells with money, by donor bloc then industry bloc (a few dozen cells at most:
+    # sorted here, not by a frame's sort)
+    cells = sorted(np.flatnonzero((low != 0) | (high != 0)).tolist(),
+                   key=lambda i: (str(donor_of[i]), str(industry_of[i])))
+    return pd.DataFrame({"donor_bloc": donor_of[cells], "industry_bloc": industry_of[cells],
+                         "amount_low": low[cells], "amount_high": high[cells]})
