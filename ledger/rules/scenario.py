@@ -197,10 +197,7 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
         superseded = current & frame["id"].isin(replaced_by).to_numpy()
         by = frame.loc[superseded, "id"].map(replaced_by).astype(str)
         latest = {old: _end_of_chain(old, replaced_by) for old in replaced_by}
-        flows = (frame["kind"] == "flow").to_numpy()  # a check keeps naming what it checks
-        frame = frame.assign(**{end: frame[end].where(~flows, frame[end].map(latest)
-                                                      .fillna(frame[end])).astype(str)
-                                for end in ("from", "to")})
+        frame = _moved_to_latest(frame, latest)
     kept = current & ~superseded
     if kept.all():
         return frame, frame.iloc[0:0].assign(counted=pd.Series([], dtype=object))
@@ -208,6 +205,23 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
     if by is not None:
         reasons[superseded[~kept]] = ("no (superseded by " + by + ")").to_numpy()
     return rows_where(frame, kept), rows_where(frame, ~kept).assign(counted=reasons)
+
+
+def _moved_to_latest(frame: pd.DataFrame, latest: dict[str, str]) -> pd.DataFrame:
+    """Each flow's ends that name a replaced row name the row that replaced it (a check
+    keeps naming what it checks); one look-up of every end among the replaced ids."""
+    flows = (frame["kind"] == "flow").to_numpy()
+    replaced = pd.Index(list(latest))
+    newest = np.array(list(latest.values()), dtype=object)
+    moved = {}
+    for end in ("from", "to"):
+        at = replaced.get_indexer(frame[end])
+        hit = flows & (at >= 0)
+        if hit.any():
+            cells = frame[end].to_numpy(dtype=object).copy()
+            cells[hit] = newest[at[hit]]
+            moved[end] = pd.array(cells, dtype=frame[end].dtype)
+    return frame.assign(**moved) if moved else frame
 
 
 def _end_of_chain(row: str, replaced_by: dict[str, str]) -> str:
