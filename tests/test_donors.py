@@ -163,3 +163,28 @@ def test_money_by_stage_equals_a_group_by_of_the_same_money(seed):
     want = pd.DataFrame(expected).sort_values(["pledged_high", "name"], ascending=[False, True],
                                               kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(table[want.columns], want, check_dtype=False)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_every_flow_into_a_need_is_split_over_donors_to_the_cent(seed):
+    # money is neither made nor lost splitting flows over their sources' donors, pools
+    # (money passed from source to source) included: per status, the donors' money adds
+    # up to the flows from sources into needs
+    import numpy as np
+
+    from bench.synthetic import csv_bytes
+    from ledger.rules.donormoney import donors_of
+
+    ledger = read_ledger(csv_bytes(3000, needs=25, sources=20, seed=seed, between=0.2))
+    result = reconcile(ledger)
+    frame = result.valued.frame
+    sources = set(frame.loc[frame["kind"] == "source", "id"])
+    into = frame[(frame["kind"] == "flow") & frame["to"].isin(set(result.needs["id"]))
+                 & frame["from"].isin(sources)]
+    money = donors_of(result)
+    assert len(money) > 0
+    for bound in ("low", "high"):
+        given = into.groupby("status")[f"value_{bound}"].sum()
+        split = money.groupby("status")[f"amount_{bound}"].sum().reindex(given.index)
+        np.testing.assert_allclose(split.to_numpy(dtype=float), given.to_numpy(dtype=float),
+                                   rtol=1e-12)

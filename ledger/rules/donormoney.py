@@ -37,15 +37,15 @@ def donor_money(frame: pd.DataFrame, source_rows: pd.DataFrame, flows: pd.DataFr
     the valued frame (after the levers and remainders), `flows` every flow in view
     (for the pools), `names` code → a country's name."""
     kind = frame["kind"].to_numpy()
-    into = frame[(kind == "flow") & frame["to"].isin(need_ids).to_numpy()]
+    # only the columns read here: taking every column of a tracker's flows cost more
+    # than the sums
+    into = frame.loc[(kind == "flow") & frame["to"].isin(need_ids).to_numpy(),
+                     ["from", "to", "status", "date", "tags", "value_low", "value_high"]]
     if into.empty or source_rows.empty:
         return pd.DataFrame(columns=list(DONOR_COLUMNS))
     shares = donor_composition(source_rows, flows, _code_mix(source_rows))
-    flow_at, key_index, share = _donor_pairs(shares, into["from"])
-    if len(flow_at) == 0:
-        return pd.DataFrame(columns=list(DONOR_COLUMNS))
-    # one integer per (donor, status, category, month), summed with bincount: a
-    # million flows stay arrays, a small ledger pays no group-by's overhead
+    # one integer per (source, status, category, month), summed with bincount: a
+    # tracker's flows become a few cells per source before they are split over donors
     status_code, statuses = pd.factorize(into["status"])
     target_code, targets = pd.factorize(into["to"])
     category_of = dict(zip(frame.loc[kind == "need", "id"], frame.loc[kind == "need",
@@ -56,43 +56,68 @@ def donor_money(frame: pd.DataFrame, source_rows: pd.DataFrame, flows: pd.DataFr
     days = pd.DatetimeIndex(into["date"])
     month_code = np.where(has_tag(into["tags"], DATE_UNKNOWN), 0,
                           (days.year.to_numpy() - 1900) * 12 + days.month.to_numpy())
+    origin_code, origins = pd.factorize(into["from"])
     sizes = (len(statuses), len(categories), int(month_code.max()) + 1)
-    group = ((key_index * sizes[0] + status_code[flow_at]) * sizes[1]
-             + category_code[flow_at]) * sizes[2] + month_code[flow_at]
-    unique, position = np.unique(group, return_inverse=True)
-    low = np.bincount(position, into["value_low"].to_numpy(dtype=float)[flow_at] * share)
-    high = np.bincount(position, into["value_high"].to_numpy(dtype=float)[flow_at] * share)
+    at, cells = pd.factorize(((origin_code * sizes[0] + status_code) * sizes[1]
+                              + category_code) * sizes[2] + month_code, sort=True)
+    cell_low = np.bincount(at, into["value_low"].to_numpy(dtype=float))
+    cell_high = np.bincount(at, into["value_high"].to_numpy(dtype=float))
+    rest, cell_month = np.divmod(cells, sizes[2])
+    rest, cell_category = np.divmod(rest, sizes[1])
+    cell_origin, cell_status = np.divmod(rest, sizes[0])
+    # each cell split over its source's donors, then summed per (donor, status,
+    # category, month)
+    cell_at, key_index, share = _donor_pairs(
+        shares, np.asarray(origins, dtype=object)[cell_origin])
+    if len(cell_at) == 0:
+        return pd.DataFrame(columns=list(DONOR_COLUMNS))
+    group = ((key_index * sizes[0] + cell_status[cell_at]) * sizes[1]
+             + cell_category[cell_at]) * sizes[2] + cell_month[cell_at]
+    position, unique = pd.factorize(group, sort=True)
+    low = np.bincount(position, cell_low[cell_at] * share)
+    high = np.bincount(position, cell_high[cell_at] * share)
     rest, month_of = np.divmod(unique, sizes[2])
     rest, category_of_group = np.divmod(rest, sizes[1])
     key_of, status_of = np.divmod(rest, sizes[0])
-    keys = np.asarray(shares.columns, dtype=object)[key_of]
-    codes = np.array([str(k).split("|")[0] for k in keys], dtype=object)
+    # each donor's code, name and bloc, and each month's name, worked out once and taken
+    # for every group (a tracker has tens of thousands of groups, a few dozen donors)
+    donor_keys = [str(k) for k in shares.columns]
+    donor_codes = [k.split("|")[0] for k in donor_keys]
     known = month_of > 0
     year = np.where(known, (month_of - 1) // 12 + 1900, 0)
+    month_code, months = pd.factorize(month_of)
+    month_names = np.array([f"{(m - 1) // 12 + 1900:04d}-{(m - 1) % 12 + 1:02d}" if m > 0
+                            else None for m in months.tolist()], dtype=object)
     summed = pd.DataFrame({
-        "key": keys, "code": codes,
-        "name": [k.split("|", 1)[1] if "|" in k else names.get(c, c)
-                 for k, c in zip(keys, codes, strict=True)],
-        "bloc": [blocs.get(c, "Other") for c in codes],
+        "key": np.array(donor_keys, dtype=object)[key_of],
+        "code": np.array(donor_codes, dtype=object)[key_of],
+        "name": np.array([k.split("|", 1)[1] if "|" in k else names.get(c, c)
+                          for k, c in zip(donor_keys, donor_codes, strict=True)],
+                         dtype=object)[key_of],
+        "bloc": np.array([blocs.get(c, "Other") for c in donor_codes], dtype=object)[key_of],
         "status": np.asarray(statuses, dtype=object)[status_of],
         "category": np.asarray(categories, dtype=object)[category_of_group],
         "year": pd.array(np.where(known, year, 0), dtype="Int64"),
-        "month": [f"{y:04d}-{(m - 1) % 12 + 1:02d}" if m > 0 else None
-                  for y, m in zip(year.tolist(), month_of.tolist(), strict=True)],
+        "month": month_names[month_code],
         "amount_low": low, "amount_high": high})
     summed.loc[~known, "year"] = pd.NA
     return summed[list(DONOR_COLUMNS)]
 
 
-def _donor_pairs(shares: pd.DataFrame, origins: pd.Series
+def _donor_pairs(shares: pd.DataFrame, origins: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each flow once per donor of its source (most sources have one): the flow's
-    position, the donor's column in `shares`, and its share."""
+    """Each amount once per donor of its source (`origins`: each amount's source; most
+    sources have one donor): the amount's position, the donor's column in `shares`, and
+    its share."""
     source_at, key_at = np.nonzero(shares.to_numpy(dtype=float) > 0)
     share_at = shares.to_numpy(dtype=float)[source_at, key_at]
     found = shares.index.get_indexer(origins)
     count = np.bincount(source_at, minlength=len(shares))
     first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    if (count == 1).all():  # one donor a source (most ledgers): each flow once
+        flow_at = np.flatnonzero(found >= 0)
+        pair = first[found[flow_at]]
+        return flow_at, key_at[pair], share_at[pair]
     per_flow = np.where(found >= 0, count[np.maximum(found, 0)], 0)
     flow_at = np.repeat(np.arange(len(origins)), per_flow)
     offset = np.arange(len(flow_at)) - np.repeat(np.cumsum(per_flow) - per_flow, per_flow)
