@@ -547,6 +547,28 @@ def test_a_bidirectional_control_inside_a_cell_is_refused_naming_its_row_and_col
     read_ledger(csv_bytes("n,need,Need \u200fשלום,military,10,,bn EUR,2025-01-02,,,,,,,"))
 
 
+
+@pytest.mark.parametrize("control", list("\u202a\u202b\u202c\u202d\u202e"
+                                          "\u2066\u2067\u2068\u2069"))
+def test_each_bidirectional_control_is_refused_and_a_mark_or_a_dash_is_not(control):
+    # the file's bytes are scanned once for all nine (UTF-8 E2 80 AA–AE, E2 81 A6–A9);
+    # the right-to-left and left-to-right marks, an en dash and a euro sign (E2 80 8E/8F,
+    # E2 80 93, E2 82 AC) share their first bytes and must pass
+    from ledger.core.problems import LedgerError
+    from ledger.reading.schema import read_ledger
+
+    from .conftest import csv_bytes
+
+    def ledger_named(name: str) -> bytes:
+        return csv_bytes("n,need,Need,military,10,,bn EUR,2025-01-02,,,,,,,",
+                         f"s,source,{name},,5,,bn EUR,2025-01-02,,,DE,,,,")
+
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(ledger_named(f"Fund{control}x"))
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "name")]
+    assert len(read_ledger(ledger_named("Fund \u200e\u200f – €")).frame) == 2
+
+
 @pytest.mark.parametrize("cell", ["\u202e=1+1", "\u2066-2+3"])
 def test_a_writer_still_neutralises_a_cell_that_starts_with_a_bidirectional_control(cell):
     assert neutralise(cell).startswith("'")
