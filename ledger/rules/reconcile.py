@@ -132,11 +132,14 @@ class Reconciliation:
         frame = self.valued.frame
         need_ids = pd.Index(given.need_rows["id"])
         flow_rows = np.flatnonzero(given.kinds.flow)
-        target = need_ids.get_indexer(frame["to"].to_numpy()[flow_rows])
+        # each flow's need, status and instrument as codes of the columns' few distinct
+        # values: a tracker's million cells are never made Python strings
+        to_code, to_names = given.codes["to"]
+        target = np.where(to_code >= 0, need_ids.get_indexer(to_names)[to_code], -1)
         into = target >= 0
         flow_rows, target = flow_rows[into], target[into]
-        status_code, status_names = pd.factorize(frame["status"].to_numpy()[flow_rows])
-        instrument = frame["instrument"].to_numpy()[flow_rows]
+        status_code, status_names = _codes_at(frame["status"], flow_rows)
+        instrument_code, instruments = _codes_at(frame["instrument"], flow_rows)
         values = {b: frame[f"value_{b}"].to_numpy(dtype=float)[flow_rows] for b in ("low", "high")}
 
         def covered(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -157,7 +160,7 @@ class Reconciliation:
             # family head counts (all of them in a ledger that states no need)
             weight = _in_counted_family(found)
             for kind in ("loan", "guarantee"):
-                low, high = covered(counted & (instrument == kind))
+                low, high = covered(counted & (instrument_code == _code_of(instruments, kind)))
                 row[f"{kind}_low"], row[f"{kind}_high"] = (float(low @ weight),
                                                            float(high @ weight))
             rows.append(row)
@@ -437,6 +440,18 @@ def _totals_of(need_low: np.ndarray, need_high: np.ndarray, cov_low: np.ndarray,
             "surplus": iv.total(*iv.negative_part(*gap)),
             "net_gap": iv.difference(*need, *covered),
             "coverage": iv.covered_share(cov_low, cov_high, need_low, need_high)}
+
+
+def _codes_at(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The codes of `column`'s values at `rows`, and the distinct values they stand for
+    (the whole Arrow column factorized: cheaper than making its cells objects first)."""
+    code, names = pd.factorize(column)
+    return code[rows], [str(n) for n in names.tolist()]
+
+
+def _code_of(names: list[str], value: str) -> int:
+    """`value`'s code among `names`; -2 (no code) when absent."""
+    return names.index(value) if value in names else -2
 
 
 def _family_totals(need_rows: pd.DataFrame, cov_low: np.ndarray, cov_high: np.ndarray
