@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -137,3 +138,11 @@ def text_table(path: Path) -> pd.DataFrame:
     """`text_columns` as a frame of text columns."""
     columns = text_columns(path)
     return pd.DataFrame(columns, columns=list(columns), dtype=str)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each row as a dict of plain values, from the columns' lists: `itertuples` builds
+    a named-tuple class each call, more than the rows of a small table cost."""
+    names = [str(c) for c in frame.columns]
+    return [dict(zip(names, values, strict=True))
+            for values in zip(*(frame[c].tolist() for c in frame.columns), strict=True)]

@@ -5,6 +5,7 @@ source and year."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +22,14 @@ COLUMNS = ("code", "country", "gdp_usd", "gdp_year", "population", "population_y
 
 def read_economies(path: Path | None = None) -> pd.DataFrame:
     """code → gdp_usd, gdp_year, population, population_year; an error names the row
-    and column of a missing or unreadable figure."""
+    and column of a missing or unreadable figure. Read again only when the file
+    changes (every report and the Donors page ask for it)."""
     path = path or shipped("reference/gdp-population.csv")
+    return _economies(path, path.stat().st_mtime_ns).copy()
+
+
+@lru_cache(maxsize=4)
+def _economies(path: Path, _mtime_ns: int) -> pd.DataFrame:
     frame = reference_table(path, COLUMNS)
     problems = []
     for column in ("gdp_usd", "gdp_year", "population", "population_year"):

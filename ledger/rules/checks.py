@@ -12,10 +12,12 @@ nothing another document says."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
+from ledger.core.frames import records as row_dicts
 from ledger.money.fx import RateTable, cross_factors
 from ledger.rules.findings import Finding
 from ledger.rules.scenario import OUTSIDE_PART, SHIFTED_SUFFIX, Valued
@@ -50,7 +52,7 @@ def evaluate(valued: Valued, rates: RateTable) -> pd.DataFrame:
     rows = _Rows(pd.concat([valued.frame[[c for c in wanted if c in valued.frame.columns]],
                             superseded[[c for c in wanted if c in superseded.columns]]],
                            ignore_index=True), len(valued.frame))
-    each = list(checks.itertuples(index=False))
+    each = [SimpleNamespace(**row) for row in row_dicts(checks)]
     picked: list[np.ndarray] = []
     whats: list[str] = []
     for check in each:

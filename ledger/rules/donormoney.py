@@ -79,29 +79,36 @@ def donor_money(frame: pd.DataFrame, source_rows: pd.DataFrame, flows: pd.DataFr
     rest, month_of = np.divmod(unique, sizes[2])
     rest, category_of_group = np.divmod(rest, sizes[1])
     key_of, status_of = np.divmod(rest, sizes[0])
-    # each donor's code, name and bloc, and each month's name, worked out once and taken
-    # for every group (a tracker has tens of thousands of groups, a few dozen donors)
-    donor_keys = [str(k) for k in shares.columns]
-    donor_codes = [k.split("|")[0] for k in donor_keys]
+    summed = _donors_named([str(k) for k in shares.columns], key_of, names, blocs)
+    summed.update({"status": np.asarray(statuses, dtype=object)[status_of],
+                   "category": np.asarray(categories, dtype=object)[category_of_group],
+                   **_years_and_months(month_of), "amount_low": low, "amount_high": high})
+    return pd.DataFrame(summed)[list(DONOR_COLUMNS)]
+
+
+def _years_and_months(month_of: np.ndarray) -> dict[str, object]:
+    """Each group's year (NA: unknown) and month ("2024-03"; None: unknown) from its
+    month number (months since 1900, 0: date unknown); each month named once."""
     known = month_of > 0
-    year = np.where(known, (month_of - 1) // 12 + 1900, 0)
     month_code, months = pd.factorize(month_of)
-    month_names = np.array([f"{(m - 1) // 12 + 1900:04d}-{(m - 1) % 12 + 1:02d}" if m > 0
-                            else None for m in months.tolist()], dtype=object)
-    summed = pd.DataFrame({
-        "key": np.array(donor_keys, dtype=object)[key_of],
-        "code": np.array(donor_codes, dtype=object)[key_of],
+    names = np.array([f"{(m - 1) // 12 + 1900:04d}-{(m - 1) % 12 + 1:02d}" if m > 0
+                      else None for m in months.tolist()], dtype=object)
+    year = pd.array(np.where(known, (month_of - 1) // 12 + 1900, 0), dtype="Int64")
+    year[~known] = pd.NA
+    return {"year": year, "month": names[month_code]}
+
+
+def _donors_named(keys: list[str], key_of: np.ndarray, names: dict[str, str],
+                  blocs: dict[str, str]) -> dict[str, object]:
+    """Each group's donor key, code, name and bloc: worked out once per donor and taken
+    for every group (a tracker has tens of thousands of groups, a few dozen donors)."""
+    codes = [k.split("|")[0] for k in keys]
+    return {
+        "key": np.array(keys, dtype=object)[key_of],
+        "code": np.array(codes, dtype=object)[key_of],
         "name": np.array([k.split("|", 1)[1] if "|" in k else names.get(c, c)
-                          for k, c in zip(donor_keys, donor_codes, strict=True)],
-                         dtype=object)[key_of],
-        "bloc": np.array([blocs.get(c, "Other") for c in donor_codes], dtype=object)[key_of],
-        "status": np.asarray(statuses, dtype=object)[status_of],
-        "category": np.asarray(categories, dtype=object)[category_of_group],
-        "year": pd.array(np.where(known, year, 0), dtype="Int64"),
-        "month": month_names[month_code],
-        "amount_low": low, "amount_high": high})
-    summed.loc[~known, "year"] = pd.NA
-    return summed[list(DONOR_COLUMNS)]
+                          for k, c in zip(keys, codes, strict=True)], dtype=object)[key_of],
+        "bloc": np.array([blocs.get(c, "Other") for c in codes], dtype=object)[key_of]}
 
 
 def _donor_pairs(shares: pd.DataFrame, origins: np.ndarray

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ledger.core.frames import records
 from ledger.present.csvout import FORMULA_START, Number, csv_bytes, neutralise
 from ledger.present.report import jsontext
 from ledger.present.wording import message
@@ -64,15 +65,7 @@ def donors_part(result: Reconciliation) -> list[dict[str, Any]]:
                             _pair(r["per_capita_low"], r["per_capita_high"])),
              "gdp_source": (None if pd.isna(r["gdp_year"]) else
                             ECONOMY_SOURCE.format(year=int(r["gdp_year"])))}
-            for r in _records(table)]
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Each row as a dict of plain values, from the columns' lists: `itertuples` builds a
-    named-tuple class each call, more than the rows of a report's small tables cost."""
-    names = [str(c) for c in frame.columns]
-    return [dict(zip(names, values, strict=True))
-            for values in zip(*(frame[c].tolist() for c in frame.columns), strict=True)]
+            for r in records(table)]
 
 
 def rates_used(result: Reconciliation) -> dict[str, dict[str, dict[str, Any]]]:
@@ -117,18 +110,18 @@ def _who_pays(result: Reconciliation) -> dict[str, list[dict[str, Any]]]:
          "share": _pair(r["share_low"], r["share_high"], "ratio"),
          "share_of_known": (None if r["bloc"] == "Unknown" else
                             _pair(r["share_of_known_low"], r["share_of_known_high"], "ratio"))}
-        for r in _records(result.industry)
+        for r in records(result.industry)
     ]
     by_category = [
         {"category": r["category"], "bloc": r["bloc"],
          "amount": _pair(r["amount_low"], r["amount_high"]),
          "share": _pair(r["share_low"], r["share_high"], "ratio")}
-        for r in _records(result.industry_by_category)
+        for r in records(result.industry_by_category)
     ]
     payer = [
         {"donor_bloc": r["donor_bloc"], "industry_bloc": r["industry_bloc"],
          "amount": _pair(r["amount_low"], r["amount_high"])}
-        for r in _records(result.payer_supplier)
+        for r in records(result.payer_supplier)
     ]
     return {"industry": industry, "industry_by_category": by_category, "payer_supplier": payer}
 
@@ -143,7 +136,7 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
          "covered": _pair(r["covered_low"], r["covered_high"]),
          "gap": _pair(r["gap_low"], r["gap_high"]),
          "coverage": _pair(r["coverage_low"], r["coverage_high"], "ratio")}
-        for r in _records(result.needs)
+        for r in records(result.needs)
     ]
     sources = [
         {"id": r["id"], "name": r["name"],
@@ -151,7 +144,7 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
          "allocated": _pair(r["allocated_low"], r["allocated_high"]),
          "headroom": _pair(r["headroom_low"], r["headroom_high"]),
          "over_allocated": r["over_allocated"]}
-        for r in _records(result.sources)
+        for r in records(result.sources)
     ]
     return {
         "currency": result.currency,
@@ -169,11 +162,11 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
         "industry_by_category": who_pays["industry_by_category"],
         "years": [{"year": int(r["year"]), **{name: _pair(r[f"{name}_low"], r[f"{name}_high"])
                                              for name in YEAR_FIELDS}}
-                  for r in _records(result.years)],
+                  for r in records(result.years)],
         "stages": [{"stage": r["stage"], "covered": _pair(r["covered_low"], r["covered_high"]),
                     "gap": _pair(r["gap_low"], r["gap_high"]),
                     "coverage": _pair(r["coverage_low"], r["coverage_high"], "ratio")}
-                   for r in _records(result.stages) if r["stage"] in STAGES],
+                   for r in records(result.stages) if r["stage"] in STAGES],
         "donors": donors_part(result),
         "checks": [
             {"id": r["id"], "name": r["name"], "to": r["to"], "ref": r["ref"],
@@ -182,11 +175,11 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
              "ledger": (None if pd.isna(r["ledger_low"]) else
                         _pair(r["ledger_low"], r["ledger_high"])),
              "holds": r["holds"], "restates": bool(r["restates"])}
-            for r in _records(result.checks)],
+            for r in records(result.checks)],
         "instruments": [
             {"instrument": r["instrument"], "amount": _pair(r["amount_low"], r["amount_high"]),
              "to_needs": _pair(r["to_needs_low"], r["to_needs_high"])}
-            for r in _records(result.instruments)],
+            for r in records(result.instruments)],
         "payer_supplier": who_pays["payer_supplier"],
         "reported": reported_part(result, reported),
         "findings": [{"severity": f.severity, "code": f.code, "rows": list(f.rows),
