@@ -208,7 +208,8 @@ def test_rows_out_of_force_say_why_superseded_or_after_the_as_of_date():
         "f,flow,F,military,2,,bn EUR,2025-04-01,s,n2,,US,committed,r,,,",
         header="id,kind,name,category,low,high,unit,date,from,to,donor,industry,status,ref,"
                "note,end,revises"))
-    kept, others = in_force(ledger.frame, dt.date(2025, 3, 1))
+    every, in_force_now, others = in_force(ledger.frame, dt.date(2025, 3, 1))
+    kept = every[in_force_now]
     assert list(kept["id"]) == ["n2", "s", "g"]
     assert list(kept["to"]) == ["", "", "n2"]  # g's need was replaced: it counts for n2
     assert dict(zip(others["id"], others["counted"], strict=True)) == {

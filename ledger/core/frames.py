@@ -140,9 +140,10 @@ def text_table(path: Path) -> pd.DataFrame:
     return pd.DataFrame(columns, columns=list(columns), dtype=str)
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Each row as a dict of plain values, from the columns' lists: `itertuples` builds
-    a named-tuple class each call, more than the rows of a small table cost."""
-    names = [str(c) for c in frame.columns]
+def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    """Each row as a dict of plain values (of `columns`, where given: the others are
+    never made Python values), from the columns' lists: `itertuples` builds a
+    named-tuple class each call, more than the rows of a small table cost."""
+    names = [str(c) for c in frame.columns] if columns is None else columns
     return [dict(zip(names, values, strict=True))
-            for values in zip(*(frame[c].tolist() for c in frame.columns), strict=True)]
+            for values in zip(*(frame[c].tolist() for c in names), strict=True)]

@@ -52,7 +52,9 @@ def evaluate(valued: Valued, rates: RateTable) -> pd.DataFrame:
     rows = _Rows(pd.concat([valued.frame[[c for c in wanted if c in valued.frame.columns]],
                             superseded[[c for c in wanted if c in superseded.columns]]],
                            ignore_index=True), len(valued.frame))
-    each = [SimpleNamespace(**row) for row in row_dicts(checks)]
+    each = [SimpleNamespace(**row) for row in row_dicts(checks, [
+        c for c in ("id", "name", "to", "ref", "date", "currency", "low", "high", "fx_factor",
+                    "tags", "note") if c in checks.columns])]
     picked: list[np.ndarray] = []
     whats: list[str] = []
     for check in each:

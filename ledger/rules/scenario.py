@@ -147,9 +147,11 @@ def valued_rows(ledger: Ledger, scenario: Scenario, rates: RateTable) -> ValuedR
 def with_levers(rows: ValuedRows, scenario: Scenario) -> Valued:
     """The view of valued rows under the scenario's as-of date and levers."""
     frame, outside, conversion, fx_date = rows.frame, rows.outside, rows.conversion, rows.fx_date
-    frame, not_in_force = in_force(frame, scenario.asof)
+    frame, kept, not_in_force = in_force(frame, scenario.asof)
     is_check = (frame["kind"] == "check").to_numpy()
-    checks, frame = rows_where(frame, is_check), rows_where(frame, ~is_check)
+    # the rows in force split into checks and the rest straight from the valued rows:
+    # each take copies every column
+    checks, frame = rows_where(frame, kept & is_check), rows_where(frame, kept & ~is_check)
     frame, other = leave_out(frame, instrument_mask(frame, scenario.instruments),
                              OUTSIDE_INSTRUMENT)
     not_in_force = pd.concat([not_in_force, outside, other], ignore_index=True) \
@@ -171,11 +173,12 @@ OUTSIDE_PART = N_("no (outside the part of the ledger shown)")
 OUTSIDE_INSTRUMENT = N_("no (instrument not counted)")
 
 
-def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def in_force(frame: pd.DataFrame, asof: dt.date | None
+             ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
     """The rows in force: dated on or before `asof` (every row when None), and not
     replaced by a revision in force. Flows into or out of a replaced row move to the
-    row that replaced it (the end of the chain). Returns (in force, the others with
-    a `reason`)."""
+    row that replaced it (the end of the chain). Returns (every row, flows moved; which
+    are in force; the others with a `reason`, as `counted`)."""
     after = np.zeros(len(frame), dtype=bool)  # masks, not a million reasons compared
     if asof is not None:  # what was known that day: rows published on or before it
         known_on = frame["published"] if "published" in frame.columns else frame["date"]
@@ -189,7 +192,7 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
             refers &= (frame["kind"] == "flow").to_numpy()
         after = later | refers
     current = ~after
-    revising = rows_where(frame, current & (frame["revises"] != "").to_numpy())
+    revising = frame.loc[current & (frame["revises"] != "").to_numpy(), ["revises", "id"]]
     replaced_by = dict(zip(revising["revises"], revising["id"], strict=False))
     superseded = np.zeros(len(frame), dtype=bool)
     by: pd.Series | None = None
@@ -200,11 +203,11 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None) -> tuple[pd.DataFrame, p
         frame = _moved_to_latest(frame, latest)
     kept = current & ~superseded
     if kept.all():
-        return frame, frame.iloc[0:0].assign(counted=pd.Series([], dtype=object))
+        return frame, kept, frame.iloc[0:0].assign(counted=pd.Series([], dtype=object))
     reasons = np.full(int((~kept).sum()), AFTER_ASOF, dtype=object)
     if by is not None:
         reasons[superseded[~kept]] = ("no (superseded by " + by + ")").to_numpy()
-    return rows_where(frame, kept), rows_where(frame, ~kept).assign(counted=reasons)
+    return frame, kept, rows_where(frame, ~kept).assign(counted=reasons)
 
 
 def _moved_to_latest(frame: pd.DataFrame, latest: dict[str, str]) -> pd.DataFrame:

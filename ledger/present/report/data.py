@@ -68,6 +68,11 @@ def donors_part(result: Reconciliation) -> list[dict[str, Any]]:
             for r in records(table)]
 
 
+def _bounds(*names: str) -> list[str]:
+    """`name_low`, `name_high` for each name."""
+    return [f"{name}_{bound}" for name in names for bound in ("low", "high")]
+
+
 def rates_used(result: Reconciliation) -> dict[str, dict[str, dict[str, Any]]]:
     """Per currency, per valuation date: the ECB (or user) rate used and its date."""
     rates = result.valued.conversion.rates.sort_values(["currency", "valued_on"])
@@ -136,7 +141,8 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
          "covered": _pair(r["covered_low"], r["covered_high"]),
          "gap": _pair(r["gap_low"], r["gap_high"]),
          "coverage": _pair(r["coverage_low"], r["coverage_high"], "ratio")}
-        for r in records(result.needs)
+        for r in records(result.needs, [
+            "id", "name", "category", *_bounds("need", "covered", "gap", "coverage")])
     ]
     sources = [
         {"id": r["id"], "name": r["name"],
@@ -144,7 +150,8 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
          "allocated": _pair(r["allocated_low"], r["allocated_high"]),
          "headroom": _pair(r["headroom_low"], r["headroom_high"]),
          "over_allocated": r["over_allocated"]}
-        for r in records(result.sources)
+        for r in records(result.sources, [
+            "id", "name", "over_allocated", *_bounds("available", "allocated", "headroom")])
     ]
     return {
         "currency": result.currency,
@@ -175,7 +182,9 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
              "ledger": (None if pd.isna(r["ledger_low"]) else
                         _pair(r["ledger_low"], r["ledger_high"])),
              "holds": r["holds"], "restates": bool(r["restates"])}
-            for r in records(result.checks)],
+            for r in records(result.checks, [
+                "id", "name", "to", "ref", "date", "holds", "restates",
+                *_bounds("published", "ledger")])],
         "instruments": [
             {"instrument": r["instrument"], "amount": _pair(r["amount_low"], r["amount_high"]),
              "to_needs": _pair(r["to_needs_low"], r["to_needs_high"])}
