@@ -131,11 +131,9 @@ def _who_pays(result: Reconciliation) -> dict[str, list[dict[str, Any]]]:
     return {"industry": industry, "industry_by_category": by_category, "payer_supplier": payer}
 
 
-def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> dict[str, Any]:
-    """The JSON report as a dict, in the shape of DESIGN.md."""
-    fx_date = result.fx_date
-    who_pays = _who_pays(result)
-    needs = [
+def _needs_part(result: Reconciliation) -> list[dict[str, Any]]:
+    """Each need with its size, what covers it, its gap and coverage."""
+    return [
         {"id": r["id"], "name": r["name"], "category": r["category"],
          "need": _pair(r["need_low"], r["need_high"]),
          "covered": _pair(r["covered_low"], r["covered_high"]),
@@ -144,7 +142,11 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
         for r in records(result.needs, [
             "id", "name", "category", *_bounds("need", "covered", "gap", "coverage")])
     ]
-    sources = [
+
+
+def _sources_part(result: Reconciliation) -> list[dict[str, Any]]:
+    """Each source with what it has, what it gives and what is left."""
+    return [
         {"id": r["id"], "name": r["name"],
          "available": _pair(r["available_low"], r["available_high"]),
          "allocated": _pair(r["allocated_low"], r["allocated_high"]),
@@ -153,6 +155,12 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
         for r in records(result.sources, [
             "id", "name", "over_allocated", *_bounds("available", "allocated", "headroom")])
     ]
+
+
+def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> dict[str, Any]:
+    """The JSON report as a dict, in the shape of DESIGN.md."""
+    fx_date = result.fx_date
+    who_pays = _who_pays(result)
     return {
         "currency": result.currency,
         "fx": {"mode": result.scenario.fx_mode,
@@ -163,8 +171,8 @@ def to_dict(result: Reconciliation, reported: Reconciliation | None = None) -> d
         "data_version": result.data_version,
         "totals": {k: _pair(*v, "ratio" if k == "coverage" else "amount")
                    for k, v in result.totals.items()},
-        "needs": needs,
-        "sources": sources,
+        "needs": _needs_part(result),
+        "sources": _sources_part(result),
         "industry": who_pays["industry"],
         "industry_by_category": who_pays["industry_by_category"],
         "years": [{"year": int(r["year"]), **{name: _pair(r[f"{name}_low"], r[f"{name}_high"])
