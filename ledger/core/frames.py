@@ -1,5 +1,6 @@
 """Row selection on ledger frames, and reading their Arrow columns, that stay cheap at
-a million rows."""
+a million rows; and reading the small tables we ship and a small table's rows, cheap
+on a few rows (a report on the shipped ledger is mostly such)."""
 
 from __future__ import annotations
 
