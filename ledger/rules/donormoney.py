@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ledger.core.frames import rows_where
 from ledger.money.fx import RateTable
 from ledger.reading.blocs import bloc_names
 from ledger.reading.donors import DonorError, parse_donors
@@ -158,7 +159,8 @@ def by_stage(money: pd.DataFrame) -> pd.DataFrame:
     furthest-reaching total."""
     columns = ["key", "code", "name", "bloc",
                *(f"{s}_{b}" for b in ("low", "high") for s in reversed(STAGES))]
-    staged = money[money["status"].isin(STAGES).to_numpy(dtype=bool)] if len(money) else money
+    staged = rows_where(money, money["status"].isin(STAGES).to_numpy(dtype=bool)) \
+        if len(money) else money
     if staged.empty:
         return pd.DataFrame(columns=columns)
     # a donor's key names it (its code, its name, its bloc): one integer per (donor,
@@ -175,8 +177,10 @@ def by_stage(money: pd.DataFrame) -> pd.DataFrame:
         running = np.cumsum(sums[:, ::-1], axis=1)  # each stage and every later one
         for i, stage in enumerate(reversed(STAGES)):
             out[f"{stage}_{bound}"] = running[:, i]
-    return pd.DataFrame(out, columns=columns).sort_values(
-        ["pledged_high", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    # the largest first, then by name (a few hundred donors at most: sorted here)
+    pledged, named = out["pledged_high"], out["name"]
+    order = sorted(range(len(keys)), key=lambda i: (-pledged[i], named[i]))  # type: ignore[index]
+    return pd.DataFrame({c: np.asarray(v)[order] for c, v in out.items()}, columns=columns)
 
 
 def donors_of(result: Reconciliation) -> pd.DataFrame:
@@ -212,7 +216,9 @@ def donor_table(result: Reconciliation, economies: pd.DataFrame) -> pd.DataFrame
     if table.empty:
         return table.assign(share_of_gdp_low=[], share_of_gdp_high=[], per_capita_low=[],
                             per_capita_high=[], gdp_year=[])
-    known = table["code"].isin(economies.index) & ~table["key"].str.contains("|", regex=False)
+    listed = set(economies.index.tolist())
+    known = pd.Series([c in listed and "|" not in k for c, k in zip(
+        table["code"].tolist(), table["key"].tolist(), strict=True)], index=table.index)
     gdp = np.full(len(table), np.nan)
     people = np.full(len(table), np.nan)
     year = np.full(len(table), np.nan)

@@ -14,6 +14,8 @@ def coverage_share(result: Reconciliation) -> Interval:
 
 def european_money_in_us_industry(result: Reconciliation) -> Interval:
     """Money from European donors spent on orders to US industry."""
-    frame = result.payer_supplier
-    hit = frame[(frame["donor_bloc"] == "Europe") & (frame["industry_bloc"] == "United States")]
-    return float(hit["amount_low"].sum()), float(hit["amount_high"].sum())
+    frame = result.payer_supplier  # a few dozen cells: compared as arrays, not as a frame
+    hit = ((frame["donor_bloc"].to_numpy(dtype=object) == "Europe")
+           & (frame["industry_bloc"].to_numpy(dtype=object) == "United States"))
+    return (float(frame["amount_low"].to_numpy(dtype=float)[hit].sum()),
+            float(frame["amount_high"].to_numpy(dtype=float)[hit].sum()))
