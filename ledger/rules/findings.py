@@ -54,9 +54,8 @@ class Finding:
 
 def _finding(severity: Severity, code: str, ids: pd.Series | list[str],
              **numbers: Any) -> Finding:
-    ids = pd.Series(ids, dtype="str") if isinstance(ids, list) else ids
-    return Finding(severity, code, tuple(str(i) for i in ids.head(MAX_ROWS_NAMED)), len(ids),
-                   numbers)
+    named = ids[:MAX_ROWS_NAMED] if isinstance(ids, list) else ids.head(MAX_ROWS_NAMED).tolist()
+    return Finding(severity, code, tuple(str(i) for i in named), len(ids), numbers)
 
 
 def _sum(frame: pd.DataFrame, name: str) -> tuple[float, float]:
@@ -72,9 +71,10 @@ def collect_findings(
     found: list[Finding] = []
     found.extend(_over_allocation_findings(sources, currency))
     found.extend(_surplus_findings(needs, currency))
-    uncovered = needs[(needs["covered_high"] == 0)]
-    if len(uncovered):
-        found.append(_finding("warning", "need_without_flow", uncovered["id"]))
+    need_ids = needs["id"].to_numpy(dtype=object)  # a few needs and sources: arrays, not frames
+    uncovered = need_ids[needs["covered_high"].to_numpy(dtype=float) == 0].tolist()
+    if uncovered:
+        found.append(_finding("warning", "need_without_flow", uncovered))
     found.extend(_stage_findings(frame, needs, currency))
     # rows as in the ledger: the copies the US→Europe lever appends are left out
     original = ~frame["shifted"].to_numpy(dtype=bool)
@@ -87,9 +87,10 @@ def collect_findings(
                               amount=_sum(unknown, "value"), currency=currency))
     found.extend(ledger_findings(ledger, blocs))
     found.extend(_rate_findings(valued))
-    unused = sources[sources["allocated_high"] == 0]
-    if len(unused):
-        found.append(_finding("info", "source_unused", unused["id"]))
+    unused = sources["id"].to_numpy(dtype=object)[
+        sources["allocated_high"].to_numpy(dtype=float) == 0].tolist()
+    if unused:
+        found.append(_finding("info", "source_unused", unused))
     assumed = frame.loc[original & (frame["status"] == "assumption").to_numpy(), "id"]
     if len(assumed):
         found.append(_finding("info", "assumption", assumed))
@@ -142,9 +143,10 @@ def _stage_findings(frame: pd.DataFrame, needs: pd.DataFrame, currency: str
 
 def _over_allocation_findings(sources: pd.DataFrame, currency: str) -> list[Finding]:
     found: list[Finding] = []
-    flagged = sources[sources["over_allocated"] != OverAllocation.NO.value]
-    if flagged.empty:
+    judged = sources["over_allocated"].to_numpy(dtype=object)
+    if (judged == OverAllocation.NO.value).all():
         return found
+    flagged = sources[judged != OverAllocation.NO.value]
     for src in flagged.itertuples():
         certain = src.over_allocated == OverAllocation.CERTAIN.value
         found.append(_finding(
@@ -160,14 +162,17 @@ def _over_allocation_findings(sources: pd.DataFrame, currency: str) -> list[Find
 def _surplus_findings(needs: pd.DataFrame, currency: str) -> list[Finding]:
     """A surplus is reported, never netted against another need's gap."""
     found = []
-    certain = needs[needs["gap_high"] < -HALF_A_CENT]
-    if len(certain):
-        found.append(_finding("warning", "surplus", certain["id"],
-                              amount=_sum(certain, "surplus"), currency=currency))
-    possible = needs[(needs["gap_low"] < -HALF_A_CENT) & (needs["gap_high"] >= -HALF_A_CENT)]
-    if len(possible):
-        found.append(_finding("info", "possible_surplus", possible["id"],
-                              amount=_sum(possible, "surplus"), currency=currency))
+    gap_low = needs["gap_low"].to_numpy(dtype=float)
+    gap_high = needs["gap_high"].to_numpy(dtype=float)
+    certain = gap_high < -HALF_A_CENT
+    possible = (gap_low < -HALF_A_CENT) & ~certain
+    kinds: tuple[tuple[np.ndarray, Severity, str], ...] = (
+        (certain, "warning", "surplus"), (possible, "info", "possible_surplus"))
+    for mask, severity, code in kinds:
+        if mask.any():
+            found.append(_finding(severity, code, needs["id"].to_numpy(dtype=object)[mask]
+                                  .tolist(), amount=_sum(needs[mask], "surplus"),
+                                  currency=currency))
     return found
 
 
