@@ -71,7 +71,7 @@ def check_targets(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
     flag(checks & (frame["from"] != "").to_numpy(), "from",
          said("a check has no from: it names what it checks in to"))
     by_tag = tagged_kinds(frame)
-    ids = dict(zip(frame["id"], frame["kind"], strict=False))
+    ids = dict(zip(frame["id"].tolist(), frame["kind"].tolist(), strict=False))
     for pos in np.flatnonzero(checks):
         target = str(to.iat[pos])
         if not target:
@@ -95,10 +95,11 @@ def check_targets(frame: pd.DataFrame, flag: Flag, quoted: Quote) -> None:
 
 def tagged_kinds(frame: pd.DataFrame) -> dict[str, set[str]]:
     """Each tag and the kinds of the rows (checks aside) that carry it."""
-    carrying = frame[(frame["tags"] != "").to_numpy() & (frame["kind"] != "check").to_numpy()]
+    carrying = frame.loc[(frame["tags"] != "").to_numpy() & (frame["kind"] != "check").to_numpy(),
+                         ["tags", "kind"]]  # the two columns read, not a copy of every one
     found: dict[str, set[str]] = {}
-    pairs = carrying[["tags", "kind"]].drop_duplicates()
-    for text, kind in zip(pairs["tags"], pairs["kind"], strict=True):
+    for text, kind in set(zip(carrying["tags"].tolist(), carrying["kind"].tolist(),
+                              strict=True)):
         for tag in str(text).split(";"):
             found.setdefault(tag, set()).add(str(kind))
     return found
@@ -140,8 +141,11 @@ class Kinds:
 
 def _kinds_by_id(frame: pd.DataFrame, flows: np.ndarray) -> dict[str, str]:
     """The kind of each row that is not a flow, by its id."""
-    targets = frame.loc[~flows, ["id", "kind"]].drop_duplicates("id")
-    return dict(zip(targets["id"], targets["kind"], strict=True))
+    targets = frame.loc[~flows, ["id", "kind"]]
+    kinds: dict[str, str] = {}
+    for row_id, kind in zip(targets["id"].tolist(), targets["kind"].tolist(), strict=True):
+        kinds.setdefault(row_id, kind)  # the first row with an id, as drop_duplicates kept
+    return kinds
 
 
 def kind_of(refs: pd.Series, frame: pd.DataFrame, flows: np.ndarray,

@@ -49,8 +49,9 @@ def donor_money(frame: pd.DataFrame, source_rows: pd.DataFrame, flows: pd.DataFr
     # tracker's flows become a few cells per source before they are split over donors
     status_code, statuses = pd.factorize(into["status"])
     target_code, targets = pd.factorize(into["to"])
-    category_of = dict(zip(frame.loc[kind == "need", "id"], frame.loc[kind == "need",
-                                                                      "category"], strict=True))
+    need_rows = frame.loc[kind == "need", ["id", "category"]]
+    category_of = dict(zip(need_rows["id"].tolist(), need_rows["category"].tolist(),
+                           strict=True))
     category_code, categories = pd.factorize(
         np.array([category_of.get(t, "") for t in targets.tolist()], dtype=object))
     category_code = category_code[target_code]  # each flow's category

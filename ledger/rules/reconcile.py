@@ -289,7 +289,7 @@ def reconcile_fewer_flows(view: Reconciliation, keep: np.ndarray, valued: Valued
 def _reconciled(ledger: Ledger, valued: Valued, scenario: Scenario, rates: RateTable,
                 blocs: dict[str, str], kinds: RowKinds, need_rows: pd.DataFrame,
                 source_rows: pd.DataFrame, codes: Codes, flows: pd.DataFrame) -> Reconciliation:
-    category_of = dict(zip(need_rows["id"], need_rows["category"], strict=True))
+    category_of = dict(zip(need_rows["id"].tolist(), need_rows["category"].tolist(), strict=True))
     position, targets = pd.factorize(flows["to"])  # few distinct targets
     categories = [category_of.get(t, "") for t in targets.tolist()]
     flows = flows.assign(category=text_from_codes(categories, position, flows.index))

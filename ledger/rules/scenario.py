@@ -193,7 +193,7 @@ def in_force(frame: pd.DataFrame, asof: dt.date | None
         after = later | refers
     current = ~after
     revising = frame.loc[current & (frame["revises"] != "").to_numpy(), ["revises", "id"]]
-    replaced_by = dict(zip(revising["revises"], revising["id"], strict=False))
+    replaced_by = dict(zip(revising["revises"].tolist(), revising["id"].tolist(), strict=False))
     superseded = np.zeros(len(frame), dtype=bool)
     by: pd.Series | None = None
     if replaced_by:
