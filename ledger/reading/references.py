@@ -98,8 +98,8 @@ def tagged_kinds(frame: pd.DataFrame) -> dict[str, set[str]]:
     carrying = frame.loc[(frame["tags"] != "").to_numpy() & (frame["kind"] != "check").to_numpy(),
                          ["tags", "kind"]]  # the two columns read, not a copy of every one
     found: dict[str, set[str]] = {}
-    for text, kind in set(zip(carrying["tags"].tolist(), carrying["kind"].tolist(),
-                              strict=True)):
+    pairs = carrying.drop_duplicates()  # hashed: a tracker tags many rows alike
+    for text, kind in zip(pairs["tags"].tolist(), pairs["kind"].tolist(), strict=True):
         for tag in str(text).split(";"):
             found.setdefault(tag, set()).add(str(kind))
     return found
