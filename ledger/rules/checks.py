@@ -200,12 +200,17 @@ def _off(published: tuple[float, float], ledger: tuple[float, float]) -> tuple[f
 def check_findings(checks: pd.DataFrame) -> list[Finding]:
     """A warning for each check that does not hold, with both figures in the check's
     own currency and how far off the ledger is."""
-    failed = checks[checks["holds"].eq(False).to_numpy(dtype=bool)] if len(checks) else checks
-    return [Finding("warning", "check_failed", (str(c.id), str(c.to).lstrip("#")), 1, {
-        "name": c.name, "currency": c.currency, "what": c.what,
-        "side": ("the article's" if ARTICLE_TAG in str(c.tags).split(";")
+    if not len(checks) or not checks["holds"].eq(False).any():
+        return []
+    failed = checks[checks["holds"].eq(False).to_numpy(dtype=bool)]
+    return [Finding("warning", "check_failed", (str(c["id"]), str(c["to"]).lstrip("#")), 1, {
+        "name": c["name"], "currency": c["currency"], "what": c["what"],
+        "side": ("the article's" if ARTICLE_TAG in str(c["tags"]).split(";")
                  else "the ledger's"),
-        "published": (c.native_published_low, c.native_published_high),
-        "ledger": (c.native_ledger_low, c.native_ledger_high),
-        "off": (c.off_low, c.off_high),
-    }) for c in failed.itertuples(index=False)]
+        "published": (c["native_published_low"], c["native_published_high"]),
+        "ledger": (c["native_ledger_low"], c["native_ledger_high"]),
+        "off": (c["off_low"], c["off_high"]),
+    }) for c in row_dicts(failed, ["id", "to", "name", "currency", "what", "tags",
+                                   "native_published_low", "native_published_high",
+                                   "native_ledger_low", "native_ledger_high", "off_low",
+                                   "off_high"])]

@@ -94,28 +94,36 @@ def collect_findings(
     assumed = frame.loc[original & (frame["status"] == "assumption").to_numpy(), "id"]
     if len(assumed):
         found.append(_finding("info", "assumption", assumed))
-    time = valued.not_in_force
-    counted = time["counted"].astype(str)
-    outside = time[counted.isin([OUTSIDE_PART, OUTSIDE_INSTRUMENT]).to_numpy(dtype=bool)]
-    if len(outside):
-        found.append(_finding("info", "outside_view", outside["id"], part=scenario.part,
-                              instruments=list(scenario.instruments or ())
-                              if scenario.instruments is not None else None))
-    time = time[~counted.isin([OUTSIDE_PART, OUTSIDE_INSTRUMENT]).to_numpy(dtype=bool)]
-    superseded = time[time["counted"].str.startswith("no (superseded").to_numpy(dtype=bool)]
-    if len(superseded):
-        found.append(_finding("info", "superseded", superseded["id"],
-                              by=dict(zip(superseded["id"].head(MAX_ROWS_NAMED),
-                                          superseded["counted"].str.slice(18, -1)
-                                          .head(MAX_ROWS_NAMED), strict=True))))
-    later = time[~time["counted"].str.startswith("no (superseded").to_numpy(dtype=bool)]
-    if len(later):
-        found.append(_finding("info", "after_as_of", later["id"],
-                              asof=str(scenario.asof)))
+    found.extend(_out_of_force_findings(valued.not_in_force, scenario))
     if len(valued.excluded_by_status):
         found.append(_finding("info", "excluded_by_status", valued.excluded_by_status["id"],
                               counting=list(scenario.statuses or ())))
     return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def _out_of_force_findings(time: pd.DataFrame, scenario: Scenario) -> list[Finding]:
+    """Rows outside the view, superseded, or after the as-of date: their ids and why,
+    read as arrays (not a filtered copy of every column for each)."""
+    found = []
+    reason = time["counted"].astype(str)
+    counted = reason.to_numpy(dtype=object)
+    ids = time["id"].to_numpy(dtype=object)
+    outside = reason.isin([OUTSIDE_PART, OUTSIDE_INSTRUMENT]).to_numpy(dtype=bool)
+    superseded = reason.str.startswith("no (superseded").to_numpy(dtype=bool) & ~outside
+    later = ~outside & ~superseded
+    if outside.any():
+        found.append(_finding("info", "outside_view", ids[outside].tolist(), part=scenario.part,
+                              instruments=list(scenario.instruments or ())
+                              if scenario.instruments is not None else None))
+    if superseded.any():
+        found.append(_finding("info", "superseded", ids[superseded].tolist(), by={
+            str(i): str(c)[18:-1] for i, c in zip(ids[superseded][:MAX_ROWS_NAMED],
+                                                   counted[superseded][:MAX_ROWS_NAMED],
+                                                   strict=True)}))
+    if later.any():
+        found.append(_finding("info", "after_as_of", ids[later].tolist(),
+                              asof=str(scenario.asof)))
+    return found
 
 
 def _stage_findings(frame: pd.DataFrame, needs: pd.DataFrame, currency: str
