@@ -119,7 +119,6 @@ def _reference_table(path: Path, _mtime_ns: int, columns: tuple[str, ...]) -> pd
     return frame
 
 
-
 def text_columns(path: Path) -> dict[str, list[str]]:
     """A small CSV the project ships, as its columns (name → cells, as written: text,
     empty cells empty, blank lines skipped), read by Python's csv module: the first call

@@ -48,6 +48,7 @@ def _codes(cells: list[str]) -> list[str]:
     """Codes as written, trimmed; a two-letter code (a country) in capitals."""
     return [c.upper() if len(c) == 2 else c for c in (c.strip() for c in cells)]
 
+
 def bloc_names(path: Path | None = None) -> dict[str, str]:
     """Code → the donor's name (`data/blocs.csv`'s third column; the code where none)."""
     path = path or bloc_map()

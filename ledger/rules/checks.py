@@ -200,9 +200,10 @@ def _off(published: tuple[float, float], ledger: tuple[float, float]) -> tuple[f
 def check_findings(checks: pd.DataFrame) -> list[Finding]:
     """A warning for each check that does not hold, with both figures in the check's
     own currency and how far off the ledger is."""
-    if not len(checks) or not checks["holds"].eq(False).any():
+    failing = checks["holds"].eq(False).to_numpy(dtype=bool) if len(checks) else None
+    if failing is None or not failing.any():
         return []
-    failed = checks[checks["holds"].eq(False).to_numpy(dtype=bool)]
+    failed = checks[failing]
     return [Finding("warning", "check_failed", (str(c["id"]), str(c["to"]).lstrip("#")), 1, {
         "name": c["name"], "currency": c["currency"], "what": c["what"],
         "side": ("the article's" if ARTICLE_TAG in str(c["tags"]).split(";")

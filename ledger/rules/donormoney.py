@@ -60,32 +60,38 @@ def donor_money(frame: pd.DataFrame, source_rows: pd.DataFrame, flows: pd.DataFr
                           (days.year.to_numpy() - 1900) * 12 + days.month.to_numpy())
     origin_code, origins = pd.factorize(into["from"])
     sizes = (len(statuses), len(categories), int(month_code.max()) + 1)
-    at, cells = pd.factorize(((origin_code * sizes[0] + status_code) * sizes[1]
-                              + category_code) * sizes[2] + month_code, sort=True)
+    at, (cell_origin, cell_status, cell_category, cell_month) = _grouped(
+        origin_code, status_code, category_code, month_code, sizes)
     cell_low = np.bincount(at, into["value_low"].to_numpy(dtype=float))
     cell_high = np.bincount(at, into["value_high"].to_numpy(dtype=float))
-    rest, cell_month = np.divmod(cells, sizes[2])
-    rest, cell_category = np.divmod(rest, sizes[1])
-    cell_origin, cell_status = np.divmod(rest, sizes[0])
     # each cell split over its source's donors, then summed per (donor, status,
     # category, month)
     cell_at, key_index, share = _donor_pairs(
         shares, np.asarray(origins, dtype=object)[cell_origin])
     if len(cell_at) == 0:
         return pd.DataFrame(columns=list(DONOR_COLUMNS))
-    group = ((key_index * sizes[0] + cell_status[cell_at]) * sizes[1]
-             + cell_category[cell_at]) * sizes[2] + cell_month[cell_at]
-    position, unique = pd.factorize(group, sort=True)
+    position, (key_of, status_of, category_of_group, month_of) = _grouped(
+        key_index, cell_status[cell_at], cell_category[cell_at], cell_month[cell_at], sizes)
     low = np.bincount(position, cell_low[cell_at] * share)
     high = np.bincount(position, cell_high[cell_at] * share)
-    rest, month_of = np.divmod(unique, sizes[2])
-    rest, category_of_group = np.divmod(rest, sizes[1])
-    key_of, status_of = np.divmod(rest, sizes[0])
     summed = _donors_named([str(k) for k in shares.columns], key_of, names, blocs)
     summed.update({"status": np.asarray(statuses, dtype=object)[status_of],
                    "category": np.asarray(categories, dtype=object)[category_of_group],
                    **_years_and_months(month_of), "amount_low": low, "amount_high": high})
     return pd.DataFrame(summed)[list(DONOR_COLUMNS)]
+
+
+def _grouped(first: np.ndarray, status: np.ndarray, category: np.ndarray, month: np.ndarray,
+             sizes: tuple[int, int, int]) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Each row's group among the distinct (first, status, category, month) it holds,
+    one integer each, hashed (sorting every flow cost more), and each group's four codes
+    in order; `sizes`: how many statuses, categories and months there are."""
+    at, groups = pd.factorize(((first * sizes[0] + status) * sizes[1] + category) * sizes[2]
+                              + month, sort=True)
+    rest, month_of = np.divmod(groups, sizes[2])
+    rest, category_of = np.divmod(rest, sizes[1])
+    first_of, status_of = np.divmod(rest, sizes[0])
+    return at, (first_of, status_of, category_of, month_of)
 
 
 def _years_and_months(month_of: np.ndarray) -> dict[str, object]:
@@ -123,10 +129,6 @@ def _donor_pairs(shares: pd.DataFrame, origins: np.ndarray
     found = shares.index.get_indexer(origins)
     count = np.bincount(source_at, minlength=len(shares))
     first = np.concatenate([[0], np.cumsum(count)[:-1]])
-    if (count == 1).all():  # one donor a source (most ledgers): each flow once
-        flow_at = np.flatnonzero(found >= 0)
-        pair = first[found[flow_at]]
-        return flow_at, key_at[pair], share_at[pair]
     per_flow = np.where(found >= 0, count[np.maximum(found, 0)], 0)
     flow_at = np.repeat(np.arange(len(origins)), per_flow)
     offset = np.arange(len(flow_at)) - np.repeat(np.cumsum(per_flow) - per_flow, per_flow)

@@ -15,7 +15,7 @@ def aggregate_flows(frame: pd.DataFrame, is_flow: np.ndarray,
     """Flows summed by (from, to, industry bloc): every total below is a sum over
     these groups, and a million flows fall into a few thousand of them."""
     cache = {} if cache is None else cache
-    codes = {c: _factorized(frame, c, is_flow, cache) for c in FLOW_KEYS}
+    codes = {c: flow_codes(frame, c, is_flow, cache) for c in FLOW_KEYS}
     values = {b: frame[b].to_numpy()[is_flow] for b in ("value_low", "value_high")}
     return flow_sums(codes, values)
 
@@ -33,16 +33,17 @@ def native_flow_sums(frame: pd.DataFrame, is_flow: np.ndarray,
     values = {"native_low": frame["value_low"].to_numpy()[is_flow] / factor,
               "native_high": frame["value_high"].to_numpy()[is_flow] / factor}
     cache = {} if cache is None else cache
-    currency = _factorized(frame, "currency", is_flow, cache)
-    parts = [_group_sums({"id": _factorized(frame, end, is_flow, cache), "currency": currency},
+    currency = flow_codes(frame, "currency", is_flow, cache)
+    parts = [_group_sums({"id": flow_codes(frame, end, is_flow, cache), "currency": currency},
                          values).assign(end=end) for end in ("from", "to")]
     return pd.concat(parts, ignore_index=True)
 
 
-def _factorized(frame: pd.DataFrame, column: str, is_flow: np.ndarray,
+def flow_codes(frame: pd.DataFrame, column: str, is_flow: np.ndarray,
                 cache: Codes) -> tuple[np.ndarray, np.ndarray]:
     """Codes of the flows' values in a column, and the distinct values (of all rows:
-    factorizing the whole Arrow column is faster than taking the flows' first)."""
+    factorizing the whole Arrow column is faster than taking the flows' first); found
+    once per view and column (`cache`: the view's codes)."""
     if column not in cache:
         code, distinct = pd.factorize(frame[column])
         cache[column] = (code.astype(np.int64)[is_flow], np.asarray(distinct, dtype=object))

@@ -27,6 +27,7 @@ from ledger.rules.flowsums import (
     FLOW_KEYS,
     Codes,
     aggregate_flows,
+    flow_codes,
     flow_sums,
     native_flow_sums,
     sum_by,
@@ -133,13 +134,15 @@ class Reconciliation:
         need_ids = pd.Index(given.need_rows["id"])
         flow_rows = np.flatnonzero(given.kinds.flow)
         # each flow's need, status and instrument as codes of the columns' few distinct
-        # values: a tracker's million cells are never made Python strings
+        # values, found once per view: a tracker's million cells never become strings
         to_code, to_names = given.codes["to"]
         target = np.where(to_code >= 0, need_ids.get_indexer(to_names)[to_code], -1)
         into = target >= 0
         flow_rows, target = flow_rows[into], target[into]
-        status_code, status_names = _codes_at(frame["status"], flow_rows)
-        instrument_code, instruments = _codes_at(frame["instrument"], flow_rows)
+        status_code, status_names = flow_codes(frame, "status", given.kinds.flow, given.codes)
+        instrument_code, instruments = flow_codes(frame, "instrument", given.kinds.flow,
+                                                  given.codes)
+        status_code, instrument_code = status_code[into], instrument_code[into]
         values = {b: frame[f"value_{b}"].to_numpy(dtype=float)[flow_rows] for b in ("low", "high")}
 
         def covered(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -160,7 +163,8 @@ class Reconciliation:
             # family head counts (all of them in a ledger that states no need)
             weight = _in_counted_family(found)
             for kind in ("loan", "guarantee"):
-                low, high = covered(counted & (instrument_code == _code_of(instruments, kind)))
+                low, high = covered(counted & np.isin(instrument_code,
+                                                      np.flatnonzero(instruments == kind)))
                 row[f"{kind}_low"], row[f"{kind}_high"] = (float(low @ weight),
                                                            float(high @ weight))
             rows.append(row)
@@ -347,8 +351,7 @@ def _years(frame: pd.DataFrame, kinds: RowKinds, needs: pd.DataFrame,
     flow_need = group_of_name[to_code] if len(to_code) else np.array([], dtype=np.int64)
     # a tracker's row with no date at all counts in every total and in no year
     into = (flow_need >= 0) & ~undated_flows(frame, is_flow)
-    status_all, status_names = pd.factorize(frame["status"])  # Arrow's hashing, all rows
-    status_code = status_all[is_flow]
+    status_code, status_names = flow_codes(frame, "status", is_flow, codes)
     stage_of_name = np.array([STAGES.index(s) if s in STAGES else -1 for s in status_names]
                              + [-1], dtype=np.int64)
     need_rows = np.flatnonzero(kinds.need)[counted]
@@ -440,18 +443,6 @@ def _totals_of(need_low: np.ndarray, need_high: np.ndarray, cov_low: np.ndarray,
             "surplus": iv.total(*iv.negative_part(*gap)),
             "net_gap": iv.difference(*need, *covered),
             "coverage": iv.covered_share(cov_low, cov_high, need_low, need_high)}
-
-
-def _codes_at(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """The codes of `column`'s values at `rows`, and the distinct values they stand for
-    (the whole Arrow column factorized: cheaper than making its cells objects first)."""
-    code, names = pd.factorize(column)
-    return code[rows], [str(n) for n in names.tolist()]
-
-
-def _code_of(names: list[str], value: str) -> int:
-    """`value`'s code among `names`; -2 (no code) when absent."""
-    return names.index(value) if value in names else -2
 
 
 def _family_totals(need_rows: pd.DataFrame, cov_low: np.ndarray, cov_high: np.ndarray
