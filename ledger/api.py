@@ -55,6 +55,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "template_xlsx": ("ledger.reading.template", "template_xlsx"),
     "read_any": ("ledger.reading.intake", "read_any"),
     "checked": ("ledger.reading.intake", "checked"),
+    "same_conversion": ("ledger.reading.intake", "same_conversion"),
     "mapping": ("ledger.reading.mapping", ""),
     "parse_mapping": ("ledger.reading.mapping", "parse"),
     "read_mapping": ("ledger.reading.mapping", "read_mapping"),
@@ -284,7 +285,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from ledger.reading import mapping
     from ledger.reading.blocs import load_blocs
     from ledger.reading.evidence import read_evidence
-    from ledger.reading.intake import checked, read_any
+    from ledger.reading.intake import checked, read_any, same_conversion
     from ledger.reading.mapping import parse as parse_mapping
     from ledger.reading.mapping import read_mapping
     from ledger.reading.sandbox import (

@@ -438,6 +438,44 @@ def test_a_kiel_workbook_needs_no_mapping_on_the_data_page():
     assert at.session_state["_mapped"][1] == convert(kiel_workbook()).csv
 
 
+def test_a_recognised_workbook_is_read_once_and_a_changed_mapping_is_converted_again(
+        monkeypatch):
+    import ui.mapping_step as step
+    from ledger.reading.intake import convert
+
+    from .test_mapping import kiel_workbook
+
+    calls = {"peek": 0, "convert": 0}
+    peek, converting = step.peek_untrusted, step.convert_untrusted
+
+    def counted_peek(*args, **kwargs):
+        calls["peek"] += 1
+        return peek(*args, **kwargs)
+
+    def counted_convert(*args, **kwargs):
+        calls["convert"] += 1
+        return converting(*args, **kwargs)
+
+    monkeypatch.setattr(step, "peek_untrusted", counted_peek)
+    monkeypatch.setattr(step, "convert_untrusted", counted_convert)
+    at = app("data")
+    at.file_uploader(key="upload").set_value(("Ukraine_Support_Tracker.xlsx",
+                                              kiel_workbook(), XLSX))
+    at.run()
+    at.button(key="map_check").click().run()
+    # one worker read the workbook: for the preview, the sheet picker naming the sheet
+    # shown, and the check with the mapping recognised
+    assert calls == {"peek": 1, "convert": 0}
+    assert any("66 added" in i.value for i in at.info)
+    assert at.session_state["_mapped"][1] == convert(kiel_workbook()).csv
+    # the user changes the mapping (industry: a constant of theirs): converted again
+    at.text_input(key="map_const_industry").set_value("EU").run()
+    at.button(key="map_check").click().run()
+    assert calls == {"peek": 1, "convert": 1}
+    flows = read_ledger(at.session_state["_mapped"][1]).of_kind("flow")
+    assert (flows["industry"] == "EU").all()
+
+
 def test_a_csv_whose_columns_are_not_ours_goes_to_the_mapping_step_and_ours_does_not():
     from ui.mapping_step import needs_mapping
 

@@ -17,3 +17,17 @@ def test_the_kiel_size_ledger_validates_with_the_rows_it_claims():
     assert ledger.frame["ref"].nunique() > 5_000  # each entry cites its own row
     result = reconcile(ledger)
     assert result.totals["covered"][0] > 0 and all(x != x for x in result.totals["gap"])
+
+
+def test_the_kiel_release_workbook_is_recognised_and_imports_every_entry():
+    from bench.realsize import kiel_release
+    from ledger.reading.intake import checked
+
+    converted, ledger = checked(kiel_release(entries=400, other_columns=3))
+    assert converted.recognised == "kiel" and converted.sheet == "Bilateral Assistance, MAIN DATA"
+    flows = ledger.of_kind("flow")
+    # every entry is committed; an allocation is allocated on top of that (a second flow)
+    assert (flows["status"] == "committed").sum() == 400
+    assert len(flows) > 400 and set(flows["status"]) == {"committed", "allocated"}
+    assert len(ledger.of_kind("need")) == 3  # "Humanitarian " with its space is one
+    assert len(ledger.of_kind("source")) <= len(DONORS)

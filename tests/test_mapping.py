@@ -253,10 +253,12 @@ def test_problems_name_their_row_and_their_column():
     assert (2, "Amount (our low)") in found and (3, "Day (our date)") in found
 
 
-def test_a_value_the_map_lacks_or_a_country_unknown_is_a_question_not_a_guess():
+def kiel_workbook_with_questions() -> bytes:
+    """Two Kiel rows, one with a measure the mapping does not know ("Pledge"), one
+    from a country no one knows ("Atlantis")."""
     rows = [list(r) for r in KIEL_ROWS[:2]]
     rows[1][0] = "Atlantis"
-    rows[0][2] = "Pledge"  # a measure the Kiel mapping does not know
+    rows[0][2] = "Pledge"
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -266,10 +268,37 @@ def test_a_value_the_map_lacks_or_a_country_unknown_is_a_question_not_a_guess():
     for r, row in enumerate(rows, start=1):
         sheet.write_row(r, 0, [r, row[0], "2024-01-01", *row[2:6], row[6] or 0, row[7]])
     book.close()
+    return buffer.getvalue()
+
+
+def test_a_value_the_map_lacks_or_a_country_unknown_is_a_question_not_a_guess():
     with pytest.raises(LedgerError) as caught:
-        read_any(buffer.getvalue())
+        read_any(kiel_workbook_with_questions())
     found = {(p.row, p.column) for p in caught.value.problems}
     assert found == {(2, "measure"), (3, "donor")}
+
+
+def test_a_recognised_table_is_converted_and_checked_in_the_pass_that_peeks_at_it():
+    data = kiel_workbook()
+    seen = peek(data, most_bytes=10_000_000)
+    # the very CSV the command line's conversion makes, from the read that gave the
+    # preview: checking it with the mapping recognised reads the workbook no more
+    assert seen.recognised == "kiel"
+    assert seen.converted is not None and seen.converted.csv == convert(data).csv
+    assert seen.converted.mapping == seen.mapping
+    assert peek(data).converted is None  # not asked for: the preview alone
+    # larger than a conversion may be: left to the check, which refuses it
+    assert peek(data, most_bytes=len(seen.converted.csv) - 1).converted is None
+
+
+def test_a_recognised_table_that_does_not_read_is_left_to_the_check_that_names_its_problems():
+    seen = peek(kiel_workbook_with_questions(), most_bytes=10_000_000)
+    assert seen.recognised == "kiel" and seen.converted is None
+
+
+def test_a_table_nothing_recognises_is_not_converted_while_peeking():
+    seen = peek((ROOT / "data/examples/pledges.xlsx").read_bytes(), most_bytes=10_000_000)
+    assert seen.recognised is None and seen.converted is None
 
 
 @pytest.mark.parametrize(("text", "says"), [

@@ -24,6 +24,7 @@ from ledger.api import (
     peek_untrusted,
     problem_line,
     said_words,
+    same_conversion,
 )
 from ledger.api import mapping as mp
 from ui.session import digest_of
@@ -70,12 +71,16 @@ def needs_mapping(data: bytes) -> bool:
 
 
 def _peek(data: bytes, sheet: str | None) -> Any:
-    key = ("_peek", digest_of(data), sheet)
+    """The worker's peek at `sheet` of this file (None: the sheet it picks), kept for
+    the session: the sheet picker then naming the sheet already shown reads nothing
+    again."""
+    digest = digest_of(data)
     kept = st.session_state.get("_mapping_peek")
-    if kept is None or kept[0] != key:
-        kept = (key, peek_untrusted(data, sheet))
-        st.session_state["_mapping_peek"] = kept
-    return kept[1]
+    if kept is not None and kept[0] == digest and sheet in (None, kept[1].table.sheet):
+        return kept[1]
+    peeked = peek_untrusted(data, sheet, convert=True)
+    st.session_state["_mapping_peek"] = (digest, peeked)
+    return peeked
 
 
 def option_words(option: str) -> str:
@@ -132,9 +137,22 @@ def mapped_upload(data: bytes) -> bytes | None:
     if not st.button(_("Check every row with this mapping"), key="map_check", type="primary"):
         done = st.session_state.get("_mapped")
         return done[1] if done and done[0] == (digest_of(data), table.sheet, text) else None
+    converted = _converted(data, peek, mapping, text)
+    if converted is None:
+        return None
+    st.session_state["_mapped"] = ((digest_of(data), table.sheet, text), converted.csv)
+    return bytes(converted.csv)
+
+
+def _converted(data: bytes, peek: Any, mapping: mp.Mapping, text: str) -> Any:
+    """The whole table converted and checked with `mapping` (`text`, its JSON): the
+    conversion the peek made when the mapping is the one it recognised, else the
+    worker's; None, with the problems shown, when it does not read."""
     with st.spinner(_("Converting and checking every row…")):
-        try:
-            converted = convert_untrusted(data, table.sheet, text)
+        try:  # a recognised table was converted with its preview: not read again
+            if same_conversion(mapping, peek.mapping) and peek.converted is not None:
+                return peek.converted
+            return convert_untrusted(data, peek.table.sheet, text)
         except LedgerError as exc:
             st.error(_("{count} problem(s), each naming the row and column of your sheet. "
                        "Nothing has changed: the figures in force stay in force.").format(
@@ -142,8 +160,6 @@ def mapped_upload(data: bytes) -> bytes | None:
             st.dataframe(problems_frame(exc.problems), hide_index=True, width="stretch",
                          key="map_problems")
             return None
-    st.session_state["_mapped"] = ((digest_of(data), table.sheet, text), converted.csv)
-    return bytes(converted.csv)
 
 
 def _seed(start: mp.Mapping | None, header: list[str], key: str) -> None:

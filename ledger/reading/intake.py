@@ -35,6 +35,10 @@ class Peek:
     distinct: dict[str, list[str]]
     recognised: str | None
     mapping: mp.Mapping | None
+    # the whole table converted with the mapping recognised and checked, read in the
+    # same pass as the preview (None: nothing recognised, not asked for, or it does not
+    # read as a ledger — then checking it again names the problems)
+    converted: Converted | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,15 @@ class Converted:
     sheet: str | None
     mapping: mp.Mapping | None = None
     notes: list[str] = field(default_factory=list)
+
+
+def same_conversion(one: mp.Mapping | None, other: mp.Mapping | None) -> bool:
+    """Whether two mappings convert a table alike (their names and how they are
+    recognised aside)."""
+    if one is None or other is None:
+        return False
+    return ((one.rows, one.columns, one.stages, one.negatives)
+            == (other.rows, other.columns, other.stages, other.negatives))
 
 
 def csv_table(data: bytes) -> Table:
@@ -94,7 +107,10 @@ def pick_sheet(infos: list[SheetInfo]) -> str:
     return default_sheet(infos)
 
 
-def peek(data: bytes, sheet: str | None = None) -> Peek:
+def peek(data: bytes, sheet: str | None = None, most_bytes: int | None = None) -> Peek:
+    """The mapping step's view of a table; with `most_bytes`, a table a shipped mapping
+    recognises is also converted and checked whole from the same read (a funding CSV
+    of at most that many bytes), so checking it with that mapping reads it no more."""
     kind, infos, table = table_of(read_bytes(data), sheet)
     found = mp.detect(table)
     distinct: dict[str, list[str]] = {}
@@ -109,8 +125,18 @@ def peek(data: bytes, sheet: str | None = None) -> Peek:
     head = Table(table.sheet, table.header_row, table.header,
                  [(number, [_clipped(c) for c in cells])
                   for number, cells in table.rows[:PEEK_ROWS]], table.notes)
+    converted = None
+    if found is not None and most_bytes is not None:
+        try:
+            converted = _converted(table, *found)
+            if len(converted.csv) > most_bytes:
+                converted = None
+            else:
+                read_ledger(converted.csv)
+        except LedgerError:
+            converted = None
     return Peek(kind, infos, head, distinct, found[0] if found else None,
-                found[1] if found else None)
+                found[1] if found else None, converted)
 
 
 def _clipped(cell: str) -> str:
@@ -138,6 +164,10 @@ def convert(data: bytes, sheet: str | None = None, mapping: mp.Mapping | None = 
                 "MAPPING.json)", sheet=table.sheet,
                 columns=", ".join(h for h in table.header[:8] if h)))])
         recognised, mapping = found
+    return _converted(table, recognised, mapping)
+
+
+def _converted(table: Table, recognised: str, mapping: mp.Mapping) -> Converted:
     if recognised == "ours":  # our own columns: the table is written out as it is
         return Converted(_as_csv(table), recognised, table.sheet, mapping, table.notes)
     return Converted(mp.apply(table, mapping), recognised, table.sheet, mapping, table.notes)

@@ -123,7 +123,7 @@ def _work(folder: str, conn: Connection) -> None:
             task = json.loads(task_file.read_text(encoding="utf-8"))
             mapping = parse(task["mapping"]) if task.get("mapping") else None
             if task["task"] == "peek":
-                result = intake.peek(data, task.get("sheet"))
+                result = intake.peek(data, task.get("sheet"), task.get("most_bytes"))
             elif task["task"] == "merge":
                 from ledger.reading.additions import merged
 
@@ -163,10 +163,16 @@ def read_untrusted(data: bytes, limits: Limits | None = None) -> Ledger:
     return ledger
 
 
-def peek_untrusted(data: bytes, sheet: str | None = None, limits: Limits | None = None
-                   ) -> Any:
-    """ledger.reading.intake.peek in a worker: the sheets, header and first rows of a table."""
-    return _untrusted(data, {"task": "peek", "sheet": sheet}, limits)
+def peek_untrusted(data: bytes, sheet: str | None = None, limits: Limits | None = None,
+                   convert: bool = False) -> Any:
+    """ledger.reading.intake.peek in a worker: the sheets, header and first rows of a
+    table; with `convert`, a table a shipped mapping recognises converted and checked
+    too, within the same limit as convert_untrusted's."""
+    limits = limits or Limits.from_environment()
+    task: dict[str, Any] = {"task": "peek", "sheet": sheet}
+    if convert:
+        task["most_bytes"] = limits.csv_bytes
+    return _untrusted(data, task, limits)
 
 
 def convert_untrusted(data: bytes, sheet: str | None = None, mapping_json: str | None = None,
