@@ -236,9 +236,12 @@ def _editor(table: Any, distinct: dict[str, list[str]], expanded: bool) -> mp.Ma
                 columns[column] = {"value": value}
             elif chosen != NOT_USED:
                 spec: dict[str, Any] = {"column": chosen}
-                if column == "donor" and rows == "entries" and right.checkbox(
-                        _("Country names → codes"), key="map_countries", value=True):
-                    spec["countries"] = True
+                if column == "donor" and rows == "entries":
+                    # on unless the user or the mapping said otherwise (a default value
+                    # beside one set through the session state is warned about)
+                    st.session_state.setdefault("map_countries", True)
+                    if right.checkbox(_("Country names → codes"), key="map_countries"):
+                        spec["countries"] = True
                 if column in CODED or column == "category":
                     spec.update(_values(column, chosen, distinct.get(chosen, [])))
                 columns[column] = spec
