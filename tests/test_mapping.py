@@ -291,6 +291,14 @@ def test_a_recognised_table_is_converted_and_checked_in_the_pass_that_peeks_at_i
     assert peek(data, most_bytes=len(seen.converted.csv) - 1).converted is None
 
 
+def test_a_long_recognised_table_shows_its_preview_before_it_is_converted(monkeypatch):
+    import ledger.reading.intake as intake
+
+    monkeypatch.setattr(intake, "PEEK_CONVERTS_ROWS", len(KIEL_ROWS) - 1)
+    seen = peek(kiel_workbook(), most_bytes=10_000_000)
+    assert seen.recognised == "kiel" and seen.converted is None
+
+
 def test_a_recognised_table_that_does_not_read_is_left_to_the_check_that_names_its_problems():
     seen = peek(kiel_workbook_with_questions(), most_bytes=10_000_000)
     assert seen.recognised == "kiel" and seen.converted is None

@@ -18,6 +18,10 @@ from ledger.reading.textfile import MAX_ROWS, decode
 
 PEEK_ROWS = 50  # rows of their table shown while mapping
 DISTINCT_SHOWN = 40  # values of a column offered in a value map
+PEEK_CONVERTS_ROWS = 50_000  # a recognised table up to this many rows is converted
+                             # while peeking (a Kiel release has about 5,600): a larger one
+                             # shows its preview first, and the worker's time limit is
+                             # spent on the conversion only when the user asks for it
 PEEK_CHARS = 200  # of each cell shown while mapping: a 33 kB workbook of 32,000-character
                   # cells once sent 320 MB of preview to the server (the whole table is
                   # converted in the worker, uncut)
@@ -126,7 +130,7 @@ def peek(data: bytes, sheet: str | None = None, most_bytes: int | None = None) -
                  [(number, [_clipped(c) for c in cells])
                   for number, cells in table.rows[:PEEK_ROWS]], table.notes)
     converted = None
-    if found is not None and most_bytes is not None:
+    if found is not None and most_bytes is not None and len(table.rows) <= PEEK_CONVERTS_ROWS:
         try:
             converted = _converted(table, *found)
             if len(converted.csv) > most_bytes:
