@@ -288,8 +288,8 @@ def uploads(browser: Any, shipped_dir: str, repeat: int) -> None:
     """The Kiel-size CSV and a Kiel release's workbook, each uploaded to its Overview
     on a dashboard with the shipped ledger."""
     data, workbook = kiel_size(5_600), kiel_release()
-    converted = statistics.median(conversion_seconds(workbook)[0] for _ in range(repeat))
-    rows = conversion_seconds(workbook)[1]
+    conversions = [conversion_seconds(workbook) for _ in range(repeat)]
+    converted, rows = statistics.median(c[0] for c in conversions), conversions[0][1]
     server = [workbook_server_seconds(workbook) for _ in range(repeat)]
     with dashboard(env={"LEDGER_DATA_DIR": shipped_dir}) as url:
         took = statistics.median(upload_to_overview(browser, url, data) for _ in range(repeat))
